@@ -1,0 +1,35 @@
+// Bundles the browser code in web/ into dist/web/ with esbuild (no CDN: Loupe serves every asset itself).
+// Entry points: every web/*.ts file that is not a declaration; plus uPlot's stylesheet and web/*.css copied.
+import { build } from "esbuild";
+import { copyFileSync, mkdirSync, readdirSync, existsSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "dist", "web");
+mkdirSync(out, { recursive: true });
+
+const entries = readdirSync(join(root, "web"))
+  .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+  .map((f) => join(root, "web", f));
+
+if (entries.length > 0) {
+  await build({
+    entryPoints: entries,
+    outdir: out,
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    sourcemap: true,
+    logLevel: "warning",
+  });
+}
+
+const require = createRequire(import.meta.url);
+const uplotCss = join(dirname(require.resolve("uplot")), "uPlot.min.css");
+if (existsSync(uplotCss)) copyFileSync(uplotCss, join(out, "uPlot.min.css"));
+for (const f of readdirSync(join(root, "web"))) {
+  if (f.endsWith(".css") || f.endsWith(".svg") || f.endsWith(".ico")) copyFileSync(join(root, "web", f), join(out, f));
+}

@@ -1,0 +1,38 @@
+/**
+ * The whole static INI schema, section by section. Order here is the order of config.example.ini
+ * and of `loupe check-config`. Sections named `collector.<name>` are dynamic: collectors (built-in
+ * or plugins) validate their own with validateSection().
+ */
+import type { SectionSpec, SectionValues } from "./options.js";
+import { serverSection, pathsSection, databaseSection, logSection } from "./sections/core.js";
+import { collectorsSection } from "./sections/collectors.js";
+import { storeSection, retentionSection } from "./sections/store.js";
+import { graphiteIngestSection, influxIngestSection, prometheusExportSection } from "./sections/ingest.js";
+import { authSection, githubAuthSection, basicAuthSection, anonymousAuthSection } from "./sections/auth.js";
+import { dashboardsSection } from "./sections/dashboards.js";
+
+export const schema = {
+  server: serverSection,
+  paths: pathsSection,
+  database: databaseSection,
+  log: logSection,
+  collectors: collectorsSection,
+  store: storeSection,
+  retention: retentionSection,
+  "ingest.graphite": graphiteIngestSection,
+  "ingest.influx": influxIngestSection,
+  "export.prometheus": prometheusExportSection,
+  auth: authSection,
+  "auth.github": githubAuthSection,
+  "auth.basic": basicAuthSection,
+  "auth.anonymous": anonymousAuthSection,
+  dashboards: dashboardsSection,
+} as const satisfies Record<string, SectionSpec>;
+
+export type Schema = typeof schema;
+export type SectionName = keyof Schema;
+
+/** Prefixes of dynamic sections: `[collector.nginx]`. */
+export const DYNAMIC_SECTION_PREFIXES = ["collector."] as const;
+
+export type ConfigValues = { readonly [S in SectionName]: SectionValues<Schema[S]> };

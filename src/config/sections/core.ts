@@ -1,0 +1,21 @@
+import { opt } from "../options.js";
+
+export const serverSection = {
+  http_addr: opt.string("127.0.0.1", "address the HTTP server listens on; without an auth provider only loopback is allowed"),
+  http_port: opt.int(3000, "HTTP port for the dashboard and APIs (0 picks a free port)", { min: 0, max: 65535 }),
+  root_url: opt.url("http://localhost:3000/", "public URL users reach Loupe at (OAuth callbacks derive from it)"),
+} as const;
+
+export const pathsSection = {
+  data: opt.string("./data", "folder for the database and other state"),
+  plugins: opt.string("./plugins", "folder scanned for collector plugins (*.js, *.mjs); a missing folder means none"),
+} as const;
+
+export const databaseSection = {
+  path: opt.string("", "SQLite file; empty means <paths.data>/loupe.db"),
+} as const;
+
+export const logSection = {
+  level: opt.enum(["error", "warn", "info", "debug"] as const, "info", "log level"),
+  format: opt.enum(["text", "json"] as const, "text", "log format: text for a terminal, json for log shippers"),
+} as const;

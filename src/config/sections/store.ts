@@ -1,0 +1,20 @@
+import { opt } from "../options.js";
+
+export const storeSection = {
+  fsync: opt.enum(
+    ["batch", "always", "off"] as const,
+    "batch",
+    "WAL durability: batch = fsync once per flush before acknowledging writes; always = fsync every write; off = leave it to the OS",
+  ),
+  wal_flush_interval: opt.duration("50ms", "longest time a write waits for its WAL group commit"),
+  chunk_points: opt.int(120, "points per closed chunk", { min: 8, max: 10000 }),
+  chunk_span: opt.duration("2h", "longest time span of one chunk", { min: 60_000 }),
+  max_size: opt.size("0", "size guard for the database file; the oldest raw data is dropped beyond it (0 = no limit)"),
+  retention_interval: opt.duration("10m", "how often retention and the size guard run", { min: 1000 }),
+} as const;
+
+export const retentionSection = {
+  raw: opt.duration("15d", "how long full-resolution data is kept"),
+  rollup_1m: opt.duration("90d", "how long 1-minute rollups are kept (0 disables the tier)"),
+  rollup_1h: opt.duration("2y", "how long 1-hour rollups are kept (0 disables the tier)"),
+} as const;

@@ -1,0 +1,80 @@
+/**
+ * Composition root: config → database → migrations → store → collectors, ingest → HTTP.
+ * The only file that wires modules together. stop() undoes it in reverse order.
+ */
+import type { Config } from "./config/index.js";
+import { LoupeError } from "./lib/errors.js";
+import type { Logger } from "./lib/logger.js";
+import { systemClock, type Clock } from "./lib/clock.js";
+import { VERSION } from "./lib/package-info.js";
+import { openDatabase } from "./store/db.js";
+import { migrate } from "./store/migrate.js";
+import { createApp, healthRoutes, startHttpServer, isLoopbackAddress, OPEN_PRINCIPAL } from "./http/index.js";
+import type { RequestHandler, Router } from "express";
+
+export interface Running {
+  readonly httpPort: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly clock?: Clock;
+}
+
+/** Something started that must be stopped, in reverse order of starting. */
+type Stopper = { readonly name: string; stop(): Promise<void> | void };
+
+export async function startLoupe(config: Config, log: Logger, options: StartOptions = {}): Promise<Running> {
+  const clock = options.clock ?? systemClock;
+  const startedAt = clock.now();
+  const stoppers: Stopper[] = [];
+  const stopAll = async (): Promise<void> => {
+    while (stoppers.length > 0) {
+      const s = stoppers.pop()!;
+      try {
+        await s.stop();
+      } catch (err) {
+        log.error("stop failed", { component: s.name, err });
+      }
+    }
+  };
+
+  try {
+    const authConfigured = config["auth.github"].enabled || config["auth.basic"].enabled;
+    if (!authConfigured && !isLoopbackAddress(config.server.http_addr)) {
+      throw new LoupeError(
+        "unsafe_bind",
+        `refusing to serve on ${config.server.http_addr} without authentication: anyone who can reach it would see and change everything. ` +
+          `Either keep [server] http_addr = 127.0.0.1 and reach Loupe through an SSH tunnel (ssh -L 3000:localhost:3000 host), ` +
+          `or configure a login provider first ([auth.github] enabled = true with client_id/client_secret, or [auth.basic] enabled = true with users from "loupe user add").`,
+      );
+    }
+
+    const db = openDatabase(config.database.path);
+    stoppers.push({ name: "database", stop: () => void db.close() });
+    const { applied, version } = migrate(db, undefined, config.database.path);
+    log.info("database ready", { path: config.database.path, schema_version: version, migrations_applied: applied.length });
+
+    const before: RequestHandler[] = [
+      (_req, res, next) => {
+        res.locals["principal"] = OPEN_PRINCIPAL;
+        next();
+      },
+    ];
+    const routers: Router[] = [healthRoutes({ version: VERSION, startedAt })];
+
+    const app = createApp({ log: log.child({ module: "http" }), before, routers });
+    const http = await startHttpServer(app, config.server.http_addr, config.server.http_port);
+    stoppers.push({ name: "http", stop: () => http.close() });
+    log.info("http listening", { addr: http.address, port: http.port, url: config.server.root_url });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      httpPort: http.port,
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

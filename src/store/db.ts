@@ -1,0 +1,50 @@
+/**
+ * Opens Loupe's SQLite file with the pragmas the store relies on.
+ *
+ * - journal_mode = WAL: readers (HTTP queries) never block the writer (ingest).
+ * - synchronous = FULL: a committed transaction survives power loss, not only a process crash.
+ *   The store commits chunks in batches (a few transactions a second), so the extra fsync per
+ *   commit is cheap, and it lets the store truncate its own point WAL as soon as chunks are
+ *   committed without a window where both copies could be lost.
+ * - auto_vacuum = INCREMENTAL (set before the first table exists): retention can give pages back to
+ *   the file system with `PRAGMA incremental_vacuum`, so the file shrinks after data is dropped.
+ * - busy_timeout = 5000: a second connection (a CLI command) waits instead of failing at once.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { LoupeError } from "../lib/errors.js";
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  readonly readonly?: boolean;
+  /** Page cache in KiB (default 16 MiB). */
+  readonly cacheKiB?: number;
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (err) {
+    throw new LoupeError("db_open_failed", `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    db.pragma("busy_timeout = 5000");
+    if (options.readonly !== true) {
+      // Only takes effect on a fresh file (before any table exists); harmless otherwise.
+      db.pragma("auto_vacuum = INCREMENTAL");
+      db.pragma("journal_mode = WAL");
+    }
+    db.pragma("synchronous = FULL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("temp_store = MEMORY");
+    db.pragma(`cache_size = -${options.cacheKiB ?? 16 * 1024}`);
+  } catch (err) {
+    db.close();
+    throw new LoupeError("db_open_failed", `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return db;
+}
