@@ -1,0 +1,96 @@
+/**
+ * What the HTTP layer (API routes and pages) uses of dashboards, annotations and snapshots.
+ * Implemented on SQLite by src/store/dashboards/ and wired in main.ts.
+ */
+import type { UnixMs } from "../model/index.js";
+import type { Dashboard, DashboardInput } from "./model.js";
+
+export interface DashboardSummary {
+  readonly uid: string;
+  readonly title: string;
+  readonly tags: readonly string[];
+  readonly version: number;
+  readonly updatedAt: UnixMs;
+  readonly provisioned: boolean;
+}
+
+export interface StoredDashboard {
+  readonly dashboard: Dashboard;
+  readonly version: number;
+  readonly updatedAt: UnixMs;
+  readonly updatedBy: string | null;
+  readonly provisioned: boolean;
+}
+
+export interface DashboardVersion {
+  readonly version: number;
+  readonly savedAt: UnixMs;
+  readonly savedBy: string | null;
+  readonly message: string;
+}
+
+export interface ImportResult {
+  readonly uid: string;
+  readonly title: string;
+  /** "grafana" when converted from a Grafana dashboard JSON. */
+  readonly source: "loupe" | "grafana";
+  /** What could not be converted, and why (Grafana imports). */
+  readonly skipped: ReadonlyArray<{ readonly panel: string; readonly reason: string }>;
+}
+
+export interface DashboardService {
+  list(filter?: { readonly query?: string; readonly tag?: string }): DashboardSummary[];
+  get(uid: string): StoredDashboard | undefined;
+  /** Creates or updates (bumping the version; last `versions_to_keep` kept). Conflict when `expectedVersion` is stale. */
+  save(input: DashboardInput, by: string | null, options?: { readonly message?: string; readonly expectedVersion?: number }): { uid: string; version: number };
+  delete(uid: string): boolean;
+  versions(uid: string): DashboardVersion[];
+  getVersion(uid: string, version: number): Dashboard | undefined;
+  /** Loupe export JSON or a Grafana dashboard JSON (Graphite targets), best effort. */
+  import(json: unknown, by: string | null, options?: { readonly overwrite?: boolean }): ImportResult;
+  /** Records a dashboard as recently viewed by a user (home page). */
+  markViewed(uid: string, user: string): void;
+  recentlyViewed(user: string, limit?: number): DashboardSummary[];
+}
+
+export interface Annotation {
+  readonly id: number;
+  readonly time: UnixMs;
+  /** End of a region annotation; equal to time for a point. */
+  readonly timeEnd: UnixMs;
+  readonly text: string;
+  readonly tags: readonly string[];
+  /** Dashboard it was made on, or null for a global (API/deploy) annotation shown everywhere. */
+  readonly dashboardUid: string | null;
+  readonly createdBy: string | null;
+}
+
+export interface AnnotationService {
+  list(filter: { readonly from: UnixMs; readonly to: UnixMs; readonly tags?: readonly string[]; readonly dashboardUid?: string; readonly limit?: number }): Annotation[];
+  add(a: { readonly time: UnixMs; readonly timeEnd?: UnixMs; readonly text: string; readonly tags?: readonly string[]; readonly dashboardUid?: string | null }, by: string | null): Annotation;
+  delete(id: number): boolean;
+}
+
+/**
+ * A frozen dashboard: its JSON plus the query results it showed, so opening it never touches live
+ * data. `data` maps a query id (`<panelId>-<refId>`) to the /api/query result it had.
+ */
+export interface Snapshot {
+  readonly key: string;
+  readonly name: string;
+  readonly dashboard: Dashboard;
+  readonly range: { readonly from: UnixMs; readonly to: UnixMs };
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly createdAt: UnixMs;
+  readonly expiresAt: UnixMs | null;
+  readonly createdBy: string | null;
+}
+
+export interface SnapshotService {
+  create(s: Omit<Snapshot, "key" | "createdAt">): Snapshot;
+  get(key: string): Snapshot | undefined;
+  list(): Array<Omit<Snapshot, "dashboard" | "data">>;
+  delete(key: string): boolean;
+  /** Drops expired snapshots; returns how many. */
+  purgeExpired(now: UnixMs): number;
+}
