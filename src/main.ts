@@ -10,6 +10,7 @@ import { VERSION } from "./lib/package-info.js";
 import { openDatabase } from "./store/db.js";
 import { migrate } from "./store/migrate.js";
 import { createApp, healthRoutes, startHttpServer, isLoopbackAddress, OPEN_PRINCIPAL } from "./http/index.js";
+import { MetricsRegistry } from "./lib/metrics.js";
 import type { RequestHandler, Router } from "express";
 
 export interface Running {
@@ -54,15 +55,30 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     stoppers.push({ name: "database", stop: () => void db.close() });
     const { applied, version } = migrate(db, undefined, config.database.path);
     log.info("database ready", { path: config.database.path, schema_version: version, migrations_applied: applied.length });
+    const metrics = new MetricsRegistry();
 
-    const before: RequestHandler[] = [
-      (_req, res, next) => {
-        res.locals["principal"] = OPEN_PRINCIPAL;
-        next();
-      },
-    ];
+    // Middleware run before every route (auth sets res.locals.principal and csrfToken) and the
+    // routers of each area. Each section below adds its own.
+    const before: RequestHandler[] = [];
     const routers: Router[] = [healthRoutes({ version: VERSION, startedAt })];
 
+    // ---- store (time-series) ----
+
+    // ---- dashboards, annotations, snapshots, settings ----
+
+    // ---- auth ----
+    before.push((_req, res, next) => {
+      res.locals["principal"] = OPEN_PRINCIPAL;
+      next();
+    });
+
+    // ---- collectors ----
+
+    // ---- ingest ----
+
+    // ---- query, pages ----
+
+    void metrics;
     const app = createApp({ log: log.child({ module: "http" }), before, routers });
     const http = await startHttpServer(app, config.server.http_addr, config.server.http_port);
     stoppers.push({ name: "http", stop: () => http.close() });
