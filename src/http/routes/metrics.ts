@@ -1,0 +1,98 @@
+/**
+ * Prometheus exposition on `GET /metrics`: Loupe's own metrics (MetricsRegistry) and, when
+ * `[export.prometheus] include_series = true`, the latest value of every stored series as a gauge:
+ * the Graphite path becomes a valid metric name (`servers.web1.cpu.total.user` →
+ * `servers_web1_cpu_total_user`), tags become labels. Names that clash with Loupe's own metrics,
+ * and a second series landing on an already used name + label set, are left out so the scrape
+ * stays valid.
+ */
+import { Router } from "express";
+import type { MetricsRegistry } from "../../lib/metrics.js";
+import type { Tags, UnixMs } from "../../model/index.js";
+import { access } from "../access.js";
+
+export interface LatestPoint {
+  readonly series: { readonly name: string; readonly tags: Tags };
+  readonly ts: UnixMs;
+  readonly value: number;
+}
+
+export interface MetricsRouteDeps {
+  readonly metrics: MetricsRegistry;
+  /** Latest point of each series (the store's latest()); absent or include_series off → only own metrics. */
+  readonly latest?: () => Iterable<LatestPoint>;
+}
+
+/** Any string → `[a-zA-Z_:][a-zA-Z0-9_:]*` (every other character becomes `_`). */
+export function promName(path: string): string {
+  let out = "";
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || (i > 0 && c >= 48 && c <= 57);
+    out += ok ? path[i] : i === 0 && c >= 48 && c <= 57 ? `_${path[i]}` : "_";
+  }
+  return out === "" ? "_" : out;
+}
+
+/** Label names may not contain `:` and may not start with `__` (reserved). */
+export function promLabelName(key: string): string {
+  let n = promName(key).replace(/:/g, "_");
+  if (n.startsWith("__")) n = `x${n}`;
+  return n;
+}
+
+function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+}
+
+function formatValue(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "+Inf";
+  if (v === -Infinity) return "-Inf";
+  return String(v);
+}
+
+/** The series part of the exposition, avoiding names in `taken`. */
+export function exposeSeries(points: Iterable<LatestPoint>, taken: ReadonlySet<string>): string {
+  const families = new Map<string, { lines: string[]; seen: Set<string> }>();
+  for (const p of points) {
+    const name = promName(p.series.name);
+    if (taken.has(name)) continue;
+    let f = families.get(name);
+    if (f === undefined) {
+      f = { lines: [], seen: new Set() };
+      families.set(name, f);
+    }
+    const keys = Object.keys(p.series.tags).sort();
+    const labels: string[] = [];
+    const usedLabels = new Set<string>();
+    for (const k of keys) {
+      const ln = promLabelName(k);
+      if (usedLabels.has(ln)) continue;
+      usedLabels.add(ln);
+      labels.push(`${ln}="${escapeLabelValue(p.series.tags[k]!)}"`);
+    }
+    const labelText = labels.length > 0 ? `{${labels.join(",")}}` : "";
+    if (f.seen.has(labelText)) continue;
+    f.seen.add(labelText);
+    f.lines.push(`${name}${labelText} ${formatValue(p.value)}`);
+  }
+  let out = "";
+  for (const [name, f] of families) out += `# HELP ${name} latest value of a stored series\n# TYPE ${name} gauge\n${f.lines.join("\n")}\n`;
+  return out;
+}
+
+export function metricsRoutes(deps: MetricsRouteDeps): Router {
+  const router = Router();
+  router.get("/metrics", access("viewer"), (_req, res) => {
+    let text = deps.metrics.expose();
+    if (deps.latest !== undefined) {
+      const taken = new Set<string>();
+      for (const m of text.matchAll(/^# TYPE (\S+)/gm)) taken.add(m[1]!);
+      text += exposeSeries(deps.latest(), taken);
+    }
+    res.setHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    res.send(text);
+  });
+  return router;
+}

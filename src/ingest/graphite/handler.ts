@@ -1,0 +1,130 @@
+/**
+ * Graphite handler: rows from the stream parsers → mapped series (templates, default tags,
+ * `name;k=v` tags) → batches for the SampleSink. Counts lines, points, invalid lines and refused
+ * writes, logs a sample of a malformed line at most once a minute, and reports its counters both
+ * to the MetricsRegistry (on scrape) and as Loupe's own series `loupe.ingest.graphite.*`.
+ */
+import type { Clock } from "../../lib/clock.js";
+import { errorMessage } from "../../lib/errors.js";
+import type { Logger } from "../../lib/logger.js";
+import type { MetricsRegistry } from "../../lib/metrics.js";
+import type { Sample, SampleSink, UnixMs } from "../../model/index.js";
+import { SampleBatcher } from "../batcher.js";
+import { parseGraphite, type GraphiteRowHandler } from "./parser.js";
+import { GraphiteStream } from "./stream.js";
+import type { TemplateMapper } from "./templates.js";
+
+export interface GraphiteIngestOptions {
+  readonly sink: SampleSink;
+  readonly mapper: TemplateMapper;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly metrics?: MetricsRegistry;
+  readonly maxBatch?: number;
+  /** Points waiting for the sink beyond which sockets are paused. */
+  readonly maxPending?: number;
+  /** How often the `loupe.ingest.graphite.*` series are written; 0 turns that off. */
+  readonly selfInterval?: number;
+}
+
+export interface GraphiteCounts {
+  lines: number;
+  invalid: number;
+  written: number;
+  refused: number;
+  dropped: number;
+}
+
+export const INVALID_LOG_INTERVAL = 60_000;
+
+export class GraphiteIngest {
+  readonly batcher: SampleBatcher;
+  readonly counts: GraphiteCounts = { lines: 0, invalid: 0, written: 0, refused: 0, dropped: 0 };
+  private readonly mapAll: boolean;
+  private lastInvalidLog = -Infinity;
+  private suppressed = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: GraphiteIngestOptions) {
+    this.mapAll = o.mapper.active;
+    this.batcher = new SampleBatcher(o.sink, {
+      ...(o.maxBatch !== undefined ? { maxBatch: o.maxBatch } : {}),
+      ...(o.maxPending !== undefined ? { maxPending: o.maxPending } : {}),
+      onWritten: (n) => (this.counts.written += n),
+      onError: (n, err) => {
+        this.counts.refused += n;
+        o.log.warn("graphite points refused by the store", { points: n, err: errorMessage(err) });
+      },
+    });
+    o.metrics?.collect(() => [
+      { name: "loupe_ingest_graphite_lines_total", help: "Graphite plaintext lines received", type: "counter", value: this.counts.lines },
+      { name: "loupe_ingest_graphite_invalid_total", help: "malformed Graphite lines skipped", type: "counter", value: this.counts.invalid },
+      { name: "loupe_ingest_graphite_points_written_total", help: "Graphite points the store accepted", type: "counter", value: this.counts.written },
+      { name: "loupe_ingest_graphite_points_refused_total", help: "Graphite points the store refused", type: "counter", value: this.counts.refused },
+      { name: "loupe_ingest_graphite_datagrams_dropped_total", help: "Graphite UDP datagrams dropped while the store was behind", type: "counter", value: this.counts.dropped },
+      { name: "loupe_ingest_graphite_pending_points", help: "Graphite points waiting for the store", type: "gauge", value: this.batcher.pendingPoints },
+    ]);
+    const every = o.selfInterval ?? 10_000;
+    if (every > 0) {
+      this.timer = setInterval(() => this.writeSelf(), every);
+      this.timer.unref();
+    }
+  }
+
+  /** A stream parser for one connection or datagram source. */
+  stream(source: string): GraphiteStream {
+    return new GraphiteStream(this.rowHandler(source), this.o.clock);
+  }
+
+  rowHandler(source: string): GraphiteRowHandler {
+    return {
+      row: (path, value, ts) => this.row(path, value, ts),
+      invalid: (buf, start, end, reason) => this.invalid(buf, start, end, reason, source),
+    };
+  }
+
+  /** One UDP datagram: complete lines, the last one may lack its newline. */
+  parseDatagram(msg: Buffer, h: GraphiteRowHandler): void {
+    parseGraphite(msg, 0, msg.length, this.o.clock.now(), h, true);
+  }
+
+  row(path: string, value: number, ts: UnixMs): void {
+    this.counts.lines++;
+    let s: Sample;
+    if (this.mapAll || path.indexOf(";") >= 0) {
+      const m = this.o.mapper.map(path);
+      s = m.tags === undefined ? { name: m.name, ts, value } : { name: m.name, tags: m.tags, ts, value };
+    } else s = { name: path, ts, value };
+    this.batcher.add(s);
+  }
+
+  invalid(buf: Uint8Array, start: number, end: number, reason: string, source: string): void {
+    this.counts.lines++;
+    this.counts.invalid++;
+    const now = this.o.clock.now();
+    if (now - this.lastInvalidLog >= INVALID_LOG_INTERVAL) {
+      const line = Buffer.from(buf.buffer, buf.byteOffset + start, Math.min(end - start, 200)).toString("utf8");
+      this.o.log.warn("malformed graphite line skipped", { source, reason, line, suppressed: this.suppressed });
+      this.lastInvalidLog = now;
+      this.suppressed = 0;
+    } else this.suppressed++;
+  }
+
+  /** Loupe's own counters as Graphite series. */
+  writeSelf(): void {
+    const ts = this.o.clock.now();
+    const c = this.counts;
+    const batch: Sample[] = [
+      { name: "loupe.ingest.graphite.lines", ts, value: c.lines },
+      { name: "loupe.ingest.graphite.invalid", ts, value: c.invalid },
+      { name: "loupe.ingest.graphite.points", ts, value: c.written },
+      { name: "loupe.ingest.graphite.refused", ts, value: c.refused },
+    ];
+    this.o.sink.write(batch).catch((err: unknown) => this.o.log.debug("self metrics not written", { err: errorMessage(err) }));
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    await this.batcher.drain();
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Graphite TCP and UDP listeners. A connection from outside `allow_from` is closed at once (a
+ * datagram dropped) when the listener is bound beyond loopback; bound to loopback, only loopback
+ * peers can reach it anyway. Sockets are paused while the handler's batcher is over its bound.
+ */
+import { createSocket, type Socket as UdpSocket } from "node:dgram";
+import { BlockList, createServer, isIPv6, type AddressInfo, type Server, type Socket } from "node:net";
+import { ConfigError } from "../../lib/errors.js";
+import type { Logger } from "../../lib/logger.js";
+import type { GraphiteIngest } from "./handler.js";
+
+export interface ListenAddr {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface GraphiteListenerOptions {
+  readonly tcp: ListenAddr | null;
+  readonly udp: ListenAddr | null;
+  readonly allowFrom: readonly string[];
+  readonly ingest: GraphiteIngest;
+  readonly log: Logger;
+}
+
+export interface GraphiteListeners {
+  readonly tcpPort: number | undefined;
+  readonly udpPort: number | undefined;
+  /** Stops accepting, ends connections, flushes what was received. */
+  close(): Promise<void>;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = normalizeAddress(host.toLowerCase());
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** `::ffff:10.0.0.1` → `10.0.0.1`. */
+export function normalizeAddress(addr: string): string {
+  return addr.startsWith("::ffff:") && addr.includes(".") ? addr.slice(7) : addr;
+}
+
+/** Builds the allow list from CIDRs (`10.0.0.0/8`, `2001:db8::/32`) or single addresses. */
+export function allowList(cidrs: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const raw of cidrs) {
+    const c = raw.trim();
+    const slash = c.indexOf("/");
+    const addr = slash < 0 ? c : c.slice(0, slash);
+    const type = isIPv6(addr) ? "ipv6" : "ipv4";
+    const max = type === "ipv6" ? 128 : 32;
+    const prefix = slash < 0 ? max : Number(c.slice(slash + 1));
+    try {
+      if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) throw new Error("bad prefix");
+      list.addSubnet(addr, prefix, type);
+    } catch (err) {
+      throw new ConfigError(`"${c}" is not a network (CIDR such as 10.0.0.0/8)`, { section: "ingest.graphite", key: "allow_from" }, err);
+    }
+  }
+  return list;
+}
+
+/** Decides whether a peer may send: loopback always; others only when listed. */
+export function makeAllow(cidrs: readonly string[]): (remote: string | undefined) => boolean {
+  const list = allowList(cidrs);
+  return (remote) => {
+    if (remote === undefined) return false;
+    const a = normalizeAddress(remote);
+    if (isLoopbackHost(a)) return true;
+    return list.check(a, isIPv6(a) ? "ipv6" : "ipv4");
+  };
+}
+
+export async function startGraphiteListeners(o: GraphiteListenerOptions): Promise<GraphiteListeners> {
+  const allow = makeAllow(o.allowFrom);
+  const sockets = new Set<Socket>();
+  const ingest = o.ingest;
+  const unsubscribe = ingest.batcher.onPressure((paused) => {
+    for (const s of sockets) {
+      if (paused) s.pause();
+      else s.resume();
+    }
+  });
+  let server: Server | undefined;
+  let udp: UdpSocket | undefined;
+  let tcpPort: number | undefined;
+  let udpPort: number | undefined;
+
+  try {
+    if (o.tcp !== null) {
+      const srv = createServer({ noDelay: true }, (socket) => {
+        const remote = socket.remoteAddress;
+        if (!allow(remote)) {
+          o.log.warn("graphite connection refused: not in allow_from", { remote });
+          socket.destroy();
+          return;
+        }
+        sockets.add(socket);
+        const stream = ingest.stream(`tcp:${remote}:${socket.remotePort}`);
+        if (ingest.batcher.isPaused) socket.pause();
+        socket.on("data", (chunk: Buffer) => stream.push(chunk));
+        socket.on("end", () => {
+          stream.end();
+          socket.end();
+        });
+        socket.on("error", (err) => o.log.debug("graphite connection error", { remote, err: err.message }));
+        socket.on("close", () => sockets.delete(socket));
+      });
+      server = srv;
+      await new Promise<void>((resolve, reject) => {
+        srv.once("error", reject);
+        srv.listen(o.tcp!.port, o.tcp!.host, () => {
+          srv.off("error", reject);
+          resolve();
+        });
+      });
+      tcpPort = (srv.address() as AddressInfo).port;
+      o.log.info("graphite tcp listening", { addr: o.tcp.host, port: tcpPort });
+    }
+    if (o.udp !== null) {
+      const sock = createSocket({ type: isIPv6(o.udp.host) ? "udp6" : "udp4", recvBufferSize: 8 * 1024 * 1024 });
+      udp = sock;
+      const handlers = new Map<string, ReturnType<GraphiteIngest["rowHandler"]>>();
+      sock.on("message", (msg, rinfo) => {
+        if (!allow(rinfo.address)) return;
+        if (ingest.batcher.overloaded) {
+          ingest.counts.dropped++;
+          return;
+        }
+        let h = handlers.get(rinfo.address);
+        if (h === undefined) {
+          if (handlers.size > 1000) handlers.clear();
+          h = ingest.rowHandler(`udp:${rinfo.address}`);
+          handlers.set(rinfo.address, h);
+        }
+        ingest.parseDatagram(msg, h);
+      });
+      sock.on("error", (err) => o.log.warn("graphite udp error", { err: err.message }));
+      await new Promise<void>((resolve, reject) => {
+        sock.once("error", reject);
+        sock.bind(o.udp!.port, o.udp!.host, () => {
+          sock.off("error", reject);
+          resolve();
+        });
+      });
+      udpPort = sock.address().port;
+      o.log.info("graphite udp listening", { addr: o.udp.host, port: udpPort });
+    }
+  } catch (err) {
+    server?.close();
+    udp?.close();
+    unsubscribe();
+    throw err;
+  }
+
+  return {
+    tcpPort,
+    udpPort,
+    close: async () => {
+      unsubscribe();
+      const closed = server === undefined ? Promise.resolve() : new Promise<void>((r) => server!.close(() => r()));
+      for (const s of sockets) s.destroy();
+      if (udp !== undefined) await new Promise<void>((r) => udp!.close(() => r()));
+      await closed;
+      await ingest.close();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Graphite plaintext protocol, parsed straight from bytes: `path value [timestamp]\n`, fields
+ * separated by spaces or tabs, CRLF accepted, `-1` or a missing timestamp meaning "now", the
+ * timestamp in seconds (fractions allowed) or, when ≥ 1e11, already in milliseconds. No I/O, no
+ * per-line string other than the path itself, no regular expression.
+ *
+ * A line that does not fit (missing value, value not a finite number, extra fields, control bytes
+ * in the path, bad timestamp) is reported to `invalid` and yields no point; blank lines are
+ * ignored.
+ */
+import type { UnixMs } from "../../model/index.js";
+import { parseDecimal } from "../ascii-number.js";
+
+export interface GraphiteRowHandler {
+  /** One valid line. `path` may carry Graphite tags (`name;k=v`); the handler maps it. */
+  row(path: string, value: number, ts: UnixMs): void;
+  /** One malformed line: buf[start, end) without its line ending. */
+  invalid(buf: Buffer, start: number, end: number, reason: string): void;
+}
+
+/** Timestamps at or above this are taken as milliseconds (1e11 s is the year 5138). */
+export const MS_THRESHOLD = 1e11;
+
+const NL = 0x0a;
+const CR = 0x0d;
+const SP = 0x20;
+const TAB = 0x09;
+
+const isSpace = (c: number): boolean => c === SP || c === TAB || c === CR;
+
+/**
+ * Parses the complete lines of buf[start, end). With `final` false the bytes after the last
+ * newline are left alone (the caller keeps them for the next packet); with `final` true they are
+ * parsed as a last line. Returns the offset of the first byte not consumed.
+ */
+export function parseGraphite(buf: Buffer, start: number, end: number, now: UnixMs, h: GraphiteRowHandler, final = false): number {
+  let ls = start;
+  while (ls < end) {
+    let le = ls;
+    while (le < end && buf[le] !== NL) le++;
+    if (le === end && !final) return ls;
+    parseLine(buf, ls, le, now, h);
+    ls = le + 1;
+  }
+  return end;
+}
+
+/** Parses one line buf[ls, le) (no newline inside). Exported for tests and the fuzzer. */
+export function parseLine(buf: Buffer, ls: number, le: number, now: UnixMs, h: GraphiteRowHandler): void {
+  let i = ls;
+  // trailing CR and blanks
+  let e = le;
+  while (e > i && isSpace(buf[e - 1]!)) e--;
+  while (i < e && isSpace(buf[i]!)) i++;
+  if (i === e) return; // blank line
+  const ps = i;
+  let high = false;
+  while (i < e) {
+    const c = buf[i]!;
+    if (c === SP || c === TAB) break;
+    if (c < 0x20 || c === 0x7f) return h.invalid(buf, ls, trimCr(buf, ls, le), "control character in path");
+    if (c >= 0x80) high = true;
+    i++;
+  }
+  const pe = i;
+  while (i < e && isSpace(buf[i]!)) i++;
+  if (i === e) return h.invalid(buf, ls, trimCr(buf, ls, le), "missing value");
+  const vs = i;
+  while (i < e && buf[i] !== SP && buf[i] !== TAB) i++;
+  const value = parseDecimal(buf, vs, i);
+  if (!Number.isFinite(value)) return h.invalid(buf, ls, trimCr(buf, ls, le), "value is not a finite number");
+  while (i < e && isSpace(buf[i]!)) i++;
+  let ts: number;
+  if (i === e) ts = now;
+  else {
+    const ts0 = i;
+    while (i < e && buf[i] !== SP && buf[i] !== TAB) i++;
+    if (i !== e) return h.invalid(buf, ls, trimCr(buf, ls, le), "too many fields");
+    const t = parseDecimal(buf, ts0, i);
+    if (t === -1) ts = now;
+    else if (!(t >= 0) || t > 1e16) return h.invalid(buf, ls, trimCr(buf, ls, le), "bad timestamp");
+    else ts = t >= MS_THRESHOLD ? Math.trunc(t) : Math.round(t * 1000);
+  }
+  const path = high ? buf.toString("utf8", ps, pe) : (buf as unknown as FastSlices).latin1Slice(ps, pe);
+  h.row(path, value, ts);
+}
+
+function trimCr(buf: Buffer, ls: number, le: number): number {
+  return le > ls && buf[le - 1] === CR ? le - 1 : le;
+}
+
+/** Node's undocumented-but-stable slice methods, faster than toString(encoding, s, e) for short ASCII runs. */
+export interface FastSlices {
+  latin1Slice(start: number, end: number): string;
+}
