@@ -1,0 +1,402 @@
+/**
+ * Dashboard page (/d/:uid) and snapshot page (/snapshot/:key). Reads the server's page data, lays
+ * out panels, loads every panel's data in ONE /api/query request, and keeps the URL in step with
+ * the range, refresh and variables so a link reproduces the view. Snapshots draw stored data only.
+ */
+import { initCommon } from "./lib/theme.js";
+import { byId, clear, h, pageData } from "./lib/dom.js";
+import { getJson, postJson } from "./lib/api.js";
+import { runQuery, type QueryRequestItem } from "./lib/query.js";
+import { isRelative, parseDuration, resolveRange, shiftRange, zoomOut, type AbsRange, type RawRange } from "./lib/time.js";
+import { interpolate, resolveVariables, ALL, type VarState } from "./lib/variables.js";
+import { placePanels, type PlacedPanel } from "./lib/grid.js";
+import { timeControls } from "./lib/timepicker.js";
+import { button, openModal, openPopover, toast } from "./lib/dialogs.js";
+import { debugState } from "./lib/state.js";
+import { createPanelView, type PanelView } from "./panels/index.js";
+import type { Annotation, Dashboard, QueryResult } from "./lib/types.js";
+
+export interface DashboardPageData {
+  readonly mode: "live" | "snapshot";
+  readonly uid: string;
+  readonly dashboard: Dashboard;
+  readonly version: number;
+  readonly canEdit: boolean;
+  readonly range: RawRange;
+  readonly refresh: string;
+  readonly vars: Record<string, string[]>;
+  readonly annotations: Annotation[];
+  readonly snapshot?: { readonly key: string; readonly name: string; readonly createdAt: number; readonly expiresAt: number | null; readonly range: AbsRange; readonly data: Record<string, QueryResult> };
+}
+
+interface LivePanel {
+  readonly placed: PlacedPanel;
+  readonly el: HTMLElement;
+  readonly body: HTMLElement;
+  view: PanelView;
+}
+
+const ROW_PX = 30;
+const data = pageData<DashboardPageData>();
+const dash = data.dashboard;
+const debug = debugState();
+const snapshot = data.snapshot;
+let raw: RawRange = data.range;
+let abs: AbsRange = snapshot ? snapshot.range : resolveRange(raw, Date.now());
+let refresh = data.refresh;
+let vars: VarState[] = [];
+let annotations: Annotation[] = data.annotations;
+let live: LivePanel[] = [];
+let results = new Map<string, QueryResult>(snapshot ? Object.entries(snapshot.data) : []);
+let inflight: AbortController | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let pausedWhileHidden = false;
+
+const grid = byId("panels")!;
+const varBar = byId("variables")!;
+
+// ---- URL ----------------------------------------------------------------------------------
+
+function readUrl(): void {
+  const q = new URLSearchParams(location.search);
+  raw = { from: q.get("from") ?? dash.time.from, to: q.get("to") ?? dash.time.to };
+  refresh = q.get("refresh") ?? dash.refresh;
+}
+
+function urlVars(): Record<string, string[]> {
+  const q = new URLSearchParams(location.search);
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of q) if (k.startsWith("var-")) (out[k.slice(4)] ??= []).push(v);
+  return out;
+}
+
+function writeUrl(push: boolean): void {
+  const q = new URLSearchParams();
+  q.set("from", raw.from);
+  q.set("to", raw.to);
+  if (refresh !== "") q.set("refresh", refresh);
+  for (const v of vars) for (const s of v.selected) q.append(`var-${v.name}`, s);
+  const url = `${location.pathname}?${q.toString()}`;
+  if (url === location.pathname + location.search) return;
+  if (push) history.pushState(null, "", url);
+  else history.replaceState(null, "", url);
+}
+
+// ---- layout -------------------------------------------------------------------------------
+
+function buildPanels(): void {
+  for (const p of live) p.view.destroy();
+  live = [];
+  clear(grid);
+  const placed = placePanels(dash.panels, vars);
+  const rows = placed.reduce((m, p) => Math.max(m, p.y + p.h), 0);
+  grid.style.gridTemplateRows = `repeat(${rows}, ${ROW_PX}px)`;
+  for (const p of placed) {
+    const body = h("div", { class: "panel-body" });
+    const title = h("span", { class: "panel-title", title: p.panel.title }, p.panel.title);
+    const header = h("div", { class: "panel-header" }, title);
+    if (data.mode === "live" && data.canEdit && !p.key.includes("_")) {
+      header.append(h("a", { class: "panel-edit", href: `/d/${encodeURIComponent(dash.uid)}/panel/${p.panel.id}/edit${location.search}`, title: "Edit panel" }, "✎"));
+    }
+    const el = h("section", { class: `panel panel-${p.panel.type}`, "data-panel-key": p.key, "data-panel-id": p.panel.id, "data-type": p.panel.type }, header, body);
+    el.style.gridColumn = `${p.x + 1} / span ${p.w}`;
+    el.style.gridRow = `${p.y + 1} / span ${p.h}`;
+    grid.append(el);
+    const view = createPanelView({
+      panel: p.panel,
+      body,
+      onZoom: (r) => setRange({ from: String(r.from), to: String(r.to) }),
+      onClickTime: (t, x, y) => {
+        if (data.mode === "live") addAnnotationAt(t, x, y);
+      },
+    });
+    live.push({ placed: p, el, body, view });
+  }
+}
+
+function queriesOf(p: PlacedPanel): QueryRequestItem[] {
+  if (p.panel.type === "text") return [];
+  return p.panel.targets.filter((t) => !t.hide && t.target.trim() !== "").map((t) => ({ id: `${p.key}-${t.refId}`, target: interpolate(t.target, vars, p.scoped) }));
+}
+
+function draw(): void {
+  for (const p of live) {
+    const ids = queriesOf(p.placed).map((q) => q.id);
+    const rs = ids.map((id) => results.get(id)).filter((r): r is QueryResult => r !== undefined);
+    const info = p.view.update({ results: rs, range: abs, annotations });
+    const errors = rs.filter((r) => r.error !== undefined).map((r) => r.error!);
+    p.el.classList.toggle("has-error", errors.length > 0);
+    p.el.querySelector(".panel-error")?.remove();
+    if (errors.length > 0) p.el.querySelector(".panel-header")!.append(h("span", { class: "panel-error", title: errors.join("\n") }, "⚠"));
+    p.el.dataset["points"] = String(info.points);
+    p.el.dataset["series"] = String(info.series.length);
+    p.el.dataset["annotations"] = String(info.annotations);
+    p.el.dataset["lastTime"] = String(info.lastTime ?? "");
+    debug.panels[p.placed.key] = { ...info, title: p.placed.panel.title, type: p.placed.panel.type };
+  }
+  debug.range = { ...abs };
+  if (debug.firstDrawAt === null && live.some((p) => p.placed.panel.type !== "text")) debug.firstDrawAt = performance.now();
+}
+
+// ---- data ---------------------------------------------------------------------------------
+
+async function load(): Promise<void> {
+  if (snapshot) {
+    draw();
+    debug.loads++;
+    return;
+  }
+  abs = resolveRange(raw, Date.now());
+  inflight?.abort();
+  const ctrl = new AbortController();
+  inflight = ctrl;
+  const queries = live.flatMap((p) => queriesOf(p.placed));
+  const width = live.filter((p) => p.placed.panel.type === "timeseries").reduce((m, p) => Math.max(m, p.body.clientWidth), 0);
+  grid.classList.add("loading");
+  try {
+    if (queries.length > 0) {
+      const res = await runQuery(abs.from, abs.to, Math.min(1200, width || 600), queries, ctrl.signal);
+      results = new Map(res.results.map((r) => [r.id, r]));
+    } else results = new Map();
+    draw();
+    debug.loads++;
+    document.dispatchEvent(new CustomEvent("loupe:loaded"));
+  } catch (err) {
+    if ((err as Error).name === "AbortError") return;
+    toast(`Query failed: ${(err as Error).message}`, "error");
+  } finally {
+    if (inflight === ctrl) {
+      inflight = undefined;
+      grid.classList.remove("loading");
+    }
+  }
+}
+
+async function loadAnnotations(): Promise<void> {
+  if (snapshot) return;
+  try {
+    const q = new URLSearchParams({ from: String(abs.from), to: String(abs.to), dashboardUid: dash.uid });
+    const r = await getJson<Annotation[] | { annotations: Annotation[] }>(`/api/annotations?${q.toString()}`);
+    annotations = Array.isArray(r) ? r : r.annotations;
+  } catch {
+    /* keep what we had */
+  }
+}
+
+async function reload(withAnnotations = true): Promise<void> {
+  abs = resolveRange(raw, Date.now());
+  if (withAnnotations) await loadAnnotations();
+  await load();
+}
+
+// ---- time ---------------------------------------------------------------------------------
+
+const controls = timeControls({
+  setRange,
+  shift: (dir) => setRange(toRaw(shiftRange(abs, dir))),
+  zoomOut: () => setRange(toRaw(zoomOut(abs))),
+  refreshNow: () => void reload(),
+  setRefresh: (r) => {
+    refresh = r;
+    writeUrl(false);
+    controls.update(raw, refresh);
+    schedule();
+  },
+});
+
+function toRaw(a: AbsRange): RawRange {
+  return { from: String(Math.round(a.from)), to: String(Math.round(a.to)) };
+}
+
+function setRange(r: RawRange): void {
+  raw = r;
+  writeUrl(true);
+  controls.update(raw, refresh);
+  void reload();
+}
+
+function schedule(): void {
+  if (timer !== undefined) clearTimeout(timer);
+  timer = undefined;
+  const ms = parseDuration(refresh);
+  if (snapshot || ms === undefined || ms <= 0) return;
+  timer = setTimeout(() => {
+    timer = undefined;
+    if (document.hidden) {
+      pausedWhileHidden = true;
+      return;
+    }
+    // A fixed absolute range has nothing new to show, but refresh anyway (late data arrives).
+    void reload(isRelative(raw)).finally(schedule);
+  }, Math.max(1000, ms));
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden && pausedWhileHidden) {
+    pausedWhileHidden = false;
+    void reload().finally(schedule);
+  }
+});
+
+document.addEventListener("keydown", (e) => {
+  const t = e.target as HTMLElement;
+  if (snapshot || t.closest("input, textarea, select, [contenteditable]")) return;
+  if (e.shiftKey && e.key === "ArrowLeft") setRange(toRaw(shiftRange(abs, -1)));
+  else if (e.shiftKey && e.key === "ArrowRight") setRange(toRaw(shiftRange(abs, 1)));
+  else if ((e.ctrlKey || e.metaKey) && e.key === "z") setRange(toRaw(zoomOut(abs)));
+  else if (!e.ctrlKey && !e.metaKey && !e.altKey && e.key === "r") void reload();
+  else return;
+  e.preventDefault();
+});
+
+window.addEventListener("popstate", () => {
+  readUrl();
+  void initVariables().then(() => {
+    buildPanels();
+    controls.update(raw, refresh);
+    schedule();
+    return reload();
+  });
+});
+
+// ---- variables ----------------------------------------------------------------------------
+
+async function initVariables(): Promise<void> {
+  const known = snapshot ? new Map(dash.variables.map((v) => [v.name, v.current.filter((c) => c !== ALL)])) : undefined;
+  vars = await resolveVariables(dash.variables, snapshot ? {} : urlVars(), known);
+  renderVariables();
+}
+
+function renderVariables(): void {
+  clear(varBar);
+  varBar.hidden = vars.length === 0;
+  for (const v of vars) {
+    const choices = [...(v.includeAll ? [ALL] : []), ...v.options];
+    const sel = h("select", { id: `var-${v.name}`, "data-var": v.name, multiple: v.multi, disabled: !!snapshot, size: v.multi ? Math.min(6, choices.length) : undefined });
+    for (const c of choices) sel.append(h("option", { value: c, selected: v.selected.includes(c) }, c === ALL ? "All" : c));
+    sel.addEventListener("change", () => {
+      const picked = Array.from(sel.selectedOptions).map((o) => o.value);
+      v.selected = picked.includes(ALL) ? [ALL] : picked.length > 0 ? picked : v.selected;
+      void onVariablesChanged(v.name);
+    });
+    varBar.append(h("label", { class: v.multi ? "var multi" : "var" }, h("span", {}, v.label), sel));
+  }
+}
+
+async function onVariablesChanged(name: string): Promise<void> {
+  // Later query variables may depend on this one: re-resolve them with the current selection.
+  const idx = dash.variables.findIndex((d) => d.name === name);
+  const fixed: Record<string, string[]> = {};
+  for (const v of vars) fixed[v.name] = v.selected;
+  if (dash.variables.slice(idx + 1).some((d) => d.type === "query")) vars = await resolveVariables(dash.variables, fixed);
+  renderVariables();
+  writeUrl(true);
+  buildPanels();
+  await load();
+}
+
+// ---- annotations --------------------------------------------------------------------------
+
+function addAnnotationAt(time: number, x: number, y: number): void {
+  const text = h("input", { type: "text", id: "anno-text", placeholder: "What happened?", maxlength: 1000 });
+  const tags = h("input", { type: "text", id: "anno-tags", placeholder: "tags, comma separated" });
+  const save = button("Add annotation", { class: "btn primary", id: "anno-save" });
+  const pop = openPopover(x, y, [h("div", { class: "popover-title" }, `Annotation at ${new Date(time).toLocaleString()}`), text, tags, h("div", { class: "modal-buttons" }, save)], "anno-popover");
+  const submit = async (): Promise<void> => {
+    if (text.value.trim() === "") return text.focus();
+    try {
+      const tagList = tags.value.split(",").map((t) => t.trim()).filter((t) => t !== "");
+      const a = await postJson<Annotation | { annotation: Annotation }>("/api/annotations", { time, text: text.value.trim(), tags: tagList, dashboardUid: dash.uid });
+      const added = "annotation" in a ? a.annotation : a;
+      annotations = [...annotations, added];
+      pop.close();
+      draw();
+    } catch (err) {
+      toast(`Could not add annotation: ${(err as Error).message}`, "error");
+    }
+  };
+  save.addEventListener("click", () => void submit());
+  text.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") void submit();
+  });
+}
+
+// ---- toolbar actions ----------------------------------------------------------------------
+
+function currentDashboard(): Dashboard {
+  return { ...dash, variables: dash.variables.map((d) => ({ ...d, current: vars.find((v) => v.name === d.name)?.selected ?? d.current })) };
+}
+
+function shareSnapshot(): void {
+  const name = h("input", { type: "text", id: "snapshot-name", value: `${dash.title} ${new Date().toLocaleString()}` });
+  const expiry = h("select", { id: "snapshot-expiry" }, h("option", { value: "" }, "Never"), h("option", { value: "3600" }, "1 hour"), h("option", { value: "86400" }, "1 day"), h("option", { value: "604800" }, "7 days"), h("option", { value: "2592000" }, "30 days"));
+  const out = h("div", { class: "snapshot-result" });
+  const create = button("Create snapshot", { class: "btn primary", id: "snapshot-create" });
+  const m = openModal("Share snapshot", [h("p", { class: "muted" }, "Freezes this dashboard with the data shown now. The link works without querying live data."), h("label", {}, "Name", name), h("label", {}, "Expires", expiry), out], [button("Close", {}, () => m.close()), create], "snapshot-dialog");
+  create.addEventListener("click", () => {
+    const body: Record<string, unknown> = { name: name.value.trim() || dash.title, dashboard: currentDashboard(), range: { from: abs.from, to: abs.to }, data: Object.fromEntries(results) };
+    if (expiry.value !== "") body["expiresIn"] = Number(expiry.value);
+    create.disabled = true;
+    postJson<{ key: string; url: string }>("/api/snapshots", body)
+      .then((r) => {
+        const href = r.url || `/snapshot/${r.key}`;
+        clear(out);
+        out.append(h("span", {}, "Snapshot link: "), h("a", { href, id: "snapshot-link", target: "_blank" }, new URL(href, location.href).href));
+      })
+      .catch((err: Error) => {
+        create.disabled = false;
+        toast(`Snapshot failed: ${err.message}`, "error");
+      });
+  });
+}
+
+function editJson(): void {
+  const ta = h("textarea", { id: "json-editor", class: "code", rows: 24, spellcheck: "false" });
+  ta.value = JSON.stringify(dash, null, 2);
+  const save = button("Save", { class: "btn primary", id: "json-save" });
+  const m = openModal("Dashboard JSON", [ta], [button("Cancel", {}, () => m.close()), save], "json-dialog");
+  save.addEventListener("click", () => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(ta.value);
+    } catch (err) {
+      return toast(`Invalid JSON: ${(err as Error).message}`, "error");
+    }
+    postJson<{ uid: string; version: number }>("/api/dashboards", { dashboard: parsed, expectedVersion: data.version, message: "edited JSON" })
+      .then((r) => location.assign(`/d/${encodeURIComponent(r.uid)}${location.search}`))
+      .catch((err: Error) => toast(`Save failed: ${err.message}`, "error"));
+  });
+}
+
+function wireHeaderButtons(): void {
+  byId("share-snapshot")?.addEventListener("click", shareSnapshot);
+  byId("edit-json")?.addEventListener("click", editJson);
+  const tb = byId("dash-toolbar");
+  if (tb && !snapshot) tb.append(controls.el);
+}
+
+// ---- start --------------------------------------------------------------------------------
+
+initCommon();
+window.addEventListener("loupe:theme", () => {
+  buildPanels();
+  draw();
+});
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+new ResizeObserver(() => {
+  if (resizeTimer !== undefined) clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => live.forEach((p) => p.view.resize()), 100);
+}).observe(grid);
+
+async function start(): Promise<void> {
+  if (!snapshot) readUrl();
+  wireHeaderButtons();
+  controls.update(raw, refresh);
+  await initVariables();
+  buildPanels();
+  if (!snapshot) writeUrl(false);
+  await load();
+  schedule();
+}
+
+void start();

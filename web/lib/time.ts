@@ -1,0 +1,99 @@
+/** Time ranges as the URL carries them (`now-6h`, `now`, epoch ms, ISO dates) and their absolute form. */
+export interface RawRange {
+  readonly from: string;
+  readonly to: string;
+}
+export interface AbsRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, M: 30 * 86400e3, y: 365 * 86400e3 };
+
+/** Parses a duration like `5m`, `1h`, `30s`; undefined when not one. */
+export function parseDuration(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w|M|y)$/.exec(s.trim());
+  if (!m) return undefined;
+  if (m[2] === "ms") return Number(m[1]);
+  return Number(m[1]) * UNIT_MS[m[2]!]!;
+}
+
+/** `now`, `now-6h`, `now+1d`, epoch ms, or anything Date.parse reads. */
+export function parseTime(s: string, now: number): number | undefined {
+  const t = s.trim();
+  if (t === "now") return now;
+  const rel = /^now([+-])(\d+(?:\.\d+)?)(s|m|h|d|w|M|y)$/.exec(t);
+  if (rel) {
+    const d = Number(rel[2]) * UNIT_MS[rel[3]!]!;
+    return rel[1] === "-" ? now - d : now + d;
+  }
+  if (/^\d{9,}$/.test(t)) return Number(t);
+  const d = Date.parse(t);
+  return Number.isFinite(d) ? d : undefined;
+}
+
+export function resolveRange(r: RawRange, now: number): AbsRange {
+  const to = parseTime(r.to, now) ?? now;
+  let from = parseTime(r.from, now) ?? to - 6 * 3600e3;
+  if (from >= to) from = to - 60e3;
+  return { from, to };
+}
+
+export function isRelative(r: RawRange): boolean {
+  return r.from.startsWith("now") || r.to.startsWith("now");
+}
+
+export const QUICK_RANGES: ReadonlyArray<{ from: string; label: string }> = [
+  { from: "now-5m", label: "Last 5 minutes" },
+  { from: "now-15m", label: "Last 15 minutes" },
+  { from: "now-1h", label: "Last 1 hour" },
+  { from: "now-6h", label: "Last 6 hours" },
+  { from: "now-24h", label: "Last 24 hours" },
+  { from: "now-7d", label: "Last 7 days" },
+  { from: "now-30d", label: "Last 30 days" },
+];
+
+export const REFRESH_CHOICES = ["", "5s", "10s", "30s", "1m", "5m", "15m", "30m", "1h"];
+
+const pad = (n: number): string => String(n).padStart(2, "0");
+
+/** Local `YYYY-MM-DD HH:MM:SS`, the format the absolute-range inputs take. */
+export function formatDateTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** Parses `YYYY-MM-DD HH:MM[:SS]` as local time (or any parseTime form). */
+export function parseDateTime(s: string, now: number): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(s.trim());
+  if (m) return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)).getTime();
+  return parseTime(s, now);
+}
+
+export function describeRange(r: RawRange, now: number): string {
+  if (r.to === "now") {
+    const q = QUICK_RANGES.find((x) => x.from === r.from);
+    if (q) return q.label;
+    const m = /^now-(.+)$/.exec(r.from);
+    if (m) return `Last ${m[1]}`;
+  }
+  const a = resolveRange(r, now);
+  return `${formatDateTime(a.from)} to ${formatDateTime(a.to)}`;
+}
+
+/** Moves the range by half its width (earlier: -1, later: +1); the result is absolute. */
+export function shiftRange(a: AbsRange, dir: -1 | 1): AbsRange {
+  const w = a.to - a.from;
+  return { from: Math.round(a.from + (dir * w) / 2), to: Math.round(a.to + (dir * w) / 2) };
+}
+
+/** Doubles the width around the centre. */
+export function zoomOut(a: AbsRange): AbsRange {
+  const w = a.to - a.from;
+  return { from: Math.round(a.from - w / 2), to: Math.round(a.to + w / 2) };
+}
+
+export function formatDuration(ms: number): string {
+  for (const [u, f] of [["d", 86400e3], ["h", 3600e3], ["m", 60e3], ["s", 1e3]] as const) if (ms >= f && ms % f === 0) return `${ms / f}${u}`;
+  return `${ms}ms`;
+}
