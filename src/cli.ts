@@ -8,6 +8,7 @@ import { LoupeError, errorMessage } from "./lib/errors.js";
 import { createLogger } from "./lib/logger.js";
 import { VERSION } from "./lib/package-info.js";
 import { startLoupe } from "./main.js";
+import { setupCommand } from "./collectors/index.js";
 
 export interface CliIo {
   out(text: string): void;
@@ -109,6 +110,8 @@ function helpText(): string {
 export function registerCommand(name: string, command: Command): void {
   commands[name] = command;
 }
+
+registerCommand("setup", setupCommand);
 
 export async function runCli(argv: readonly string[], io: CliIo = stdio): Promise<number> {
   const [name, ...rest] = argv;

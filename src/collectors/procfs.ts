@@ -1,0 +1,77 @@
+/**
+ * Access to /proc, /sys and statfs behind one injectable object, so every collector runs against
+ * captured fixtures in tests (test/fixtures/proc, test/fixtures/sys) and the live kernel in
+ * production. No shelling out anywhere.
+ */
+import { readFile, readdir, statfs } from "node:fs/promises";
+import { join } from "node:path";
+
+/** What statfs(2) says about a mounted filesystem, in blocks of `bsize` bytes. */
+export interface FsStats {
+  readonly bsize: number;
+  readonly blocks: number;
+  readonly bfree: number;
+  readonly bavail: number;
+  readonly files: number;
+  readonly ffree: number;
+}
+
+export interface ProcFs {
+  /** Reads `<proc root>/<path>` ("stat", "net/dev", "1/stat"). */
+  readProc(path: string): Promise<string>;
+  /** Lists `<proc root>/<path>` ("" for the root). */
+  listProc(path: string): Promise<string[]>;
+  /** Reads `<sys root>/<path>` ("devices/system/cpu/online"). */
+  readSys(path: string): Promise<string>;
+  /** statfs(2) of an absolute mount point (not re-rooted: it asks the live kernel unless faked). */
+  statfs(mountPoint: string): Promise<FsStats>;
+}
+
+export interface ProcFsRoots {
+  readonly proc?: string;
+  readonly sys?: string;
+  /** Replaces statfs (tests, or a fixture machine). */
+  readonly statfs?: (mountPoint: string) => Promise<FsStats>;
+}
+
+async function liveStatfs(mountPoint: string): Promise<FsStats> {
+  const s = await statfs(mountPoint);
+  return { bsize: s.bsize, blocks: s.blocks, bfree: s.bfree, bavail: s.bavail, files: s.files, ffree: s.ffree };
+}
+
+export function createProcFs(roots: ProcFsRoots = {}): ProcFs {
+  const proc = roots.proc ?? "/proc";
+  const sys = roots.sys ?? "/sys";
+  return {
+    readProc: (path) => readFile(join(proc, path), "utf8"),
+    listProc: (path) => readdir(join(proc, path)),
+    readSys: (path) => readFile(join(sys, path), "utf8"),
+    statfs: roots.statfs ?? liveStatfs,
+  };
+}
+
+/** Number of online CPUs from /sys/devices/system/cpu/online ("0-3,6"), else from /proc/stat. */
+export async function onlineCpus(fs: ProcFs): Promise<number> {
+  try {
+    const n = parseCpuList(await fs.readSys("devices/system/cpu/online"));
+    if (n > 0) return n;
+  } catch {
+    // fall through to /proc/stat
+  }
+  const stat = await fs.readProc("stat");
+  let n = 0;
+  for (const line of stat.split("\n")) if (/^cpu\d+\s/.test(line)) n++;
+  return Math.max(1, n);
+}
+
+/** Counts the CPUs of a kernel cpu list ("0-3,6,8-9" → 7). */
+export function parseCpuList(text: string): number {
+  let n = 0;
+  for (const part of text.trim().split(",")) {
+    if (part === "") continue;
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (m === null) continue;
+    n += m[2] === undefined ? 1 : Number(m[2]) - Number(m[1]) + 1;
+  }
+  return n;
+}
