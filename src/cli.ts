@@ -8,6 +8,7 @@ import { LoupeError, errorMessage } from "./lib/errors.js";
 import { createLogger } from "./lib/logger.js";
 import { VERSION } from "./lib/package-info.js";
 import { startLoupe } from "./main.js";
+import { userCommand } from "./auth/index.js";
 import { setupCommand } from "./collectors/index.js";
 
 export interface CliIo {
@@ -110,6 +111,8 @@ function helpText(): string {
 export function registerCommand(name: string, command: Command): void {
   commands[name] = command;
 }
+
+registerCommand("user", userCommand);
 
 registerCommand("setup", setupCommand);
 

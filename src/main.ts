@@ -9,12 +9,17 @@ import { systemClock, type Clock } from "./lib/clock.js";
 import { VERSION } from "./lib/package-info.js";
 import { openDatabase } from "./store/db.js";
 import { migrate } from "./store/migrate.js";
-import { createApp, healthRoutes, startHttpServer, isLoopbackAddress, OPEN_PRINCIPAL } from "./http/index.js";
+import { createApp, healthRoutes, startHttpServer, isLoopbackAddress } from "./http/index.js";
+import { createAuth, authProviderConfigured } from "./auth/index.js";
+import { authRoutes } from "./http/routes/auth.js";
+import { adminRoutes } from "./http/routes/admin.js";
 import { MetricsRegistry } from "./lib/metrics.js";
-import type { RequestHandler, Router } from "express";
+import type { Express, RequestHandler, Router } from "express";
 
 export interface Running {
   readonly httpPort: number;
+  /** The express app (the route-table test walks its router). */
+  readonly app: Express;
   stop(): Promise<void>;
 }
 
@@ -41,7 +46,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
   };
 
   try {
-    const authConfigured = config["auth.github"].enabled || config["auth.basic"].enabled;
+    const authConfigured = authProviderConfigured(config);
     if (!authConfigured && !isLoopbackAddress(config.server.http_addr)) {
       throw new LoupeError(
         "unsafe_bind",
@@ -67,10 +72,10 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     // ---- dashboards, annotations, snapshots, settings ----
 
     // ---- auth ----
-    before.push((_req, res, next) => {
-      res.locals["principal"] = OPEN_PRINCIPAL;
-      next();
-    });
+    const auth = createAuth(config, db, log.child({ module: "auth" }), clock);
+    stoppers.push({ name: "auth", stop: () => auth.stop() });
+    before.push(...auth.before);
+    routers.push(authRoutes(auth), adminRoutes(auth));
 
     // ---- collectors ----
 
@@ -87,6 +92,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     let stopping: Promise<void> | undefined;
     return {
       httpPort: http.port,
+      app,
       stop: () => (stopping ??= stopAll()),
     };
   } catch (err) {

@@ -1,0 +1,64 @@
+/**
+ * OAuth `state` for the GitHub flow: a random value remembered server-side (10 minutes, used once)
+ * and bound to the browser that started the flow by an httpOnly cookie, so neither a forged nor a
+ * replayed nor another browser's callback is accepted. Implements passport-oauth2's state store.
+ */
+import type { Request, Response } from "express";
+import { parseCookies, serializeCookie } from "./cookies.js";
+import { randomToken, safeEqual } from "./secrets.js";
+
+export const STATE_COOKIE = "loupe_oauth_state";
+const TTL_MS = 10 * 60_000;
+const MAX_PENDING = 10_000;
+
+export interface PendingLogin {
+  readonly next: string;
+}
+
+type StoreCb = (err: Error | null, state?: string) => void;
+type VerifyCb = (err: Error | null, ok: boolean, info?: unknown) => void;
+
+export class OAuthStateStore {
+  private readonly pending = new Map<string, { expires: number; login: PendingLogin }>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly secureCookies: boolean,
+  ) {}
+
+  /** passport-oauth2 calls this when redirecting to the authorize URL. */
+  store(req: Request, _meta: unknown, cb: StoreCb): void {
+    this.prune();
+    const state = randomToken(24);
+    const next = safeNext(typeof req.query["next"] === "string" ? req.query["next"] : undefined);
+    this.pending.set(state, { expires: this.now() + TTL_MS, login: { next } });
+    (req.res as Response).append("Set-Cookie", serializeCookie(STATE_COOKIE, state, { maxAgeMs: TTL_MS, secure: this.secureCookies, path: "/login" }));
+    cb(null, state);
+  }
+
+  /** passport-oauth2 calls this on the callback: the state must be pending and match the cookie. */
+  verify(req: Request, state: unknown, _meta: unknown, cb: VerifyCb): void {
+    const cookie = parseCookies(req.headers.cookie).get(STATE_COOKIE);
+    (req.res as Response).append("Set-Cookie", serializeCookie(STATE_COOKIE, "", { maxAgeMs: 0, secure: this.secureCookies, path: "/login" }));
+    if (typeof state !== "string" || state === "") return cb(null, false, { code: "missing_state" });
+    const entry = this.pending.get(state);
+    if (entry !== undefined) this.pending.delete(state);
+    if (entry === undefined || entry.expires < this.now() || cookie === undefined || !safeEqual(cookie, state)) {
+      return cb(null, false, { code: "bad_state" });
+    }
+    cb(null, true, entry.login);
+  }
+
+  private prune(): void {
+    const now = this.now();
+    for (const [k, v] of this.pending) if (v.expires < now) this.pending.delete(k);
+    while (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
+  }
+}
+
+/** Only local paths are followed after login ("/d/x?y"), never another site ("//evil", "/\\evil", "https://…"). */
+export function safeNext(next: string | undefined): string {
+  if (next === undefined || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || /[\r\n]/.test(next)) return "/";
+  if (next.startsWith("/login") || next.startsWith("/logout")) return "/";
+  return next;
+}

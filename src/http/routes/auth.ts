@@ -1,0 +1,150 @@
+/**
+ * Login and logout: the login page, GitHub OAuth (start and callback on the same path as Grafana,
+ * /login/github), the local login form, logout, and /api/user (who am I).
+ */
+import express, { Router, type NextFunction, type Request, type Response } from "express";
+import { z } from "zod";
+import { clearSessionCookie, safeNext, setSessionCookie, SignInError, TooManyAttemptsError, type Auth } from "../../auth/index.js";
+import type { UserRow } from "../../store/auth/index.js";
+import { BadRequestError, UnauthorizedError } from "../../lib/errors.js";
+import { access, principalOf } from "../access.js";
+import { html } from "../views/html.js";
+import { sendPage } from "../views/layout.js";
+
+/** Messages for /login?error=CODE (only known codes are shown: the URL never carries free text). */
+const LOGIN_ERRORS: Readonly<Record<string, string>> = {
+  bad_credentials: "Wrong login or password.",
+  too_many_attempts: "Too many failed attempts. Wait a minute and try again.",
+  user_disabled: "This user is disabled. Ask an Admin.",
+  signup_disabled: "Your GitHub account has no Loupe user and sign-up is off. Ask an Admin to add you.",
+  missing_team: "You are not a member of one of the GitHub teams allowed to use this Loupe.",
+  missing_organization: "You are not a member of one of the GitHub organizations allowed to use this Loupe.",
+  email_domain: "Your GitHub email address is not in a domain allowed to use this Loupe.",
+  login_taken: "Another Loupe user already has your GitHub login. Ask an Admin.",
+  bad_state: "The sign-in could not be verified (it expired, or did not start here). Try again.",
+  missing_state: "The sign-in could not be verified (it expired, or did not start here). Try again.",
+  github_denied: "GitHub sign-in was cancelled.",
+  github_failed: "GitHub sign-in failed. Try again, or ask an Admin to check the logs.",
+};
+
+const localLoginBody = z.object({ login: z.string().min(1).max(200), password: z.string().min(1).max(1000), next: z.string().max(2000).optional() });
+
+function wantsJson(req: Request): boolean {
+  return req.is("application/json") === "application/json";
+}
+
+export function authRoutes(auth: Auth): Router {
+  const router = Router();
+  const secure = auth.pipeline.secureCookies;
+
+  const startSession = (req: Request, res: Response, user: UserRow): void => {
+    const old = (res.locals as { sessionCookie?: string }).sessionCookie;
+    if (old !== undefined) auth.sessions.destroy(old); // the id changes at every login
+    const { cookieValue } = auth.sessions.create(user.id);
+    setSessionCookie(res, cookieValue, auth.pipeline);
+    auth.log.info("login", { login: user.login, provider: user.provider, role: user.role, ip: req.ip });
+  };
+
+  router.get("/login", access("public"), (req, res) => {
+    const next = safeNext(typeof req.query["next"] === "string" ? req.query["next"] : undefined);
+    if (auth.open) return res.redirect(302, next);
+    const p = principalOf(res);
+    if (p?.kind === "user") return res.redirect(302, next);
+    const code = typeof req.query["error"] === "string" ? req.query["error"] : undefined;
+    const message = code !== undefined ? LOGIN_ERRORS[code] : undefined;
+    const csrf = (res.locals as { csrfToken?: string }).csrfToken ?? "";
+    const nextQ = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
+    const body = html`<section class="login card">
+  <h1>Sign in to Loupe</h1>
+  ${message !== undefined ? html`<p class="error" role="alert" id="login-error">${message}</p>` : ""}
+  ${auth.githubEnabled ? html`<p><a class="btn primary" id="login-github" href="/login/github${nextQ}">Sign in with GitHub</a></p>` : ""}
+  ${auth.basicEnabled
+    ? html`<form method="post" action="/login" class="login-form" id="login-form">
+    <input type="hidden" name="_csrf" value="${csrf}">
+    <input type="hidden" name="next" value="${next}">
+    <label>Login <input name="login" autocomplete="username" required autofocus></label>
+    <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+    <button class="btn primary" type="submit">Sign in</button>
+  </form>`
+    : ""}
+</section>`;
+    sendPage(req, res, { title: "Sign in", body, nav: "login" });
+  });
+
+  // Grafana's path for both the start and the callback, so an OAuth app made for Grafana works unchanged.
+  router.get("/login/github", access("public"), (req: Request, res: Response, next: NextFunction) => {
+    const passport = auth.passport;
+    if (passport === undefined) return res.redirect(302, "/login");
+    const fail = (code: string): void => res.redirect(302, `/login?error=${encodeURIComponent(code)}`);
+    if (typeof req.query["error"] === "string") return fail("github_denied");
+    const handler = passport.authenticate("github", { session: false }, (err: unknown, user: UserRow | false | undefined, info: unknown) => {
+      if (err !== null && err !== undefined) {
+        auth.log.warn("github sign-in failed", { err: err instanceof Error ? err.message : "unknown error" });
+        return fail("github_failed");
+      }
+      const state = info !== null && typeof info === "object" ? (info as { code?: unknown; state?: { next?: unknown }; next?: unknown }) : {};
+      if (user === false || user === undefined) {
+        const code = typeof state.code === "string" && state.code in LOGIN_ERRORS ? state.code : "github_failed";
+        if (code === "bad_state" || code === "missing_state") auth.log.warn("github callback refused", { reason: code, ip: req.ip });
+        return fail(code);
+      }
+      startSession(req, res, user);
+      const target = typeof state.state?.next === "string" ? state.state.next : typeof state.next === "string" ? state.next : "/";
+      res.redirect(302, safeNext(target));
+    }) as (req: Request, res: Response, next: NextFunction) => void;
+    handler(req, res, next);
+  });
+
+  router.post("/login", access("public"), express.urlencoded({ extended: false, limit: "100kb" }), express.json({ limit: "100kb" }), (req, res, next) => {
+    void (async () => {
+      const json = wantsJson(req);
+      const parsed = localLoginBody.safeParse(req.body);
+      const nextUrl = safeNext(parsed.success ? parsed.data.next : undefined);
+      const fail = (code: string, status: number): void => {
+        if (json) {
+          if (code === "too_many_attempts") return next(new TooManyAttemptsError(auth.limiter.retryAfter(req.ip ?? "unknown")));
+          return next(status === 401 ? new UnauthorizedError(LOGIN_ERRORS[code] ?? "login refused", code) : new SignInError(code, LOGIN_ERRORS[code] ?? "login refused"));
+        }
+        res.redirect(303, `/login?error=${code}${nextUrl === "/" ? "" : `&next=${encodeURIComponent(nextUrl)}`}`);
+      };
+      if (!auth.basicEnabled) return next(new BadRequestError("local logins are off ([auth.basic] enabled = false)", "basic_disabled"));
+      const ip = req.ip ?? "unknown";
+      const wait = auth.limiter.retryAfter(ip);
+      if (wait > 0) {
+        res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
+        auth.log.warn("login rate limited", { ip });
+        return fail("too_many_attempts", 429);
+      }
+      if (!parsed.success) return fail("bad_credentials", 401);
+      try {
+        const user = await auth.users.verifyLocal(parsed.data.login, parsed.data.password);
+        startSession(req, res, user);
+        if (json) return void res.json({ login: user.login, role: user.role });
+        res.redirect(303, nextUrl);
+      } catch (err) {
+        if (!(err instanceof SignInError)) throw err;
+        auth.limiter.fail(ip);
+        auth.log.info("login refused", { login: parsed.data.login, reason: err.code, ip });
+        fail(err.code, err.code === "bad_credentials" ? 401 : 403);
+      }
+    })().catch(next);
+  });
+
+  router.post("/logout", access("public"), (req, res) => {
+    const sid = (res.locals as { sessionCookie?: string }).sessionCookie;
+    if (sid !== undefined) {
+      auth.sessions.destroy(sid);
+      auth.log.info("logout", { login: principalOf(res)?.login });
+    }
+    clearSessionCookie(res, secure);
+    if (wantsJson(req) || req.get("accept")?.includes("application/json") === true) return void res.status(204).end();
+    res.redirect(303, auth.open ? "/" : "/login");
+  });
+
+  router.get("/api/user", access("viewer"), (_req, res) => {
+    const p = principalOf(res)!;
+    res.json({ kind: p.kind, login: p.login ?? null, name: p.name ?? null, role: p.role, scope: p.scope ?? null });
+  });
+
+  return router;
+}
