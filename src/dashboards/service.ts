@@ -42,7 +42,16 @@ export interface DashboardService {
   list(filter?: { readonly query?: string; readonly tag?: string }): DashboardSummary[];
   get(uid: string): StoredDashboard | undefined;
   /** Creates or updates (bumping the version; last `versions_to_keep` kept). Conflict when `expectedVersion` is stale. */
-  save(input: DashboardInput, by: string | null, options?: { readonly message?: string; readonly expectedVersion?: number }): { uid: string; version: number };
+  save(
+    input: DashboardInput,
+    by: string | null,
+    options?: {
+      readonly message?: string;
+      readonly expectedVersion?: number;
+      /** Provisioning only: the file it came from; null clears the mark; absent keeps it. */
+      readonly provisionedFrom?: string | null;
+    },
+  ): { uid: string; version: number };
   delete(uid: string): boolean;
   versions(uid: string): DashboardVersion[];
   getVersion(uid: string, version: number): Dashboard | undefined;
@@ -66,7 +75,18 @@ export interface Annotation {
 }
 
 export interface AnnotationService {
-  list(filter: { readonly from: UnixMs; readonly to: UnixMs; readonly tags?: readonly string[]; readonly dashboardUid?: string; readonly limit?: number }): Annotation[];
+  /**
+   * Annotations overlapping [from, to], oldest first. `tags`: all of them must be present (any of
+   * them with `matchAny`). `dashboardUid`: that dashboard's annotations plus the global ones.
+   */
+  list(filter: {
+    readonly from: UnixMs;
+    readonly to: UnixMs;
+    readonly tags?: readonly string[];
+    readonly matchAny?: boolean;
+    readonly dashboardUid?: string;
+    readonly limit?: number;
+  }): Annotation[];
   add(a: { readonly time: UnixMs; readonly timeEnd?: UnixMs; readonly text: string; readonly tags?: readonly string[]; readonly dashboardUid?: string | null }, by: string | null): Annotation;
   delete(id: number): boolean;
 }

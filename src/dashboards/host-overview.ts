@@ -1,0 +1,164 @@
+/**
+ * The built-in "Host overview" dashboard (uid `host-overview`): this host's CPU, memory, load,
+ * disk space, disk I/O and network from Diamond's metric paths, plus an nginx row when that
+ * collector is on. The `host` variable lists `<prefix>.*`, so it also shows other hosts that send
+ * Diamond-style metrics.
+ */
+import { parseDashboard, type Dashboard, type DashboardInput } from "./model.js";
+
+export const HOST_OVERVIEW_UID = "host-overview";
+
+export interface HostOverviewOptions {
+  /** Host name as it appears in metric paths (the collectors' derived host name). */
+  readonly host: string;
+  /** First path segment ([collectors] path_prefix), "servers" by default. */
+  readonly prefix?: string;
+  /** Adds the nginx row. */
+  readonly nginx?: boolean;
+}
+
+type PanelIn = NonNullable<DashboardInput["panels"]>[number];
+type OptionsIn = NonNullable<PanelIn["options"]>;
+
+export function hostOverviewDashboard(o: HostOverviewOptions): Dashboard {
+  const p = `${o.prefix ?? "servers"}.$host`;
+  const panels: PanelIn[] = [];
+  let id = 0;
+  const add = (type: PanelIn["type"], title: string, gridPos: PanelIn["gridPos"], targets: string[], options: OptionsIn = {}): void => {
+    panels.push({
+      id: ++id,
+      type,
+      title,
+      gridPos,
+      targets: targets.map((target, i) => ({ refId: String.fromCharCode(65 + i), target })),
+      options,
+    });
+  };
+  const cpuBusy = `${p}.cpu.total.{user,nice,system,iowait,irq,softirq,steal}`;
+  const memUsed = `diffSeries(${p}.memory.MemTotal, ${p}.memory.MemAvailable)`;
+
+  // Headline numbers.
+  add("stat", "CPU busy", { x: 0, y: 0, w: 6, h: 4 }, [`sumSeries(${cpuBusy})`], {
+    unit: "percent",
+    decimals: 1,
+    thresholds: [
+      { value: 70, color: "orange" },
+      { value: 90, color: "red" },
+    ],
+  });
+  add("stat", "Load (1m)", { x: 6, y: 0, w: 6, h: 4 }, [`${p}.loadavg.01`], { unit: "short", decimals: 2 });
+  add("stat", "Memory used", { x: 12, y: 0, w: 6, h: 4 }, [`asPercent(${memUsed}, ${p}.memory.MemTotal)`], {
+    unit: "percent",
+    decimals: 1,
+    min: 0,
+    max: 100,
+    thresholds: [
+      { value: 80, color: "orange" },
+      { value: 95, color: "red" },
+    ],
+  });
+  add("gauge", "Root disk free", { x: 18, y: 0, w: 6, h: 4 }, [`${p}.diskspace.root.byte_percentfree`], {
+    unit: "percent",
+    decimals: 0,
+    min: 0,
+    max: 100,
+    thresholds: [
+      { value: 0, color: "red" },
+      { value: 10, color: "orange" },
+      { value: 20, color: "green" },
+    ],
+  });
+
+  // CPU and load.
+  add("timeseries", "CPU", { x: 0, y: 4, w: 12, h: 8 }, [`aliasByNode(${cpuBusy}, 4)`], {
+    draw: "stacked",
+    unit: "percent",
+    min: 0,
+    legend: ["avg", "max", "last"],
+  });
+  add("timeseries", "Load average", { x: 12, y: 4, w: 12, h: 8 }, [`aliasByNode(${p}.loadavg.{01,05,15}, 3)`], {
+    unit: "short",
+    min: 0,
+    legend: ["max", "last"],
+  });
+
+  // Memory and disk space.
+  add(
+    "timeseries",
+    "Memory",
+    { x: 0, y: 12, w: 12, h: 8 },
+    [`alias(${memUsed}, 'used')`, `aliasByNode(${p}.memory.{Cached,Buffers,MemFree}, 3)`, `alias(${p}.memory.MemTotal, 'total')`],
+    { unit: "bytes", min: 0, legend: ["min", "max", "last"] },
+  );
+  add("timeseries", "Disk space free", { x: 12, y: 12, w: 12, h: 8 }, [`aliasByNode(${p}.diskspace.*.byte_percentfree, 3)`], {
+    unit: "percent",
+    min: 0,
+    max: 100,
+    legend: ["min", "last"],
+    thresholds: [{ value: 10, color: "red" }],
+  });
+
+  // Disk I/O.
+  add(
+    "timeseries",
+    "Disk throughput",
+    { x: 0, y: 20, w: 12, h: 8 },
+    [`aliasByNode(${p}.iostat.*.{read_byte_per_second,write_byte_per_second}, 3, 4)`],
+    { unit: "Bps", min: 0, legend: ["avg", "max"] },
+  );
+  add("timeseries", "Disk utilisation", { x: 12, y: 20, w: 12, h: 8 }, [`aliasByNode(${p}.iostat.*.util_percentage, 3)`], {
+    unit: "percent",
+    min: 0,
+    legend: ["avg", "max"],
+  });
+
+  // Network.
+  add("timeseries", "Network traffic", { x: 0, y: 28, w: 12, h: 8 }, [`aliasByNode(${p}.network.*.{rx_byte,tx_byte}, 3, 4)`], {
+    unit: "Bps",
+    min: 0,
+    legend: ["avg", "max"],
+  });
+  add(
+    "timeseries",
+    "Network packets and errors",
+    { x: 12, y: 28, w: 12, h: 8 },
+    [`aliasByNode(${p}.network.*.{rx_packets,tx_packets}, 3, 4)`, `aliasByNode(${p}.network.*.{rx_errors,tx_errors,rx_drop,tx_drop}, 3, 4)`],
+    { unit: "short", min: 0, legend: ["avg", "max"] },
+  );
+
+  if (o.nginx === true) {
+    panels.push({ id: ++id, type: "text", title: "", gridPos: { x: 0, y: 36, w: 24, h: 2 }, content: "### nginx" });
+    add("timeseries", "nginx requests", { x: 0, y: 38, w: 12, h: 8 }, [`alias(${p}.nginx.req_handled, 'requests')`, `alias(${p}.nginx.conn_accepted, 'connections accepted')`], {
+      unit: "reqps",
+      min: 0,
+      legend: ["avg", "max", "last"],
+    });
+    add(
+      "timeseries",
+      "nginx connections",
+      { x: 12, y: 38, w: 12, h: 8 },
+      [`aliasByNode(${p}.nginx.{active_connections,act_reads,act_writes,act_waits}, 3)`],
+      { unit: "short", min: 0, legend: ["max", "last"] },
+    );
+  }
+
+  return parseDashboard({
+    uid: HOST_OVERVIEW_UID,
+    title: "Host overview",
+    tags: ["host", "built-in"],
+    time: { from: "now-1h", to: "now" },
+    refresh: "30s",
+    variables: [
+      {
+        name: "host",
+        label: "Host",
+        type: "query",
+        query: `${o.prefix ?? "servers"}.*`,
+        multi: false,
+        includeAll: false,
+        current: o.host === "" ? [] : [o.host],
+      },
+    ],
+    panels,
+  } satisfies DashboardInput);
+}

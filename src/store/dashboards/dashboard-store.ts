@@ -1,0 +1,226 @@
+/**
+ * DashboardService on SQLite: the current JSON in `dashboards`, title and tags copied out for
+ * listing, every save appended to `dashboard_versions` (the last `versionsToKeep` kept), recently
+ * viewed dashboards per user in `dashboard_views`.
+ */
+import type { Statement } from "better-sqlite3";
+import type { Db } from "../db.js";
+import type { Clock } from "../../lib/clock.js";
+import { BadRequestError, ConflictError } from "../../lib/errors.js";
+import {
+  dashboardSchema,
+  parseOrThrow,
+  readImport,
+  type Dashboard,
+  type DashboardInput,
+  type DashboardService,
+  type DashboardSummary,
+  type DashboardVersion,
+  type ImportResult,
+  type StoredDashboard,
+} from "../../dashboards/index.js";
+import type { ProvisioningTarget } from "../../dashboards/provision.js";
+
+export interface DashboardStoreOptions {
+  readonly clock: Clock;
+  /** [dashboards] versions_to_keep */
+  readonly versionsToKeep: number;
+  /** Recently viewed entries kept per user. */
+  readonly recentPerUser?: number;
+}
+
+interface Row {
+  uid: string;
+  title: string;
+  data: string;
+  version: number;
+  updated_at: number;
+  updated_by: string | null;
+  provisioned_from: string | null;
+}
+
+export class SqliteDashboardService implements DashboardService, ProvisioningTarget {
+  private readonly clock: Clock;
+  private readonly keep: number;
+  private readonly recentKeep: number;
+  private readonly q: {
+    get: Statement<[string], Row>;
+    head: Statement<[string], { version: number; provisioned_from: string | null }>;
+    insert: Statement;
+    update: Statement;
+    delTags: Statement<[string]>;
+    addTag: Statement<[string, string]>;
+    addVersion: Statement;
+    pruneVersions: Statement<[string, number]>;
+    versions: Statement<[string], { version: number; saved_at: number; saved_by: string | null; message: string }>;
+    version: Statement<[string, number], { data: string }>;
+    del: Statement<[string]>;
+    allTags: Statement<[], { uid: string; tag: string }>;
+    view: Statement<[string, string, number]>;
+    pruneViews: Statement<[string, string, number]>;
+    setProvisioned: Statement<[string | null, string]>;
+  };
+
+  constructor(
+    private readonly db: Db,
+    options: DashboardStoreOptions,
+  ) {
+    this.clock = options.clock;
+    this.keep = Math.max(1, options.versionsToKeep);
+    this.recentKeep = options.recentPerUser ?? 50;
+    this.q = {
+      get: db.prepare("SELECT uid, title, data, version, updated_at, updated_by, provisioned_from FROM dashboards WHERE uid = ?"),
+      head: db.prepare("SELECT version, provisioned_from FROM dashboards WHERE uid = ?"),
+      insert: db.prepare(
+        `INSERT INTO dashboards (uid, title, data, version, created_at, updated_at, updated_by, provisioned_from)
+         VALUES (@uid, @title, @data, @version, @now, @now, @by, @provisioned)`,
+      ),
+      update: db.prepare(
+        `UPDATE dashboards SET title = @title, data = @data, version = @version, updated_at = @now, updated_by = @by,
+         provisioned_from = @provisioned WHERE uid = @uid`,
+      ),
+      delTags: db.prepare("DELETE FROM dashboard_tags WHERE uid = ?"),
+      addTag: db.prepare("INSERT OR IGNORE INTO dashboard_tags (uid, tag) VALUES (?, ?)"),
+      addVersion: db.prepare(
+        `INSERT OR REPLACE INTO dashboard_versions (uid, version, data, saved_at, saved_by, message)
+         VALUES (@uid, @version, @data, @now, @by, @message)`,
+      ),
+      pruneVersions: db.prepare("DELETE FROM dashboard_versions WHERE uid = ? AND version <= ?"),
+      versions: db.prepare("SELECT version, saved_at, saved_by, message FROM dashboard_versions WHERE uid = ? ORDER BY version DESC"),
+      version: db.prepare("SELECT data FROM dashboard_versions WHERE uid = ? AND version = ?"),
+      del: db.prepare("DELETE FROM dashboards WHERE uid = ?"),
+      allTags: db.prepare("SELECT uid, tag FROM dashboard_tags ORDER BY tag"),
+      view: db.prepare(
+        `INSERT INTO dashboard_views (user, uid, viewed_at) VALUES (?, ?, ?)
+         ON CONFLICT (user, uid) DO UPDATE SET viewed_at = excluded.viewed_at`,
+      ),
+      pruneViews: db.prepare(
+        `DELETE FROM dashboard_views WHERE user = ? AND uid NOT IN
+         (SELECT uid FROM dashboard_views WHERE user = ? ORDER BY viewed_at DESC LIMIT ?)`,
+      ),
+      setProvisioned: db.prepare("UPDATE dashboards SET provisioned_from = ? WHERE uid = ?"),
+    };
+  }
+
+  list(filter: { readonly query?: string; readonly tag?: string | readonly string[] } = {}): DashboardSummary[] {
+    const tags = this.tagsByUid();
+    const wanted = (typeof filter.tag === "string" ? [filter.tag] : (filter.tag ?? [])).filter((t) => t !== "");
+    const query = (filter.query ?? "").trim().toLowerCase();
+    const rows = this.db
+      .prepare("SELECT uid, title, version, updated_at, provisioned_from FROM dashboards ORDER BY title COLLATE NOCASE, uid")
+      .all() as Array<Pick<Row, "uid" | "title" | "version" | "updated_at" | "provisioned_from">>;
+    const out: DashboardSummary[] = [];
+    for (const r of rows) {
+      const t = tags.get(r.uid) ?? [];
+      if (wanted.some((w) => !t.includes(w))) continue;
+      if (query !== "" && !r.title.toLowerCase().includes(query) && !t.some((x) => x.toLowerCase().includes(query))) continue;
+      out.push({ uid: r.uid, title: r.title, tags: t, version: r.version, updatedAt: r.updated_at, provisioned: r.provisioned_from !== null });
+    }
+    return out;
+  }
+
+  /** Every tag in use with how many dashboards carry it (home page filter). */
+  tags(): Array<{ tag: string; count: number }> {
+    return this.db.prepare("SELECT tag, count(*) AS count FROM dashboard_tags GROUP BY tag ORDER BY tag").all() as Array<{ tag: string; count: number }>;
+  }
+
+  get(uid: string): StoredDashboard | undefined {
+    const r = this.q.get.get(uid);
+    if (r === undefined) return undefined;
+    const dashboard = dashboardSchema.parse({ ...(JSON.parse(r.data) as object), version: r.version });
+    return { dashboard, version: r.version, updatedAt: r.updated_at, updatedBy: r.updated_by, provisioned: r.provisioned_from !== null };
+  }
+
+  save(
+    input: DashboardInput,
+    by: string | null,
+    options: { readonly message?: string; readonly expectedVersion?: number; readonly provisionedFrom?: string | null } = {},
+  ): { uid: string; version: number } {
+    const d = parseOrThrow(dashboardSchema, input, "dashboard");
+    const message = (options.message ?? "").slice(0, 500);
+    return this.db.transaction(() => {
+      const head = this.q.head.get(d.uid);
+      const current = head?.version ?? 0;
+      if (options.expectedVersion !== undefined && options.expectedVersion !== current) {
+        throw new ConflictError(
+          head === undefined
+            ? `dashboard "${d.uid}" no longer exists (expected version ${options.expectedVersion})`
+            : `dashboard "${d.uid}" was saved by someone else: it is at version ${current}, not ${options.expectedVersion}`,
+          "version_conflict",
+        );
+      }
+      const version = current + 1;
+      const now = this.clock.now();
+      const data = JSON.stringify({ ...d, version });
+      const provisioned = options.provisionedFrom !== undefined ? options.provisionedFrom : (head?.provisioned_from ?? null);
+      const params = { uid: d.uid, title: d.title, data, version, now, by, provisioned };
+      if (head === undefined) this.q.insert.run(params);
+      else this.q.update.run(params);
+      this.q.delTags.run(d.uid);
+      for (const t of d.tags) this.q.addTag.run(d.uid, t);
+      this.q.addVersion.run({ uid: d.uid, version, data, now, by, message });
+      this.q.pruneVersions.run(d.uid, version - this.keep);
+      return { uid: d.uid, version };
+    })();
+  }
+
+  delete(uid: string): boolean {
+    return this.q.del.run(uid).changes > 0;
+  }
+
+  versions(uid: string): DashboardVersion[] {
+    return this.q.versions.all(uid).map((r) => ({ version: r.version, savedAt: r.saved_at, savedBy: r.saved_by, message: r.message }));
+  }
+
+  getVersion(uid: string, version: number): Dashboard | undefined {
+    const r = this.q.version.get(uid, version);
+    return r === undefined ? undefined : dashboardSchema.parse(JSON.parse(r.data));
+  }
+
+  import(json: unknown, by: string | null, options: { readonly overwrite?: boolean } = {}): ImportResult {
+    const read = readImport(json);
+    const overwrite = options.overwrite === true || read.overwrite;
+    const existing = this.q.head.get(read.dashboard.uid);
+    if (existing !== undefined && !overwrite) {
+      throw new ConflictError(`a dashboard with uid "${read.dashboard.uid}" exists; import with overwrite to replace it (its history is kept)`, "dashboard_exists");
+    }
+    this.save(read.dashboard, by, { message: read.source === "grafana" ? "imported from Grafana" : "imported" });
+    return { uid: read.dashboard.uid, title: read.dashboard.title, source: read.source, skipped: read.skipped };
+  }
+
+  markViewed(uid: string, user: string): void {
+    if (user === "" || this.q.head.get(uid) === undefined) return;
+    this.q.view.run(user, uid, this.clock.now());
+    this.q.pruneViews.run(user, user, this.recentKeep);
+  }
+
+  recentlyViewed(user: string, limit = 10): DashboardSummary[] {
+    if (!Number.isInteger(limit) || limit < 1) throw new BadRequestError("limit must be a positive integer");
+    const rows = this.db
+      .prepare(
+        `SELECT d.uid, d.title, d.version, d.updated_at, d.provisioned_from FROM dashboard_views v
+         JOIN dashboards d ON d.uid = v.uid WHERE v.user = ? ORDER BY v.viewed_at DESC LIMIT ?`,
+      )
+      .all(user, limit) as Array<Pick<Row, "uid" | "title" | "version" | "updated_at" | "provisioned_from">>;
+    const tags = this.tagsByUid();
+    return rows.map((r) => ({ uid: r.uid, title: r.title, tags: tags.get(r.uid) ?? [], version: r.version, updatedAt: r.updated_at, provisioned: r.provisioned_from !== null }));
+  }
+
+  setProvisioned(uid: string, from: string | null): void {
+    this.q.setProvisioned.run(from, uid);
+  }
+
+  provisionedFrom(uid: string): string | null | undefined {
+    return this.q.head.get(uid)?.provisioned_from;
+  }
+
+  private tagsByUid(): Map<string, string[]> {
+    const m = new Map<string, string[]>();
+    for (const r of this.q.allTags.all()) {
+      const l = m.get(r.uid);
+      if (l === undefined) m.set(r.uid, [r.tag]);
+      else l.push(r.tag);
+    }
+    return m;
+  }
+}
