@@ -27,6 +27,7 @@ const SP = 0x20;
 const TAB = 0x09;
 
 const isSpace = (c: number): boolean => c === SP || c === TAB || c === CR;
+const isSep = (c: number): boolean => c === SP || c === TAB;
 
 /**
  * Parses the complete lines of buf[start, end). With `final` false the bytes after the last
@@ -63,13 +64,13 @@ export function parseLine(buf: Buffer, ls: number, le: number, now: UnixMs, h: G
     i++;
   }
   const pe = i;
-  while (i < e && isSpace(buf[i]!)) i++;
+  while (i < e && isSep(buf[i]!)) i++;
   if (i === e) return h.invalid(buf, ls, trimCr(buf, ls, le), "missing value");
   const vs = i;
   while (i < e && buf[i] !== SP && buf[i] !== TAB) i++;
   const value = parseDecimal(buf, vs, i);
   if (!Number.isFinite(value)) return h.invalid(buf, ls, trimCr(buf, ls, le), "value is not a finite number");
-  while (i < e && isSpace(buf[i]!)) i++;
+  while (i < e && isSep(buf[i]!)) i++;
   let ts: number;
   if (i === e) ts = now;
   else {

@@ -1,0 +1,186 @@
+/**
+ * Fuzzing both parsers with ≥ 100,000 random and mutated inputs each (seeded, so a failure can be
+ * replayed): no crash, no hang (the whole run is bounded by the test timeout), no point from an
+ * invalid line, and the valid lines around an invalid one still give their points.
+ *
+ * Graphite is checked against an independent, slow reference (regular expressions over strings);
+ * the line protocol against lines whose validity is known by construction, plus a consistency
+ * check for random mutations (a line's points in a body are exactly its points parsed alone, and a
+ * line with an error gives none).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseGraphite, GraphiteStream, type GraphiteRowHandler } from "../../src/ingest/graphite/index.js";
+import { parseLineProtocol } from "../../src/ingest/influx/index.js";
+import { FakeClock } from "../../src/lib/clock.js";
+import type { Sample } from "../../src/model/index.js";
+
+const N = 100_000;
+const NOW = 1_750_000_000_000;
+const SEED = Number(process.env["FUZZ_SEED"] ?? 20261125);
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALPHABET = "abcxyz019._-;=, \t\r\"\\#eE+-.i ut f";
+
+function mutate(r: () => number, line: string): string {
+  const b = Buffer.from(line);
+  const out: number[] = [...b];
+  const n = 1 + Math.floor(r() * 3);
+  for (let k = 0; k < n; k++) {
+    const op = Math.floor(r() * 4);
+    const at = Math.floor(r() * (out.length + 1));
+    if (op === 0 && out.length > 0) out.splice(Math.min(at, out.length - 1), 1);
+    else if (op === 1) out.splice(at, 0, ALPHABET.charCodeAt(Math.floor(r() * ALPHABET.length)));
+    else if (op === 2 && out.length > 0) out[Math.min(at, out.length - 1)] = Math.floor(r() * 256);
+    else out.splice(at, 0, ...Buffer.from(line.slice(0, Math.floor(r() * line.length))));
+  }
+  // a line is a line: no newline inside
+  return Buffer.from(out.filter((c) => c !== 0x0a)).toString("latin1");
+}
+
+function randomBytes(r: () => number): string {
+  const len = Math.floor(r() * 40);
+  let s = "";
+  for (let i = 0; i < len; i++) s += r() < 0.7 ? ALPHABET[Math.floor(r() * ALPHABET.length)] : String.fromCharCode(Math.floor(r() * 256));
+  return s.replace(/\n/g, "");
+}
+
+// ---- Graphite ----
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The reference: what a line must give (undefined: invalid, null: blank). */
+function graphiteOracle(lineBytes: Buffer): { path: string; value: number; ts: number } | undefined | null {
+  const text = lineBytes.toString("latin1").replace(/^[ \t\r]+|[ \t\r]+$/g, "");
+  if (text === "") return null;
+  const tok = text.split(/[ \t]+/);
+  if (tok.length < 2 || tok.length > 3) return undefined;
+  const [p, v, t] = tok as [string, string, string | undefined];
+  if (/[\x00-\x1f\x7f]/.test(p)) return undefined;
+  if (!DECIMAL.test(v) || !Number.isFinite(Number(v))) return undefined;
+  let ts = NOW;
+  if (t !== undefined) {
+    if (!DECIMAL.test(t)) return undefined;
+    const n = Number(t);
+    if (n === -1) ts = NOW;
+    else if (!(n >= 0) || n > 1e16) return undefined;
+    else ts = n >= 1e11 ? Math.trunc(n) : Math.round(n * 1000);
+  }
+  const start = lineBytes.indexOf(p.charCodeAt(0));
+  const path = Buffer.from(lineBytes.subarray(start, start + Buffer.byteLength(p, "latin1"))).toString("utf8");
+  return { path, value: Number(v), ts };
+}
+
+function validGraphite(r: () => number, tag: string): string {
+  const v = [String(Math.floor(r() * 1000)), (r() * 100 - 50).toFixed(3), `${(r() * 9).toFixed(1)}e${Math.floor(r() * 10) - 5}`][Math.floor(r() * 3)]!;
+  const ts = [" 1700000000", " -1", "", " 1700000000123"][Math.floor(r() * 4)]!;
+  return `fz.${tag}.m${Math.floor(r() * 100)} ${v}${ts}${r() < 0.2 ? "\r" : ""}`;
+}
+
+test(`graphite parser: ${N} random and mutated inputs`, () => {
+  const r = rng(SEED);
+  let checked = 0;
+  let invalidSeen = 0;
+  for (let k = 0; k < N; k++) {
+    const before = validGraphite(r, "before");
+    const after = validGraphite(r, "after");
+    const junk = r() < 0.5 ? mutate(r, validGraphite(r, "mid")) : randomBytes(r);
+    const body = Buffer.from(`${before}\n${junk}\n${after}${r() < 0.5 ? "\n" : ""}`, "latin1");
+    const rows: Array<{ path: string; value: number; ts: number }> = [];
+    let invalid = 0;
+    const h: GraphiteRowHandler = { row: (path, value, ts) => rows.push({ path, value, ts }), invalid: () => invalid++ };
+    // half the inputs go through the stream parser in random packets
+    if (r() < 0.5) {
+      const s = new GraphiteStream(h, new FakeClock(NOW));
+      let at = 0;
+      while (at < body.length) {
+        const n = 1 + Math.floor(r() * 20);
+        s.push(body.subarray(at, at + n));
+        at += n;
+      }
+      s.end();
+    } else parseGraphite(body, 0, body.length, NOW, h, true);
+
+    const want = [before, junk, after].map((l) => graphiteOracle(Buffer.from(l, "latin1")));
+    const expected = want.filter((w): w is { path: string; value: number; ts: number } => w !== null && w !== undefined);
+    assert.deepEqual(rows, expected, `seed ${SEED} input ${k}: ${JSON.stringify(body.toString("latin1"))}`);
+    assert.equal(invalid, want.filter((w) => w === undefined).length, `seed ${SEED} input ${k}: invalid count`);
+    if (want[1] === undefined) invalidSeen++;
+    checked++;
+  }
+  assert.equal(checked, N);
+  assert.ok(invalidSeen > N / 4, `enough invalid lines exercised (${invalidSeen})`);
+});
+
+// ---- Influx line protocol ----
+
+function validLp(r: () => number, m: string): { line: string; samples: Array<[string, number]> } {
+  const tags = r() < 0.5 ? `,host=h${Math.floor(r() * 9)}${r() < 0.3 ? ",k\\ x=v\\,y" : ""}` : "";
+  const nf = 1 + Math.floor(r() * 3);
+  const fields: string[] = [];
+  const samples: Array<[string, number]> = [];
+  for (let i = 0; i < nf; i++) {
+    const kind = Math.floor(r() * 3);
+    const n = Math.floor(r() * 1000) - 500;
+    const [text, v] = kind === 0 ? [`${n}i`, n] : kind === 1 ? [`${n / 4}`, n / 4] : r() < 0.5 ? ["true", 1] : ["F", 0];
+    fields.push(`f${i}=${text}`);
+    samples.push([`${m}.f${i}`, v]);
+  }
+  return { line: `${m}${tags} ${fields.join(",")}${r() < 0.5 ? " 1700000000000000000" : ""}`, samples };
+}
+
+const INVALID_LP = [
+  (m: string) => `${m} s="a string"`,
+  (m: string) => `${m}`,
+  (m: string) => `${m} f=`,
+  (m: string) => `${m} f=1.5i`,
+  (m: string) => `${m},t= f=1`,
+  (m: string) => `${m} f=1 12x`,
+  (m: string) => `${m} =1`,
+  (m: string) => `${m} f=1,g="x"`,
+  (m: string) => `${m} f=nope 1`,
+];
+
+test(`line-protocol parser: ${N} random and mutated inputs`, () => {
+  const r = rng(SEED + 1);
+  let mutants = 0;
+  for (let k = 0; k < N; k++) {
+    const a = validLp(r, "before");
+    const b = validLp(r, "after");
+    const kind = r();
+    let mid: string;
+    let midKnownInvalid = false;
+    if (kind < 0.3) {
+      mid = INVALID_LP[Math.floor(r() * INVALID_LP.length)]!("middle");
+      midKnownInvalid = true;
+    } else if (kind < 0.7) mid = mutate(r, validLp(r, "middle").line);
+    else mid = randomBytes(r);
+    const body = Buffer.from(`${a.line}\n${mid}\r\n${b.line}`, "latin1");
+    const res = parseLineProtocol(body, "ns", NOW);
+    for (const s of res.samples) assert.ok(Number.isFinite(s.value) && Number.isFinite(s.ts), `finite: ${JSON.stringify(s)}`);
+    const named = (prefix: string): Array<[string, number]> => res.samples.filter((s: Sample) => s.name.startsWith(`${prefix}.`)).map((s) => [s.name, s.value]);
+    assert.deepEqual(named("before"), a.samples, `input ${k}: line before`);
+    assert.deepEqual(named("after"), b.samples, `input ${k}: line after`);
+    assert.ok(res.errors.every((e) => e.line === 2), `input ${k}: only line 2 may fail: ${JSON.stringify(res.errors)}`);
+    const alone = parseLineProtocol(Buffer.from(mid, "latin1"), "ns", NOW);
+    if (midKnownInvalid) {
+      assert.equal(res.errors.length, 1, `input ${k}: invalid line reported: ${mid}`);
+      assert.equal(alone.samples.length, 0);
+    } else mutants++;
+    if (alone.errors.length > 0) assert.equal(alone.samples.length, 0, `input ${k}: no point from a bad line: ${JSON.stringify(mid)}`);
+    // the middle line's points in the body are exactly its points alone
+    const midSamples = res.samples.slice(a.samples.length, res.samples.length - b.samples.length);
+    assert.deepEqual(midSamples, alone.samples, `input ${k}: ${JSON.stringify(mid)}`);
+  }
+  assert.ok(mutants > N / 2);
+});
