@@ -1,0 +1,245 @@
+/**
+ * Evaluation of parsed targets over the store: paths become series through findSeries + select
+ * (the store picks tier and step from maxDataPoints), calls bind their arguments by the function's
+ * parameter list and run. `evaluateTargets` is the in-process entry point used by /render,
+ * /api/query and anything else that needs query results.
+ */
+import { BadRequestError, LoupeError, ParseError } from "../lib/errors.js";
+import { closest } from "../lib/levenshtein.js";
+import type { Consolidation, SeriesInfo, TagMatcher, TimeSeriesStore } from "../store/api.js";
+import type { CallExpr, Expr } from "./ast.js";
+import { describe } from "./functions/args.js";
+import { functionNames, getFunction, registerFunctions, storeConsolidation } from "./functions/index.js";
+import type { ArgValue, BoundArgs, CallContext, EvalContext, FunctionSpec, ParamSpec } from "./functions/types.js";
+import { parseTarget, syntaxError, walkCalls } from "./parser.js";
+import { consolidateBy as consolidateSeries, makeSeries, type Series } from "./series.js";
+
+/** A single path or tag query may not fan out to more series than this. */
+export const MAX_SERIES_PER_FETCH = 50_000;
+
+/** Parses a target and checks that every function exists (ParseError naming the column otherwise). */
+export function compileTarget(target: string): Expr {
+  const expr = parseTarget(target);
+  for (const call of walkCalls(expr)) {
+    if (getFunction(call.name) === undefined) {
+      const hint = closest(call.name, functionNames());
+      throw syntaxError(target, call.pos, `unknown function ${call.name}${hint ? ` (did you mean ${hint}?)` : ""}`, "unknown_function");
+    }
+  }
+  return expr;
+}
+
+function fetchInfos(ctx: EvalContext, infos: SeriesInfo[], pathExpression: string): Series[] {
+  if (infos.length === 0) return [];
+  if (infos.length > MAX_SERIES_PER_FETCH)
+    throw new BadRequestError(`${pathExpression} matches ${infos.length} series, more than the limit of ${MAX_SERIES_PER_FETCH}`, "too_many_series");
+  const sorted = [...infos].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const opts: { step?: number; maxPoints?: number; consolidate?: Consolidation } = {};
+  if (ctx.step !== undefined) opts.step = ctx.step;
+  else if (ctx.maxPoints !== undefined) opts.maxPoints = ctx.maxPoints;
+  if (ctx.consolidate !== undefined) opts.consolidate = ctx.consolidate;
+  const res = ctx.store.select(
+    sorted.map((s) => s.id),
+    ctx.from,
+    ctx.until,
+    opts,
+  );
+  const byId = new Map(res.series.map((r) => [r.id, r.values]));
+  const start = res.timestamps[0] ?? Math.ceil(res.from / res.step) * res.step;
+  return sorted.map((info) => {
+    const s = makeSeries(info.key, start, res.step, [...(byId.get(info.id) ?? res.timestamps.map(() => null))]);
+    s.pathExpression = pathExpression;
+    s.tags = { ...info.tags, name: info.name };
+    return s;
+  });
+}
+
+function cached(ctx: EvalContext, key: string, load: () => Series[]): Series[] {
+  const k = `${key}\u0000${ctx.from}\u0000${ctx.until}\u0000${ctx.step ?? ""}\u0000${ctx.maxPoints ?? ""}\u0000${ctx.consolidate ?? ""}`;
+  let v = ctx.cache.get(k);
+  if (v === undefined) {
+    v = load();
+    ctx.cache.set(k, v);
+  }
+  return v;
+}
+
+function fetchPath(ctx: EvalContext, path: string): Series[] {
+  return cached(ctx, `path:${path}`, () => fetchInfos(ctx, ctx.store.findSeries(path), path));
+}
+
+/** `tag=value`, `tag!=value`, `tag=~regex`, `tag!=~regex` (graphite-web's tag expressions). */
+export function parseTagExpression(text: string): TagMatcher {
+  const m = /^([^=!~]+?)(!=~|=~|!=|=)(.*)$/.exec(text.trim());
+  if (!m) throw new BadRequestError(`seriesByTag: ${JSON.stringify(text)} is not a tag expression (tag=value, tag!=value, tag=~regex, tag!=~regex)`, "bad_argument");
+  return { key: m[1]!.trim(), op: m[2] as TagMatcher["op"], value: m[3]! };
+}
+
+const seriesByTag: FunctionSpec = {
+  name: "seriesByTag",
+  group: "Special",
+  description: "Series whose tags match all the expressions ('tag=value', 'tag!=value', 'tag=~regex', 'tag!=~regex'; 'name' is the metric name).",
+  params: [{ name: "tagExpressions", type: "string", required: true, multiple: true }],
+  run: (cc, a) => {
+    const exprs = a.rest("tagExpressions").map((v) => {
+      if (typeof v !== "string") throw new BadRequestError(`seriesByTag arguments must be quoted strings, got ${describe(v)}`, "bad_argument");
+      return parseTagExpression(v);
+    });
+    if (exprs.length === 0) throw new BadRequestError("seriesByTag needs at least one tag expression", "bad_argument");
+    return cached(cc.ctx, `tags:${cc.call.text}`, () => fetchInfos(cc.ctx, cc.ctx.store.matchSeries(exprs), cc.call.text));
+  },
+};
+registerFunctions([seriesByTag]);
+
+function accepts(p: ParamSpec, v: ArgValue): boolean {
+  switch (p.type) {
+    case "seriesList":
+    case "seriesLists":
+      return Array.isArray(v);
+    case "float":
+    case "integer":
+    case "intOrInf":
+    case "node":
+      return typeof v === "number";
+    case "string":
+    case "interval":
+    case "aggFunc":
+    case "aggOrSeriesFunc":
+    case "tag":
+      return typeof v === "string";
+    case "boolean":
+      return typeof v === "boolean" || typeof v === "number";
+    case "intOrInterval":
+    case "nodeOrTag":
+      return typeof v === "number" || typeof v === "string";
+    case "any":
+      return true;
+  }
+}
+
+function bind(spec: FunctionSpec, call: CallExpr, evalArg: (e: Expr) => ArgValue): BoundArgs {
+  const single = new Map<string, ArgValue>();
+  const rest = new Map<string, ArgValue[]>();
+  const params = spec.params;
+  const fail = (pos: number, msg: string): BadRequestError =>
+    new BadRequestError(`${spec.name}: ${msg} (at column ${pos + 1})`, "bad_argument");
+  const put = (p: ParamSpec, e: Expr): void => {
+    if (e.kind === "none") return;
+    const v = evalArg(e);
+    if (!accepts(p, v)) throw fail(e.pos, `argument ${p.name} must be ${p.type}, got ${describe(v)}`);
+    if (p.multiple === true) (rest.get(p.name) ?? rest.set(p.name, []).get(p.name)!).push(v);
+    else single.set(p.name, v);
+  };
+  let pi = 0;
+  for (const e of call.args) {
+    const p = params[pi];
+    if (p === undefined) throw fail(e.pos, `too many arguments (takes ${params.length})`);
+    put(p, e);
+    if (p.multiple !== true) pi++;
+  }
+  for (const [k, e] of Object.entries(call.kwargs)) {
+    const p = params.find((x) => x.name === k);
+    if (p === undefined) throw fail(e.pos, `no parameter named ${k}`);
+    if (single.has(k) || rest.has(k)) throw fail(e.pos, `argument ${k} given twice`);
+    put(p, e);
+  }
+  for (const p of params) {
+    if (p.required === true && !single.has(p.name) && !rest.has(p.name)) throw fail(call.pos, `missing required argument ${p.name}`);
+    if (!single.has(p.name) && p.default !== undefined && p.multiple !== true) single.set(p.name, p.default);
+  }
+  return { get: (n) => single.get(n), rest: (n) => rest.get(n) ?? [] };
+}
+
+/** Evaluates one expression to a series list (literals are refused here). */
+export function evaluateExpr(expr: Expr, ctx: EvalContext): Series[] {
+  const v = evaluateValue(expr, ctx);
+  if (!Array.isArray(v)) throw new BadRequestError(`expected a series list at column ${expr.pos + 1}, got ${describe(v)}`, "not_a_series");
+  return v;
+}
+
+function evaluateValue(expr: Expr, ctx: EvalContext): ArgValue {
+  switch (expr.kind) {
+    case "path":
+      return fetchPath(ctx, expr.path);
+    case "number":
+    case "string":
+    case "bool":
+      return expr.value;
+    case "none":
+      return null;
+    case "call": {
+      const spec = getFunction(expr.name);
+      if (spec === undefined) throw new ParseError(`unknown function ${expr.name} at column ${expr.pos + 1}`, { column: expr.pos + 1 }, "unknown_function");
+      // consolidateBy(x, "max") asks the store to consolidate x by max too
+      let argCtx = ctx;
+      if (spec.name === "consolidateBy") {
+        const f = expr.args[1] ?? expr.kwargs["consolidationFunc"];
+        const c = f?.kind === "string" ? storeConsolidation(f.value) : undefined;
+        if (c !== undefined) argCtx = { ...ctx, consolidate: c };
+      }
+      const args = bind(spec, expr, (e) => evaluateValue(e, argCtx));
+      const cc: CallContext = {
+        ctx,
+        call: expr,
+        argExpr: (name) => {
+          const i = spec.params.findIndex((p) => p.name === name);
+          return expr.kwargs[name] ?? (i >= 0 ? expr.args[i] : undefined);
+        },
+        evaluate: (e, over = {}) => evaluateExpr(e, { ...argCtx, ...over }),
+      };
+      return spec.run(cc, args);
+    }
+  }
+}
+
+/**
+ * Graphite's maxDataPoints consolidation at render time: a series longer than maxPoints is
+ * combined into buckets of ceil(len / maxPoints) points with its consolidation function.
+ */
+export function consolidateToMax(s: Series, maxPoints: number | undefined): Series {
+  if (maxPoints === undefined || maxPoints <= 0 || s.values.length <= maxPoints) return s;
+  return consolidateSeries(s, Math.ceil(s.values.length / maxPoints));
+}
+
+export interface TargetResult {
+  readonly target: string;
+  readonly series: Series[];
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface EvaluateOptions {
+  /** "now" for relative times inside functions; defaults to Date.now(). */
+  readonly now?: number;
+}
+
+/**
+ * Runs each target over [from, to) and returns its series (consolidated to maxDataPoints). A bad
+ * target gets an `error` and an empty list; the others still run.
+ */
+export function evaluateTargets(
+  store: TimeSeriesStore,
+  targets: readonly string[],
+  from: number,
+  to: number,
+  maxDataPoints?: number,
+  options: EvaluateOptions = {},
+): TargetResult[] {
+  const cache = new Map<string, Series[]>();
+  const base: EvalContext = {
+    store,
+    from,
+    until: to,
+    now: options.now ?? Date.now(),
+    cache,
+    ...(maxDataPoints !== undefined && maxDataPoints > 0 ? { maxPoints: Math.floor(maxDataPoints) } : {}),
+  };
+  return targets.map((target) => {
+    try {
+      const series = evaluateExpr(compileTarget(target), base).map((s) => consolidateToMax(s, base.maxPoints));
+      return { target, series };
+    } catch (err) {
+      if (err instanceof LoupeError && err.status < 500) return { target, series: [], error: { code: err.code, message: err.message } };
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * Output shapes: Graphite's render JSON (`[{target, tags, datapoints: [[value, unix_s]]}]`) and CSV
+ * (`name,YYYY-MM-DD HH:MM:SS,value`, UTC), and the dashboard's columnar shape (one shared
+ * timestamp array per query, uPlot's layout).
+ */
+import type { Series, Value } from "./series.js";
+
+export interface RenderJsonSeries {
+  readonly target: string;
+  readonly tags: Record<string, string>;
+  readonly datapoints: Array<[number | null, number]>;
+}
+
+function finite(v: Value): number | null {
+  return v === null || !Number.isFinite(v) ? null : v;
+}
+
+export function toRenderJson(series: readonly Series[], options: { noNullPoints?: boolean } = {}): RenderJsonSeries[] {
+  return series.map((s) => {
+    const datapoints: Array<[number | null, number]> = [];
+    for (let i = 0; i < s.values.length; i++) {
+      const v = finite(s.values[i]!);
+      if (v === null && options.noNullPoints === true) continue;
+      datapoints.push([v, Math.floor((s.start + i * s.step) / 1000)]);
+    }
+    return { target: s.name, tags: s.tags, datapoints };
+  });
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toRenderCsv(series: readonly Series[]): string {
+  let out = "";
+  for (const s of series) {
+    const name = csvField(s.name);
+    for (let i = 0; i < s.values.length; i++) {
+      const t = new Date(s.start + i * s.step).toISOString();
+      const v = finite(s.values[i]!);
+      out += `${name},${t.slice(0, 10)} ${t.slice(11, 19)},${v === null ? "" : String(v)}\r\n`;
+    }
+  }
+  return out;
+}
+
+export interface Columns {
+  readonly step: number;
+  readonly timestamps: number[];
+  readonly series: Array<{ readonly target: string; readonly tags: Record<string, string>; readonly values: Array<number | null> }>;
+}
+
+/**
+ * Puts a query's series on one time grid: the finest step among them, from the earliest start to
+ * the latest end. Series on that grid are copied; coarser ones (summarize, constantLine) hold each
+ * value over the time it covers, so every series has one value per shared timestamp.
+ */
+export function toColumns(series: readonly Series[], from?: number, to?: number): Columns {
+  if (series.length === 0) {
+    return { step: 0, timestamps: [], series: [] };
+  }
+  let grid = series[0]!;
+  for (const s of series) if (s.step < grid.step || (s.step === grid.step && s.values.length > grid.values.length)) grid = s;
+  const step = grid.step;
+  let start = Math.min(...series.map((s) => s.start));
+  let end = Math.max(...series.map((s) => s.start + s.values.length * s.step));
+  if (from !== undefined && start < from) start = from;
+  if (to !== undefined && end > to) end = to;
+  // keep the grid's phase
+  const phase = ((grid.start % step) + step) % step;
+  start = Math.ceil((start - phase) / step) * step + phase;
+  const timestamps: number[] = [];
+  for (let t = start; t < end; t += step) timestamps.push(t);
+  return {
+    step,
+    timestamps,
+    series: series.map((s) => {
+      const values: Array<number | null> = new Array<number | null>(timestamps.length);
+      if (s.step === step && (s.start - start) % step === 0) {
+        const off = (s.start - start) / step;
+        for (let i = 0; i < timestamps.length; i++) values[i] = finite(s.values[i - off] ?? null);
+      } else {
+        for (let i = 0; i < timestamps.length; i++) {
+          const idx = Math.floor((timestamps[i]! - s.start) / s.step);
+          values[i] = idx >= 0 ? finite(s.values[idx] ?? null) : null;
+        }
+      }
+      return { target: s.name, tags: s.tags, values };
+    }),
+  };
+}

@@ -1,0 +1,84 @@
+/** The render function table: every function by name and alias, for the evaluator and /functions. */
+import { absolute, consolidateBy, derivative, integral, keepLastValue, nonNegativeDerivative, offset, perSecond, scale, transformNull } from "./transform.js";
+import { aggregateFn, asPercent, averageSeries, countSeries, diffSeries, divideSeries, group, groupByNodeSpecs, maxSeries, minSeries, multiplySeries, stddevSeries, sumSeries } from "./combine.js";
+import { alias, aliasByMetric, aliasByNode, aliasByTags, aliasSub } from "./alias.js";
+import { exclude, grep, highest, highestAverage, highestCurrent, highestMax, limit, lowest, lowestCurrent, sortByMaxima, sortByName } from "./filter.js";
+import { constantLine, hitcount, movingAverage, summarize, timeShift } from "./window.js";
+import type { FunctionSpec } from "./types.js";
+
+export type { FunctionSpec, ParamSpec, ParamType, CallContext, EvalContext, BoundArgs, ArgValue } from "./types.js";
+export { storeConsolidation } from "./transform.js";
+
+const table = new Map<string, FunctionSpec>();
+
+/** Adds functions (and their aliases) to the table; the evaluator adds seriesByTag this way. */
+export function registerFunctions(specs: readonly FunctionSpec[]): void {
+  for (const f of specs) {
+    table.set(f.name, f);
+    for (const a of f.aliases ?? []) table.set(a, f);
+  }
+}
+
+registerFunctions([
+  sumSeries,
+  averageSeries,
+  maxSeries,
+  minSeries,
+  diffSeries,
+  multiplySeries,
+  stddevSeries,
+  countSeries,
+  aggregateFn,
+  group,
+  divideSeries,
+  asPercent,
+  ...groupByNodeSpecs(() => table),
+  scale,
+  offset,
+  absolute,
+  derivative,
+  nonNegativeDerivative,
+  perSecond,
+  integral,
+  keepLastValue,
+  transformNull,
+  consolidateBy,
+  movingAverage,
+  summarize,
+  hitcount,
+  timeShift,
+  constantLine,
+  alias,
+  aliasByNode,
+  aliasByTags,
+  aliasByMetric,
+  aliasSub,
+  highest,
+  lowest,
+  highestCurrent,
+  highestMax,
+  highestAverage,
+  lowestCurrent,
+  sortByMaxima,
+  sortByName,
+  limit,
+  exclude,
+  grep,
+]);
+
+export function getFunction(name: string): FunctionSpec | undefined {
+  return table.get(name);
+}
+
+/** Every name callable in a target (functions and aliases). */
+export function functionNames(): string[] {
+  return [...table.keys()].sort();
+}
+
+/** Each function once, under its own name. */
+export function functionSpecs(): FunctionSpec[] {
+  const seen = new Set<FunctionSpec>();
+  const out: FunctionSpec[] = [];
+  for (const f of table.values()) if (!seen.has(f)) (seen.add(f), out.push(f));
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
