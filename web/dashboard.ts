@@ -45,9 +45,9 @@ let raw: RawRange = data.range;
 let abs: AbsRange = snapshot ? snapshot.range : resolveRange(raw, Date.now());
 let refresh = data.refresh;
 let vars: VarState[] = [];
-let annotations: Annotation[] = data.annotations;
+let annotations: Annotation[] = snapshot ? ((snapshot.data["__annotations"] as unknown as Annotation[] | undefined) ?? []) : data.annotations;
 let live: LivePanel[] = [];
-let results = new Map<string, QueryResult>(snapshot ? Object.entries(snapshot.data) : []);
+let results = new Map<string, QueryResult>(snapshot ? Object.entries(snapshot.data).filter(([k]) => k !== "__annotations") : []);
 let inflight: AbortController | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let pausedWhileHidden = false;
@@ -334,7 +334,7 @@ function shareSnapshot(): void {
   const create = button("Create snapshot", { class: "btn primary", id: "snapshot-create" });
   const m = openModal("Share snapshot", [h("p", { class: "muted" }, "Freezes this dashboard with the data shown now. The link works without querying live data."), h("label", {}, "Name", name), h("label", {}, "Expires", expiry), out], [button("Close", {}, () => m.close()), create], "snapshot-dialog");
   create.addEventListener("click", () => {
-    const body: Record<string, unknown> = { name: name.value.trim() || dash.title, dashboard: currentDashboard(), range: { from: abs.from, to: abs.to }, data: Object.fromEntries(results) };
+    const body: Record<string, unknown> = { name: name.value.trim() || dash.title, dashboard: currentDashboard(), range: { from: abs.from, to: abs.to }, data: { ...Object.fromEntries(results), __annotations: annotations } };
     if (expiry.value !== "") body["expiresIn"] = Number(expiry.value);
     create.disabled = true;
     postJson<{ key: string; url: string }>("/api/snapshots", body)

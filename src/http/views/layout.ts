@@ -31,7 +31,7 @@ export interface LayoutOptions {
 }
 
 const NAV: ReadonlyArray<{ key: NavKey; href: string; label: string; admin?: boolean }> = [
-  { key: "dashboards", href: "/", label: "Dashboards" },
+  { key: "dashboards", href: "/dashboards", label: "Dashboards" },
   { key: "explore", href: "/explore", label: "Explore" },
   { key: "annotations", href: "/annotations", label: "Annotations" },
   { key: "settings", href: "/settings", label: "Settings" },
