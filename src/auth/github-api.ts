@@ -1,9 +1,9 @@
 /**
- * The few GitHub REST calls a sign-in needs beyond the profile: /user/emails, /user/orgs and
- * /user/teams, relative to `[auth.github] api_url` (GitHub Enterprise: https://HOST/api/v3/user),
+ * The GitHub REST calls a sign-in needs beyond what passport-github2 fetches (/user, /user/emails):
+ * /user/orgs and /user/teams, relative to `[auth.github] api_url` (GitHub Enterprise: https://HOST/api/v3/user),
  * following `Link: rel="next"` pages like Grafana does.
  */
-import type { GithubEmail, GithubTeam } from "./github-policy.js";
+import type { GithubTeam } from "./github-policy.js";
 
 const MAX_PAGES = 10;
 const TIMEOUT_MS = 10_000;
@@ -28,11 +28,6 @@ async function getPages(url: string, accessToken: string): Promise<unknown[]> {
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 const rec = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {});
-
-export async function fetchEmails(apiUrl: string, accessToken: string): Promise<GithubEmail[]> {
-  const rows = await getPages(`${apiUrl.replace(/\/$/, "")}/emails`, accessToken);
-  return rows.map(rec).map((r) => ({ email: str(r["email"]), primary: r["primary"] === true, verified: r["verified"] === true }));
-}
 
 export async function fetchOrgs(apiUrl: string, accessToken: string): Promise<string[]> {
   const rows = await getPages(`${apiUrl.replace(/\/$/, "")}/orgs?per_page=100`, accessToken);

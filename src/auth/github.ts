@@ -10,8 +10,8 @@ import type { StateStore } from "passport-oauth2";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../lib/logger.js";
 import type { UserRow } from "../store/auth/index.js";
-import { fetchEmails, fetchOrgs, fetchTeams } from "./github-api.js";
-import { decideGithubLogin, parseTeamIds, type GithubFacts, type GithubPolicy } from "./github-policy.js";
+import { fetchOrgs, fetchTeams } from "./github-api.js";
+import { decideGithubLogin, parseTeamIds, type GithubEmail, type GithubFacts, type GithubPolicy } from "./github-policy.js";
 import type { OAuthStateStore } from "./oauth-state.js";
 import { SignInError, type UserService } from "./users.js";
 
@@ -48,6 +48,14 @@ function profileFacts(profile: Profile): GithubFacts["profile"] {
   };
 }
 
+/** passport-github2 fetched /user/emails (scope user:email) and kept the raw rows (allRawEmails). */
+function rawEmails(profile: Profile): GithubEmail[] {
+  const list = (profile.emails ?? []) as Array<{ value?: unknown; primary?: unknown; verified?: unknown }>;
+  return list
+    .filter((e) => typeof e.value === "string")
+    .map((e) => ({ email: e.value as string, primary: e.primary === true, verified: e.verified === true }));
+}
+
 /** A passport instance with the "github" strategy; the verify step applies the policy and signs the user in. */
 export function createGithubPassport(config: Config, users: UserService, stateStore: OAuthStateStore, log: Logger): passport.Authenticator {
   const g = config["auth.github"];
@@ -63,6 +71,7 @@ export function createGithubPassport(config: Config, users: UserService, stateSt
     userProfileURL: apiUrl,
     userEmailURL: `${apiUrl}/emails`,
     scope: [...g.scopes],
+    allRawEmails: true,
     store: stateStore as unknown as StateStore,
   };
   const strategy = new GitHubStrategy(
@@ -71,8 +80,8 @@ export function createGithubPassport(config: Config, users: UserService, stateSt
       void (async () => {
         const p = profileFacts(profile);
         if (p.login === "" || p.id === "") return done(null, false, { code: "github_failed" });
-        const [emails, orgs, teams] = await Promise.all([
-          fetchEmails(apiUrl, accessToken).catch(() => []),
+        const emails = rawEmails(profile);
+        const [orgs, teams] = await Promise.all([
           policy.allowedOrganizations.length + policy.adminOrganizations.length + policy.editorOrganizations.length > 0 ? fetchOrgs(apiUrl, accessToken) : Promise.resolve([]),
           policy.teamIds.length + policy.adminTeamIds.length + policy.editorTeamIds.length > 0 ? fetchTeams(apiUrl, accessToken) : Promise.resolve([]),
         ]);

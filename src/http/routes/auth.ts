@@ -143,7 +143,9 @@ export function authRoutes(auth: Auth): Router {
 
   router.get("/api/user", access("viewer"), (_req, res) => {
     const p = principalOf(res)!;
-    res.json({ kind: p.kind, login: p.login ?? null, name: p.name ?? null, role: p.role, scope: p.scope ?? null });
+    // The CSRF token is safe to return here: other sites cannot read same-origin JSON (no CORS).
+    const csrfToken = p.kind === "token" ? null : ((res.locals as { csrfToken?: string }).csrfToken ?? null);
+    res.json({ kind: p.kind, login: p.login ?? null, name: p.name ?? null, role: p.role, scope: p.scope ?? null, csrfToken });
   });
 
   return router;
