@@ -14,6 +14,17 @@ import { createAuth, authProviderConfigured } from "./auth/index.js";
 import { authRoutes } from "./http/routes/auth.js";
 import { adminRoutes } from "./http/routes/admin.js";
 import { MetricsRegistry } from "./lib/metrics.js";
+import { validateSection } from "./config/index.js";
+import { errorMessage } from "./lib/errors.js";
+import { SqliteDashboardService, SqliteAnnotationService, SqliteSnapshotService } from "./store/dashboards/index.js";
+import { SqliteSettingsService } from "./store/settings/index.js";
+import { hostOverviewDashboard, installHostOverview, provisionDashboards } from "./dashboards/index.js";
+import { BUILTIN_COLLECTORS, deriveHostname, fullSpec, sectionName } from "./collectors/index.js";
+import { dashboardRoutes } from "./http/routes/api/dashboards.js";
+import { annotationRoutes } from "./http/routes/api/annotations.js";
+import { snapshotRoutes } from "./http/routes/api/snapshots.js";
+import { settingsRoutes } from "./http/routes/api/settings.js";
+import { eventRoutes } from "./http/routes/events.js";
 import type { Express, RequestHandler, Router } from "express";
 
 export interface Running {
@@ -70,6 +81,42 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     // ---- store (time-series) ----
 
     // ---- dashboards, annotations, snapshots, settings ----
+    const dashboards = new SqliteDashboardService(db, { clock, versionsToKeep: config.dashboards.versions_to_keep });
+    const annotations = new SqliteAnnotationService(db, clock);
+    const snapshots = new SqliteSnapshotService(db, clock);
+    const settings = new SqliteSettingsService(db, clock);
+    {
+      const dlog = log.child({ module: "dashboards" });
+      const overviewHost = config.collectors.hostname !== "" ? config.collectors.hostname : await deriveHostname(config.collectors.hostname_method);
+      const nginxDef = BUILTIN_COLLECTORS.find((d) => d.name === "nginx");
+      let nginxOn = false;
+      try {
+        nginxOn = nginxDef !== undefined && (validateSection(config, sectionName("nginx"), fullSpec(nginxDef)) as { enabled?: unknown }).enabled === true;
+      } catch {
+        // the collectors section reports a bad [collector.nginx]
+      }
+      installHostOverview(dashboards, hostOverviewDashboard({ host: overviewHost, prefix: config.collectors.path_prefix, nginx: nginxOn }), dlog);
+      provisionDashboards(dashboards, config.dashboards.path, dlog);
+      const purgeSnapshots = (): void => {
+        try {
+          const n = snapshots.purgeExpired(clock.now());
+          if (n > 0) dlog.info("expired snapshots deleted", { count: n });
+        } catch (err) {
+          dlog.warn("snapshot purge failed", { err: errorMessage(err) });
+        }
+      };
+      purgeSnapshots();
+      const purgeTimer = setInterval(purgeSnapshots, 60_000);
+      purgeTimer.unref();
+      stoppers.push({ name: "snapshot purge", stop: () => clearInterval(purgeTimer) });
+      routers.push(
+        dashboardRoutes({ dashboards, clock }),
+        annotationRoutes({ annotations, clock }),
+        eventRoutes({ annotations, clock }),
+        snapshotRoutes({ snapshots, settings, clock, maxBytes: config.dashboards.snapshot_max_size }),
+        settingsRoutes({ settings }),
+      );
+    }
 
     // ---- auth ----
     const auth = createAuth(config, db, log.child({ module: "auth" }), clock);

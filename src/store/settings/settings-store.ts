@@ -16,9 +16,12 @@ export type InstanceSettings = z.infer<typeof instanceSettingsSchema>;
 
 export const DEFAULT_SETTINGS: InstanceSettings = Object.freeze({ snapshots_public: false });
 
+export type SettingsPatch = { readonly [K in keyof InstanceSettings]?: InstanceSettings[K] | undefined };
+
 export interface SettingsService {
   get(): InstanceSettings;
-  update(patch: Partial<InstanceSettings>): InstanceSettings;
+  /** Changes the given settings (absent or undefined fields keep their value); returns all of them. */
+  update(patch: SettingsPatch): InstanceSettings;
 }
 
 export class SqliteSettingsService implements SettingsService {
@@ -43,7 +46,7 @@ export class SqliteSettingsService implements SettingsService {
     return instanceSettingsSchema.parse(out);
   }
 
-  update(patch: Partial<InstanceSettings>): InstanceSettings {
+  update(patch: SettingsPatch): InstanceSettings {
     const valid = instanceSettingsSchema.partial().strict().parse(patch);
     const put = this.db.prepare(
       "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
