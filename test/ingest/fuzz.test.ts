@@ -30,7 +30,7 @@ function rng(seed: number): () => number {
   };
 }
 
-const ALPHABET = "abcxyz019._-;=, \t\r\"\\#eE+-.i ut f";
+const ALPHABET = "abcxyz019._-;=, \t\r\"\\#eE+-.i ut fnaN";
 
 function mutate(r: () => number, line: string): string {
   const b = Buffer.from(line);
@@ -67,7 +67,8 @@ function graphiteOracle(lineBytes: Buffer): { path: string; value: number; ts: n
   if (tok.length < 2 || tok.length > 3) return undefined;
   const [p, v, t] = tok as [string, string, string | undefined];
   if (/[\x00-\x1f\x7f]/.test(p)) return undefined;
-  if (!DECIMAL.test(v) || !Number.isFinite(Number(v))) return undefined;
+  const nan = /^[+-]?nan$/i.test(v);
+  if (!nan && (!DECIMAL.test(v) || !Number.isFinite(Number(v)))) return undefined;
   let ts = NOW;
   if (t !== undefined) {
     if (!DECIMAL.test(t)) return undefined;
@@ -76,6 +77,7 @@ function graphiteOracle(lineBytes: Buffer): { path: string; value: number; ts: n
     else if (!(n >= 0) || n > 1e16) return undefined;
     else ts = n >= 1e11 ? Math.trunc(n) : Math.round(n * 1000);
   }
+  if (nan) return null;
   const start = lineBytes.indexOf(p.charCodeAt(0));
   const path = Buffer.from(lineBytes.subarray(start, start + Buffer.byteLength(p, "latin1"))).toString("utf8");
   return { path, value: Number(v), ts };

@@ -6,7 +6,8 @@
  *
  * A line that does not fit (missing value, value not a finite number, extra fields, control bytes
  * in the path, bad timestamp) is reported to `invalid` and yields no point; blank lines are
- * ignored.
+ * ignored, and so is a `nan` value (collectd sends one for a rate it cannot know yet; carbon drops
+ * them the same way).
  */
 import type { UnixMs } from "../../model/index.js";
 import { parseDecimal } from "../ascii-number.js";
@@ -69,7 +70,9 @@ export function parseLine(buf: Buffer, ls: number, le: number, now: UnixMs, h: G
   const vs = i;
   while (i < e && buf[i] !== SP && buf[i] !== TAB) i++;
   const value = parseDecimal(buf, vs, i);
-  if (!Number.isFinite(value)) return h.invalid(buf, ls, trimCr(buf, ls, le), "value is not a finite number");
+  // collectd sends "nan" for a rate it cannot know yet; carbon drops those silently, so do we
+  const skip = !Number.isFinite(value) && isNan(buf, vs, i);
+  if (!Number.isFinite(value) && !skip) return h.invalid(buf, ls, trimCr(buf, ls, le), "value is not a finite number");
   while (i < e && isSep(buf[i]!)) i++;
   let ts: number;
   if (i === e) ts = now;
@@ -82,8 +85,15 @@ export function parseLine(buf: Buffer, ls: number, le: number, now: UnixMs, h: G
     else if (!(t >= 0) || t > 1e16) return h.invalid(buf, ls, trimCr(buf, ls, le), "bad timestamp");
     else ts = t >= MS_THRESHOLD ? Math.trunc(t) : Math.round(t * 1000);
   }
+  if (skip) return;
   const path = high ? buf.toString("utf8", ps, pe) : (buf as unknown as FastSlices).latin1Slice(ps, pe);
   h.row(path, value, ts);
+}
+
+/** `nan`, any case, optionally signed. */
+function isNan(buf: Buffer, s: number, e: number): boolean {
+  if (e - s === 4 && (buf[s] === 0x2d || buf[s] === 0x2b)) s++;
+  return e - s === 3 && (buf[s]! | 0x20) === 0x6e && (buf[s + 1]! | 0x20) === 0x61 && (buf[s + 2]! | 0x20) === 0x6e;
 }
 
 function trimCr(buf: Buffer, ls: number, le: number): number {
