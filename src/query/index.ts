@@ -9,3 +9,4 @@ export type { RenderJsonSeries, Columns } from "./format.js";
 export { functionSpecs, functionNames, getFunction } from "./functions/index.js";
 export type { FunctionSpec, ParamSpec } from "./functions/index.js";
 export type { Series, Value } from "./series.js";
+export { describeFunctions } from "./functions-json.js";

@@ -1,0 +1,88 @@
+/**
+ * The dashboard's batch query API. `POST /api/query`
+ *   {"from": ms|string, "to": ms|string, "maxDataPoints"?: n, "queries": [{"id", "target"}]}
+ * → {"from": ms, "to": ms, "results": [{"id", "step": ms, "timestamps": [ms…],
+ *     "series": [{"target", "tags", "values": [number|null…]}], "error"?: {"code","message"}}]}
+ * One shared timestamp array per query (uPlot's columnar shape). A bad target gives its query an
+ * error; the others still answer. Strings for from/to: `now`, `now-6h`, `-6h` and Graphite forms.
+ */
+import express, { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import type { Clock } from "../../../lib/clock.js";
+import { systemClock } from "../../../lib/clock.js";
+import { BadRequestError } from "../../../lib/errors.js";
+import { evaluateTargets, parseTime, toColumns } from "../../../query/index.js";
+import type { TimeSeriesStore } from "../../../store/api.js";
+import { access } from "../../access.js";
+
+export interface QueryRouteDeps {
+  readonly store: TimeSeriesStore;
+  readonly clock?: Clock;
+}
+
+const TimeValue = z.union([z.number().finite(), z.string().min(1).max(100)]);
+
+export const QueryRequest = z.object({
+  from: TimeValue,
+  to: TimeValue,
+  maxDataPoints: z.number().int().positive().max(100_000).optional(),
+  queries: z.array(z.object({ id: z.string().max(200), target: z.string().max(10_000) })).max(200),
+});
+export type QueryRequest = z.infer<typeof QueryRequest>;
+
+export interface QueryResult {
+  readonly id: string;
+  readonly step: number;
+  readonly timestamps: number[];
+  readonly series: Array<{ readonly target: string; readonly tags?: Record<string, string>; readonly values: Array<number | null> }>;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface QueryResponse {
+  readonly from: number;
+  readonly to: number;
+  readonly results: QueryResult[];
+}
+
+function toMs(v: number | string, now: number): number {
+  return typeof v === "number" ? v : parseTime(v, now);
+}
+
+/** Runs a batch request in-process (the route's body, also usable by other modules). */
+export function runQueryBatch(store: TimeSeriesStore, body: QueryRequest, now: number): QueryResponse {
+  const from = toMs(body.from, now);
+  const to = toMs(body.to, now);
+  if (to <= from) throw new BadRequestError("empty time range: from must be before to", "bad_time_range");
+  const results = evaluateTargets(
+    store,
+    body.queries.map((q) => q.target),
+    from,
+    to,
+    body.maxDataPoints,
+    { now },
+  );
+  return {
+    from,
+    to,
+    results: body.queries.map((q, i) => {
+      const r = results[i]!;
+      if (r.error !== undefined) return { id: q.id, step: 0, timestamps: [], series: [], error: r.error };
+      const cols = toColumns(r.series, from, to);
+      return { id: q.id, step: cols.step, timestamps: cols.timestamps, series: cols.series };
+    }),
+  };
+}
+
+export function queryRoutes(deps: QueryRouteDeps): Router {
+  const router = Router();
+  const clock = deps.clock ?? systemClock;
+  router.post("/api/query", access("viewer"), express.json({ limit: "1mb" }), (req: Request, res: Response) => {
+    const parsed = QueryRequest.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new BadRequestError(`invalid query request: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "bad body"}`, "bad_request");
+    }
+    res.json(runQueryBatch(deps.store, parsed.data, clock.now()));
+  });
+  return router;
+}

@@ -1,0 +1,132 @@
+/**
+ * Graphite's read API, so Grafana can use Loupe as a Graphite data source: `GET|POST /render`,
+ * `/metrics/find`, `/metrics/expand`, `/version`, `/functions`. Parameters come from the query
+ * string or a form body (Grafana posts application/x-www-form-urlencoded). Thin: parsing and
+ * evaluation live in src/query/.
+ */
+import express, { Router, type Request, type Response } from "express";
+import type { Clock } from "../../../lib/clock.js";
+import { systemClock } from "../../../lib/clock.js";
+import { BadRequestError, LoupeError } from "../../../lib/errors.js";
+import { describeFunctions, evaluateTargets, parseTime, toRenderCsv, toRenderJson } from "../../../query/index.js";
+import type { TimeSeriesStore } from "../../../store/api.js";
+import { access } from "../../access.js";
+
+/** The graphite-web version we answer as (Grafana picks its feature set from it). */
+export const GRAPHITE_COMPAT_VERSION = "1.1.10";
+
+export interface RenderRouteDeps {
+  readonly store: TimeSeriesStore;
+  readonly clock?: Clock;
+}
+
+type Params = Record<string, unknown>;
+
+/** Query string and form body together (body wins). */
+function params(req: Request): Params {
+  const body = req.body !== null && typeof req.body === "object" && !Buffer.isBuffer(req.body) ? (req.body as Params) : {};
+  return { ...(req.query as Params), ...body };
+}
+
+function list(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.flatMap(list);
+  if (typeof v === "string") return [v];
+  if (typeof v === "number") return [String(v)];
+  throw new BadRequestError("parameters must be plain strings", "bad_parameter");
+}
+
+function one(p: Params, name: string): string | undefined {
+  const v = list(p[name]);
+  return v.length > 0 ? v[v.length - 1] : undefined;
+}
+
+function flag(p: Params, name: string): boolean {
+  const v = one(p, name);
+  return v !== undefined && /^(1|true|yes|on)$/i.test(v);
+}
+
+export function renderRoutes(deps: RenderRouteDeps): Router {
+  const router = Router();
+  const clock = deps.clock ?? systemClock;
+  const form = express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 10_000 });
+
+  const render = (req: Request, res: Response): void => {
+    const p = params(req);
+    const now = clock.now();
+    const from = parseTime(one(p, "from") ?? "-24h", now);
+    const until = parseTime(one(p, "until") ?? one(p, "to") ?? "now", now);
+    if (until <= from) throw new BadRequestError(`empty time range: from (${new Date(from).toISOString()}) is not before until (${new Date(until).toISOString()})`, "bad_time_range");
+    const mdpText = one(p, "maxDataPoints");
+    let maxDataPoints: number | undefined;
+    if (mdpText !== undefined && mdpText !== "") {
+      maxDataPoints = Number(mdpText);
+      if (!Number.isInteger(maxDataPoints) || maxDataPoints <= 0) throw new BadRequestError(`maxDataPoints must be a positive integer, got ${JSON.stringify(mdpText)}`, "bad_parameter");
+    }
+    const format = (one(p, "format") ?? "json").toLowerCase();
+    if (format !== "json" && format !== "csv") throw new BadRequestError(`format ${JSON.stringify(format)} is not supported (json or csv)`, "bad_format");
+    const targets = list(p["target"]).filter((t) => t.trim() !== "");
+    const results = evaluateTargets(deps.store, targets, from, until, maxDataPoints, { now });
+    const failed = results.find((r) => r.error !== undefined);
+    if (failed?.error !== undefined) throw new LoupeError(failed.error.code, failed.error.message, { status: 400 });
+    const series = results.flatMap((r) => r.series);
+    if (format === "csv") {
+      res.type("text/csv").send(toRenderCsv(series));
+      return;
+    }
+    res.json(toRenderJson(series, { noNullPoints: flag(p, "noNullPoints") }));
+  };
+  router.get("/render", access("viewer"), render);
+  router.post("/render", access("viewer"), form, express.json({ limit: "1mb" }), render);
+
+  const find = (req: Request, res: Response): void => {
+    const p = params(req);
+    const query = one(p, "query");
+    if (query === undefined || query === "") throw new BadRequestError("query is required", "bad_parameter");
+    const nodes = deps.store.listChildren(query);
+    const format = one(p, "format") ?? "treejson";
+    if (format === "completer") {
+      res.json({ metrics: nodes.map((n) => ({ path: n.expandable ? `${n.path}.` : n.path, name: n.text, is_leaf: n.leaf && !n.expandable ? "1" : "0" })) });
+      return;
+    }
+    if (format !== "treejson" && format !== "json") throw new BadRequestError(`format ${JSON.stringify(format)} is not supported (treejson or completer)`, "bad_format");
+    res.json(
+      nodes.map((n) => ({
+        text: n.text,
+        id: n.path,
+        leaf: n.leaf ? 1 : 0,
+        expandable: n.expandable ? 1 : 0,
+        allowChildren: n.expandable ? 1 : 0,
+      })),
+    );
+  };
+  router.get("/metrics/find", access("viewer"), find);
+  router.post("/metrics/find", access("viewer"), form, find);
+
+  const expand = (req: Request, res: Response): void => {
+    const p = params(req);
+    const queries = list(p["query"]);
+    if (queries.length === 0) throw new BadRequestError("query is required", "bad_parameter");
+    const leavesOnly = flag(p, "leavesOnly");
+    const byExpr: Record<string, string[]> = {};
+    for (const q of queries) {
+      const paths = deps.store
+        .listChildren(q)
+        .filter((n) => !leavesOnly || n.leaf)
+        .map((n) => n.path);
+      byExpr[q] = [...new Set(paths)].sort();
+    }
+    if (flag(p, "groupByExpr")) res.json({ results: byExpr });
+    else res.json({ results: [...new Set(Object.values(byExpr).flat())].sort() });
+  };
+  router.get("/metrics/expand", access("viewer"), expand);
+  router.post("/metrics/expand", access("viewer"), form, expand);
+
+  router.get("/version", access("viewer"), (_req, res) => {
+    res.type("text/plain").send(GRAPHITE_COMPAT_VERSION);
+  });
+  router.get("/functions", access("viewer"), (_req, res) => {
+    res.json(describeFunctions());
+  });
+  return router;
+}
