@@ -8,8 +8,8 @@
  * - Else, with no login provider configured (Loupe then listens on loopback only), the local
  *   operator as Admin; with `[auth.anonymous]` its role; else nobody (routes answer 401 / redirect).
  *   CSRF uses a cookie-bound token (double submit): a web page elsewhere can POST to
- *   localhost:3000, so open mode needs it too. Requests that carry neither cookie nor
- *   Origin/Sec-Fetch-* headers come from programs, not browsers, and cannot be forged by a page.
+ *   localhost:3000, so open mode needs it too. Requests that carry neither a cookie nor Origin nor
+ *   Sec-Fetch-Site come from programs (curl, Telegraf, collectd), not browsers, and cannot be forged by a page.
  */
 import express, { type Request, type RequestHandler, type Response } from "express";
 import { OPEN_PRINCIPAL, type Principal, type Role } from "../http/access.js";
@@ -67,7 +67,9 @@ async function submittedCsrf(req: Request, res: Response): Promise<string | unde
 
 function looksLikeBrowser(req: Request): boolean {
   const h = req.headers;
-  return h.cookie !== undefined || h.origin !== undefined || h["sec-fetch-site"] !== undefined || h["sec-fetch-mode"] !== undefined;
+  // Browsers send Origin on cross-site POSTs and Sec-Fetch-Site on every request (Node's fetch sends
+  // Sec-Fetch-Mode alone, so that one does not count).
+  return h.cookie !== undefined || h.origin !== undefined || h["sec-fetch-site"] !== undefined;
 }
 
 export function authPipeline(deps: PipelineDeps): RequestHandler {
