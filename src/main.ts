@@ -9,6 +9,7 @@ import { systemClock, type Clock } from "./lib/clock.js";
 import { VERSION } from "./lib/package-info.js";
 import { openDatabase } from "./store/db.js";
 import { migrate } from "./store/migrate.js";
+import { openStore } from "./store/index.js";
 import { createApp, healthRoutes, startHttpServer, isLoopbackAddress } from "./http/index.js";
 import { createAuth, authProviderConfigured } from "./auth/index.js";
 import { authRoutes } from "./http/routes/auth.js";
@@ -76,9 +77,23 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     // Middleware run before every route (auth sets res.locals.principal and csrfToken) and the
     // routers of each area. Each section below adds its own.
     const before: RequestHandler[] = [];
-    const routers: Router[] = [healthRoutes({ version: VERSION, startedAt })];
+    const routers: Router[] = [healthRoutes({ version: VERSION, startedAt, details: () => storeHealth() })];
 
     // ---- store (time-series) ----
+    const store = await openStore(db, {
+      store: config.store,
+      retention: config.retention,
+      walPath: `${config.database.path}.wal`,
+      log,
+      clock,
+      metrics,
+    });
+    // stoppers run in reverse: the store flushes its heads before the database closes
+    stoppers.push({ name: "store", stop: () => store.close() });
+    const storeHealth = (): Record<string, unknown> => {
+      const s = store.stats();
+      return { store: { series: s.series, points: s.pointsByTier, head_points: s.headPoints, db_bytes: s.dbBytes, wal_bytes: s.walBytes, writes_refused: s.writesRefused } };
+    };
 
     // ---- dashboards, annotations, snapshots, settings ----
     const dashboards = new SqliteDashboardService(db, { clock, versionsToKeep: config.dashboards.versions_to_keep });

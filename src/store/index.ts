@@ -1,0 +1,75 @@
+/**
+ * The store's façade: everything other folders use from src/store/ (STYLE.md: import only this).
+ *
+ *   const store = await openStore(db, { store: config.store, retention: config.retention, walPath, log });
+ *   await store.write([{ name: "servers.web1.cpu.total.user", ts, value }]);
+ *   store.select(store.findSeries("servers.*.cpu.total.user").map((s) => s.id), from, to, { maxPoints: 300 });
+ */
+import type { Config } from "../config/index.js";
+import { systemClock, type Clock } from "../lib/clock.js";
+import type { Logger } from "../lib/logger.js";
+import type { MetricsRegistry } from "../lib/metrics.js";
+import type { Db } from "./db.js";
+import type { TimeSeriesStore } from "./api.js";
+import { TsdbStore } from "./tsdb/engine.js";
+
+export type { TimeSeriesStore, SeriesInfo, TagMatcher, PathNode, Consolidation, Tier, SelectOptions, SelectResult, RawPoint, StoreStats } from "./api.js";
+export { openDatabase, type Db, type OpenOptions } from "./db.js";
+export { migrate, readMigrations, MIGRATIONS_DIR, type Migration, type MigrationResult } from "./migrate.js";
+export { matchGlob } from "./tsdb/glob.js";
+
+export interface OpenStoreOptions {
+  readonly store: Config["store"];
+  readonly retention: Config["retention"];
+  /** Folder of the point WAL (created), e.g. `${config.database.path}.wal`. */
+  readonly walPath: string;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  readonly metrics?: MetricsRegistry;
+  /** Tests: smaller WAL segments, rollup chunk sizes, no timers. */
+  readonly tuning?: {
+    readonly walSegmentBytes?: number;
+    readonly rollupBuckets?: readonly [number, number];
+    readonly commitChunks?: number;
+    readonly timers?: boolean;
+  };
+}
+
+/** Opens the time-series store on a migrated database: loads the series index and replays the WAL. */
+export async function openStore(db: Db, options: OpenStoreOptions): Promise<TimeSeriesStore> {
+  const t = options.tuning ?? {};
+  const store = TsdbStore.open(db, {
+    walDir: options.walPath,
+    fsync: options.store.fsync,
+    walFlushIntervalMs: options.store.wal_flush_interval,
+    chunkPoints: options.store.chunk_points,
+    chunkSpan: options.store.chunk_span,
+    maxSize: options.store.max_size,
+    retentionIntervalMs: options.store.retention_interval,
+    retention: { raw: options.retention.raw, rollup1m: options.retention.rollup_1m, rollup1h: options.retention.rollup_1h },
+    log: options.log.child({ module: "store" }),
+    clock: options.clock ?? systemClock,
+    ...(t.walSegmentBytes !== undefined ? { walSegmentBytes: t.walSegmentBytes } : {}),
+    ...(t.rollupBuckets !== undefined ? { rollupBuckets: t.rollupBuckets } : {}),
+    ...(t.commitChunks !== undefined ? { commitChunks: t.commitChunks } : {}),
+    ...(t.timers !== undefined ? { timers: t.timers } : {}),
+  });
+  if (options.metrics !== undefined) registerStoreMetrics(options.metrics, store);
+  return store;
+}
+
+/** Store figures computed on each /metrics scrape. */
+export function registerStoreMetrics(metrics: MetricsRegistry, store: TimeSeriesStore): void {
+  metrics.collect(() => {
+    const s = store.stats();
+    return [
+      { name: "loupe_store_series", help: "series in the store", type: "gauge" as const, value: s.series },
+      ...Object.entries(s.pointsByTier).map(([tier, v]) => ({ name: "loupe_store_points", help: "points stored per tier (raw includes the head)", type: "gauge" as const, labels: { tier }, value: v })),
+      { name: "loupe_store_head_points", help: "points in open chunks (memory and WAL)", type: "gauge" as const, value: s.headPoints },
+      { name: "loupe_store_chunks", help: "chunks stored", type: "gauge" as const, value: s.chunks },
+      { name: "loupe_store_db_bytes", help: "bytes of the SQLite file and its WAL", type: "gauge" as const, value: s.dbBytes },
+      { name: "loupe_store_wal_bytes", help: "bytes of the point WAL", type: "gauge" as const, value: s.walBytes },
+      { name: "loupe_store_writes_refused_total", help: "writes refused (disk full, closed)", type: "counter" as const, value: s.writesRefused },
+    ];
+  });
+}

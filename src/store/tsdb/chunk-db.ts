@@ -1,0 +1,165 @@
+/** Every SQL statement of the time-series store, prepared once. Tables: migrations/0002_tsdb.sql. */
+import type Database from "better-sqlite3";
+
+type Db = Database.Database;
+
+export interface ChunkRow {
+  readonly series_id: number;
+  readonly tier: number;
+  readonly start_ts: number;
+  readonly end_ts: number;
+  readonly points: number;
+  readonly wm: number | null;
+  readonly data: Uint8Array;
+}
+
+export interface NewChunk {
+  readonly seriesId: number;
+  readonly tier: number;
+  readonly start: number;
+  readonly end: number;
+  readonly points: number;
+  readonly wm: number | null;
+  readonly data: Uint8Array;
+}
+
+export class ChunkDb {
+  private readonly insertSeriesStmt;
+  private readonly insertChunkStmt;
+  private readonly rangeStmt;
+  private readonly afterStmt;
+  private readonly lastChunkStmt;
+  private readonly afterWmStmt;
+
+  constructor(readonly db: Db) {
+    this.insertSeriesStmt = db.prepare<[string, number], never>("INSERT INTO tsdb_series (key, created_at) VALUES (?, ?)");
+    this.insertChunkStmt = db.prepare<[number, number, number, number, number, number | null, Uint8Array]>(
+      "INSERT INTO tsdb_chunks (series_id, tier, start_ts, end_ts, points, wm, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    );
+    this.rangeStmt = db.prepare<[number, number, number, number, number], ChunkRow>(
+      "SELECT start_ts, end_ts, points, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? AND end_ts >= ? ORDER BY start_ts",
+    );
+    this.afterStmt = db.prepare<[number, number, number], ChunkRow>(
+      "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND end_ts > ? ORDER BY start_ts",
+    );
+    this.afterWmStmt = db.prepare<[number, number, number], ChunkRow>(
+      "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND wm > ? ORDER BY start_ts",
+    );
+    this.lastChunkStmt = db.prepare<[number, number], ChunkRow>(
+      "SELECT start_ts, end_ts, points, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? ORDER BY start_ts DESC LIMIT 1",
+    );
+  }
+
+  loadSeries(): Array<{ id: number; key: string }> {
+    return this.db.prepare("SELECT id, key FROM tsdb_series ORDER BY id").all() as Array<{ id: number; key: string }>;
+  }
+
+  /** Inserts series in one transaction; returns their ids in order. */
+  insertSeries(keys: readonly string[], now: number): number[] {
+    const ids: number[] = [];
+    this.db.transaction(() => {
+      for (const k of keys) ids.push(Number(this.insertSeriesStmt.run(k, now).lastInsertRowid));
+    })();
+    return ids;
+  }
+
+  insertChunks(chunks: readonly NewChunk[]): void {
+    const stmt = this.insertChunkStmt;
+    this.db.transaction(() => {
+      for (const c of chunks) stmt.run(c.seriesId, c.tier, c.start, c.end, c.points, c.wm, c.data);
+    })();
+  }
+
+  /** Chunks overlapping [from, to), given the longest span a chunk of this tier may have. */
+  range(seriesId: number, tier: number, from: number, to: number, maxSpan: number): ChunkRow[] {
+    return this.rangeStmt.all(seriesId, tier, from - maxSpan, to, from);
+  }
+
+  /** Chunks ending after `ts` (rollup rebuild). */
+  after(seriesId: number, tier: number, ts: number): ChunkRow[] {
+    return this.afterStmt.all(seriesId, tier, ts === -Infinity ? -(2 ** 62) : ts);
+  }
+
+  /** Rollup chunks whose watermark is past `wm` (rebuilding the next tier). */
+  afterWm(seriesId: number, tier: number, wm: number): ChunkRow[] {
+    return this.afterWmStmt.all(seriesId, tier, wm === -Infinity ? -(2 ** 62) : wm);
+  }
+
+  lastChunk(seriesId: number, tier: number): ChunkRow | undefined {
+    return this.lastChunkStmt.get(seriesId, tier);
+  }
+
+  /** Per series and tier: newest end and watermark. */
+  tierMaxes(): Array<{ series_id: number; tier: number; end: number; wm: number | null }> {
+    return this.db.prepare("SELECT series_id, tier, max(end_ts) AS end, max(wm) AS wm FROM tsdb_chunks GROUP BY series_id, tier").all() as Array<{
+      series_id: number;
+      tier: number;
+      end: number;
+      wm: number | null;
+    }>;
+  }
+
+  pointsByTier(): Array<{ tier: number; points: number; chunks: number }> {
+    return this.db.prepare("SELECT tier, sum(points) AS points, count(*) AS chunks FROM tsdb_chunks GROUP BY tier").all() as Array<{
+      tier: number;
+      points: number;
+      chunks: number;
+    }>;
+  }
+
+  deleteSeries(ids: readonly number[]): void {
+    const delChunks = this.db.prepare("DELETE FROM tsdb_chunks WHERE series_id = ?");
+    const delSeries = this.db.prepare("DELETE FROM tsdb_series WHERE id = ?");
+    this.db.transaction(() => {
+      for (const id of ids) {
+        delChunks.run(id);
+        delSeries.run(id);
+      }
+    })();
+  }
+
+  /** Deletes chunks of a tier that end before `before`; returns { chunks, points } removed. */
+  dropBefore(tier: number, before: number): { chunks: number; points: number } {
+    const r = this.db.prepare("SELECT count(*) AS chunks, coalesce(sum(points), 0) AS points FROM tsdb_chunks WHERE tier = ? AND end_ts < ?").get(tier, before) as {
+      chunks: number;
+      points: number;
+    };
+    if (r.chunks > 0) this.db.prepare("DELETE FROM tsdb_chunks WHERE tier = ? AND end_ts < ?").run(tier, before);
+    return r;
+  }
+
+  /** Deletes chunks of a tier that start before `before` (size guard). */
+  dropStartingBefore(tier: number, before: number): { chunks: number; points: number } {
+    const r = this.db.prepare("SELECT count(*) AS chunks, coalesce(sum(points), 0) AS points FROM tsdb_chunks WHERE tier = ? AND start_ts < ?").get(tier, before) as {
+      chunks: number;
+      points: number;
+    };
+    if (r.chunks > 0) this.db.prepare("DELETE FROM tsdb_chunks WHERE tier = ? AND start_ts < ?").run(tier, before);
+    return r;
+  }
+
+  /** Oldest chunk start of a tier, or undefined. */
+  oldestStart(tier: number): number | undefined {
+    const v = this.db.prepare("SELECT min(start_ts) FROM tsdb_chunks WHERE tier = ?").pluck().get(tier) as number | null;
+    return v ?? undefined;
+  }
+
+  /** Bytes of the main database file in use (pages minus free pages). */
+  usedBytes(): number {
+    const pageSize = this.db.pragma("page_size", { simple: true }) as number;
+    const pages = this.db.pragma("page_count", { simple: true }) as number;
+    const free = this.db.pragma("freelist_count", { simple: true }) as number;
+    return (pages - free) * pageSize;
+  }
+
+  fileBytes(): number {
+    const pageSize = this.db.pragma("page_size", { simple: true }) as number;
+    return (this.db.pragma("page_count", { simple: true }) as number) * pageSize;
+  }
+
+  /** Gives free pages back to the file system and truncates SQLite's own WAL. */
+  shrink(): void {
+    this.db.pragma("incremental_vacuum");
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
+  }
+}

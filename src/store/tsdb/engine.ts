@@ -1,0 +1,530 @@
+/**
+ * The time-series engine: series index + heads in memory, point WAL for crash safety, closed
+ * chunks committed to SQLite in large transactions, rollups built as chunks close.
+ *
+ * Write path per sample: one Map lookup (key → series), an append into the head's typed arrays,
+ * and a few bytes into the WAL group. Full heads are encoded into chunks and queued; queued chunks
+ * are committed in one transaction when enough have gathered or a second has passed, after which
+ * WAL segments nobody needs any more are deleted.
+ */
+import { statSync } from "node:fs";
+import type { Clock } from "../../lib/clock.js";
+import { StoreWriteError, errorMessage } from "../../lib/errors.js";
+import type { Logger } from "../../lib/logger.js";
+import { parseSeriesKey, seriesKey, type Sample, type UnixMs } from "../../model/index.js";
+import type { PathNode, RawPoint, SelectOptions, SelectResult, SeriesInfo, StoreStats, TagMatcher, TimeSeriesStore, Tier } from "../api.js";
+import { ChunkDb } from "./chunk-db.js";
+import { decodeChunk, encodeChunk } from "./chunkenc/index.js";
+import { APPENDED, MemSeries, TOO_OLD, type PendingChunk } from "./head.js";
+import { decodeRollup, RollupBuilder, type Buckets } from "./rollup.js";
+import { readRawPoints, selectSeries } from "./select.js";
+import { SeriesIndex } from "./series-index.js";
+import { builderFull, TIER_1H, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
+import { PointWal, type FsyncPolicy } from "./wal.js";
+import { applyRetention } from "./retention.js";
+import type Database from "better-sqlite3";
+
+export interface EngineOptions {
+  readonly walDir: string;
+  readonly fsync: FsyncPolicy;
+  readonly walFlushIntervalMs: number;
+  readonly chunkPoints: number;
+  readonly chunkSpan: number;
+  /** Bytes; 0 = no limit. */
+  readonly maxSize: number;
+  readonly retentionIntervalMs: number;
+  readonly retention: { readonly raw: number; readonly rollup1m: number; readonly rollup1h: number };
+  readonly log: Logger;
+  readonly clock: Clock;
+  /** Tuning (tests): WAL segment size, buckets per rollup chunk, chunks per commit, commit period. */
+  readonly walSegmentBytes?: number;
+  readonly rollupBuckets?: readonly [number, number];
+  readonly commitChunks?: number;
+  readonly commitIntervalMs?: number;
+  /** Run retention on a timer (default true). */
+  readonly timers?: boolean;
+}
+
+export class TsdbStore implements TimeSeriesStore {
+  readonly index = new SeriesIndex<MemSeries>();
+  readonly cdb: ChunkDb;
+  readonly tiers: TierSettings;
+  private readonly wal: PointWal;
+  private pending: PendingChunk[] = [];
+  private lastCommit = 0;
+  private failure: Error | undefined;
+  private closed = false;
+  private timers: NodeJS.Timeout[] = [];
+  private committedPoints = [0, 0, 0];
+  private committedChunks = 0;
+  private writesRefused = 0;
+  private droppedTooOld = 0;
+  // scratch for one batch's WAL record
+  private bIds = new Float64Array(1024);
+  private bTs = new Float64Array(1024);
+  private bVs = new Float64Array(1024);
+
+  private constructor(
+    readonly db: Database.Database,
+    readonly opts: EngineOptions,
+  ) {
+    this.cdb = new ChunkDb(db);
+    this.tiers = {
+      retention: [opts.retention.raw, opts.retention.rollup1m, opts.retention.rollup1h],
+      rollupBuckets: [0, opts.rollupBuckets?.[0] ?? 120, opts.rollupBuckets?.[1] ?? 48],
+      chunkSpan: opts.chunkSpan,
+    };
+    this.wal = new PointWal({
+      dir: opts.walDir,
+      fsync: opts.fsync,
+      flushIntervalMs: opts.walFlushIntervalMs,
+      log: opts.log,
+      ...(opts.walSegmentBytes !== undefined ? { segmentBytes: opts.walSegmentBytes } : {}),
+    });
+  }
+
+  static open(db: Database.Database, opts: EngineOptions): TsdbStore {
+    const s = new TsdbStore(db, opts);
+    s.load();
+    return s;
+  }
+
+  // ---- start ----
+
+  private newSeries(id: number, key: string): MemSeries {
+    const { name, tags } = parseSeriesKey(key);
+    const s = new MemSeries(id, key, name, tags);
+    for (const tier of [TIER_1M, TIER_1H]) s.builders[tier] = tierEnabled(this.tiers, tier) ? new RollupBuilder(TIER_RES[tier]!) : undefined;
+    this.index.add(s);
+    return s;
+  }
+
+  private load(): void {
+    const t0 = Date.now();
+    for (const { id, key } of this.cdb.loadSeries()) this.newSeries(id, key);
+    for (const r of this.cdb.pointsByTier()) {
+      this.committedPoints[r.tier] = r.points;
+      this.committedChunks += r.chunks;
+    }
+    const ends = new Map<number, number[]>();
+    for (const m of this.cdb.tierMaxes()) {
+      const s = this.index.byId.get(m.series_id);
+      if (s === undefined) continue;
+      if (m.tier === TIER_RAW) s.closedEnd = m.end;
+      else {
+        const b = s.builders[m.tier];
+        if (b !== undefined && m.wm !== null) b.wm = m.wm;
+      }
+      let e = ends.get(m.series_id);
+      if (e === undefined) ends.set(m.series_id, (e = [-Infinity, -Infinity, -Infinity]));
+      e[m.tier] = m.end;
+    }
+    // latest point and spacing of each series from its newest raw chunk; rollups rebuilt past their watermark
+    let rebuilt = 0;
+    for (const s of this.index.byId.values()) {
+      if (s.closedEnd > -Infinity) {
+        const last = this.cdb.lastChunk(s.id, TIER_RAW);
+        if (last !== undefined) {
+          const d = decodeChunk(last.data);
+          if (d.n > 0) {
+            s.lastTs = d.ts[d.n - 1]!;
+            s.lastValue = d.values[d.n - 1]!;
+            if (d.n > 1) s.interval = d.ts[d.n - 1]! - d.ts[d.n - 2]!;
+          }
+        }
+      }
+      rebuilt += this.rebuildRollups(s);
+    }
+    // WAL replay into the heads
+    let unknown = 0;
+    const r = this.wal.replay((seg, id, ts, v) => {
+      const s = this.index.byId.get(id);
+      if (s === undefined) {
+        unknown++;
+        return;
+      }
+      this.appendOne(s, ts, v, seg);
+    });
+    this.commitPending();
+    this.truncateWal();
+    this.opts.log.info("store ready", {
+      series: this.index.size,
+      wal_records: r.records,
+      wal_samples: r.samples,
+      wal_unknown_series: unknown,
+      rollup_chunks_rebuilt: rebuilt,
+      ms: Date.now() - t0,
+    });
+    if (this.opts.timers !== false) {
+      const commit = setInterval(() => this.tick(), this.opts.commitIntervalMs ?? 1000);
+      commit.unref();
+      const retention = setInterval(() => {
+        try {
+          this.runRetention();
+        } catch (err) {
+          this.opts.log.error("retention failed", { err: errorMessage(err) });
+        }
+      }, this.opts.retentionIntervalMs);
+      retention.unref();
+      this.timers.push(commit, retention);
+    }
+  }
+
+  /** Refills rollup builders from committed data past their watermark (after a crash). */
+  private rebuildRollups(s: MemSeries): number {
+    let n = 0;
+    const b1h = s.builders[TIER_1H];
+    const b1m = s.builders[TIER_1M];
+    if (b1h !== undefined && b1m !== undefined) {
+      for (const row of this.cdb.afterWm(s.id, TIER_1M, b1h.wm)) {
+        const d = decodeRollup(row.data, ["count", "min", "max", "sum", "last"]);
+        b1h.addBuckets(d as Buckets, row.wm ?? -Infinity);
+        n++;
+      }
+    }
+    const first = b1m ?? b1h;
+    if (first !== undefined && s.closedEnd > first.wm) {
+      for (const row of this.cdb.after(s.id, TIER_RAW, first.wm)) {
+        const d = decodeChunk(row.data);
+        // only points past the watermark (a raw chunk is never split by it, but be exact)
+        let i = 0;
+        while (i < d.n && d.ts[i]! <= first.wm) i++;
+        this.feedRollups(s, d.ts.subarray(i), d.values.subarray(i), d.n - i);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ---- write ----
+
+  write(batch: readonly Sample[]): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreWriteError("the store is closed", undefined, "store_closed"));
+    if (this.failure !== undefined) {
+      // retry the commit that failed; refuse while it keeps failing
+      if (!this.tryCommit()) {
+        this.writesRefused++;
+        return Promise.reject(this.refusal(this.failure));
+      }
+    }
+    const n = batch.length;
+    if (n === 0) return Promise.resolve();
+    if (this.bIds.length < n) {
+      const size = Math.max(n, this.bIds.length * 2);
+      this.bIds = new Float64Array(size);
+      this.bTs = new Float64Array(size);
+      this.bVs = new Float64Array(size);
+    }
+    const byKey = this.index.byKey;
+    let missing: string[] | undefined;
+    for (let i = 0; i < n; i++) {
+      const smp = batch[i]!;
+      const key = smp.tags === undefined ? smp.name : seriesKey(smp.name, smp.tags);
+      if (!byKey.has(key) && smp.name !== "") (missing ??= []).push(key);
+    }
+    if (missing !== undefined) {
+      try {
+        this.createSeries(missing);
+      } catch (err) {
+        this.writesRefused++;
+        return Promise.reject(this.refusal(err as Error));
+      }
+    }
+    const ids = this.bIds, tss = this.bTs, vss = this.bVs;
+    const seg = this.wal.segment;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const smp = batch[i]!;
+      const s = byKey.get(smp.tags === undefined ? smp.name : seriesKey(smp.name, smp.tags));
+      if (s === undefined) continue;
+      let t = smp.ts;
+      if (!Number.isSafeInteger(t)) {
+        if (!Number.isFinite(t)) continue;
+        t = Math.round(t);
+      }
+      if (t < 0 || t >= 2 ** 49) continue;
+      const v = +smp.value;
+      if (this.appendOne(s, t, v, seg)) {
+        ids[m] = s.id;
+        tss[m] = t;
+        vss[m] = v;
+        m++;
+      }
+    }
+    if (this.pending.length >= (this.opts.commitChunks ?? 4096)) this.tryCommit();
+    if (m === 0) return Promise.resolve();
+    return this.wal.write(ids, tss, vss, m).catch((err: unknown) => {
+      this.writesRefused++;
+      throw this.refusal(err as Error);
+    });
+  }
+
+  private refusal(err: Error): StoreWriteError {
+    if (err instanceof StoreWriteError) return err;
+    const code = (err as { code?: string }).code;
+    const full = code === "ENOSPC" || code === "SQLITE_FULL" || /disk is full|no space/i.test(err.message);
+    return new StoreWriteError(
+      full ? `cannot store the write: disk full (${err.message}); data stored before stays readable` : `cannot store the write: ${err.message}`,
+      err,
+      full ? "store_full" : "store_write_failed",
+    );
+  }
+
+  private createSeries(keys: string[]): void {
+    const uniq = [...new Set(keys)].filter((k) => !this.index.byKey.has(k));
+    if (uniq.length === 0) return;
+    const ids = this.cdb.insertSeries(uniq, this.opts.clock.now());
+    for (let i = 0; i < uniq.length; i++) this.newSeries(ids[i]!, uniq[i]!);
+  }
+
+  /** Appends one point (closing the head when needed); false when it was too old to keep. */
+  private appendOne(s: MemSeries, t: number, v: number, seg: number): boolean {
+    const n = s.n;
+    if (n > 0) {
+      const first = s.ts![0]!;
+      if (t - first >= this.opts.chunkSpan || s.ts![n - 1]! - t >= this.opts.chunkSpan) {
+        if (t > s.closedEnd) this.closeHead(s);
+      }
+    }
+    const r = s.append(t, v, this.opts.chunkPoints, seg);
+    if (r === TOO_OLD) {
+      this.droppedTooOld++;
+      return false;
+    }
+    if (r === APPENDED && s.n >= this.opts.chunkPoints) this.closeHead(s);
+    return true;
+  }
+
+  /** Encodes the head into a raw chunk, queues it and feeds the rollups. */
+  private closeHead(s: MemSeries): void {
+    const n = s.n;
+    if (n === 0) return;
+    const ts = s.ts!;
+    const vs = s.vs!;
+    const data = encodeChunk(ts, vs, n);
+    const c: PendingChunk = { series: s, tier: TIER_RAW, start: ts[0]!, end: ts[n - 1]!, points: n, wm: null, data, seg: s.headSeg };
+    this.pending.push(c);
+    s.pending.push(c);
+    s.closedEnd = ts[n - 1]!;
+    this.feedRollups(s, ts, vs, n);
+    s.n = 0;
+    s.headSeg = Infinity;
+  }
+
+  private feedRollups(s: MemSeries, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number): void {
+    const b1m = s.builders[TIER_1M];
+    const b1h = s.builders[TIER_1H];
+    if (b1m !== undefined) {
+      b1m.addPoints(ts, vs, n);
+      if (b1m.n > 0 && builderFull(this.tiers, TIER_1M, b1m.n, b1m.ts[0]!, b1m.ts[b1m.n - 1]!)) this.closeBuilder(s, TIER_1M);
+    } else if (b1h !== undefined) {
+      b1h.addPoints(ts, vs, n);
+      if (b1h.n > 0 && builderFull(this.tiers, TIER_1H, b1h.n, b1h.ts[0]!, b1h.ts[b1h.n - 1]!)) this.closeBuilder(s, TIER_1H);
+    }
+  }
+
+  private closeBuilder(s: MemSeries, tier: number): void {
+    const b = s.builders[tier];
+    if (b === undefined || b.n === 0) return;
+    const t = b.take();
+    const c: PendingChunk = { series: s, tier, start: t.start, end: t.end, points: t.n, wm: t.wm, data: t.data, seg: Infinity };
+    this.pending.push(c);
+    s.pending.push(c);
+    if (tier === TIER_1M) {
+      const b1h = s.builders[TIER_1H];
+      if (b1h !== undefined) {
+        b1h.addBuckets(t.buckets, t.wm);
+        if (builderFull(this.tiers, TIER_1H, b1h.n, b1h.ts[0]!, b1h.ts[b1h.n - 1]!)) this.closeBuilder(s, TIER_1H);
+      }
+    }
+  }
+
+  // ---- commit ----
+
+  private tick(): void {
+    if (this.closed) return;
+    if (this.pending.length > 0 || this.failure !== undefined) this.tryCommit();
+  }
+
+  /** Commits queued chunks; on failure remembers the error (writes are refused) and keeps them queued. */
+  private tryCommit(): boolean {
+    try {
+      this.commitPending();
+      if (this.failure !== undefined) this.opts.log.info("store writes accepted again");
+      this.failure = undefined;
+      return true;
+    } catch (err) {
+      if (this.failure === undefined) this.opts.log.error("store commit failed; refusing writes", { err: errorMessage(err) });
+      this.failure = err as Error;
+      return false;
+    }
+  }
+
+  private commitPending(): void {
+    this.lastCommit = this.opts.clock.now();
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.cdb.insertChunks(batch.map((c) => ({ seriesId: c.series.id, tier: c.tier, start: c.start, end: c.end, points: c.points, wm: c.wm, data: c.data })));
+    this.pending = [];
+    for (const c of batch) {
+      c.series.pending.length = 0;
+      this.committedPoints[c.tier]! += c.points;
+    }
+    this.committedChunks += batch.length;
+    this.truncateWal();
+  }
+
+  /** Deletes WAL segments whose points are all in committed chunks; closes heads that pin old segments. */
+  private truncateWal(): void {
+    let min = this.wal.segment;
+    for (const c of this.pending) if (c.seg < min) min = c.seg;
+    const current = this.wal.segment;
+    let pinning = 0;
+    for (const s of this.index.byId.values()) {
+      if (s.n > 0 && s.headSeg < min) {
+        // a head that stays open for many segments (an idle series) would keep the WAL growing
+        if (current - s.headSeg >= 3) {
+          this.closeHead(s);
+          pinning++;
+        } else min = s.headSeg;
+      }
+    }
+    if (pinning > 0) {
+      for (const c of this.pending) if (c.seg < min) min = c.seg;
+      return; // their chunks commit with the next batch
+    }
+    this.wal.truncateBefore(min);
+  }
+
+  // ---- read ----
+
+  getSeries(key: string): SeriesInfo | undefined {
+    return this.index.byKey.get(key);
+  }
+
+  findSeries(glob: string): SeriesInfo[] {
+    return this.index.find(glob);
+  }
+
+  matchSeries(matchers: readonly TagMatcher[]): SeriesInfo[] {
+    return this.index.match(matchers);
+  }
+
+  listChildren(query: string): PathNode[] {
+    return this.index.listChildren(query);
+  }
+
+  select(ids: readonly number[], from: UnixMs, to: UnixMs, options: SelectOptions = {}): SelectResult {
+    return selectSeries(this, ids, from, to, options);
+  }
+
+  readRaw(id: number, from: UnixMs, to: UnixMs): RawPoint[] {
+    const s = this.index.byId.get(id);
+    if (s === undefined) return [];
+    const out: RawPoint[] = [];
+    readRawPoints(this, s, from, to, (ts, value) => out.push({ ts, value }));
+    return out;
+  }
+
+  *latest(): Iterable<{ readonly series: SeriesInfo; readonly ts: UnixMs; readonly value: number }> {
+    for (const s of this.index.byId.values()) if (s.lastTs > -Infinity) yield { series: s, ts: s.lastTs, value: s.lastValue };
+  }
+
+  deleteSeries(glob: string): number {
+    const victims = this.index.find(glob);
+    if (victims.length === 0) return 0;
+    const ids = new Set(victims.map((s) => s.id));
+    this.pending = this.pending.filter((c) => !ids.has(c.series.id));
+    this.cdb.deleteSeries([...ids]);
+    for (const s of victims) {
+      this.index.remove(s);
+      s.n = 0;
+      s.pending = [];
+    }
+    this.refreshCounts();
+    return victims.length;
+  }
+
+  private refreshCounts(): void {
+    this.committedPoints = [0, 0, 0];
+    this.committedChunks = 0;
+    for (const r of this.cdb.pointsByTier()) {
+      this.committedPoints[r.tier] = r.points;
+      this.committedChunks += r.chunks;
+    }
+  }
+
+  stats(): StoreStats {
+    let head = 0;
+    for (const s of this.index.byId.values()) head += s.n;
+    const byTier = [0, 0, 0];
+    for (let t = 0; t < 3; t++) byTier[t] = this.committedPoints[t]!;
+    for (const c of this.pending) byTier[c.tier]! += c.points;
+    const pointsByTier = {} as Record<Tier, number>;
+    TIER_NAMES.forEach((name, t) => (pointsByTier[name] = byTier[t]! + (t === TIER_RAW ? head : 0)));
+    return {
+      series: this.index.size,
+      pointsByTier,
+      headPoints: head,
+      chunks: this.committedChunks + this.pending.length,
+      dbBytes: this.dbBytes(),
+      walBytes: this.wal.bytes(),
+      writesRefused: this.writesRefused,
+    };
+  }
+
+  /** Points refused because they were older than the series' closed chunks. */
+  get tooOldDropped(): number {
+    return this.droppedTooOld;
+  }
+
+  private dbBytes(): number {
+    let b = 0;
+    for (const suffix of ["", "-wal"]) {
+      try {
+        b += statSync(this.db.name + suffix).size;
+      } catch {
+        // in-memory database or no SQLite WAL file
+      }
+    }
+    return b;
+  }
+
+  /** Chunks of a series and tier not yet committed (reads merge them). */
+  pendingOf(s: MemSeries, tier: number): PendingChunk[] {
+    return s.pending.filter((c) => c.tier === tier);
+  }
+
+  runRetention(): void {
+    if (this.closed) return;
+    this.tryCommit();
+    applyRetention(this.cdb, this.tiers, this.opts.maxSize, this.opts.clock.now(), this.opts.log);
+    this.refreshCounts();
+  }
+
+  /** Closes every head and builder and commits them (also what close() does). */
+  flush(): void {
+    for (const s of this.index.byId.values()) {
+      this.closeHead(s);
+      this.closeBuilder(s, TIER_1M);
+      this.closeBuilder(s, TIER_1H);
+    }
+    this.commitPending();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    await this.wal.drain();
+    try {
+      this.flush();
+      await this.wal.close();
+      this.wal.removeAll();
+    } catch (err) {
+      // the WAL stays: the next start replays it
+      this.opts.log.error("store flush at close failed; the WAL will be replayed at next start", { err: errorMessage(err) });
+      await this.wal.close().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Graphite globs: a pattern is split on dots (outside braces) into segments; each segment may use
+ * `*` (any run within the segment), `?` (one character), `[a-z]` / `[!a-z]` (a character class) and
+ * `{a,b}` (alternatives). A segment without metacharacters is matched by exact lookup.
+ */
+
+export type SegmentMatcher = { readonly literal: string } | { readonly re: RegExp };
+
+const META = /[*?[\]{}]/;
+
+/** Splits a glob on the dots that are not inside `{…}` or `[…]`. */
+export function splitGlob(glob: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cls = false;
+  let cur = "";
+  for (const ch of glob) {
+    if (cls) {
+      if (ch === "]") cls = false;
+      cur += ch;
+    } else if (ch === "[") {
+      cls = true;
+      cur += ch;
+    } else if (ch === "{") {
+      depth++;
+      cur += ch;
+    } else if (ch === "}") {
+      if (depth > 0) depth--;
+      cur += ch;
+    } else if (ch === "." && depth === 0) {
+      out.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+}
+
+/** Regular expression source for one segment pattern. */
+function segmentSource(seg: string): string {
+  let re = "";
+  for (let i = 0; i < seg.length; i++) {
+    const ch = seg[i]!;
+    if (ch === "*") re += "[^.]*";
+    else if (ch === "?") re += "[^.]";
+    else if (ch === "[") {
+      const end = seg.indexOf("]", i + 1);
+      if (end < 0) {
+        re += "\\[";
+        continue;
+      }
+      let body = seg.slice(i + 1, end);
+      const negate = body.startsWith("!") || body.startsWith("^");
+      if (negate) body = body.slice(1);
+      re += `[${negate ? "^" : ""}${body.replace(/\\/g, "\\\\").replace(/]/g, "\\]")}]`;
+      i = end;
+    } else if (ch === "{") {
+      // find the matching brace
+      let depth = 1;
+      let j = i + 1;
+      for (; j < seg.length && depth > 0; j++) {
+        if (seg[j] === "{") depth++;
+        else if (seg[j] === "}") depth--;
+      }
+      if (depth !== 0) {
+        re += "\\{";
+        continue;
+      }
+      const body = seg.slice(i + 1, j - 1);
+      re += `(?:${splitAlternatives(body).map(segmentSource).join("|")})`;
+      i = j - 1;
+    } else re += escapeRe(ch);
+  }
+  return re;
+}
+
+function splitAlternatives(body: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of body) {
+    if (ch === "{") depth++;
+    else if (ch === "}") depth--;
+    if (ch === "," && depth === 0) {
+      out.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+export function compileSegment(seg: string): SegmentMatcher {
+  if (!META.test(seg)) return { literal: seg };
+  return { re: new RegExp(`^${segmentSource(seg)}$`) };
+}
+
+/** Compiles a whole glob into per-segment matchers. */
+export function compileGlob(glob: string): SegmentMatcher[] {
+  return splitGlob(glob).map(compileSegment);
+}
+
+/** Whether a dotted name matches a glob (tests, small lists). */
+export function matchGlob(glob: string, name: string): boolean {
+  const segs = compileGlob(glob);
+  const parts = name.split(".");
+  if (parts.length !== segs.length) return false;
+  return segs.every((m, i) => ("literal" in m ? m.literal === parts[i] : m.re.test(parts[i]!)));
+}

@@ -1,0 +1,100 @@
+/**
+ * A series in memory: its identity, its head (the open chunk, points in two typed arrays kept in
+ * timestamp order), its closed-but-uncommitted chunks and its rollup builders.
+ */
+import type { Tags } from "../../model/index.js";
+import type { RollupBuilder } from "./rollup.js";
+
+export interface PendingChunk {
+  readonly series: MemSeries;
+  readonly tier: number;
+  readonly start: number;
+  readonly end: number;
+  readonly points: number;
+  readonly wm: number | null;
+  readonly data: Uint8Array;
+  /** Oldest WAL segment holding one of its points (raw chunks); Infinity for rollups. */
+  readonly seg: number;
+}
+
+export const APPENDED = 0;
+export const REPLACED = 1;
+export const TOO_OLD = 2;
+
+export class MemSeries {
+  ts: Float64Array | undefined;
+  vs: Float64Array | undefined;
+  n = 0;
+  /** Oldest WAL segment holding a head point. */
+  headSeg = Infinity;
+  /** Last timestamp of the closed chunks: older points are refused. */
+  closedEnd = -Infinity;
+  lastTs = -Infinity;
+  lastValue = NaN;
+  /** Last seen spacing between points (raw resolution estimate), 0 when unknown. */
+  interval = 0;
+  pending: PendingChunk[] = [];
+  /** Rollup builders by tier (index 1 = 1m, 2 = 1h), undefined when the tier is disabled. */
+  builders: Array<RollupBuilder | undefined> = [];
+
+  constructor(
+    readonly id: number,
+    readonly key: string,
+    readonly name: string,
+    readonly tags: Tags,
+  ) {}
+
+  /**
+   * Puts a point in the head. The caller closes the head first when the point would make it span
+   * too long, and after when it is full. Returns APPENDED, REPLACED (same timestamp: last value
+   * wins) or TOO_OLD (at or before the closed chunks).
+   */
+  append(t: number, v: number, cap: number, seg: number): number {
+    if (t <= this.closedEnd) return TOO_OLD;
+    if (t >= this.lastTs) {
+      this.lastTs = t;
+      this.lastValue = v;
+    }
+    const n = this.n;
+    let ts = this.ts;
+    let vs = this.vs;
+    if (ts === undefined || vs === undefined) {
+      ts = this.ts = new Float64Array(cap);
+      vs = this.vs = new Float64Array(cap);
+    }
+    if (n === 0) {
+      ts[0] = t;
+      vs[0] = v;
+      this.n = 1;
+      this.headSeg = seg;
+      return APPENDED;
+    }
+    if (seg < this.headSeg) this.headSeg = seg;
+    const last = ts[n - 1]!;
+    if (t > last) {
+      ts[n] = t;
+      vs[n] = v;
+      this.n = n + 1;
+      this.interval = t - last;
+      return APPENDED;
+    }
+    // out of order within the head: binary search
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ts[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (ts[lo] === t) {
+      vs[lo] = v;
+      return REPLACED;
+    }
+    ts.copyWithin(lo + 1, lo, n);
+    vs.copyWithin(lo + 1, lo, n);
+    ts[lo] = t;
+    vs[lo] = v;
+    this.n = n + 1;
+    return APPENDED;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Rollups: per-bucket aggregates (min, max, sum, count, last) at a fixed resolution. A builder per
+ * series and tier takes the points of each raw chunk as it closes (or the buckets of the finer
+ * tier's chunk as it closes) and, once it holds enough buckets, becomes a rollup chunk:
+ *
+ *   byte 2 (format) · uvarint n · integer stream of bucket starts ·
+ *   5 × (uvarint byte length · stream): count (integers), min, max, sum, last (values)
+ *
+ * Aggregates compose, so a bucket split across two chunks (a raw chunk closed mid-minute) is
+ * merged again when read. NaN points are not counted.
+ */
+import { BitReader, BitWriter, readInts, readValues, writeInts, writeValues } from "./chunkenc/index.js";
+
+export const FORMAT_ROLLUP = 2;
+
+export interface Buckets {
+  readonly n: number;
+  readonly ts: ArrayLike<number>;
+  readonly count: ArrayLike<number>;
+  readonly min: ArrayLike<number>;
+  readonly max: ArrayLike<number>;
+  readonly sum: ArrayLike<number>;
+  readonly last: ArrayLike<number>;
+}
+
+export class RollupBuilder implements Buckets {
+  ts: number[] = [];
+  count: number[] = [];
+  min: number[] = [];
+  max: number[] = [];
+  sum: number[] = [];
+  last: number[] = [];
+  /** Newest raw timestamp folded in so far. */
+  wm = -Infinity;
+
+  constructor(readonly res: number) {}
+
+  get n(): number {
+    return this.ts.length;
+  }
+
+  /** Folds one aggregate into bucket `b` (a multiple of res, not before the newest bucket). */
+  private fold(b: number, cnt: number, mn: number, mx: number, sm: number, ls: number): void {
+    const i = this.ts.length - 1;
+    if (i >= 0 && this.ts[i] === b) {
+      this.count[i]! += cnt;
+      if (mn < this.min[i]!) this.min[i] = mn;
+      if (mx > this.max[i]!) this.max[i] = mx;
+      this.sum[i]! += sm;
+      this.last[i] = ls;
+    } else {
+      this.ts.push(b);
+      this.count.push(cnt);
+      this.min.push(mn);
+      this.max.push(mx);
+      this.sum.push(sm);
+      this.last.push(ls);
+    }
+  }
+
+  /** Folds raw points (ascending) in. */
+  addPoints(ts: ArrayLike<number>, vs: ArrayLike<number>, n: number): void {
+    const res = this.res;
+    let b = NaN, cnt = 0, mn = 0, mx = 0, sm = 0, ls = 0;
+    for (let i = 0; i < n; i++) {
+      const v = vs[i]!;
+      if (v !== v) continue;
+      const t = ts[i]!;
+      const tb = t - (((t % res) + res) % res);
+      if (tb !== b) {
+        if (cnt > 0) this.fold(b, cnt, mn, mx, sm, ls);
+        b = tb;
+        cnt = 1; mn = v; mx = v; sm = v; ls = v;
+      } else {
+        cnt++;
+        if (v < mn) mn = v;
+        if (v > mx) mx = v;
+        sm += v;
+        ls = v;
+      }
+    }
+    if (cnt > 0) this.fold(b, cnt, mn, mx, sm, ls);
+    if (n > 0 && ts[n - 1]! > this.wm) this.wm = ts[n - 1]!;
+  }
+
+  /** Folds finer buckets (ascending) in. */
+  addBuckets(src: Buckets, wm: number): void {
+    const res = this.res;
+    for (let i = 0; i < src.n; i++) {
+      const t = src.ts[i]!;
+      this.fold(t - (((t % res) + res) % res), src.count[i]!, src.min[i]!, src.max[i]!, src.sum[i]!, src.last[i]!);
+    }
+    if (wm > this.wm) this.wm = wm;
+  }
+
+  /** Encodes and empties the builder (keeps the watermark). */
+  take(): { data: Uint8Array; start: number; end: number; n: number; wm: number; buckets: Buckets } {
+    const buckets: Buckets = { n: this.n, ts: this.ts, count: this.count, min: this.min, max: this.max, sum: this.sum, last: this.last };
+    const data = encodeRollup(buckets);
+    const out = { data, start: this.ts[0]!, end: this.ts[this.ts.length - 1]!, n: this.n, wm: this.wm, buckets };
+    this.ts = [];
+    this.count = [];
+    this.min = [];
+    this.max = [];
+    this.sum = [];
+    this.last = [];
+    return out;
+  }
+}
+
+export function encodeRollup(b: Buckets): Uint8Array {
+  const w = new BitWriter(64 + b.n * 6);
+  w.writeByte(FORMAT_ROLLUP);
+  w.writeUvarint(b.n);
+  writeInts(w, b.ts, b.n);
+  const field = (write: (fw: BitWriter) => void): void => {
+    const fw = new BitWriter(16 + b.n * 2);
+    write(fw);
+    const bytes = fw.finish();
+    w.writeUvarint(bytes.length);
+    for (const x of bytes) w.writeByte(x);
+  };
+  field((fw) => writeInts(fw, b.count, b.n));
+  field((fw) => writeValues(fw, b.min, b.n));
+  field((fw) => writeValues(fw, b.max, b.n));
+  field((fw) => writeValues(fw, b.sum, b.n));
+  field((fw) => writeValues(fw, b.last, b.n));
+  return w.finish();
+}
+
+export type RollupField = "count" | "min" | "max" | "sum" | "last";
+const FIELD_ORDER: readonly RollupField[] = ["count", "min", "max", "sum", "last"];
+
+export interface DecodedRollup {
+  n: number;
+  ts: Float64Array;
+  count?: Float64Array;
+  min?: Float64Array;
+  max?: Float64Array;
+  sum?: Float64Array;
+  last?: Float64Array;
+}
+
+/** Decodes the bucket starts and only the requested fields. */
+export function decodeRollup(bytes: Uint8Array, fields: readonly RollupField[]): DecodedRollup {
+  const r = new BitReader(bytes);
+  const format = r.readByte();
+  if (format !== FORMAT_ROLLUP) throw new RangeError(`not a rollup chunk (format ${format})`);
+  const n = r.readUvarint();
+  const ts = new Float64Array(n);
+  readInts(r, n, ts);
+  const out: DecodedRollup = { n, ts };
+  for (const f of FIELD_ORDER) {
+    r.align();
+    const len = r.readUvarint();
+    const start = r.pos;
+    if (fields.includes(f)) {
+      const arr = new Float64Array(n);
+      if (f === "count") readInts(r, n, arr);
+      else readValues(r, n, arr);
+      out[f] = arr;
+    }
+    r.pos = start + len;
+    r.align();
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+/**
+ * In-memory series index: canonical key → series (one Map lookup per sample on the write path)
+ * and a trie of name segments for Graphite globs and /metrics/find listings, so a glob walks only
+ * the branches its segments allow (fast with 10,000+ series).
+ */
+import type { PathNode, TagMatcher } from "../api.js";
+import { compileGlob, type SegmentMatcher } from "./glob.js";
+
+export interface IndexedSeries {
+  readonly id: number;
+  readonly key: string;
+  readonly name: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+interface TrieNode {
+  readonly path: string;
+  readonly children: Map<string, TrieNode>;
+  /** Series whose name is exactly this path (several when tags differ). */
+  series: IndexedSeries[];
+}
+
+function newNode(path: string): TrieNode {
+  return { path, children: new Map(), series: [] };
+}
+
+export class SeriesIndex<S extends IndexedSeries> {
+  readonly byKey = new Map<string, S>();
+  readonly byId = new Map<number, S>();
+  private readonly root = newNode("");
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  add(s: S): void {
+    this.byKey.set(s.key, s);
+    this.byId.set(s.id, s);
+    let node = this.root;
+    for (const seg of s.name.split(".")) {
+      let next = node.children.get(seg);
+      if (next === undefined) {
+        next = newNode(node.path === "" ? seg : `${node.path}.${seg}`);
+        node.children.set(seg, next);
+      }
+      node = next;
+    }
+    node.series.push(s);
+  }
+
+  remove(s: S): void {
+    this.byKey.delete(s.key);
+    this.byId.delete(s.id);
+    const segs = s.name.split(".");
+    const trail: TrieNode[] = [this.root];
+    let node: TrieNode | undefined = this.root;
+    for (const seg of segs) {
+      node = node.children.get(seg);
+      if (node === undefined) return;
+      trail.push(node);
+    }
+    node.series = node.series.filter((x) => x.id !== s.id);
+    // prune empty branches
+    for (let i = trail.length - 1; i > 0; i--) {
+      const n = trail[i]!;
+      if (n.series.length > 0 || n.children.size > 0) break;
+      trail[i - 1]!.children.delete(segs[i - 1]!);
+    }
+  }
+
+  private walk(matchers: readonly SegmentMatcher[]): TrieNode[] {
+    let level: TrieNode[] = [this.root];
+    for (const m of matchers) {
+      const next: TrieNode[] = [];
+      for (const node of level) {
+        if ("literal" in m) {
+          const c = node.children.get(m.literal);
+          if (c !== undefined) next.push(c);
+        } else {
+          for (const [seg, c] of node.children) if (m.re.test(seg)) next.push(c);
+        }
+      }
+      level = next;
+      if (level.length === 0) break;
+    }
+    return level;
+  }
+
+  /** Series whose name matches the glob, sorted by key. */
+  find(glob: string): S[] {
+    if (glob === "") return [];
+    const out: S[] = [];
+    for (const node of this.walk(compileGlob(glob))) for (const s of node.series) out.push(s as S);
+    out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return out;
+  }
+
+  /** Nodes matching the glob at its depth, sorted by path (Graphite /metrics/find). */
+  listChildren(query: string): PathNode[] {
+    if (query === "") return [];
+    const nodes = this.walk(compileGlob(query));
+    const out = nodes.map((n) => ({
+      path: n.path,
+      text: n.path.slice(n.path.lastIndexOf(".") + 1),
+      leaf: n.series.length > 0,
+      expandable: n.children.size > 0,
+    }));
+    out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return out;
+  }
+
+  /** Series matching every tag matcher; the key `name` matches the series name. */
+  match(matchers: readonly TagMatcher[]): S[] {
+    const tests = matchers.map((m) => {
+      const re = m.op === "=~" || m.op === "!=~" ? new RegExp(`^(?:${m.value})$`) : undefined;
+      return (s: IndexedSeries): boolean => {
+        const v = m.key === "name" ? s.name : (s.tags[m.key] ?? "");
+        switch (m.op) {
+          case "=":
+            return v === m.value;
+          case "!=":
+            return v !== m.value;
+          case "=~":
+            return re!.test(v);
+          case "!=~":
+            return !re!.test(v);
+        }
+      };
+    });
+    const out: S[] = [];
+    for (const s of this.byKey.values()) if (tests.every((t) => t(s))) out.push(s);
+    out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return out;
+  }
+}
