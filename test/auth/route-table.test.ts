@@ -1,0 +1,129 @@
+/**
+ * Every registered route of the whole app (built by startLoupe, as `loupe run` does, with GitHub
+ * auth configured) is walked from express's router stack. Without a session or token each one,
+ * except login, health, static assets and the OAuth callback, must answer 401 (API) or redirect to
+ * /login (page); a Viewer must get 403 on every Editor/Admin route; every route must declare its
+ * access level with access(...).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Express } from "express";
+import { Client, githubLogin, startHarness } from "./harness.js";
+
+interface RouteInfo {
+  readonly method: string;
+  readonly path: string;
+  readonly access: string | undefined;
+}
+
+interface LayerLike {
+  route?: { path: unknown; stack: Array<{ method?: string; handle: { access?: string } }> };
+  handle: { stack?: LayerLike[]; access?: string };
+  rawPath?: unknown;
+  name?: string;
+}
+
+/** Routes of an express 5 app, with mount prefixes; `others` lists non-router middleware mounted on a path. */
+export function listRoutes(app: Express): { routes: RouteInfo[]; others: string[] } {
+  const routes: RouteInfo[] = [];
+  const others: string[] = [];
+  const root = (app as unknown as { router: { stack: LayerLike[] } }).router;
+  const walk = (stack: LayerLike[], prefix: string, inherited: string | undefined): void => {
+    let mountAccess = inherited;
+    for (const layer of stack) {
+      const raw = typeof layer.rawPath === "string" ? layer.rawPath : undefined;
+      if (layer.route !== undefined) {
+        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+        const guard = layer.route.stack.find((l) => typeof l.handle.access === "string")?.handle.access ?? mountAccess;
+        const methods = [...new Set(layer.route.stack.map((l) => l.method).filter((m): m is string => m !== undefined))];
+        for (const p of paths) for (const m of methods) routes.push({ method: m.toUpperCase(), path: `${prefix}${String(p)}`, access: guard });
+      } else if (Array.isArray(layer.handle.stack)) {
+        walk(layer.handle.stack, prefix + (raw === undefined || raw === "/" ? "" : raw), mountAccess);
+      } else if (typeof layer.handle.access === "string") {
+        // router.use(access("x")) guards every later route of that router
+        mountAccess = layer.handle.access;
+      } else if (raw !== undefined && raw !== "/") {
+        others.push(`${prefix}${raw} (${layer.name ?? "?"})`);
+      }
+    }
+  };
+  walk(root.stack, "", undefined);
+  return { routes, others };
+}
+
+/** A concrete URL for a route pattern: optional groups dropped, parameters filled in. */
+function concrete(path: string): string {
+  let p = path;
+  for (let i = 0; i < 5 && /\{[^{}]*\}/.test(p); i++) p = p.replace(/\{[^{}]*\}/g, "");
+  p = p.replace(/:(\w+)/g, "1").replace(/\*(\w+)/g, "x/y");
+  return p === "" ? "/" : p;
+}
+
+const EXEMPT: ReadonlyArray<[RegExp, string]> = [
+  [/^\/healthz$/, "health"],
+  [/^\/ping$/, "health (InfluxDB /ping, used by clients to probe)"],
+  [/^\/login$/, "login"],
+  [/^\/login\/github$/, "login start and OAuth callback"],
+  [/^\/logout$/, "logout"],
+  [/^\/public(\/|$)/, "static assets"],
+  [/^\/favicon\.ico$/, "static assets"],
+];
+
+const exemptReason = (path: string): string | undefined => EXEMPT.find(([re]) => re.test(path))?.[1];
+
+test("route table: every route declares access; 401 or redirect to /login without credentials; 403 for a Viewer on Editor/Admin routes", async (t) => {
+  const h = await startHarness();
+  const { routes, others } = listRoutes(h.loupe.app);
+  t.diagnostic(`${routes.length} routes: ${routes.map((r) => `${r.method} ${r.path} [${r.access ?? "NONE"}]`).join(", ")}`);
+  if (others.length > 0) t.diagnostic(`path-mounted middleware (not routes): ${others.join(", ")}`);
+  assert.ok(routes.length >= 10, `found ${routes.length} routes`);
+  assert.ok(routes.some((r) => r.path === "/api/admin/users"), "auth routes present");
+
+  await t.test("every route declares its access level", () => {
+    const missing = routes.filter((r) => r.access === undefined).map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(missing, [], "routes without access(...)");
+  });
+
+  await t.test("only login, health, static assets and the OAuth callback are public", () => {
+    const wrong = routes.filter((r) => r.access === "public" && exemptReason(r.path) === undefined).map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(wrong, [], "public routes that should need a session or token");
+  });
+
+  await t.test("without a session or token: 401 for APIs, a redirect to /login for pages", async () => {
+    const failures: string[] = [];
+    for (const r of routes) {
+      if (r.access === "public" && exemptReason(r.path) !== undefined) continue;
+      const url = `${h.base}${concrete(r.path)}`;
+      const api = await fetch(url, { method: r.method, headers: { accept: "application/json" }, redirect: "manual" });
+      await api.arrayBuffer();
+      if (api.status !== 401) failures.push(`${r.method} ${r.path} (json): ${api.status}`);
+      if (r.method === "GET" && !r.path.startsWith("/api/")) {
+        const page = await fetch(url, { headers: { accept: "text/html" }, redirect: "manual" });
+        await page.arrayBuffer();
+        const loc = page.headers.get("location") ?? "";
+        if (page.status !== 302 || !loc.startsWith("/login?next=")) failures.push(`${r.method} ${r.path} (html): ${page.status} ${loc}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  await t.test("a Viewer gets 403 on every Editor and Admin route", async () => {
+    h.gh.addUser({ id: 1, login: "first-admin" });
+    h.gh.addUser({ id: 2, login: "viewer" });
+    await githubLogin(h, "first-admin");
+    const viewer: Client = (await githubLogin(h, "viewer")).client;
+    const who = (await (await viewer.get("/api/user")).json()) as { role: string; csrfToken: string };
+    assert.equal(who.role, "Viewer");
+    const failures: string[] = [];
+    let checked = 0;
+    for (const r of routes.filter((x) => x.access === "editor" || x.access === "admin")) {
+      checked++;
+      const res = await viewer.send(r.method, concrete(r.path), undefined, { accept: "application/json", "x-csrf-token": who.csrfToken });
+      await res.arrayBuffer();
+      if (res.status !== 403) failures.push(`${r.method} ${r.path} [${r.access}]: ${res.status}`);
+    }
+    t.diagnostic(`${checked} Editor/Admin routes checked as Viewer`);
+    assert.ok(checked > 0);
+    assert.deepEqual(failures, []);
+  });
+});
