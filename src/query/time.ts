@@ -97,7 +97,7 @@ function parseReference(ref: string, now: UnixMs, original: string): UnixMs {
     return Number(r) * 1000;
   }
   // HH:MM[am|pm][_]YYYYMMDD or HH:MM alone (today)
-  let m = /^(\d{1,2}):(\d{2})(am|pm)?_?(\d{8})?$/.exec(r);
+  let m = /^(\d{1,2}):(\d{2})(am|pm)?(\d{8})?$/.exec(r);
   if (m) {
     let h = Number(m[1]);
     const min = Number(m[2]);
@@ -127,15 +127,16 @@ export function parseTime(text: string | number, now: UnixMs): UnixMs {
     if (!Number.isFinite(text)) throw bad(String(text), "not a finite number");
     return text * 1000;
   }
-  const s = text.trim();
-  if (s === "") throw bad(text, "empty");
-  if (s[0] === "-" || s[0] === "+") return now + parseOffset(s);
+  const trimmed = text.trim();
+  if (trimmed === "") throw bad(text, "empty");
   // ISO dates contain '-' that is not an offset
-  if (/^\d{4}-\d{2}-\d{2}/.test(s)) return parseReference(s, now, text);
-  const idx = Math.max(s.indexOf("-"), s.indexOf("+"));
-  const firstSign = [s.indexOf("-"), s.indexOf("+")].filter((x) => x > 0);
-  if (idx > 0 && firstSign.length > 0) {
-    const at = Math.min(...firstSign);
+  if (/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return parseReference(trimmed, now, text);
+  // graphite-web drops '_', ',' and spaces before parsing ("04:00 20110501" = "04:00_20110501")
+  const s = trimmed.replace(/[_, ]/g, "");
+  if (s[0] === "-" || s[0] === "+") return now + parseOffset(s);
+  const signs = [s.indexOf("-"), s.indexOf("+")].filter((x) => x > 0);
+  if (signs.length > 0) {
+    const at = Math.min(...signs);
     return parseReference(s.slice(0, at), now, text) + parseOffset(s.slice(at));
   }
   return parseReference(s, now, text);

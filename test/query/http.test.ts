@@ -1,0 +1,224 @@
+/**
+ * The read APIs over real HTTP against a real store file: Grafana-shaped /render (form POST,
+ * aliasSub wrapper, maxDataPoints), CSV, errors naming the column, /metrics/find and /expand
+ * shapes, /version, /functions, and the dashboard's POST /api/query batch contract.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { RequestHandler } from "express";
+import { defaultConfig } from "../../src/config/index.js";
+import { FakeClock } from "../../src/lib/clock.js";
+import { silentLogger } from "../../src/lib/logger.js";
+import { createApp, startHttpServer, OPEN_PRINCIPAL, type HttpServer } from "../../src/http/index.js";
+import { renderRoutes } from "../../src/http/routes/api/render.js";
+import { queryRoutes } from "../../src/http/routes/api/query.js";
+import { migrate, openDatabase, openStore, type Db, type TimeSeriesStore } from "../../src/store/index.js";
+import type { Sample } from "../../src/model/index.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+const HOUR_S = 3600;
+let db: Db;
+let store: TimeSeriesStore;
+let http: HttpServer;
+let base: string;
+
+before(async () => {
+  const dir = tempDir("loupe-query-");
+  const cfg = defaultConfig();
+  const path = join(dir, "loupe.db");
+  db = openDatabase(path);
+  migrate(db);
+  const clock = new FakeClock(T0);
+  store = await openStore(db, { store: cfg.store, retention: cfg.retention, walPath: `${path}.wal`, log: silentLogger, clock, tuning: { timers: false } });
+  // one hour at 10 s before T0: web1 user = k, web2 user = 2k, web1 system = 100
+  const batch: Sample[] = [];
+  for (let k = 0; k < 360; k++) {
+    const ts = T0 - HOUR_S * 1000 + k * 10_000;
+    batch.push({ name: "servers.web1.cpu.user", ts, value: k });
+    batch.push({ name: "servers.web2.cpu.user", ts, value: 2 * k });
+    batch.push({ name: "servers.web1.cpu.system", ts, value: 100 });
+  }
+  await store.write(batch);
+  const open: RequestHandler = (_req, res, next) => {
+    res.locals["principal"] = OPEN_PRINCIPAL;
+    next();
+  };
+  const app = createApp({ log: silentLogger, before: [open], routers: [renderRoutes({ store, clock }), queryRoutes({ store, clock })] });
+  http = await startHttpServer(app, "127.0.0.1", 0);
+  base = `http://127.0.0.1:${http.port}`;
+});
+
+after(async () => {
+  await http?.close();
+  await store?.close();
+  db?.close();
+});
+
+type RenderJson = Array<{ target: string; tags: Record<string, string>; datapoints: Array<[number | null, number]> }>;
+
+function form(pairs: Array<[string, string]>): RequestInit {
+  return { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(pairs).toString() };
+}
+
+test("Grafana-shaped /render: form POST, aliasSub(…, \"(^.*$)\", \"\\1 A\") wrapper, maxDataPoints, relative times", async () => {
+  const res = await fetch(
+    `${base}/render`,
+    form([
+      ["target", 'aliasSub(sumSeries(servers.*.cpu.user), "(^.*$)", "\\1 A")'],
+      ["target", 'aliasSub(servers.web1.cpu.system, "(^.*$)", "\\1 B")'],
+      ["from", "-1h"],
+      ["until", "now"],
+      ["format", "json"],
+      ["maxDataPoints", "60"],
+    ]),
+  );
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as RenderJson;
+  assert.deepEqual(
+    body.map((s) => s.target),
+    ["sumSeries(servers.*.cpu.user) A", "servers.web1.cpu.system B"],
+  );
+  const sum = body[0]!.datapoints;
+  assert.ok(sum.length <= 60 && sum.length >= 59, `got ${sum.length} points for maxDataPoints=60`);
+  // 60 s buckets of six 10 s points: web1 averages 6j+2.5, web2 twice that, so the sum is 18j+7.5
+  const firstTs = T0 / 1000 - HOUR_S;
+  for (const [v, ts] of sum) {
+    assert.equal((ts - firstTs) % 60, 0);
+    const j = (ts - firstTs) / 60;
+    assert.equal(v, 18 * j + 7.5, `bucket ${j}`);
+  }
+  assert.ok(body[1]!.datapoints.every(([v]) => v === 100));
+  assert.equal(body[1]!.tags["name"], "servers.web1.cpu.system");
+});
+
+test("/render with absolute unix-second times and a GET query string; CSV format", async () => {
+  const from = T0 / 1000 - 60;
+  const q = new URLSearchParams([["target", "servers.web1.cpu.user"], ["from", String(from)], ["until", String(T0 / 1000)], ["format", "json"]]);
+  const body = (await (await fetch(`${base}/render?${q}`)).json()) as RenderJson;
+  assert.deepEqual(body[0]!.datapoints, [354, 355, 356, 357, 358, 359].map((v, i) => [v, from + i * 10]));
+
+  q.set("format", "csv");
+  const csv = await fetch(`${base}/render?${q}`);
+  assert.match(csv.headers.get("content-type") ?? "", /text\/csv/);
+  const lines = (await csv.text()).trim().split(/\r?\n/);
+  assert.equal(lines.length, 6);
+  assert.equal(lines[0], `servers.web1.cpu.user,${new Date(from * 1000).toISOString().slice(0, 19).replace("T", " ")},354`);
+});
+
+test("/render errors: bad syntax and unknown functions are 400 naming the column", async () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ["sumSeries(servers.*.cpu.user", "target_syntax", /column 29/],
+    ["sumSeries(servers.*.cpu.user))", "target_syntax", /column 30/],
+    ["scale(nosuchFunction(a.b), 2)", "unknown_function", /nosuchFunction at column 7/],
+    ["scale(a.b, \"x)", "target_syntax", /unterminated string at column 12/],
+  ];
+  for (const [target, code, message] of cases) {
+    const res = await fetch(`${base}/render`, form([["target", target], ["from", "-1h"]]));
+    assert.equal(res.status, 400, target);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, code, target);
+    assert.match(body.error.message, message, target);
+  }
+  const bad = await fetch(`${base}/render?target=a.b&from=yesterday-ish`);
+  assert.equal(bad.status, 400);
+  const png = await fetch(`${base}/render?target=a.b&format=png`);
+  assert.equal(png.status, 400);
+});
+
+test("/metrics/find answers Graphite's treejson shape, by GET and form POST", async () => {
+  const top = (await (await fetch(`${base}/metrics/find?query=*`)).json()) as unknown;
+  assert.deepEqual(top, [{ text: "servers", id: "servers", leaf: 0, expandable: 1, allowChildren: 1 }]);
+  const hosts = (await (await fetch(`${base}/metrics/find`, form([["query", "servers.*"]]))).json()) as unknown;
+  assert.deepEqual(hosts, [
+    { text: "web1", id: "servers.web1", leaf: 0, expandable: 1, allowChildren: 1 },
+    { text: "web2", id: "servers.web2", leaf: 0, expandable: 1, allowChildren: 1 },
+  ]);
+  const leaves = (await (await fetch(`${base}/metrics/find?query=servers.web1.cpu.*`)).json()) as unknown;
+  assert.deepEqual(leaves, [
+    { text: "system", id: "servers.web1.cpu.system", leaf: 1, expandable: 0, allowChildren: 0 },
+    { text: "user", id: "servers.web1.cpu.user", leaf: 1, expandable: 0, allowChildren: 0 },
+  ]);
+  assert.deepEqual(await (await fetch(`${base}/metrics/find?query=nothing.*`)).json(), []);
+  assert.equal((await fetch(`${base}/metrics/find`)).status, 400);
+});
+
+test("/metrics/expand, /version, /functions", async () => {
+  assert.deepEqual(await (await fetch(`${base}/metrics/expand?query=servers.*.cpu.*`)).json(), {
+    results: ["servers.web1.cpu.system", "servers.web1.cpu.user", "servers.web2.cpu.user"],
+  });
+  assert.deepEqual(await (await fetch(`${base}/metrics/expand?query=servers.*&groupByExpr=1`)).json(), { results: { "servers.*": ["servers.web1", "servers.web2"] } });
+  const v = await fetch(`${base}/version`);
+  assert.match(await v.text(), /^1\.1\.\d+$/);
+  const fns = (await (await fetch(`${base}/functions`)).json()) as Record<string, { name: string; group: string; params: Array<{ name: string; type: string }> }>;
+  assert.equal(fns["sumSeries"]!.group, "Combine");
+  assert.deepEqual(fns["aliasSub"]!.params.map((p) => p.type), ["seriesList", "string", "string"]);
+  assert.ok(fns["movingAverage"] && fns["seriesByTag"] && fns["groupByNode"]);
+});
+
+test("POST /api/query: one timestamp array per query, a bad target errors only its query", async () => {
+  const res = await fetch(`${base}/api/query`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      from: "now-1h",
+      to: "now",
+      maxDataPoints: 60,
+      queries: [
+        { id: "users", target: "servers.*.cpu.user" },
+        { id: "broken", target: "sumSeries(servers.*.cpu.user" },
+        { id: "total", target: "sumSeries(servers.*.cpu.user)" },
+        { id: "line", target: "group(servers.web1.cpu.system, constantLine(50))" },
+      ],
+    }),
+  });
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as {
+    from: number;
+    to: number;
+    results: Array<{ id: string; step: number; timestamps: number[]; series: Array<{ target: string; tags?: Record<string, string>; values: Array<number | null> }>; error?: { code: string; message: string } }>;
+  };
+  assert.equal(body.from, T0 - HOUR_S * 1000);
+  assert.equal(body.to, T0);
+  assert.deepEqual(body.results.map((r) => r.id), ["users", "broken", "total", "line"]);
+  const [users, broken, total, line] = body.results as [typeof body.results[0], typeof body.results[0], typeof body.results[0], typeof body.results[0]];
+  assert.equal(users.step, 60_000);
+  assert.equal(users.timestamps.length, 60);
+  assert.equal(users.timestamps[0], T0 - HOUR_S * 1000);
+  assert.deepEqual(users.series.map((s) => s.target), ["servers.web1.cpu.user", "servers.web2.cpu.user"]);
+  for (const s of users.series) assert.equal(s.values.length, users.timestamps.length);
+  assert.equal(users.series[0]!.values[0], 2.5);
+  assert.equal(users.series[1]!.values[59], 2 * (6 * 59 + 2.5));
+  assert.equal(users.error, undefined);
+  assert.equal(broken.error?.code, "target_syntax");
+  assert.deepEqual(broken.series, []);
+  assert.equal(total.series[0]!.target, "sumSeries(servers.*.cpu.user)");
+  assert.equal(total.series[0]!.values[1], 18 * 1 + 7.5);
+  // constantLine's three points are held over the shared 60 s grid
+  assert.equal(line.series[1]!.target, "50");
+  assert.ok(line.series[1]!.values.every((v) => v === 50));
+
+  const ms = await fetch(`${base}/api/query`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ from: T0 - 60_000, to: T0, queries: [{ id: "x", target: "servers.web1.cpu.user" }] }),
+  });
+  const msBody = (await ms.json()) as { results: Array<{ step: number; timestamps: number[]; series: Array<{ values: number[] }> }> };
+  assert.equal(msBody.results[0]!.step, 10_000);
+  assert.deepEqual(msBody.results[0]!.series[0]!.values, [354, 355, 356, 357, 358, 359]);
+
+  const invalid = await fetch(`${base}/api/query`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: "-1h", queries: "x" }) });
+  assert.equal(invalid.status, 400);
+});
+
+test("read routes need a principal (viewer)", async () => {
+  const app = createApp({ log: silentLogger, before: [], routers: [renderRoutes({ store }), queryRoutes({ store })] });
+  const h = await startHttpServer(app, "127.0.0.1", 0);
+  try {
+    for (const path of ["/render?target=a", "/metrics/find?query=*", "/version", "/functions"]) assert.equal((await fetch(`http://127.0.0.1:${h.port}${path}`)).status, 401, path);
+    assert.equal((await fetch(`http://127.0.0.1:${h.port}/api/query`, { method: "POST" })).status, 401);
+  } finally {
+    await h.close();
+  }
+});
