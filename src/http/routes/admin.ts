@@ -83,12 +83,11 @@ export function adminRoutes(auth: Auth): Router {
   const usersPage = (req: Request, res: Response, notice?: SafeHtml): void => {
     const csrf = csrfOf(res);
     const rows = auth.users.list();
-    const body = html`<h1>Users</h1>
-<nav class="tabs"><a class="active" href="/admin/users">Users</a> <a href="/admin/tokens">API tokens</a></nav>
+    const body = html`<div class="page-head"><h1>Users</h1><a class="btn" href="/admin/tokens">API tokens</a></div>
 ${notice ?? ""}
 ${rows.length === 0
   ? html`<p>No users yet. ${auth.open ? "No login provider is configured: Loupe is open to local visitors." : ""}</p>`
-  : html`<table class="table" id="users">
+  : html`<div class="table-wrap"><table class="list" id="users">
 <thead><tr><th>Login</th><th>Name</th><th>Email</th><th>Sign-in</th><th>Last seen</th><th>Role</th><th>State</th><th></th></tr></thead>
 <tbody>${rows.map(
     (u) => html`<tr data-login="${u.login}">
@@ -98,7 +97,7 @@ ${rows.length === 0
 <select name="role">${(["Viewer", "Editor", "Admin"] as const).map((r) => html`<option value="${r}" ${r === u.role ? html`selected` : ""}>${r}</option>`)}</select>
 <select name="state"><option value="active" ${u.disabled ? "" : html`selected`}>active</option><option value="disabled" ${u.disabled ? html`selected` : ""}>disabled</option></select>
 <button class="btn" type="submit">Save</button></form></td></tr>`,
-  )}</tbody></table>`}
+  )}</tbody></table></div>`}
 ${auth.config["auth.github"].admin_organizations.length + auth.config["auth.github"].editor_organizations.length + auth.config["auth.github"].admin_team_ids.length + auth.config["auth.github"].editor_team_ids.length > 0
   ? html`<p class="muted">GitHub role mapping is configured: GitHub users get their mapped role again at each sign-in.</p>`
   : ""}`;
@@ -108,23 +107,22 @@ ${auth.config["auth.github"].admin_organizations.length + auth.config["auth.gith
   const tokensPage = (req: Request, res: Response, created?: { token: string; row: TokenRow }): void => {
     const csrf = csrfOf(res);
     const rows = auth.tokens.list();
-    const body = html`<h1>API tokens</h1>
-<nav class="tabs"><a href="/admin/users">Users</a> <a class="active" href="/admin/tokens">API tokens</a></nav>
+    const body = html`<div class="page-head"><h1>API tokens</h1><a class="btn" href="/admin/users">Users</a></div>
 ${created !== undefined
-  ? html`<div class="notice" role="status"><p>Token <strong>${created.row.name}</strong> (${created.row.scope}) created. Copy it now: it is not shown again.</p>
+  ? html`<div class="banner" role="status"><p>Token <strong>${created.row.name}</strong> (${created.row.scope}) created. Copy it now: it is not shown again.</p>
 <p><code id="new-token">${created.token}</code></p>
 <p class="muted">Send it as <code>Authorization: Bearer …</code>, as the password of HTTP basic auth, as InfluxDB's <code>Authorization: Token …</code> or <code>?u=loupe&amp;p=…</code>.</p></div>`
   : ""}
-<form method="post" action="/admin/tokens" class="inline" id="token-create">
+<form method="post" action="/admin/tokens" class="page-head" id="token-create">
 <input type="hidden" name="_csrf" value="${csrf}">
-<label>Name <input name="name" required maxlength="100"></label>
+<label>Name <input type="text" name="name" required maxlength="100"></label>
 <label>Scope <select name="scope"><option value="read">read</option><option value="write">write</option></select></label>
 <button class="btn primary" type="submit">Create token</button></form>
-<table class="table" id="tokens"><thead><tr><th>Name</th><th>Prefix</th><th>Scope</th><th>Created by</th><th>Created</th><th>Last used</th><th></th></tr></thead>
+<div class="table-wrap"><table class="list" id="tokens"><thead><tr><th>Name</th><th>Prefix</th><th>Scope</th><th>Created by</th><th>Created</th><th>Last used</th><th></th></tr></thead>
 <tbody>${rows.map(
   (t) => html`<tr><td>${t.name}</td><td><code>${t.prefix}…</code></td><td>${t.scope}</td><td>${t.createdByLogin ?? "local"}</td><td>${when(t.createdAt)}</td><td>${when(t.lastUsedAt)}</td>
 <td><form method="post" action="/admin/tokens/${t.id}/revoke" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button class="btn danger" type="submit">Revoke</button></form></td></tr>`,
-)}</tbody></table>`;
+)}</tbody></table></div>`;
     sendPage(req, res, { title: "API tokens", body, nav: "admin" });
   };
 

@@ -54,15 +54,15 @@ export function authRoutes(auth: Auth): Router {
     const message = code !== undefined ? LOGIN_ERRORS[code] : undefined;
     const csrf = (res.locals as { csrfToken?: string }).csrfToken ?? "";
     const nextQ = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
-    const body = html`<section class="login card">
+    const body = html`<section class="card stack login">
   <h1>Sign in to Loupe</h1>
-  ${message !== undefined ? html`<p class="error" role="alert" id="login-error">${message}</p>` : ""}
+  ${message !== undefined ? html`<p class="error-text" role="alert" id="login-error">${message}</p>` : ""}
   ${auth.githubEnabled ? html`<p><a class="btn primary" id="login-github" href="/login/github${nextQ}">Sign in with GitHub</a></p>` : ""}
   ${auth.basicEnabled
-    ? html`<form method="post" action="/login" class="login-form" id="login-form">
+    ? html`<form method="post" action="/login" class="stack" id="login-form">
     <input type="hidden" name="_csrf" value="${csrf}">
     <input type="hidden" name="next" value="${next}">
-    <label>Login <input name="login" autocomplete="username" required autofocus></label>
+    <label>Login <input type="text" name="login" autocomplete="username" required autofocus></label>
     <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
     <button class="btn primary" type="submit">Sign in</button>
   </form>`
