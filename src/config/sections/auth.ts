@@ -1,7 +1,7 @@
 import { opt } from "../options.js";
 
 export const authSection = {
-  admins: opt.list("", "logins that are always Admin (comma separated)"),
+  admins: opt.list("", "logins (GitHub or local) that are always Admin, comma separated"),
   session_idle: opt.duration("7d", "a session unused this long ends", { min: 60_000 }),
   session_max: opt.duration("30d", "a session ends this long after login whatever its use", { min: 60_000 }),
   login_max_attempts: opt.int(10, "failed logins allowed per client address per minute", { min: 1 }),
@@ -17,13 +17,13 @@ export const githubAuthSection = {
   token_url: opt.url("https://github.com/login/oauth/access_token", "token endpoint"),
   api_url: opt.url("https://api.github.com/user", "API user endpoint (GitHub Enterprise: https://HOST/api/v3/user)"),
   allowed_organizations: opt.list("", "only members of these organizations may log in (empty: any)"),
-  team_ids: opt.list("", "only members of these team ids may log in (empty: any)"),
-  allowed_domains: opt.list("", "only users with a verified email in these domains may log in (empty: any)"),
-  admin_organizations: opt.list("", "members of these organizations get the Admin role"),
+  team_ids: opt.list("", "only members of one of these numeric GitHub team ids may log in (empty: any)"),
+  allowed_domains: opt.list("", "only users whose email (public, else primary; verified) is in one of these domains may log in (empty: any)"),
+  admin_organizations: opt.list("", "members of these organizations get the Admin role (any role mapping set: roles are synced at each sign-in)"),
   editor_organizations: opt.list("", "members of these organizations get the Editor role"),
-  admin_team_ids: opt.list("", "members of these team ids get the Admin role"),
-  editor_team_ids: opt.list("", "members of these team ids get the Editor role"),
-  default_role: opt.enum(["Viewer", "Editor", "Admin"] as const, "Viewer", "role of a new user no mapping matches"),
+  admin_team_ids: opt.list("", "members of these numeric team ids get the Admin role"),
+  editor_team_ids: opt.list("", "members of these numeric team ids get the Editor role"),
+  default_role: opt.enum(["Viewer", "Editor", "Admin"] as const, "Viewer", "role of a new user (GitHub or local) no mapping matches; the first user ever is Admin"),
 } as const;
 
 export const basicAuthSection = {
