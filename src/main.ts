@@ -20,7 +20,7 @@ import { errorMessage } from "./lib/errors.js";
 import { SqliteDashboardService, SqliteAnnotationService, SqliteSnapshotService } from "./store/dashboards/index.js";
 import { SqliteSettingsService } from "./store/settings/index.js";
 import { hostOverviewDashboard, installHostOverview, provisionDashboards } from "./dashboards/index.js";
-import { BUILTIN_COLLECTORS, deriveHostname, fullSpec, sectionName } from "./collectors/index.js";
+import { BUILTIN_COLLECTORS, deriveHostname, fullSpec, sectionName, startCollectors } from "./collectors/index.js";
 import { dashboardRoutes } from "./http/routes/api/dashboards.js";
 import { annotationRoutes } from "./http/routes/api/annotations.js";
 import { snapshotRoutes } from "./http/routes/api/snapshots.js";
@@ -140,6 +140,11 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     routers.push(authRoutes(auth), adminRoutes(auth));
 
     // ---- collectors ----
+    {
+      const collectors = await startCollectors({ config, sink: store, log, metrics, clock });
+      // stopped before the store (stoppers run in reverse): timers off, running collections awaited
+      stoppers.push({ name: "collectors", stop: () => collectors.stop() });
+    }
 
     // ---- ingest ----
 

@@ -134,6 +134,12 @@ export class Scheduler {
             runs: reg.counter("loupe_collector_runs_total", "collector runs started", ["collector"]),
             samples: reg.gauge("loupe_collector_samples", "samples published by the last run of each collector", ["collector"]),
           };
+    // Every collector's counters exist from the start (0), so rate() over /metrics has a baseline.
+    for (const name of this.states.keys()) {
+      this.m?.errors.inc({ collector: name }, 0);
+      this.m?.skipped.inc({ collector: name }, 0);
+      this.m?.runs.inc({ collector: name }, 0);
+    }
   }
 
   get names(): string[] {
