@@ -11,7 +11,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseGraphite, GraphiteStream, type GraphiteRowHandler } from "../../src/ingest/graphite/index.js";
-import { parseLineProtocol } from "../../src/ingest/influx/index.js";
+import { parseLineProtocol, SeriesKeyCache } from "../../src/ingest/influx/index.js";
 import { FakeClock } from "../../src/lib/clock.js";
 import type { Sample } from "../../src/model/index.js";
 
@@ -155,6 +155,7 @@ const INVALID_LP = [
 
 test(`line-protocol parser: ${N} random and mutated inputs`, () => {
   const r = rng(SEED + 1);
+  const cache = new SeriesKeyCache(5000); // shared across inputs, as the /write route shares one
   let mutants = 0;
   for (let k = 0; k < N; k++) {
     const a = validLp(r, "before");
@@ -168,7 +169,7 @@ test(`line-protocol parser: ${N} random and mutated inputs`, () => {
     } else if (kind < 0.7) mid = mutate(r, validLp(r, "middle").line);
     else mid = randomBytes(r);
     const body = Buffer.from(`${a.line}\n${mid}\r\n${b.line}`, "latin1");
-    const res = parseLineProtocol(body, "ns", NOW);
+    const res = parseLineProtocol(body, "ns", NOW, cache);
     for (const s of res.samples) assert.ok(Number.isFinite(s.value) && Number.isFinite(s.ts), `finite: ${JSON.stringify(s)}`);
     const named = (prefix: string): Array<[string, number]> => res.samples.filter((s: Sample) => s.name.startsWith(`${prefix}.`)).map((s) => [s.name, s.value]);
     assert.deepEqual(named("before"), a.samples, `input ${k}: line before`);

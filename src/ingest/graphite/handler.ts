@@ -10,7 +10,7 @@ import type { Logger } from "../../lib/logger.js";
 import type { MetricsRegistry } from "../../lib/metrics.js";
 import type { Sample, SampleSink, UnixMs } from "../../model/index.js";
 import { SampleBatcher } from "../batcher.js";
-import { parseGraphite, type GraphiteRowHandler } from "./parser.js";
+import { PathInterner, parseGraphite, type GraphiteRowHandler } from "./parser.js";
 import { GraphiteStream } from "./stream.js";
 import type { TemplateMapper } from "./templates.js";
 
@@ -41,6 +41,7 @@ export class GraphiteIngest {
   readonly batcher: SampleBatcher;
   readonly counts: GraphiteCounts = { lines: 0, invalid: 0, written: 0, refused: 0, dropped: 0 };
   private readonly mapAll: boolean;
+  private readonly paths = new PathInterner();
   private lastInvalidLog = -Infinity;
   private suppressed = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -78,6 +79,7 @@ export class GraphiteIngest {
 
   rowHandler(source: string): GraphiteRowHandler {
     return {
+      paths: this.paths,
       row: (path, value, ts) => this.row(path, value, ts),
       invalid: (buf, start, end, reason) => this.invalid(buf, start, end, reason, source),
     };

@@ -1,4 +1,4 @@
-export { parseGraphite, parseLine, MS_THRESHOLD } from "./parser.js";
+export { parseGraphite, parseLine, MS_THRESHOLD, PathInterner } from "./parser.js";
 export type { GraphiteRowHandler } from "./parser.js";
 export { GraphiteStream, MAX_LINE } from "./stream.js";
 export { TemplateMapper, parseTemplate, groupTemplateItems } from "./templates.js";

@@ -17,6 +17,37 @@ export interface GraphiteRowHandler {
   row(path: string, value: number, ts: UnixMs): void;
   /** One malformed line: buf[start, end) without its line ending. */
   invalid(buf: Buffer, start: number, end: number, reason: string): void;
+  /** Optional: hands back the same string object for the same path bytes (fewer allocations, hashes cached). */
+  readonly paths?: PathInterner;
+}
+
+/**
+ * Remembers recent ASCII paths by a hash of their bytes, so a series sent every tick reuses one
+ * string instead of allocating a new one per line; the store's Map lookups then find its hash
+ * already computed. A direct-mapped table: a collision simply replaces the entry.
+ */
+export class PathInterner {
+  private readonly table: Array<string | undefined>;
+  private readonly mask: number;
+
+  constructor(bits = 17) {
+    this.table = new Array<string | undefined>(1 << bits).fill(undefined);
+    this.mask = (1 << bits) - 1;
+  }
+
+  intern(buf: Buffer, s: number, e: number, hash: number): string {
+    const idx = (hash ^ (hash >>> 15)) & this.mask;
+    const cur = this.table[idx];
+    const n = e - s;
+    if (cur !== undefined && cur.length === n) {
+      let k = 0;
+      while (k < n && cur.charCodeAt(k) === buf[s + k]) k++;
+      if (k === n) return cur;
+    }
+    const str = (buf as unknown as FastSlices).latin1Slice(s, e);
+    this.table[idx] = str;
+    return str;
+  }
 }
 
 /** Timestamps at or above this are taken as milliseconds (1e11 s is the year 5138). */
@@ -57,11 +88,13 @@ export function parseLine(buf: Buffer, ls: number, le: number, now: UnixMs, h: G
   if (i === e) return; // blank line
   const ps = i;
   let high = false;
+  let hash = 0x811c9dc5;
   while (i < e) {
     const c = buf[i]!;
     if (c === SP || c === TAB) break;
     if (c < 0x20 || c === 0x7f) return h.invalid(buf, ls, trimCr(buf, ls, le), "control character in path");
     if (c >= 0x80) high = true;
+    hash = Math.imul(hash ^ c, 0x01000193);
     i++;
   }
   const pe = i;
@@ -86,7 +119,7 @@ export function parseLine(buf: Buffer, ls: number, le: number, now: UnixMs, h: G
     else ts = t >= MS_THRESHOLD ? Math.trunc(t) : Math.round(t * 1000);
   }
   if (skip) return;
-  const path = high ? buf.toString("utf8", ps, pe) : (buf as unknown as FastSlices).latin1Slice(ps, pe);
+  const path = high ? buf.toString("utf8", ps, pe) : h.paths !== undefined ? h.paths.intern(buf, ps, pe, hash) : (buf as unknown as FastSlices).latin1Slice(ps, pe);
   h.row(path, value, ts);
 }
 

@@ -1,3 +1,3 @@
-export { parseLineProtocol, parseOneLine, parsePrecision } from "./parser.js";
+export { parseLineProtocol, parseOneLine, parsePrecision, SeriesKeyCache } from "./parser.js";
 export type { Precision, LineError, LineProtocolResult } from "./parser.js";
 export { readBody } from "./body.js";

@@ -71,14 +71,14 @@ class LineFail {
 }
 
 /** Parses a whole body. `now` is used for lines without a timestamp. */
-export function parseLineProtocol(buf: Buffer, precision: Precision, now: UnixMs): LineProtocolResult {
+export function parseLineProtocol(buf: Buffer, precision: Precision, now: UnixMs, cache: SeriesKeyCache = new SeriesKeyCache()): LineProtocolResult {
   const samples: Sample[] = [];
   const errors: LineError[] = [];
   let lines = 0;
   let lineNo = 0;
   let ls = 0;
   const end = buf.length;
-  const p = new LineParser(buf, precision, now, samples);
+  const p = new LineParser(buf, precision, now, samples, cache);
   while (ls < end) {
     let le = buf.indexOf(NL, ls);
     if (le < 0) le = end;
@@ -108,12 +108,41 @@ export function parseOneLine(text: string, precision: Precision = "ns", now: Uni
   return e === undefined ? { samples: r.samples } : { samples: r.samples, error: e.message };
 }
 
+interface SeriesEntry {
+  readonly measurement: string;
+  readonly tags: Tags | undefined;
+  /** Raw field-key bytes → series name `measurement.field`. */
+  readonly names: Map<string, string>;
+}
+
+/**
+ * Remembers the parsed measurement + tags of recent series keys (by their raw bytes) and the
+ * names built from them, so a series written again is one Map lookup instead of unescaping, tag
+ * objects and string building. Share one per route; it empties itself beyond `max` keys.
+ */
+export class SeriesKeyCache {
+  private readonly map = new Map<string, SeriesEntry>();
+  constructor(private readonly max = 100_000) {}
+  get(raw: string): SeriesEntry | undefined {
+    return this.map.get(raw);
+  }
+  set(raw: string, e: SeriesEntry): void {
+    if (this.map.size >= this.max) this.map.clear();
+    this.map.set(raw, e);
+  }
+}
+
+interface FastSlices {
+  latin1Slice(start: number, end: number): string;
+}
+
 class LineParser {
   constructor(
     private readonly buf: Buffer,
     private readonly precision: Precision,
     private readonly now: UnixMs,
     private readonly out: Sample[],
+    private readonly cache: SeriesKeyCache,
   ) {}
 
   /** Parses buf[s, e); returns an error message or undefined. */
@@ -129,43 +158,31 @@ class LineParser {
 
   private parse(s: number, e: number): void {
     const buf = this.buf;
-    // measurement: up to unescaped , or space
+    // the series key (measurement + tags) ends at the first unescaped space
     let i = s;
-    let esc = false;
     while (i < e) {
       const c = buf[i]!;
       if (c === BS && i + 1 < e) {
-        esc = true;
         i += 2;
         continue;
       }
-      if (c === COMMA || c === SP) break;
-      if (c < 0x20 || c === 0x7f) throw new LineFail("control character in measurement");
+      if (c === SP) break;
       i++;
     }
-    if (i === s) throw new LineFail("missing measurement");
-    const measurement = esc ? unescape(buf, s, i) : buf.toString("utf8", s, i);
-    if (measurement.startsWith("#")) throw new LineFail("measurement may not begin with #");
-    let tags: Record<string, string> | undefined;
-    // tags
-    while (i < e && buf[i] === COMMA) {
-      i++;
-      const ks = i;
-      const ke = (i = scanKey(buf, i, e, true));
-      if (ke === ks) throw new LineFail("empty tag key");
-      if (i >= e || buf[i] !== EQ) throw new LineFail("tag without =");
-      i++;
-      const vs = i;
-      const ve = (i = scanKey(buf, i, e, false));
-      if (ve === vs) throw new LineFail("empty tag value");
-      tags ??= {};
-      tags[unescape(buf, ks, ke)] = unescape(buf, vs, ve);
+    const keyEnd = i;
+    const raw = (buf as unknown as FastSlices).latin1Slice(s, keyEnd);
+    let series = this.cache.get(raw);
+    if (series === undefined) {
+      series = this.seriesKey(s, keyEnd);
+      this.cache.set(raw, series);
     }
-    if (i >= e || buf[i] !== SP) throw new LineFail("missing fields");
+    if (i >= e) throw new LineFail("missing fields");
     while (i < e && buf[i] === SP) i++;
     if (i >= e) throw new LineFail("missing fields");
+    const measurement = series.measurement;
+    const frozenTags = series.tags;
+    const names = series.names;
     // fields
-    const frozenTags: Tags | undefined = tags;
     const first = this.out.length;
     for (;;) {
       const ks = i;
@@ -178,7 +195,12 @@ class LineParser {
       while (i < e && buf[i] !== COMMA && buf[i] !== SP) i++;
       const value = fieldValue(buf, vs, i);
       if (value === undefined) throw new LineFail(`bad value for field ${unescape(buf, ks, ke)}: "${buf.toString("utf8", vs, Math.min(i, vs + 40))}"`);
-      const name = `${measurement}.${unescape(buf, ks, ke)}`;
+      const rawField = (buf as unknown as FastSlices).latin1Slice(ks, ke);
+      let name = names.get(rawField);
+      if (name === undefined) {
+        name = `${measurement}.${unescape(buf, ks, ke)}`;
+        if (names.size < 1000) names.set(rawField, name);
+      }
       this.out.push(frozenTags === undefined ? { name, ts: 0, value } : { name, tags: frozenTags, ts: 0, value });
       if (i < e && buf[i] === COMMA) {
         i++;
@@ -192,6 +214,43 @@ class LineParser {
       ts = this.timestamp(i, e);
     }
     if (ts !== 0) for (let k = first; k < this.out.length; k++) (this.out[k] as { ts: number }).ts = ts;
+  }
+
+  /** Measurement and tags of buf[s, e) (no unescaped space inside). */
+  private seriesKey(s: number, e: number): SeriesEntry {
+    const buf = this.buf;
+    let i = s;
+    let esc = false;
+    while (i < e) {
+      const c = buf[i]!;
+      if (c === BS && i + 1 < e) {
+        esc = true;
+        i += 2;
+        continue;
+      }
+      if (c === COMMA) break;
+      if (c < 0x20 || c === 0x7f) throw new LineFail("control character in measurement");
+      i++;
+    }
+    if (i === s) throw new LineFail("missing measurement");
+    const measurement = esc ? unescape(buf, s, i) : buf.toString("utf8", s, i);
+    if (measurement.startsWith("#")) throw new LineFail("measurement may not begin with #");
+    let tags: Record<string, string> | undefined;
+    while (i < e) {
+      // buf[i] is a comma here
+      i++;
+      const ks = i;
+      const ke = (i = scanKey(buf, i, e, true));
+      if (ke === ks) throw new LineFail("empty tag key");
+      if (i >= e || buf[i] !== EQ) throw new LineFail("tag without =");
+      i++;
+      const vs = i;
+      const ve = (i = scanKey(buf, i, e, false));
+      if (ve === vs) throw new LineFail("empty tag value");
+      tags ??= {};
+      tags[unescape(buf, ks, ke)] = unescape(buf, vs, ve);
+    }
+    return { measurement, tags: tags === undefined ? undefined : Object.freeze(tags), names: new Map() };
   }
 
   private timestamp(s: number, e: number): UnixMs {

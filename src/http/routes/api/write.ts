@@ -11,7 +11,7 @@ import { BadRequestError, ParseError } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/logger.js";
 import type { MetricsRegistry } from "../../../lib/metrics.js";
 import type { SampleSink } from "../../../model/index.js";
-import { parseLineProtocol, parsePrecision, readBody, type Precision } from "../../../ingest/influx/index.js";
+import { SeriesKeyCache, parseLineProtocol, parsePrecision, readBody, type Precision } from "../../../ingest/influx/index.js";
 import { access } from "../../access.js";
 
 /** The InfluxDB version we answer as: 1.8 is what Telegraf and the 1.x CLI expect. */
@@ -30,6 +30,7 @@ export function writeRoutes(deps: WriteRouteDeps): Router {
   const router = Router();
   const version = deps.version ?? INFLUX_COMPAT_VERSION;
   const counts = { requests: 0, lines: 0, invalid: 0, points: 0 };
+  const cache = new SeriesKeyCache();
   deps.metrics?.collect(() => [
     { name: "loupe_ingest_influx_requests_total", help: "line-protocol write requests", type: "counter", value: counts.requests },
     { name: "loupe_ingest_influx_lines_total", help: "line-protocol lines received", type: "counter", value: counts.lines },
@@ -49,7 +50,7 @@ export function writeRoutes(deps: WriteRouteDeps): Router {
     if (precision === undefined || (v2 && !["ns", "us", "ms", "s"].includes(pText ?? "ns")))
       throw new BadRequestError(`precision "${pText}" is not one of ${v2 ? "ns, us, ms, s" : "ns, u, ms, s, m, h"}`, "bad_precision");
     const body = await readBody(req, deps.maxBodySize);
-    const { samples, errors, lines } = parseLineProtocol(body, precision, deps.clock.now());
+    const { samples, errors, lines } = parseLineProtocol(body, precision, deps.clock.now(), cache);
     counts.requests++;
     counts.lines += lines;
     counts.invalid += errors.length;

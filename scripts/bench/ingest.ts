@@ -1,0 +1,197 @@
+/**
+ * Ingest benchmark. Workload: 10,000 series (`loadgen.hostNN.metricMMMMM`), tick by tick, sent by
+ * scripts/loadgen.ts in a child process on the same machine over loopback.
+ *
+ * - parser alone: the Graphite and line-protocol parsers over one tick of that workload in memory;
+ *   "+ handler" adds series mapping, Sample objects and batching into a sink that does nothing.
+ * - end to end: Graphite TCP over 4 connections and line protocol (POST /write, 4 requests in
+ *   flight) into the real store (fsync = batch). The clock runs from the loadgen's first byte until
+ *   every write promise has resolved (durable); only points read back through the store afterwards
+ *   (readRaw of every series) are counted. "null sink" rows measure Loupe's side without the store.
+ *
+ * Targets (issue 5): Graphite TCP ≥ 1,500,000 points/s over 4 connections, line protocol ≥ 1,000,000.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RequestHandler } from "express";
+import { defaultConfig } from "../../src/config/index.js";
+import { GraphiteIngest, TemplateMapper, parseGraphite, startGraphiteListeners } from "../../src/ingest/graphite/index.js";
+import { parseLineProtocol } from "../../src/ingest/influx/index.js";
+import { createApp, startHttpServer, OPEN_PRINCIPAL } from "../../src/http/index.js";
+import { writeRoutes } from "../../src/http/routes/api/write.js";
+import { systemClock } from "../../src/lib/clock.js";
+import { silentLogger } from "../../src/lib/logger.js";
+import { PROJECT_ROOT } from "../../src/lib/package-info.js";
+import type { Sample, SampleSink } from "../../src/model/index.js";
+import { openDatabase, migrate, openStore, type TimeSeriesStore } from "../../src/store/index.js";
+import { DEFAULTS, buildPayloads, seriesName, type LoadOptions } from "../loadgen.js";
+import { printTable } from "./_table.js";
+
+const SERIES = Number(process.env["BENCH_INGEST_SERIES"] ?? 10_000);
+const TICKS = Number(process.env["BENCH_INGEST_TICKS"] ?? 150);
+const CONNECTIONS = 4;
+const INTERVAL = 10;
+const START = Math.floor(Date.now() / 1000) - TICKS * INTERVAL - 600;
+
+type Row = [string, string, number, string, string];
+const rows: Row[] = [];
+
+function timeLoop(fn: () => number, seconds = 1.5): number {
+  fn(); // warm up
+  let n = 0;
+  const t0 = process.hrtime.bigint();
+  let el = 0;
+  while (el < seconds) {
+    n += fn();
+    el = Number(process.hrtime.bigint() - t0) / 1e9;
+  }
+  return n / el;
+}
+
+function parserAlone(): void {
+  const o: LoadOptions = { ...DEFAULTS, series: SERIES, connections: 1, ticks: 1, start: START };
+  const g = buildPayloads(o)[0]![0]!;
+  const lp = buildPayloads({ ...o, protocol: "influx" })[0]![0]!;
+  let sink = 0;
+  const h = { row: (_p: string, v: number) => void (sink += v), invalid: () => undefined };
+  const gRate = timeLoop(() => {
+    parseGraphite(g, 0, g.length, 0, h);
+    return SERIES;
+  });
+  rows.push(["Graphite parser alone", "in memory", gRate, "lines/s", `${(g.length / SERIES).toFixed(0)} B/line`]);
+  const nullSink: SampleSink = { write: () => Promise.resolve() };
+  const ingest = new GraphiteIngest({ sink: nullSink, mapper: TemplateMapper.fromConfig([], []), clock: systemClock, log: silentLogger, selfInterval: 0 });
+  const rh = ingest.rowHandler("bench");
+  const hRate = timeLoop(() => {
+    parseGraphite(g, 0, g.length, 0, rh);
+    ingest.batcher.flush();
+    return SERIES;
+  });
+  rows.push(["Graphite parser + handler", "in memory, null sink", hRate, "points/s", "Sample objects, batches"]);
+  const lRate = timeLoop(() => {
+    const r = parseLineProtocol(lp, "s", 0);
+    return r.samples.length;
+  });
+  rows.push(["Line-protocol parser alone", "in memory", lRate, "points/s", "1 field per line, Sample objects"]);
+  void sink;
+}
+
+interface Target {
+  readonly sink: SampleSink;
+  readonly store?: TimeSeriesStore;
+  close(): Promise<void>;
+}
+
+async function makeStore(): Promise<Target> {
+  const dir = mkdtempSync(join(tmpdir(), "loupe-bench-ingest-"));
+  const config = defaultConfig();
+  const path = join(dir, "loupe.db");
+  const db = openDatabase(path);
+  migrate(db, undefined, path);
+  const store = await openStore(db, { store: config.store, retention: config.retention, walPath: `${path}.wal`, log: silentLogger });
+  return {
+    sink: store,
+    store,
+    close: async () => {
+      await store.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function nullTarget(): Target {
+  return { sink: { write: (_b: readonly Sample[]) => Promise.resolve() }, close: async () => undefined };
+}
+
+/** Runs the loadgen child; resolves with the wall time of its first byte. */
+function runLoadgen(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "loadgen.ts"), "--prebuild", ...args], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    let startAt = 0;
+    child.stdout!.on("data", (b: Buffer) => {
+      out += b.toString();
+      const m = /"event":"start","at":(\d+)/.exec(out);
+      if (m !== null && startAt === 0) startAt = Number(m[1]);
+    });
+    child.on("exit", (code) => (code === 0 && startAt > 0 ? resolve(startAt) : reject(new Error(`loadgen exited ${code}: ${out}`))));
+  });
+}
+
+/** Points of every loadgen series read back through the store. */
+function readBack(store: TimeSeriesStore): number {
+  let n = 0;
+  const from = START * 1000;
+  const to = (START + TICKS * INTERVAL) * 1000 + 1;
+  for (let i = 0; i < SERIES; i++) {
+    const s = store.getSeries(seriesName("loadgen", i));
+    if (s !== undefined) n += store.readRaw(s.id, from, to).length;
+  }
+  return n;
+}
+
+const common = ["--series", String(SERIES), "--ticks", String(TICKS), "--interval", String(INTERVAL), "--start", String(START), "--connections", String(CONNECTIONS)];
+
+async function graphiteEndToEnd(withStore: boolean): Promise<void> {
+  const t = withStore ? await makeStore() : nullTarget();
+  const ingest = new GraphiteIngest({ sink: t.sink, mapper: TemplateMapper.fromConfig([], []), clock: systemClock, log: silentLogger, selfInterval: 0 });
+  const listeners = await startGraphiteListeners({ tcp: { host: "127.0.0.1", port: 0 }, udp: null, allowFrom: [], ingest, log: silentLogger });
+  try {
+    const startAt = await runLoadgen([...common, "--port", String(listeners.tcpPort)]);
+    await ingest.batcher.drain();
+    const seconds = (Date.now() - startAt) / 1000;
+    const expected = SERIES * TICKS;
+    const got = t.store !== undefined ? readBack(t.store) : ingest.counts.written;
+    rows.push([
+      withStore ? "Graphite TCP → store" : "Graphite TCP → null sink",
+      `${CONNECTIONS} connections`,
+      got / seconds,
+      "points/s",
+      `${got.toLocaleString("en-US")}/${expected.toLocaleString("en-US")} points ${withStore ? "read back" : "accepted"} in ${seconds.toFixed(2)} s${withStore ? "; target ≥ 1,500,000" : ""}`,
+    ]);
+  } finally {
+    await listeners.close();
+    await t.close();
+  }
+}
+
+async function influxEndToEnd(withStore: boolean): Promise<void> {
+  const t = withStore ? await makeStore() : nullTarget();
+  const before: RequestHandler[] = [(_req, res, next) => ((res.locals["principal"] = OPEN_PRINCIPAL), next())];
+  let written = 0;
+  const counting: SampleSink = { write: async (b) => (await t.sink.write(b), void (written += b.length)) };
+  const app = createApp({ log: silentLogger, before, routers: [writeRoutes({ sink: counting, clock: systemClock, log: silentLogger, maxBodySize: 64 << 20 })] });
+  const http = await startHttpServer(app, "127.0.0.1", 0);
+  try {
+    const startAt = await runLoadgen([...common, "--protocol", "influx", "--port", String(http.port), "--path", "/write?db=bench&precision=s"]);
+    const seconds = (Date.now() - startAt) / 1000;
+    const expected = SERIES * TICKS;
+    const got = t.store !== undefined ? readBack(t.store) : written;
+    rows.push([
+      withStore ? "Line protocol /write → store" : "Line protocol /write → null sink",
+      `${CONNECTIONS} requests in flight`,
+      got / seconds,
+      "points/s",
+      `${got.toLocaleString("en-US")}/${expected.toLocaleString("en-US")} points ${withStore ? "read back" : "accepted"} in ${seconds.toFixed(2)} s${withStore ? "; target ≥ 1,000,000" : ""}`,
+    ]);
+  } finally {
+    await http.close();
+    await t.close();
+  }
+}
+
+parserAlone();
+await graphiteEndToEnd(false);
+await graphiteEndToEnd(true);
+await influxEndToEnd(false);
+await influxEndToEnd(true);
+
+printTable(
+  "Ingest",
+  `Workload: ${SERIES.toLocaleString("en-US")} series × ${TICKS} ticks (${(SERIES * TICKS).toLocaleString("en-US")} points), tick by tick, from scripts/loadgen.ts in a child process over loopback (payloads built before the clock starts). End-to-end rows count only points read back through the store after every write resolved (fsync = batch).`,
+  ["path", "transport", "rate", "unit", "notes"],
+  rows,
+);
