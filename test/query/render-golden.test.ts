@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseSeriesKey } from "../../src/model/index.js";
-import { evaluateTargets, toRenderJson, functionSpecs } from "../../src/query/index.js";
+import { evaluateTargets, toRenderJson, renderJsonText, functionSpecs } from "../../src/query/index.js";
 import { MemoryStore } from "./memory-store.js";
 
 const DIR = join(import.meta.dirname, "..", "fixtures", "render");
@@ -54,7 +54,10 @@ function store(): MemoryStore {
 function run(c: Case, g: Golden): { expected?: Expected[]; error?: string } {
   const [r] = evaluateTargets(store(), [c.target], (c.from ?? g.from) * 1000, (c.until ?? g.until) * 1000, undefined, { now: g.until * 1000 });
   if (r!.error !== undefined) return { error: r!.error.code };
-  return { expected: toRenderJson(r!.series).map((s) => ({ target: s.target, datapoints: s.datapoints })) };
+  const json = toRenderJson(r!.series);
+  // the route's direct serializer must say exactly the same
+  assert.deepEqual(JSON.parse(renderJsonText(r!.series)), JSON.parse(JSON.stringify(json)));
+  return { expected: json.map((s) => ({ target: s.target, datapoints: s.datapoints })) };
 }
 
 /** Numbers compared to 12 significant digits (float noise aside, the values are exact). */

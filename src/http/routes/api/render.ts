@@ -8,7 +8,7 @@ import express, { Router, type Request, type Response } from "express";
 import type { Clock } from "../../../lib/clock.js";
 import { systemClock } from "../../../lib/clock.js";
 import { BadRequestError, LoupeError } from "../../../lib/errors.js";
-import { describeFunctions, evaluateTargets, parseTime, toRenderCsv, toRenderJson } from "../../../query/index.js";
+import { describeFunctions, evaluateTargets, parseTime, renderJsonText, toRenderCsv } from "../../../query/index.js";
 import type { TimeSeriesStore } from "../../../store/api.js";
 import { access } from "../../access.js";
 
@@ -74,7 +74,7 @@ export function renderRoutes(deps: RenderRouteDeps): Router {
       res.type("text/csv").send(toRenderCsv(series));
       return;
     }
-    res.json(toRenderJson(series, { noNullPoints: flag(p, "noNullPoints") }));
+    res.type("application/json").send(renderJsonText(series, { noNullPoints: flag(p, "noNullPoints") }));
   };
   router.get("/render", access("viewer"), render);
   router.post("/render", access("viewer"), form, express.json({ limit: "1mb" }), render);

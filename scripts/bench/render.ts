@@ -1,0 +1,120 @@
+/**
+ * Render benchmark. Workload: a real store (SQLite file in a temp folder, default config) holding
+ * 7 days × 100 series at 10 s (6,048,000 points, `bench.hostNN.cpu.metricMM`), written oldest
+ * first in batches and flushed so reads come from committed chunks and rollups. Then, over real
+ * HTTP on loopback:
+ * - `/render` of the 100 series over 7 days with maxDataPoints=300 (one wildcard target, JSON);
+ * - the same through `sumSeries` (100 series read, one returned);
+ * - `POST /api/query` with the same target (the dashboard's columnar shape);
+ * - `/render` of the 100 series over the last hour without maxDataPoints (raw 10 s points).
+ * Each row: median and p95 of 40 sequential requests after 5 warm-ups.
+ *
+ * Target (issue 5): /render of 100 series over 7 days with maxDataPoints=300 ≤ 25 ms.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RequestHandler } from "express";
+import { defaultConfig } from "../../src/config/index.js";
+import { FakeClock } from "../../src/lib/clock.js";
+import { silentLogger } from "../../src/lib/logger.js";
+import { createApp, startHttpServer, OPEN_PRINCIPAL } from "../../src/http/index.js";
+import { renderRoutes } from "../../src/http/routes/api/render.js";
+import { queryRoutes } from "../../src/http/routes/api/query.js";
+import type { Sample } from "../../src/model/index.js";
+import { migrate, openDatabase, openStore } from "../../src/store/index.js";
+import { printTable } from "./_table.js";
+
+const SERIES = Number(process.env["BENCH_RENDER_SERIES"] ?? 100);
+const DAYS = Number(process.env["BENCH_RENDER_DAYS"] ?? 7);
+const INTERVAL_S = 10;
+const RUNS = 40;
+const WARMUP = 5;
+
+const end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+const start = end - DAYS * 86_400_000;
+const dir = mkdtempSync(join(tmpdir(), "loupe-bench-render-"));
+const cfg = defaultConfig();
+const dbPath = join(dir, "loupe.db");
+const db = openDatabase(dbPath);
+migrate(db);
+const clock = new FakeClock(start);
+const store = await openStore(db, { store: cfg.store, retention: cfg.retention, walPath: `${dbPath}.wal`, log: silentLogger, clock, tuning: { timers: false } });
+
+const name = (i: number): string => `bench.host${String(i % 10).padStart(2, "0")}.cpu.metric${String(i).padStart(2, "0")}`;
+const t0 = performance.now();
+const TICKS_PER_BATCH = 100;
+let points = 0;
+for (let ts = start; ts < end; ts += TICKS_PER_BATCH * INTERVAL_S * 1000) {
+  const batch: Sample[] = [];
+  for (let k = 0; k < TICKS_PER_BATCH; k++) {
+    const t = ts + k * INTERVAL_S * 1000;
+    if (t >= end) break;
+    for (let i = 0; i < SERIES; i++) batch.push({ name: name(i), ts: t, value: 50 + 40 * Math.sin(t / 3_600_000 + i) + (i % 7) });
+  }
+  clock.set(ts);
+  await store.write(batch);
+  points += batch.length;
+}
+clock.set(end);
+const loadS = (performance.now() - t0) / 1000;
+
+const open: RequestHandler = (_req, res, next) => {
+  res.locals["principal"] = OPEN_PRINCIPAL;
+  next();
+};
+const app = createApp({ log: silentLogger, before: [open], routers: [renderRoutes({ store, clock }), queryRoutes({ store, clock })] });
+const http = await startHttpServer(app, "127.0.0.1", 0);
+const base = `http://127.0.0.1:${http.port}`;
+
+async function measure(request: () => Promise<Response>, check: (body: unknown) => number): Promise<{ p50: number; p95: number; n: number; bytes: number }> {
+  let n = 0;
+  let bytes = 0;
+  const times: number[] = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const t = performance.now();
+    const res = await request();
+    const text = await res.text();
+    const el = performance.now() - t;
+    if (res.status !== 200) throw new Error(`status ${res.status}: ${text.slice(0, 200)}`);
+    if (i >= WARMUP) times.push(el);
+    n = check(JSON.parse(text));
+    bytes = text.length;
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length / 2)]!, p95: times[Math.floor(times.length * 0.95)]!, n, bytes };
+}
+
+const week = { from: String(start / 1000), until: String(end / 1000) };
+type Render = Array<{ datapoints: unknown[] }>;
+const points0 = (b: unknown): number => (b as Render).reduce((a, s) => a + s.datapoints.length, 0);
+const form = (pairs: Record<string, string>): RequestInit => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(pairs).toString() });
+
+const rows: Array<[string, number, number, number, string]> = [];
+const add = (label: string, r: { p50: number; p95: number; n: number; bytes: number }): void => {
+  rows.push([label, r.p50, r.p95, r.n, `${(r.bytes / 1024).toFixed(0)} KiB`]);
+};
+
+add(`/render ${SERIES} series, ${DAYS} d, maxDataPoints=300 (form POST)`, await measure(() => fetch(`${base}/render`, form({ target: "bench.*.cpu.*", ...week, format: "json", maxDataPoints: "300" })), points0));
+add(`/render sumSeries of ${SERIES} series, ${DAYS} d, maxDataPoints=300`, await measure(() => fetch(`${base}/render`, form({ target: "sumSeries(bench.*.cpu.*)", ...week, format: "json", maxDataPoints: "300" })), points0));
+add(`POST /api/query ${SERIES} series, ${DAYS} d, maxDataPoints=300`, await measure(
+  () => fetch(`${base}/api/query`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: start, to: end, maxDataPoints: 300, queries: [{ id: "a", target: "bench.*.cpu.*" }] }) }),
+  (b) => {
+    const r = (b as { results: Array<{ series: Array<{ values: unknown[] }> }> }).results[0]!;
+    return r.series.reduce((a, s) => a + s.values.length, 0);
+  },
+));
+add(`/render ${SERIES} series, last 1 h, raw 10 s points`, await measure(() => fetch(`${base}/render?${new URLSearchParams({ target: "bench.*.cpu.*", from: String(end / 1000 - 3600), until: String(end / 1000), format: "json" })}`), points0));
+
+printTable(
+  "Render",
+  `Real store (temp SQLite file, default config) with ${DAYS} days × ${SERIES} series at ${INTERVAL_S} s = ${points.toLocaleString("en-US")} points (loaded in ${loadS.toFixed(1)} s); ` +
+    `requests over HTTP on loopback, ${RUNS} sequential runs after ${WARMUP} warm-ups. Target: /render of 100 series over 7 days with maxDataPoints=300 ≤ 25 ms.`,
+  ["request", "median ms", "p95 ms", "points returned", "body"],
+  rows,
+);
+
+await http.close();
+await store.close();
+db.close();
+rmSync(dir, { recursive: true, force: true });
