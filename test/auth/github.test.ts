@@ -78,6 +78,16 @@ test("GitHub sign-in: first user is Admin, returning user keeps one row, callbac
     assert.equal(r.headers.get("location"), "/login?error=bad_state");
     assert.equal((await me(other)).status, 401);
     assert.ok(goodState.length >= 20);
+    // a completed callback replayed (same code and state, same browser): the state was used once
+    const fresh = new Client(h.base);
+    const s1 = await fresh.get("/login/github");
+    const a1 = await fresh.get(s1.headers.get("location")!);
+    const callback = a1.headers.get("location")!;
+    const done = await fresh.get(callback);
+    assert.equal(done.headers.get("location"), "/");
+    fresh.cookies.delete("loupe_session");
+    const replayed = await fresh.get(callback);
+    assert.equal(replayed.headers.get("location"), "/login?error=bad_state");
     const page = await (await c.get("/login?error=bad_state", { accept: "text/html" })).text();
     assert.match(page, /could not be verified/);
   });
@@ -94,6 +104,20 @@ test("GitHub sign-in: first user is Admin, returning user keeps one row, callbac
     const replay = new Client(h.base);
     replay.cookies.set("loupe_session", sid);
     assert.equal((await me(replay)).status, 401, "the old cookie no longer works");
+  });
+
+  await t.test("the Admin page changes a role through its form", async () => {
+    const admin = (await githubLogin(h, "alice")).client;
+    const page = await (await admin.get("/admin/users", { accept: "text/html" })).text();
+    assert.match(page, /<table class="list" id="users">/);
+    const m = /<tr data-login="bob">[\s\S]*?action="\/admin\/users\/(\d+)"[\s\S]*?name="_csrf" value="([^"]+)"/.exec(page);
+    assert.ok(m !== null, "bob's row has a form with the CSRF field");
+    const r = await admin.send("POST", `/admin/users/${m[1]}`, new URLSearchParams({ _csrf: m[2]!, role: "Editor", state: "active" }), { "content-type": "application/x-www-form-urlencoded" });
+    assert.equal(r.status, 303);
+    const bob = (await githubLogin(h, "bob")).client;
+    assert.equal((await me(bob)).body.role, "Editor", "no mapping configured: the role set by the Admin sticks at sign-in");
+    const forged = await admin.send("POST", `/admin/users/${m[1]}`, new URLSearchParams({ role: "Admin", state: "active" }), { "content-type": "application/x-www-form-urlencoded" });
+    assert.equal(forged.status, 403, "without _csrf");
   });
 
   await t.test("a disabled user's sessions end at once and they cannot sign in again", async () => {

@@ -141,6 +141,14 @@ export function authRoutes(auth: Auth): Router {
     res.redirect(303, auth.open ? "/" : "/login");
   });
 
+  // GET never changes state (a link or <img> elsewhere must not log anyone out): it offers the button.
+  router.get("/logout", access("public"), (req, res) => {
+    const csrf = (res.locals as { csrfToken?: string }).csrfToken ?? "";
+    const body = html`<section class="card stack login"><h1>Sign out</h1>
+<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${csrf}"><button class="btn primary" type="submit" id="logout">Sign out</button></form></section>`;
+    sendPage(req, res, { title: "Sign out", body, nav: "login" });
+  });
+
   router.get("/api/user", access("viewer"), (_req, res) => {
     const p = principalOf(res)!;
     // The CSRF token is safe to return here: other sites cannot read same-origin JSON (no CORS).
