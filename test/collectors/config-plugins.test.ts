@@ -3,7 +3,9 @@
 // and the counter rules of the publisher.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { FakeClock } from "../../src/lib/clock.js";
+import { PROJECT_ROOT } from "../../src/lib/package-info.js";
 import { join } from "node:path";
 import { defaultConfig, loadConfig } from "../../src/config/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
@@ -225,4 +227,34 @@ test("loupe setup --list and --print -C NAME (Diamond's NginxCollector spelling 
   assert.equal(bad.code, 1);
   assert.match(bad.err, /no collector "nope"; known: cpu, memory/);
   assert.equal((await run()).code, 1);
+});
+
+test("the README's example plugin loads and works as documented", async () => {
+  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Collector plugins"));
+  const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(code !== undefined, "README has a js example under ## Collector plugins");
+  const dir = tempDir();
+  writeFileSync(join(dir, "queue.mjs"), code);
+  const stats = join(dir, "stats.json");
+  writeFileSync(stats, JSON.stringify({ waiting: 4, done: 100 }));
+  const sink = new RecordingSink();
+  const clock = new FakeClock(1_000_000);
+  const c = await createCollectors({
+    config: defaultConfig(`[paths]\nplugins = ${dir}\n[collectors]\nhostname = h\n[collector.queue]\nstats_file = ${stats}\n`),
+    sink,
+    clock,
+    log: silentLogger,
+    only: ["queue"],
+  });
+  assert.deepEqual(c.pluginProblems, []);
+  assert.equal(await c.scheduler.run("queue"), "ok");
+  writeFileSync(stats, JSON.stringify({ waiting: 2, done: 130 }));
+  clock.advance(10_000);
+  assert.equal(await c.scheduler.run("queue"), "ok");
+  assert.equal(sink.last().get("servers.h.queue.jobs.waiting"), 2);
+  assert.equal(sink.last().get("servers.h.queue.jobs.done"), 3);
+  writeFileSync(stats, "{}");
+  assert.equal(await c.scheduler.run("queue"), "error");
+  assert.match(c.scheduler.stats("queue")!.lastError!, /no "waiting"/);
 });
