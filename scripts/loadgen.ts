@@ -12,7 +12,7 @@
  * `--protocol influx --port 3000` sends the same points as Influx line protocol
  * (`<prefix>.host<NN> metric<MMMMM>=<v> <ts>`, series `<prefix>.host<NN>.metric<MMMMM>`) in POSTs
  * of one tick per connection to `--path` (default `/write?db=loadgen&precision=s`), `--connections`
- * requests in flight. `--token` adds `Authorization: Token …`. `--prebuild` builds every payload
+ * requests in flight, `--batch` ticks per request (default 1). `--token` adds `Authorization: Token …`. `--prebuild` builds every payload
  * before sending and prints `{"event":"start","at":<ms>}` when the first byte goes out.
  * Also importable: `buildPayloads`, `sendPayloads`, `sendInflux`.
  */
@@ -38,6 +38,8 @@ export interface LoadOptions {
   readonly path: string;
   readonly token: string;
   readonly prebuild: boolean;
+  /** Influx: ticks per POST (each connection's share of `batch` ticks in one body). */
+  readonly batch: number;
 }
 
 export const DEFAULTS: LoadOptions = {
@@ -54,6 +56,7 @@ export const DEFAULTS: LoadOptions = {
   path: "/write?db=loadgen&precision=s",
   token: "",
   prebuild: false,
+  batch: 1,
 };
 
 export function seriesName(prefix: string, i: number): string {
@@ -158,13 +161,16 @@ export async function sendInflux(o: LoadOptions, payloads: Buffer[][] | ((c: num
   let bytes = 0;
   await Promise.all(
     Array.from({ length: o.connections }, async (_, c) => {
-      for (let t = 0; t < o.ticks; t++) {
+      const batch = Math.max(1, Math.floor(o.batch));
+      for (let t = 0; t < o.ticks; t += batch) {
         if (o.rate > 0) {
           const due = ((t * o.series) / o.rate) * 1000;
           const el = Number(process.hrtime.bigint() - t0) / 1e6;
           if (due > el) await new Promise((r) => setTimeout(r, due - el));
         }
-        const buf = get(c, t);
+        const parts: Buffer[] = [];
+        for (let k = t; k < Math.min(o.ticks, t + batch); k++) parts.push(get(c, k));
+        const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
         bytes += buf.length;
         await post(buf);
       }
@@ -201,7 +207,7 @@ function parseArgs(argv: readonly string[]): LoadOptions {
     const a = argv[i]!;
     if (a === "--help" || a === "-h") {
       process.stdout.write(
-        "usage: loadgen [--protocol graphite|influx] [--host 127.0.0.1] [--port 2003] [--connections 4] [--series 10000] [--ticks 60] [--interval 10] [--start <unix s>] [--rate 0] [--prefix loadgen] [--path /write?db=loadgen&precision=s] [--token T] [--prebuild]\n",
+        "usage: loadgen [--protocol graphite|influx] [--host 127.0.0.1] [--port 2003] [--connections 4] [--series 10000] [--ticks 60] [--interval 10] [--start <unix s>] [--rate 0] [--prefix loadgen] [--path /write?db=loadgen&precision=s] [--batch 1] [--token T] [--prebuild]\n",
       );
       process.exit(0);
     }

@@ -27,6 +27,9 @@ import { snapshotRoutes } from "./http/routes/api/snapshots.js";
 import { settingsRoutes } from "./http/routes/api/settings.js";
 import { eventRoutes } from "./http/routes/events.js";
 import type { Express, RequestHandler, Router } from "express";
+import { GraphiteIngest, TemplateMapper, startGraphiteListeners, isLoopbackHost } from "./ingest/graphite/index.js";
+import { writeRoutes } from "./http/routes/api/write.js";
+import { metricsRoutes } from "./http/routes/metrics.js";
 
 export interface Running {
   readonly httpPort: number;
@@ -147,6 +150,21 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     }
 
     // ---- ingest ----
+    {
+      const g = config["ingest.graphite"];
+      const glog = log.child({ module: "ingest", protocol: "graphite" });
+      if (g.enabled && (g.tcp_addr !== null || g.udp_addr !== null)) {
+        const exposed = [g.tcp_addr, g.udp_addr].some((a) => a !== null && !isLoopbackHost(a.host));
+        if (exposed && g.allow_from.length === 0) glog.warn("graphite bound beyond loopback with an empty allow_from: only loopback peers are accepted", {});
+        const graphite = new GraphiteIngest({ sink: store, mapper: TemplateMapper.fromConfig(g.templates, g.tags, g.separator), clock, log: glog, metrics });
+        const listeners = await startGraphiteListeners({ tcp: g.tcp_addr, udp: g.udp_addr, allowFrom: g.allow_from, ingest: graphite, log: glog });
+        // stopped before the store (stoppers run in reverse), so every received point is flushed into it
+        stoppers.push({ name: "graphite", stop: () => listeners.close() });
+      }
+      if (config["ingest.influx"].enabled)
+        routers.push(writeRoutes({ sink: store, clock, log: log.child({ module: "ingest", protocol: "influx" }), maxBodySize: config["ingest.influx"].max_body_size, metrics }));
+      routers.push(metricsRoutes({ metrics, ...(config["export.prometheus"].include_series ? { latest: () => store.latest() } : {}) }));
+    }
 
     // ---- query, pages ----
 

@@ -1,0 +1,53 @@
+/** Ingest wired by main.ts: Graphite TCP and /write land in the store, /metrics shows them (include_series). */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { connect } from "node:net";
+import { loadConfig } from "../../src/config/index.js";
+import { createLogger } from "../../src/lib/logger.js";
+import { startLoupe } from "../../src/main.js";
+import { tempDir } from "../helpers/tmp.js";
+
+test("startLoupe: Graphite TCP and Influx /write reach the store and /metrics", async () => {
+  const dir = tempDir("loupe-ingest-wiring-");
+  const text = [
+    "[server]",
+    "http_addr = 127.0.0.1",
+    "http_port = 0",
+    "[paths]",
+    `data = ${dir}`,
+    "[ingest.graphite]",
+    "tcp_addr = 127.0.0.1:0",
+    "udp_addr =",
+    "templates = wire.tmpl.* ..host.measurement*",
+    "[export.prometheus]",
+    "include_series = true",
+  ].join("\n");
+  const logs: string[] = [];
+  const loupe = await startLoupe(loadConfig({ text, env: {} }), createLogger({ level: "info", sink: { write: (l) => void logs.push(l) } }));
+  try {
+    const m = /graphite tcp listening .*port=(\d+)/.exec(logs.join(""));
+    assert.ok(m, `graphite listener logged: ${logs.join("")}`);
+    const now = Math.floor(Date.now() / 1000);
+    await new Promise<void>((resolve, reject) => {
+      const s = connect(Number(m[1]), "127.0.0.1", () => s.end(`wire.graphite.a 42 ${now}\nnot a valid line at all\nwire.tmpl.web7.load 3 ${now}\n`));
+      s.on("error", reject);
+      s.on("close", () => resolve());
+    });
+    const base = `http://127.0.0.1:${loupe.httpPort}`;
+    const w = await fetch(`${base}/write?db=x&precision=s`, { method: "POST", body: `wire_influx,host=h1 v=7 ${now}\n` });
+    assert.equal(w.status, 204);
+    let text2 = "";
+    for (let i = 0; i < 100; i++) {
+      text2 = await (await fetch(`${base}/metrics`)).text();
+      if (/^wire_graphite_a 42$/m.test(text2) && /^load\{host="web7"\} 3$/m.test(text2)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(text2, /^wire_graphite_a 42$/m);
+    assert.match(text2, /^load\{host="web7"\} 3$/m);
+    assert.match(text2, /^wire_influx_v\{host="h1"\} 7$/m);
+    assert.match(text2, /^loupe_ingest_graphite_invalid_total 1$/m);
+    assert.match(text2, /^loupe_ingest_influx_points_written_total 1$/m);
+  } finally {
+    await loupe.stop();
+  }
+});
