@@ -9,7 +9,7 @@ import { createLogger } from "./lib/logger.js";
 import { VERSION } from "./lib/package-info.js";
 import { startLoupe } from "./main.js";
 import { userCommand } from "./auth/index.js";
-import { setupCommand } from "./collectors/index.js";
+import { setupCommand, checkCollectorsConfig } from "./collectors/index.js";
 
 export interface CliIo {
   out(text: string): void;
@@ -87,7 +87,15 @@ const commands: Record<string, Command> = {
       const { values } = parseArgs({ args, options: configOption, strict: true });
       const config = loadOrReport(values.config, io);
       if (config === undefined) return 1;
-      io.out(formatEffectiveConfig(config));
+      let collectors: Awaited<ReturnType<typeof checkCollectorsConfig>>;
+      try {
+        collectors = await checkCollectorsConfig(config);
+      } catch (err) {
+        io.err(`loupe: invalid configuration\n${errorMessage(err)}`);
+        return 1;
+      }
+      for (const w of collectors.warnings) io.err(`warning: ${w}`);
+      io.out(formatEffectiveConfig(config) + collectors.text);
       return 0;
     },
   },

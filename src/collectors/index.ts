@@ -14,6 +14,6 @@ export type { HostnameMethod, HostnameSource } from "./hostname.js";
 export { loadPlugins, pluginDefinition } from "./plugins.js";
 export type { PluginContext, PluginProblem } from "./plugins.js";
 export { fullSpec, sectionName, commonOptions } from "./options.js";
-export { setupCommand, formatCollectorList, formatCollectorSection } from "./setup.js";
+export { setupCommand, formatCollectorList, formatCollectorSection, checkCollectorsConfig } from "./setup.js";
 export { defineCollector, MAX_U32, MAX_U64 } from "./types.js";
 export type { CollectContext, CollectFn, CollectorDefinition, AnyCollectorDefinition, CollectorEnv } from "./types.js";

@@ -4,7 +4,7 @@
  *   loupe setup --print -C nginx     its [collector.nginx] section: every option, default, help
  */
 import { parseArgs } from "node:util";
-import { formatDuration, loadConfig, type Config } from "../config/index.js";
+import { effectiveSection, formatDuration, loadConfig, type Config } from "../config/index.js";
 import { errorMessage } from "../lib/errors.js";
 import { silentLogger } from "../lib/logger.js";
 import { fullSpec, sectionName } from "./options.js";
@@ -39,6 +39,24 @@ export function formatCollectorSection(def: AnyCollectorDefinition): string {
   let out = `;; ${def.help}${def.source !== undefined ? ` (${def.source})` : ""}\n[${sectionName(def.name)}]\n`;
   for (const [key, o] of Object.entries(fullSpec(def))) out += `; ${o.help} (${o.expected}; default: ${o.default === "" ? "empty" : o.default})\n${key} = ${o.default}\n`;
   return out;
+}
+
+/**
+ * For `loupe check-config`: validates every [collector.*] section against the built-ins and the
+ * plugins (throws ConfigError(s) like loadConfig) and renders the sections written in the file with
+ * their effective values. Broken plugins come back as warnings: Loupe skips them and still starts.
+ */
+export async function checkCollectorsConfig(config: Config): Promise<{ text: string; warnings: string[] }> {
+  const { registry, problems } = await loadRegistry(config, silentLogger);
+  resolveCollectors(config, registry);
+  let text = "";
+  for (const def of registry.list()) {
+    const section = sectionName(def.name);
+    if (!config.meta.dynamic.has(section)) continue;
+    text += `\n[${section}]\n`;
+    for (const [key, value] of effectiveSection(config, section, fullSpec(def))) text += `${key} = ${value}\n`;
+  }
+  return { text, warnings: problems.map((p) => `collector plugin skipped: ${p.file}: ${p.reason}`) };
 }
 
 async function load(configPath: string | undefined, io: SetupIo): Promise<{ config: Config; registry: CollectorRegistry } | undefined> {

@@ -258,3 +258,25 @@ test("the README's example plugin loads and works as documented", async () => {
   assert.equal(await c.scheduler.run("queue"), "error");
   assert.match(c.scheduler.stats("queue")!.lastError!, /no "waiting"/);
 });
+
+test("loupe check-config validates [collector.*] sections and prints the ones written", async () => {
+  const dir = tempDir();
+  const ini = join(dir, "loupe.ini");
+  const run = async (text: string): Promise<{ code: number; out: string; err: string }> => {
+    writeFileSync(ini, text);
+    let out = "";
+    let err = "";
+    const code = await runCli(["check-config", "--config", ini], { out: (t) => void (out += t), err: (t) => void (err += t) });
+    return { code, out, err };
+  };
+  const ok = await run(`[paths]\nplugins = ${dir}\n[collector.nginx]\nenabled = true\nreq_port = 8081\n`);
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /\n\[collector\.nginx\]\nenabled = true\ninterval = \ntimeout = \nmetrics_whitelist = \nmetrics_blacklist = \nreq_host = localhost\nreq_port = 8081\n/);
+  const bad = await run(`[paths]\nplugins = ${dir}\n[collector.ngnx]\nenabled = true\n`);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /loupe\.ini:3: \[collector\.ngnx\]: unknown collector \(did you mean \[collector\.nginx\]\?\)/);
+  writeFileSync(join(dir, "broken.mjs"), "export default { name: 'Broken' };\n");
+  const warn = await run(`[paths]\nplugins = ${dir}\n`);
+  assert.equal(warn.code, 0);
+  assert.match(warn.err, /warning: collector plugin skipped: .*broken\.mjs: name: /);
+});
