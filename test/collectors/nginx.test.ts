@@ -169,3 +169,39 @@ test("nginx stopped: the error is counted and logged once, the other collectors 
   const failing = lines.map((l) => JSON.parse(l) as { msg: string; collector?: string }).filter((l) => l.msg === "collector failing");
   assert.deepEqual(failing.map((l) => l.collector), ["nginx"], "logged once for two failed runs");
 });
+
+test("stub_status parser: exact values; other pages are errors", async () => {
+  const { parseStubStatus } = await import("../../src/collectors/nginx.js");
+  assert.deepEqual(parseStubStatus("Active connections: 291 \nserver accepts handled requests\n 16630948 16630948 31070465 \nReading: 6 Writing: 179 Waiting: 106 \n"), {
+    active: 291,
+    accepts: 16630948,
+    handled: 16630948,
+    requests: 31070465,
+    reading: 6,
+    writing: 179,
+    waiting: 106,
+  });
+  assert.throws(() => parseStubStatus("<html>Welcome to nginx!</html>"), /not an nginx stub_status page/);
+});
+
+test("nginx collector sends req_host_header, and reports HTTP errors", async () => {
+  const { createServer: createHttpServer } = await import("node:http");
+  const hosts: string[] = [];
+  let status = 200;
+  const srv = createHttpServer((req, res) => {
+    hosts.push(req.headers.host ?? "");
+    res.statusCode = status;
+    res.end(req.url === "/status" ? "Active connections: 1 \nserver accepts handled requests\n 5 5 9 \nReading: 0 Writing: 1 Waiting: 0 \n" : "no");
+  });
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  after(() => srv.close());
+  const port = (srv.address() as { port: number }).port;
+  const h = await harness(["nginx"], { ini: `[collector.nginx]\nreq_host = 127.0.0.1\nreq_port = ${port}\nreq_path = /status\nreq_host_header = status.example\n` });
+  const m = await h.run("nginx");
+  assert.deepEqual(hosts, ["status.example"]);
+  assert.equal(m.get("req_per_conn"), 9 / 5);
+  assert.equal(m.get("active_connections"), 1);
+  status = 403;
+  assert.equal(await h.collectors.scheduler.run("nginx"), "error");
+  assert.match(h.collectors.scheduler.stats("nginx")!.lastError!, /answered HTTP 403/);
+});
