@@ -1,10 +1,12 @@
 /** Ingest wired by main.ts: Graphite TCP and /write land in the store, /metrics shows them (include_series). */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { connect } from "node:net";
 import { loadConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { startLoupe } from "../../src/main.js";
+import { needs } from "../helpers/system.js";
 import { tempDir } from "../helpers/tmp.js";
 
 test("startLoupe: Graphite TCP and Influx /write reach the store and /metrics", async () => {
@@ -47,6 +49,11 @@ test("startLoupe: Graphite TCP and Influx /write reach the store and /metrics", 
     assert.match(text2, /^wire_influx_v\{host="h1"\} 7$/m);
     assert.match(text2, /^loupe_ingest_graphite_invalid_total 1$/m);
     assert.match(text2, /^loupe_ingest_influx_points_written_total 1$/m);
+    if (needs("/usr/bin/promtool") === undefined) {
+      // the whole exposition (every area's metrics plus the series) passes promtool, lint included
+      const r = spawnSync("/usr/bin/promtool", ["check", "metrics"], { input: text2, encoding: "utf8", timeout: 30_000 });
+      assert.equal(r.status, 0, `promtool check metrics: ${r.stdout}${r.stderr}`);
+    }
   } finally {
     await loupe.stop();
   }

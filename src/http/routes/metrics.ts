@@ -1,8 +1,8 @@
 /**
  * Prometheus exposition on `GET /metrics`: Loupe's own metrics (MetricsRegistry) and, when
- * `[export.prometheus] include_series = true`, the latest value of every stored series as a gauge:
- * the Graphite path becomes a valid metric name (`servers.web1.cpu.total.user` →
- * `servers_web1_cpu_total_user`), tags become labels. Names that clash with Loupe's own metrics,
+ * `[export.prometheus] include_series = true`, the latest value of every stored series (untyped):
+ * the Graphite path becomes a valid snake_case metric name (`servers.web1.cpu.total.user` →
+ * `servers_web1_cpu_total_user`, `memory.MemFree` → `memory_mem_free`), tags become labels. Names that clash with Loupe's own metrics,
  * and a second series landing on an already used name + label set, are left out so the scrape
  * stays valid.
  */
@@ -34,6 +34,23 @@ export function promName(path: string): string {
   return out === "" ? "_" : out;
 }
 
+/**
+ * A Graphite path as a Prometheus series name: valid characters, and snake_case as promtool's lint
+ * wants (`servers.web1.memory.MemTotal` → `servers_web1_memory_mem_total`).
+ */
+export function promSeriesName(path: string): string {
+  let snake = "";
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      const p = i > 0 ? path.charCodeAt(i - 1) : 0;
+      if ((p >= 97 && p <= 122) || (p >= 48 && p <= 57)) snake += "_";
+      snake += String.fromCharCode(c + 32);
+    } else snake += path[i];
+  }
+  return promName(snake);
+}
+
 /** Label names may not contain `:` and may not start with `__` (reserved). */
 export function promLabelName(key: string): string {
   let n = promName(key).replace(/:/g, "_");
@@ -56,7 +73,7 @@ function formatValue(v: number): string {
 export function exposeSeries(points: Iterable<LatestPoint>, taken: ReadonlySet<string>): string {
   const families = new Map<string, { lines: string[]; seen: Set<string> }>();
   for (const p of points) {
-    const name = promName(p.series.name);
+    const name = promSeriesName(p.series.name);
     if (taken.has(name)) continue;
     let f = families.get(name);
     if (f === undefined) {
@@ -78,7 +95,8 @@ export function exposeSeries(points: Iterable<LatestPoint>, taken: ReadonlySet<s
     f.lines.push(`${name}${labelText} ${formatValue(p.value)}`);
   }
   let out = "";
-  for (const [name, f] of families) out += `# HELP ${name} latest value of a stored series\n# TYPE ${name} gauge\n${f.lines.join("\n")}\n`;
+  // untyped: a Graphite series may be a gauge or a counter, and Loupe cannot tell which
+  for (const [name, f] of families) out += `# HELP ${name} latest value of a stored series\n# TYPE ${name} untyped\n${f.lines.join("\n")}\n`;
   return out;
 }
 
