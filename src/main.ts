@@ -27,6 +27,8 @@ import { snapshotRoutes } from "./http/routes/api/snapshots.js";
 import { settingsRoutes } from "./http/routes/api/settings.js";
 import { eventRoutes } from "./http/routes/events.js";
 import type { Express, RequestHandler, Router } from "express";
+import { renderRoutes } from "./http/routes/api/render.js";
+import { queryRoutes } from "./http/routes/api/query.js";
 import { GraphiteIngest, TemplateMapper, startGraphiteListeners, isLoopbackHost } from "./ingest/graphite/index.js";
 import { writeRoutes } from "./http/routes/api/write.js";
 import { metricsRoutes } from "./http/routes/metrics.js";
@@ -167,6 +169,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     }
 
     // ---- query, pages ----
+    routers.push(renderRoutes({ store, clock }), queryRoutes({ store, clock }));
 
     void metrics;
     const app = createApp({ log: log.child({ module: "http" }), before, routers });

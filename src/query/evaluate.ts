@@ -204,7 +204,8 @@ export function consolidateToMax(s: Series, maxPoints: number | undefined): Seri
 export interface TargetResult {
   readonly target: string;
   readonly series: Series[];
-  readonly error?: { readonly code: string; readonly message: string };
+  /** Why the target produced nothing; status is the HTTP status /render answers with. */
+  readonly error?: { readonly code: string; readonly message: string; readonly status: number };
 }
 
 export interface EvaluateOptions {
@@ -214,7 +215,7 @@ export interface EvaluateOptions {
 
 /**
  * Runs each target over [from, to) and returns its series (consolidated to maxDataPoints). A bad
- * target gets an `error` and an empty list; the others still run.
+ * target gets an `error` and an empty list; the others still run. Never throws.
  */
 export function evaluateTargets(
   store: TimeSeriesStore,
@@ -238,8 +239,9 @@ export function evaluateTargets(
       const series = evaluateExpr(compileTarget(target), base).map((s) => consolidateToMax(s, base.maxPoints));
       return { target, series };
     } catch (err) {
-      if (err instanceof LoupeError && err.status < 500) return { target, series: [], error: { code: err.code, message: err.message } };
-      throw err;
+      if (err instanceof LoupeError) return { target, series: [], error: { code: err.code, message: err.message, status: err.status } };
+      // a bug in one function must not fail the other targets of a dashboard
+      return { target, series: [], error: { code: "internal", message: `query failed: ${err instanceof Error ? err.message : String(err)}`, status: 500 } };
     }
   });
 }

@@ -222,3 +222,38 @@ test("read routes need a principal (viewer)", async () => {
     await h.close();
   }
 });
+
+test("Grafana's data source check (constantLine(100)) and seriesByTag over a real store", async () => {
+  const res = await fetch(`${base}/render`, form([["target", "constantLine(100)"], ["from", "-5min"], ["until", "now"], ["format", "json"], ["maxDataPoints", "100"]]));
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as RenderJson;
+  assert.equal(body[0]!.target, "100");
+  assert.deepEqual(body[0]!.datapoints.map(([v]) => v), [100, 100, 100]);
+
+  const dir = tempDir("loupe-query-tags-");
+  const cfg = defaultConfig();
+  const path = join(dir, "tags.db");
+  const tdb = openDatabase(path);
+  migrate(tdb);
+  const clock = new FakeClock(T0);
+  const tstore = await openStore(tdb, { store: cfg.store, retention: cfg.retention, walPath: `${path}.wal`, log: silentLogger, clock, tuning: { timers: false } });
+  try {
+    await tstore.write([
+      { name: "disk.free", tags: { host: "a", dev: "sda" }, ts: T0 - 60_000, value: 1 },
+      { name: "disk.free", tags: { host: "b", dev: "sda" }, ts: T0 - 60_000, value: 2 },
+      { name: "disk.used", tags: { host: "a", dev: "sda" }, ts: T0 - 60_000, value: 3 },
+    ]);
+    const [r] = (await import("../../src/query/index.js")).evaluateTargets(tstore, ["seriesByTag('name=disk.free', 'host=~[ab]')|aliasByTags('host')"], T0 - 60_000, T0, undefined, { now: T0 });
+    assert.equal(r!.error, undefined);
+    assert.deepEqual(
+      r!.series.map((s) => [s.name, s.values.filter((v) => v !== null)]),
+      [
+        ["a", [1]],
+        ["b", [2]],
+      ],
+    );
+  } finally {
+    await tstore.close();
+    tdb.close();
+  }
+});

@@ -66,7 +66,7 @@ export function runQueryBatch(store: TimeSeriesStore, body: QueryRequest, now: n
     to,
     results: body.queries.map((q, i) => {
       const r = results[i]!;
-      if (r.error !== undefined) return { id: q.id, step: 0, timestamps: [], series: [], error: r.error };
+      if (r.error !== undefined) return { id: q.id, step: 0, timestamps: [], series: [], error: { code: r.error.code, message: r.error.message } };
       const cols = toColumns(r.series, from, to);
       return { id: q.id, step: cols.step, timestamps: cols.timestamps, series: cols.series };
     }),

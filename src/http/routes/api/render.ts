@@ -15,6 +15,8 @@ import { access } from "../../access.js";
 /** The graphite-web version we answer as (Grafana picks its feature set from it). */
 export const GRAPHITE_COMPAT_VERSION = "1.1.10";
 
+const MAX_TARGETS = 500;
+
 export interface RenderRouteDeps {
   readonly store: TimeSeriesStore;
   readonly clock?: Clock;
@@ -66,9 +68,10 @@ export function renderRoutes(deps: RenderRouteDeps): Router {
     const format = (one(p, "format") ?? "json").toLowerCase();
     if (format !== "json" && format !== "csv") throw new BadRequestError(`format ${JSON.stringify(format)} is not supported (json or csv)`, "bad_format");
     const targets = list(p["target"]).filter((t) => t.trim() !== "");
+    if (targets.length > MAX_TARGETS) throw new BadRequestError(`at most ${MAX_TARGETS} targets per request, got ${targets.length}`, "too_many_targets");
     const results = evaluateTargets(deps.store, targets, from, until, maxDataPoints, { now });
     const failed = results.find((r) => r.error !== undefined);
-    if (failed?.error !== undefined) throw new LoupeError(failed.error.code, failed.error.message, { status: 400 });
+    if (failed?.error !== undefined) throw new LoupeError(failed.error.code, failed.error.message, { status: failed.error.status });
     const series = results.flatMap((r) => r.series);
     if (format === "csv") {
       res.type("text/csv").send(toRenderCsv(series));
