@@ -37,6 +37,8 @@ export interface SchedulerOptions {
 export type RunOutcome = "ok" | "error" | "timeout" | "skipped";
 
 export interface JobStats {
+  /** Where in each interval this collector fires (the stagger). */
+  readonly offsetMs: number;
   readonly runs: number;
   readonly errors: number;
   readonly skipped: number;
@@ -149,7 +151,7 @@ export class Scheduler {
   stats(name: string): JobStats | undefined {
     const s = this.states.get(name);
     if (s === undefined) return undefined;
-    return { runs: s.runs, errors: s.errors, skipped: s.skipped, lastDurationMs: s.lastDurationMs, lastError: s.lastError, failing: s.failing };
+    return { offsetMs: s.offsetMs, runs: s.runs, errors: s.errors, skipped: s.skipped, lastDurationMs: s.lastDurationMs, lastError: s.lastError, failing: s.failing };
   }
 
   /** Starts the once-a-second node-cron tick. */
