@@ -1,6 +1,6 @@
 /**
  * `diskspace`: used/free/avail bytes and inodes per mounted filesystem (Diamond's DiskSpaceCollector:
- * diskspace.root.byte_used, diskspace._boot.inodes_free …). Mounts come from /proc/self/mountinfo
+ * diskspace.root.byte_used, diskspace._boot.inodes_free …, or the filesystem's label when it has one). Mounts come from /proc/self/mountinfo
  * (one entry per device), sizes from statfs. Network filesystems are left out unless asked for, and
  * every statfs is bounded by statfs_timeout: a stale NFS mount is reported, never waited on. A
  * mount whose previous statfs has not returned yet is skipped, so a hung mount ties up at most one
@@ -10,6 +10,7 @@ import { opt } from "../config/index.js";
 import { errorMessage } from "../lib/errors.js";
 import { defineCollector } from "./types.js";
 import type { FsStats } from "./procfs.js";
+import { pathSegment } from "./publisher.js";
 
 export interface Mount {
   readonly device: string;
@@ -103,6 +104,7 @@ export const diskspaceCollector = defineCollector({
     include_network: opt.bool(false, `also measure network filesystems (${NETWORK_FILESYSTEMS.slice(0, 4).join(", ")} …) listed in filesystems`),
     exclude_filters: opt.list("^/export/home", "regexes of mount points to skip"),
     statfs_timeout: opt.duration("2s", "longest wait for one filesystem's statfs (a hung NFS server)", { min: 10 }),
+    use_labels: opt.bool(true, "name a filesystem by its label (/dev/disk/by-label) when it has one, as Diamond does"),
   },
   create(options, env) {
     const filter: MountFilter = {
@@ -133,6 +135,7 @@ export const diskspaceCollector = defineCollector({
         mounts = parseMounts(await env.procfs.readProc("mounts"));
       }
       const selected = selectMounts(mounts, filter);
+      const labels = options.use_labels ? await env.procfs.diskLabels() : new Map<string, string>();
       await Promise.all(
         selected.map(async (m) => {
           if (pending.has(m.mountPoint)) {
@@ -150,7 +153,8 @@ export const diskspaceCollector = defineCollector({
             return;
           }
           reported.delete(m.mountPoint);
-          const name = mountName(m.mountPoint);
+          const label = labels.get(m.device);
+          const name = label !== undefined ? pathSegment(label) : mountName(m.mountPoint);
           for (const [k, v] of Object.entries(spaceMetrics(s))) ctx.gauge(`${name}.${k}`, v);
         }),
       );

@@ -3,7 +3,7 @@
  * captured fixtures in tests (test/fixtures/proc, test/fixtures/sys) and the live kernel in
  * production. No shelling out anywhere.
  */
-import { readFile, readdir, statfs } from "node:fs/promises";
+import { readFile, readdir, realpath, statfs } from "node:fs/promises";
 import { join } from "node:path";
 
 /** What statfs(2) says about a mounted filesystem, in blocks of `bsize` bytes. */
@@ -25,6 +25,8 @@ export interface ProcFs {
   readSys(path: string): Promise<string>;
   /** statfs(2) of an absolute mount point (not re-rooted: it asks the live kernel unless faked). */
   statfs(mountPoint: string): Promise<FsStats>;
+  /** Device node → filesystem label, from /dev/disk/by-label (empty when there is none). */
+  diskLabels(): Promise<Map<string, string>>;
 }
 
 export interface ProcFsRoots {
@@ -32,6 +34,8 @@ export interface ProcFsRoots {
   readonly sys?: string;
   /** Replaces statfs (tests, or a fixture machine). */
   readonly statfs?: (mountPoint: string) => Promise<FsStats>;
+  /** Folder of label symlinks (default /dev/disk/by-label). */
+  readonly byLabel?: string;
 }
 
 async function liveStatfs(mountPoint: string): Promise<FsStats> {
@@ -47,7 +51,31 @@ export function createProcFs(roots: ProcFsRoots = {}): ProcFs {
     listProc: (path) => readdir(join(proc, path)),
     readSys: (path) => readFile(join(sys, path), "utf8"),
     statfs: roots.statfs ?? liveStatfs,
+    diskLabels: () => readDiskLabels(roots.byLabel ?? "/dev/disk/by-label"),
   };
+}
+
+/** udev escapes odd characters of labels as \xNN. */
+function unescapeLabel(name: string): string {
+  return name.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+async function readDiskLabels(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    try {
+      out.set(await realpath(join(dir, n)), unescapeLabel(n));
+    } catch {
+      // dangling link
+    }
+  }
+  return out;
 }
 
 /** Number of online CPUs from /sys/devices/system/cpu/online ("0-3,6"), else from /proc/stat. */

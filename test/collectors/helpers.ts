@@ -36,6 +36,7 @@ export class MemoryProcFs implements ProcFs {
   readonly proc = new Map<string, string>();
   readonly sys = new Map<string, string>();
   readonly fs = new Map<string, FsStats | Error | "hang">();
+  readonly labels = new Map<string, string>();
   statfsCalls = 0;
 
   constructor(proc: Map<string, string> = new Map(), sys: Map<string, string> = new Map()) {
@@ -64,6 +65,10 @@ export class MemoryProcFs implements ProcFs {
     const v = this.sys.get(path);
     if (v === undefined) throw MemoryProcFs.missing(`/sys/${path}`);
     return v;
+  }
+
+  async diskLabels(): Promise<Map<string, string>> {
+    return new Map(this.labels);
   }
 
   statfs(mountPoint: string): Promise<FsStats> {

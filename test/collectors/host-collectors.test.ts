@@ -3,6 +3,10 @@
 // counter reset, an interface appearing, a filesystem vanishing, a hung statfs). Exact values.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createProcFs } from "../../src/collectors/index.js";
+import { tempDir } from "../helpers/tmp.js";
 import { fixture, harness, MemoryProcFs, vmProcFs } from "./helpers.js";
 
 const TEN_S = 10_000;
@@ -312,4 +316,25 @@ test("processes: counts by state (comm with spaces and parentheses), threads, fi
   assert.equal(vm.get("total"), 6);
   assert.equal(vm.get("sleeping"), 3);
   assert.equal(vm.get("idle"), 3);
+});
+
+test("diskspace: a labelled filesystem is named by its label (Diamond), unless use_labels = false", async () => {
+  const fs = diskFs();
+  fs.labels.set("/dev/vdb", "big.data");
+  const m = await (await harness(["diskspace"], { procfs: fs })).run("diskspace");
+  assert.equal(m.get("big_data.byte_avail"), 4096 * 9);
+  assert.equal(m.has("_var_lib_my_data.byte_avail"), false);
+  const off = await (await harness(["diskspace"], { procfs: fs, ini: "[collector.diskspace]\nuse_labels = false\n" })).run("diskspace");
+  assert.equal(off.get("_var_lib_my_data.byte_avail"), 4096 * 9);
+});
+
+test("disk labels are read from /dev/disk/by-label symlinks (udev escapes undone)", async () => {
+  const dir = tempDir();
+  mkdirSync(join(dir, "by-label"));
+  writeFileSync(join(dir, "vdb"), "");
+  symlinkSync("../vdb", join(dir, "by-label", "my\\x20disk"));
+  symlinkSync("../missing", join(dir, "by-label", "dangling"));
+  const labels = await createProcFs({ byLabel: join(dir, "by-label") }).diskLabels();
+  assert.deepEqual([...labels], [[join(dir, "vdb"), "my disk"]]);
+  assert.deepEqual([...(await createProcFs({ byLabel: join(dir, "nope") }).diskLabels())], []);
 });
