@@ -34,11 +34,14 @@ export function hostOverviewDashboard(o: HostOverviewOptions): Dashboard {
       options,
     });
   };
+  // Diamond's cpu.total.* are jiffies per second (100 per busy core): shown as a share of all
+  // jiffies (guest time is already inside user), so 100 % means the whole machine is busy.
   const cpuBusy = `${p}.cpu.total.{user,nice,system,iowait,irq,softirq,steal}`;
+  const cpuAll = `sumSeries(${p}.cpu.total.{user,nice,system,idle,iowait,irq,softirq,steal})`;
   const memUsed = `diffSeries(${p}.memory.MemTotal, ${p}.memory.MemAvailable)`;
 
   // Headline numbers.
-  add("stat", "CPU busy", { x: 0, y: 0, w: 6, h: 4 }, [`sumSeries(${cpuBusy})`], {
+  add("stat", "CPU busy", { x: 0, y: 0, w: 6, h: 4 }, [`asPercent(sumSeries(${cpuBusy}), ${cpuAll})`], {
     unit: "percent",
     decimals: 1,
     thresholds: [
@@ -57,20 +60,20 @@ export function hostOverviewDashboard(o: HostOverviewOptions): Dashboard {
       { value: 95, color: "red" },
     ],
   });
-  add("gauge", "Root disk free", { x: 18, y: 0, w: 6, h: 4 }, [`${p}.diskspace.root.byte_percentfree`], {
+  // Like df's Use%: used / (used + available to unprivileged users).
+  add("gauge", "Root disk used", { x: 18, y: 0, w: 6, h: 4 }, [`asPercent(${p}.diskspace.root.byte_used, sumSeries(${p}.diskspace.root.{byte_used,byte_avail}))`], {
     unit: "percent",
     decimals: 0,
     min: 0,
     max: 100,
     thresholds: [
-      { value: 0, color: "red" },
-      { value: 10, color: "orange" },
-      { value: 20, color: "green" },
+      { value: 80, color: "orange" },
+      { value: 90, color: "red" },
     ],
   });
 
   // CPU and load.
-  add("timeseries", "CPU", { x: 0, y: 4, w: 12, h: 8 }, [`aliasByNode(${cpuBusy}, 4)`], {
+  add("timeseries", "CPU", { x: 0, y: 4, w: 12, h: 8 }, [`aliasByNode(asPercent(${cpuBusy}, ${cpuAll}), 4)`], {
     draw: "stacked",
     unit: "percent",
     min: 0,
@@ -90,12 +93,10 @@ export function hostOverviewDashboard(o: HostOverviewOptions): Dashboard {
     [`alias(${memUsed}, 'used')`, `aliasByNode(${p}.memory.{Cached,Buffers,MemFree}, 3)`, `alias(${p}.memory.MemTotal, 'total')`],
     { unit: "bytes", min: 0, legend: ["min", "max", "last"] },
   );
-  add("timeseries", "Disk space free", { x: 12, y: 12, w: 12, h: 8 }, [`aliasByNode(${p}.diskspace.*.byte_percentfree, 3)`], {
-    unit: "percent",
+  add("timeseries", "Disk space available", { x: 12, y: 12, w: 12, h: 8 }, [`aliasByNode(${p}.diskspace.*.byte_avail, 3)`], {
+    unit: "bytes",
     min: 0,
-    max: 100,
     legend: ["min", "last"],
-    thresholds: [{ value: 10, color: "red" }],
   });
 
   // Disk I/O.
