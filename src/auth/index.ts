@@ -72,7 +72,7 @@ export function createAuth(config: Config, db: Db, log: Logger, clock: Clock): A
     anonymousRole: anon.enabled ? anon.role : undefined,
     sessions,
     tokens,
-    limiter,
+    tokenLimiter: new FailureLimiter(a.login_max_attempts, 60_000, () => clock.now()),
     secureCookies,
     sessionMaxMs: a.session_max,
     log,

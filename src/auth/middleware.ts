@@ -32,7 +32,9 @@ export interface PipelineDeps {
   readonly anonymousRole: Role | undefined;
   readonly sessions: SessionService;
   readonly tokens: TokenService;
-  readonly limiter: FailureLimiter;
+  /** Failed API tokens per address (apart from logins: behind an SSH tunnel everyone is 127.0.0.1,
+   * and a misconfigured agent must not lock people out of the login form). */
+  readonly tokenLimiter: FailureLimiter;
   readonly secureCookies: boolean;
   readonly sessionMaxMs: number;
   readonly log: Logger;
@@ -79,12 +81,17 @@ export function authPipeline(deps: PipelineDeps): RequestHandler {
       const cred = credentialOf(req);
       if (cred !== undefined) {
         const ip = req.ip ?? "unknown";
-        const wait = deps.limiter.retryAfter(ip);
-        if (wait > 0) throw new TooManyAttemptsError(wait);
         if (cred.form === "basic" && req.headers["sec-fetch-site"] === "cross-site") throw new ForbiddenError("cross-site request with basic credentials", "csrf");
         const row = cred.token === "" ? undefined : deps.tokens.resolve(cred.token);
         if (row === undefined) {
-          deps.limiter.fail(ip);
+          // Tokens are 256-bit random, so limiting is about noise: past the limit an address's wrong
+          // tokens get 429 and are no longer logged; a right token from it is never refused.
+          const wait = deps.tokenLimiter.retryAfter(ip);
+          if (wait > 0) {
+            res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
+            throw new TooManyAttemptsError(wait);
+          }
+          deps.tokenLimiter.fail(ip);
           deps.log.info("api token refused", { form: cred.form, ip });
           throw new UnauthorizedError("invalid API token", "invalid_token");
         }

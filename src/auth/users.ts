@@ -63,8 +63,11 @@ export class UserService {
         return this.stores.users.insert({ provider: "github", externalId: p.id, login: p.login, name: p.name, email: decision.email, avatarUrl: p.avatarUrl, role, createdAt: this.clock.now() });
       }
       if (user.disabled) throw new SignInError("user_disabled", "this user is disabled");
-      this.stores.users.updateProfile(user.id, { login: p.login, name: p.name, email: decision.email, avatarUrl: p.avatarUrl });
-      const role: Role | undefined = this.isListedAdmin(p.login) ? "Admin" : decision.mappedRole;
+      // a GitHub rename onto a login another Loupe user has keeps the old login rather than failing
+      const clash = this.stores.users.byLogin(p.login);
+      const login = clash !== undefined && clash.id !== user.id ? user.login : p.login;
+      this.stores.users.updateProfile(user.id, { login, name: p.name, email: decision.email, avatarUrl: p.avatarUrl });
+      const role: Role | undefined = this.isListedAdmin(login) ? "Admin" : decision.mappedRole;
       if (role !== undefined && role !== user.role) this.stores.users.setRole(user.id, role);
       return this.stores.users.byId(user.id)!;
     });

@@ -80,6 +80,17 @@ test("API tokens: created by an Admin, shown once, stored hashed, sent as Bearer
     assert.equal((await whoWith({ authorization: `Bearer ${write.token}` })).status, 200);
   });
 
+  await t.test("past login_max_attempts wrong tokens per minute an address gets 429; a right token still works", async () => {
+    let last = 0;
+    for (let i = 0; i < 12; i++) {
+      const r = await bare.get("/api/user", { authorization: `Bearer loupe_wrong${i}`.padEnd(40, "x") });
+      await r.arrayBuffer();
+      last = r.status;
+    }
+    assert.equal(last, 429);
+    assert.equal((await whoWith({ authorization: `Bearer ${write.token}` })).status, 200);
+  });
+
   await t.test("tokens never appear in logs", () => {
     const all = h.logs.join("");
     assert.ok(all.includes("api token created"));
