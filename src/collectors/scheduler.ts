@@ -178,6 +178,8 @@ export class Scheduler {
       s.nextSlot ??= nextSlot(now, s.job.intervalMs, s.offsetMs);
       // Ticks missed (a blocked event loop): run once now, not once per missed slot.
       if (s.nextSlot < now - s.job.intervalMs) s.nextSlot = now;
+      // The wall clock stepped back: re-align instead of waiting for it to catch up.
+      if (s.nextSlot > now + s.job.intervalMs) s.nextSlot = nextSlot(now, s.job.intervalMs, s.offsetMs);
       if (s.nextSlot >= now + 1000) continue;
       const slot = s.nextSlot;
       s.timer = setTimeout(() => {

@@ -142,6 +142,27 @@ test("slots: aligned to the interval, staggered by offset", () => {
   assert.equal(nextSlot(1_002_500, 10_000, 2_500), 1_002_500);
 });
 
+test("tick with a clock that jumps: back an hour re-aligns at once, forward runs once (not once per missed slot)", async () => {
+  let runs = 0;
+  const clock = new FakeClock(1_000_000_000);
+  const s = new Scheduler({ jobs: [job("j", () => void runs++, 1000, 10_000)], sink: new RecordingSink(), log: capturingLog().log, clock });
+  const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
+  s.tick(clock.now());
+  await settle();
+  assert.equal(runs, 1, "slot at the current time");
+  clock.advance(-3_600_000);
+  s.tick(clock.now());
+  await settle();
+  assert.equal(runs, 2, "back an hour: runs at the re-aligned slot, not an hour later");
+  clock.advance(5 * 3_600_000);
+  s.tick(clock.now());
+  await settle();
+  s.tick(clock.now());
+  await settle();
+  assert.equal(runs, 3, "forward 5 hours: one run, no catch-up storm");
+  await s.stop();
+});
+
 test("node-cron tick: every collector runs at its interval, at different milliseconds; stop() waits for a run in progress", async () => {
   const times = new Map<string, number[]>();
   const rec = (name: string): CollectFn => () => void (times.get(name) ?? times.set(name, []).get(name)!).push(Date.now());
