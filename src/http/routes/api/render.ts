@@ -48,6 +48,13 @@ function flag(p: Params, name: string): boolean {
   return v !== undefined && /^(1|true|yes|on)$/i.test(v);
 }
 
+/** Large bodies without res.send's ETag hashing (a render answer is never the same twice anyway). */
+function sendText(res: Response, type: string, body: string): void {
+  res.setHeader("Content-Type", type);
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  res.end(body);
+}
+
 export function renderRoutes(deps: RenderRouteDeps): Router {
   const router = Router();
   const clock = deps.clock ?? systemClock;
@@ -74,10 +81,10 @@ export function renderRoutes(deps: RenderRouteDeps): Router {
     if (failed?.error !== undefined) throw new LoupeError(failed.error.code, failed.error.message, { status: failed.error.status });
     const series = results.flatMap((r) => r.series);
     if (format === "csv") {
-      res.type("text/csv").send(toRenderCsv(series));
+      sendText(res, "text/csv; charset=utf-8", toRenderCsv(series));
       return;
     }
-    res.type("application/json").send(renderJsonText(series, { noNullPoints: flag(p, "noNullPoints") }));
+    sendText(res, "application/json; charset=utf-8", renderJsonText(series, { noNullPoints: flag(p, "noNullPoints") }));
   };
   router.get("/render", access("viewer"), render);
   router.post("/render", access("viewer"), form, express.json({ limit: "1mb" }), render);
