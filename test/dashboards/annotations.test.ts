@@ -80,8 +80,8 @@ test("/events/get_data answers graphite-web's JSON so Grafana can read annotatio
     };
     const day = await get("?from=-1d&until=now");
     assert.deepEqual(day, [
-      { when: (T0 - 7_200_000) / 1000, what: "deploy api v7", data: "deploy api v7\nby ci", tags: ["api", "deploy"], id: a.id },
-      { when: (T0 - 60_000) / 1000, what: "restart", data: "restart", tags: ["ops"], id: b.id },
+      { when: (T0 - 7_200_000) / 1000, what: "deploy api v7", data: "by ci", tags: ["api", "deploy"], id: a.id },
+      { when: (T0 - 60_000) / 1000, what: "restart", data: "", tags: ["ops"], id: b.id },
     ]);
     assert.deepEqual((await get("?from=-1d&until=now&tags=deploy")).map((e) => e.id), [a.id]);
     assert.deepEqual((await get("?from=-1d&until=now&tags=deploy%20ops")).map((e) => e.id), [], "space-separated tags: all must match");
@@ -91,6 +91,30 @@ test("/events/get_data answers graphite-web's JSON so Grafana can read annotatio
     const bad = await h.call("Viewer", "GET", "/events/get_data?from=yesterdayish");
     assert.equal(bad.status, 400);
     assert.equal((await h.call("none", "GET", "/events/get_data")).status, 401);
+  } finally {
+    await h.close();
+  }
+});
+
+test("POST /events/ stores a graphite-web event as an annotation", async () => {
+  const h = await startHarness();
+  try {
+    const cases: Array<[unknown, number]> = [
+      [{ what: "deploy api", tags: "deploy api", data: "build 77", when: (T0 - 60_000) / 1000 }, 200],
+      [{ what: "restart", tags: ["ops"] }, 200],
+      [{ tags: ["ops"] }, 400],
+      [{ what: "x", when: "yesterday" }, 400],
+    ];
+    for (const [body, status] of cases) assert.equal((await h.call("Editor", "POST", "/events/", body)).status, status, JSON.stringify(body));
+    assert.equal((await h.call("Viewer", "POST", "/events/", { what: "x" })).status, 403);
+    const events = (await h.call("Viewer", "GET", "/events/get_data?from=-1h")).json as GraphiteEvent[];
+    assert.deepEqual(
+      events.map((e) => [e.when, e.what, e.data, e.tags]),
+      [
+        [(T0 - 60_000) / 1000, "deploy api", "build 77", ["api", "deploy"]],
+        [T0 / 1000, "restart", "", ["ops"]],
+      ],
+    );
   } finally {
     await h.close();
   }

@@ -4,13 +4,17 @@
  * Graphite datasource shows Loupe's annotations. Times are Graphite "at" times (`-6h`, `now`,
  * epoch seconds, `HH:MM_YYYYMMDD`, `YYYYMMDD`); tags are space-separated and all must match
  * (`set=union`: any).
+ *
+ * Write side, for scripts that posted deploy markers to graphite-web: `POST /events/` with
+ * `{"what", "tags": [...] or "a b", "when": seconds?, "data"?}` stores an annotation.
  */
 import { Router } from "express";
+import { z } from "zod";
 import { access } from "../access.js";
 import { BadRequestError } from "../../lib/errors.js";
 import type { Clock } from "../../lib/clock.js";
-import type { AnnotationService } from "../../dashboards/index.js";
-import { queryList, queryString } from "./api/dashboards.js";
+import { parseOrThrow, type AnnotationService } from "../../dashboards/index.js";
+import { actorOf, jsonBody, queryList, queryString } from "./api/dashboards.js";
 
 export interface EventRoutesDeps {
   readonly annotations: AnnotationService;
@@ -55,8 +59,23 @@ export function parseGraphiteTime(text: string, now: number): number | undefined
   return undefined;
 }
 
+const postBody = z.object({
+  what: z.string().trim().min(1).max(255),
+  data: z.string().max(9000).optional(),
+  tags: z.union([z.array(z.string()), z.string()]).optional(),
+  when: z.number().min(0).max(8.64e12).optional(),
+});
+
 export function eventRoutes(deps: EventRoutesDeps): Router {
   const router = Router();
+  router.post(["/events", "/events/"], access("editor"), jsonBody("64kb"), (req, res) => {
+    const b = parseOrThrow(postBody, req.body);
+    const tags = (typeof b.tags === "string" ? b.tags.split(/[\s,]+/) : (b.tags ?? [])).map((t) => t.trim()).filter((t) => t !== "");
+    const text = b.data !== undefined && b.data.trim() !== "" ? `${b.what}\n${b.data}` : b.what;
+    const a = deps.annotations.add({ time: b.when === undefined ? deps.clock.now() : Math.round(b.when * 1000), text, tags }, actorOf(res));
+    res.status(200).json({ id: a.id });
+  });
+
   router.get("/events/get_data", access("viewer"), (req, res) => {
     const now = deps.clock.now();
     const fromText = queryString(req, "from");
@@ -68,7 +87,11 @@ export function eventRoutes(deps: EventRoutesDeps): Router {
     const tags = queryList(req, "tags", /[\s,]+/);
     const events: GraphiteEvent[] = deps.annotations
       .list({ from, to: until, ...(tags.length > 0 ? { tags } : {}), ...(queryString(req, "set") === "union" ? { matchAny: true } : {}), limit: 10_000 })
-      .map((a) => ({ when: a.time / 1000, what: a.text.split("\n", 1)[0]!, data: a.text, tags: a.tags, id: a.id }));
+      .map((a) => {
+        // first line → what, the rest → data (as POST /events/ stores them)
+        const nl = a.text.indexOf("\n");
+        return { when: a.time / 1000, what: nl < 0 ? a.text : a.text.slice(0, nl), data: nl < 0 ? "" : a.text.slice(nl + 1), tags: a.tags, id: a.id };
+      });
     res.json(events);
   });
   return router;
