@@ -68,10 +68,68 @@ const isSep = (c: number): boolean => c === SP || c === TAB;
  */
 export function parseGraphite(buf: Buffer, start: number, end: number, now: UnixMs, h: GraphiteRowHandler, final = false): number {
   let ls = start;
+  const paths = h.paths;
   while (ls < end) {
-    let le = ls;
-    while (le < end && buf[le] !== NL) le++;
-    if (le === end && !final) return ls;
+    // Fast path, one pass: `path value [ts]` of plain ASCII, separated by spaces or tabs, ending in
+    // LF or CRLF. Anything else (blank lines, leading blanks, control or non-ASCII bytes, invalid
+    // numbers, nan, an unterminated last line) goes to parseLine, which has the full rules.
+    fast: {
+      let i = ls;
+      let c = buf[i]!;
+      if (c <= SP || c >= 0x7f) break fast;
+      let hash = 0x811c9dc5;
+      for (;;) {
+        hash = Math.imul(hash ^ c, 0x01000193);
+        if (++i === end) break fast;
+        c = buf[i]!;
+        if (c <= SP || c >= 0x7f) break;
+      }
+      if (c !== SP && c !== TAB) break fast;
+      const pe = i;
+      do if (++i === end) break fast;
+      while ((c = buf[i]!) === SP || c === TAB);
+      const vs = i;
+      while (c > SP) {
+        if (++i === end) break fast;
+        c = buf[i]!;
+      }
+      const value = parseDecimal(buf, vs, i);
+      if (!Number.isFinite(value)) break fast;
+      while (c === SP || c === TAB) {
+        if (++i === end) break fast;
+        c = buf[i]!;
+      }
+      let ts = now;
+      if (c > SP) {
+        const ts0 = i;
+        while (c > SP) {
+          if (++i === end) break fast;
+          c = buf[i]!;
+        }
+        const t = parseDecimal(buf, ts0, i);
+        if (t === -1) ts = now;
+        else if (!(t >= 0) || t > 1e16) break fast;
+        else ts = t >= MS_THRESHOLD ? Math.trunc(t) : Math.round(t * 1000);
+        while (c === SP || c === TAB) {
+          if (++i === end) break fast;
+          c = buf[i]!;
+        }
+      }
+      if (c === CR) {
+        if (++i === end) break fast;
+        c = buf[i]!;
+      }
+      if (c !== NL) break fast;
+      const path = paths !== undefined ? paths.intern(buf, ls, pe, hash) : (buf as unknown as FastSlices).latin1Slice(ls, pe);
+      h.row(path, value, ts);
+      ls = i + 1;
+      continue;
+    }
+    let le = buf.indexOf(NL, ls);
+    if (le < 0 || le >= end) {
+      if (!final) return ls;
+      le = end;
+    }
     parseLine(buf, ls, le, now, h);
     ls = le + 1;
   }
