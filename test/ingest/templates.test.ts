@@ -15,6 +15,8 @@ const cases: Array<[string, string[], string[], string, { name: string; tags?: R
   ["no template matches: path unchanged", ["servers.* .host.measurement*"], [], "apps.x.y", { name: "apps.x.y" }],
   ["graphite tags in path", [], [], "m.x;host=a;dc=b", { name: "m.x", tags: { dc: "b", host: "a" } }],
   ["skipped part", ["..measurement"], [], "a.b.c", { name: "c" }],
+  ["README example", ["servers.* .host.measurement* dc=eu", "measurement*"], [], "servers.web1.cpu.total.user", { name: "cpu.total.user", tags: { dc: "eu", host: "web1" } }],
+  ["README example, other path", ["servers.* .host.measurement* dc=eu", "measurement*"], [], "apps.api.requests", { name: "apps.api.requests" }],
 ];
 
 for (const [title, templates, tags, path, want] of cases) {
