@@ -10,6 +10,7 @@ import { VERSION } from "./lib/package-info.js";
 import { startLoupe } from "./main.js";
 import { userCommand } from "./auth/index.js";
 import { setupCommand, checkCollectorsConfig } from "./collectors/index.js";
+import { dashboardCommand } from "./dashboards/cli-dashboard.js";
 
 export interface CliIo {
   out(text: string): void;
@@ -123,6 +124,8 @@ export function registerCommand(name: string, command: Command): void {
 registerCommand("user", userCommand);
 
 registerCommand("setup", setupCommand);
+
+registerCommand("dashboard", dashboardCommand);
 
 export async function runCli(argv: readonly string[], io: CliIo = stdio): Promise<number> {
   const [name, ...rest] = argv;
