@@ -128,7 +128,7 @@ export function convertGrafanaDashboard(json: unknown): GrafanaConversion {
   }
   // Keep Grafana's panel ids where they are unique, number the rest after them.
   const ids = new Set<number>();
-  for (const p of placed) if (p.sourceId !== undefined && Number.isInteger(p.sourceId) && p.sourceId >= 1 && !ids.has(p.sourceId)) ids.add(p.sourceId);
+  for (const p of placed) if (p.sourceId !== undefined && Number.isSafeInteger(p.sourceId) && p.sourceId >= 1 && p.sourceId < 2 ** 40) ids.add(p.sourceId);
   const taken = new Set<number>();
   let next = Math.max(0, ...ids) + 1;
   const panels = packPanels(placed).map((p) => {

@@ -182,3 +182,40 @@ test("POST /api/dashboards/import takes a Grafana file and reports what was skip
     await h.close();
   }
 });
+
+test("mutated Grafana files never crash the converter: a dashboard or a 400, nothing else", () => {
+  // Deterministic PRNG (mulberry32) so a failure reproduces.
+  let seed = 0x5eed;
+  const rand = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const junk = (): unknown => [null, -1, 0, 1.5, 1e308, "", "x".repeat(300), "250px", [], {}, [1, "a"], { a: 1 }, true, "${DS_X}", "#A"][Math.floor(rand() * 15)];
+  const mutate = (v: unknown, depth: number): unknown => {
+    if (rand() < 0.04) return junk();
+    if (Array.isArray(v)) return v.map((x) => mutate(x, depth + 1));
+    if (v !== null && typeof v === "object") {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) if (rand() > 0.03) o[k] = mutate(x, depth + 1);
+      return o;
+    }
+    return v;
+  };
+  const bases = ["node-graphite", "mixed-datasources", "old-rows"].map(fixture);
+  let converted = 0;
+  for (let i = 0; i < 1500; i++) {
+    const input = mutate(bases[i % bases.length], 0);
+    try {
+      readImport(input);
+      converted++;
+    } catch (err) {
+      assert.equal((err as { status?: number }).status, 400, `iteration ${i}: ${(err as Error).stack}`);
+      // a converted Grafana dashboard always fits the model: refusals are about the input's shape only
+      assert.doesNotMatch((err as Error).message, /^(panels|variables|tags|time)\./, `iteration ${i}`);
+    }
+  }
+  assert.ok(converted > 1000, `most mutated files still convert (${converted}/1500)`);
+});
