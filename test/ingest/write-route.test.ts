@@ -50,6 +50,22 @@ test("/write and /api/v2/write store points and answer 204; /ping answers 204 wi
   }
 });
 
+test("POST /query: CREATE DATABASE (Telegraf's start-up) is accepted, other InfluxQL refused", async () => {
+  const { http, base } = await serve();
+  try {
+    const form = await fetch(`${base}/query`, { method: "POST", body: new URLSearchParams({ q: 'CREATE DATABASE "telegraf"' }) });
+    assert.equal(form.status, 200);
+    assert.deepEqual(await form.json(), { results: [{ statement_id: 0 }] });
+    const inUrl = await fetch(`${base}/query?q=${encodeURIComponent("create database x")}`, { method: "POST" });
+    assert.equal(inUrl.status, 200);
+    const sel = await fetch(`${base}/query`, { method: "POST", body: new URLSearchParams({ q: "SELECT * FROM cpu" }) });
+    assert.equal(sel.status, 400);
+    assert.equal(((await sel.json()) as { error: { code: string } }).error.code, "influxql_unsupported");
+  } finally {
+    await http.close();
+  }
+});
+
 test("a bad line is a 400 naming its line; the good lines are still written", async () => {
   const { sink, http, base } = await serve();
   try {

@@ -3,7 +3,8 @@
  * `POST /api/v2/write?bucket=&precision=` (2.x), gzip bodies allowed. Answers 204 only once the
  * sink has made the points durable; a bad line is a 400 naming its line number (the valid lines
  * of the same body are still written, as InfluxDB does with a partial write). `GET /ping`
- * answers 204 with the version headers clients look for.
+ * answers 204 with the version headers clients look for; `POST /query` accepts only the
+ * `CREATE DATABASE` that Telegraf sends before writing.
  */
 import { Router, type Request, type Response } from "express";
 import type { Clock } from "../../../lib/clock.js";
@@ -67,6 +68,22 @@ export function writeRoutes(deps: WriteRouteDeps): Router {
     res.status(204).end();
   };
 
+  // Telegraf's influxdb output and the influx CLI send `CREATE DATABASE` before writing: accept it
+  // (Loupe has one namespace, db and bucket are ignored); any other InfluxQL is refused plainly.
+  router.post("/query", access("editor"), async (req, res) => {
+    headers(res);
+    const q = req.query as Record<string, unknown>;
+    let text = typeof q["q"] === "string" ? q["q"] : "";
+    if (text === "") {
+      const body = await readBody(req, 64 * 1024);
+      text = new URLSearchParams(body.toString("utf8")).get("q") ?? "";
+    }
+    if (/^\s*CREATE\s+DATABASE\s/i.test(text)) {
+      res.json({ results: [{ statement_id: 0 }] });
+      return;
+    }
+    throw new BadRequestError("Loupe accepts writes only; read with Graphite's /render (InfluxQL queries are not supported)", "influxql_unsupported");
+  });
   router.get("/ping", access("public"), (_req, res) => {
     headers(res);
     res.status(204).end();
