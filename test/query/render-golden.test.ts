@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseSeriesKey } from "../../src/model/index.js";
-import { evaluateTargets, toRenderJson, renderJsonText, functionSpecs } from "../../src/query/index.js";
+import { evaluateTargets, toRenderJson, renderJsonText, functionSpecs, functionNames, parseTarget } from "../../src/query/index.js";
+import { walkCalls } from "../../src/query/parser.js";
 import { MemoryStore } from "./memory-store.js";
 
 const DIR = join(import.meta.dirname, "..", "fixtures", "render");
@@ -23,6 +24,7 @@ interface Case {
   target: string;
   from?: number;
   until?: number;
+  maxDataPoints?: number;
   expected?: Expected[];
   error?: string;
 }
@@ -52,7 +54,7 @@ function store(): MemoryStore {
 }
 
 function run(c: Case, g: Golden): { expected?: Expected[]; error?: string } {
-  const [r] = evaluateTargets(store(), [c.target], (c.from ?? g.from) * 1000, (c.until ?? g.until) * 1000, undefined, { now: g.until * 1000 });
+  const [r] = evaluateTargets(store(), [c.target], (c.from ?? g.from) * 1000, (c.until ?? g.until) * 1000, c.maxDataPoints, { now: g.until * 1000 });
   if (r!.error !== undefined) return { error: r!.error.code };
   const json = toRenderJson(r!.series);
   // the route's direct serializer must say exactly the same
@@ -125,4 +127,14 @@ test("every required render function has a golden file", () => {
     assert.ok(known.has(name), `${name} is not implemented`);
     assert.ok(files.includes(`${name}.json`), `${name} has no golden file`);
   }
+});
+
+test("every registered function (and alias) is called in some golden case", () => {
+  const used = new Set<string>();
+  for (const file of files) {
+    const g = JSON.parse(readFileSync(join(DIR, file), "utf8")) as Golden;
+    for (const c of g.cases) for (const call of walkCalls(parseTarget(c.target))) used.add(call.name);
+  }
+  const missing = functionNames().filter((n) => !used.has(n));
+  assert.deepEqual(missing, [], `functions without a golden case: ${missing.join(", ")}`);
 });

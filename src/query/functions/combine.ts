@@ -21,12 +21,11 @@ import type { ArgValue, CallContext, FunctionSpec } from "./types.js";
 /** graphite-web's aggregate(): one series, named `<func>Series(<path expressions>)`. */
 export function aggregate(list: readonly Series[], func: string): Series[] {
   if (list.length === 0) return [];
-  const agg = aggName(func);
-  const fn = AGG_FUNCS[agg];
+  const label = func.endsWith("Series") ? func.slice(0, -6) : func;
+  const fn = AGG_FUNCS[aggName(label)];
   const n = normalize(list);
   const xff = 0;
   const values: Value[] = rows(n).map((row) => (xffOk(safeLen(row), row.length, xff) ? fn(row) : null));
-  const label = func.endsWith("Series") ? func.slice(0, -6) : func;
   const name = `${label}Series(${formatPathExpressions(n.series)})`;
   // tags common to every input, plus name and aggregatedBy
   let tags: Record<string, string> = { ...n.series[0]!.tags };
@@ -74,7 +73,24 @@ export const multiplySeries: FunctionSpec = {
   },
 };
 export const stddevSeries = aggregator("stddevSeries", "stddev", "Standard deviation of all metrics passed at each time.");
-export const countSeries = aggregator("countSeries", "count", "Number of series with a value at each time.");
+export const countSeries: FunctionSpec = {
+  name: "countSeries",
+  group: "Combine",
+  description: "A line at the number of series in the list (nulls included, as graphite-web counts them).",
+  params: [{ name: "seriesLists", type: "seriesList", multiple: true }],
+  run: (cc, a) => {
+    const list = lists(a.rest("seriesLists"));
+    if (list.length === 0) {
+      const startS = Math.floor(cc.ctx.from / 1000);
+      const stepS = Math.max(1, Math.trunc((Math.floor(cc.ctx.until / 1000) - startS) / 2));
+      const s = makeSeries("0", startS * 1000, stepS * 1000, [0, 0, 0]);
+      s.pathExpression = "countSeries()";
+      return [s];
+    }
+    const n = normalize(list);
+    return [makeSeries(`countSeries(${formatPathExpressions(n.series)})`, n.start, n.step, rows(n).map((r) => r.length))];
+  },
+};
 
 export const aggregateFn: FunctionSpec = {
   name: "aggregate",
@@ -255,3 +271,30 @@ export function groupByNodeSpecs(registry: () => ReadonlyMap<string, FunctionSpe
     },
   ];
 }
+
+/** graphite-web's aggregateWithWildcards: groups by the name without the given nodes. */
+function withWildcards(name: string, func: string): FunctionSpec {
+  return {
+    name,
+    group: "Combine",
+    description: `${func === "sum" ? "Sums" : func === "average" ? "Averages" : "Multiplies"} the series that differ only in the given node positions; each result is named by the remaining nodes.`,
+    params: [
+      { name: "seriesList", type: "seriesList", required: true },
+      { name: "position", type: "node", multiple: true },
+    ],
+    run: (_cc, a) => {
+      const positions = new Set(nodesArg(a, "position"));
+      const groups = groupBy(seriesArg(a, "seriesList"), (s) =>
+        s.name
+          .split(".")
+          .filter((_, i) => !positions.has(i))
+          .join("."),
+      );
+      return [...groups].map(([key, g]) => ({ ...aggregate(g, func)[0]!, name: key }));
+    },
+  };
+}
+
+export const sumSeriesWithWildcards = withWildcards("sumSeriesWithWildcards", "sum");
+export const averageSeriesWithWildcards = withWildcards("averageSeriesWithWildcards", "average");
+export const multiplySeriesWithWildcards = withWildcards("multiplySeriesWithWildcards", "multiply");

@@ -1,7 +1,8 @@
 /** Filter and sort functions: choose or order whole series (graphite-web's "Filter Series" and "Sorting"). */
 import { pythonRegex } from "../regex.js";
-import { AGG_FUNCS, aggName, safeLast, safeMax, type AggFn, type Series } from "../series.js";
-import { intArg, seriesArg, strArg } from "./args.js";
+import { BadRequestError } from "../../lib/errors.js";
+import { AGG_FUNCS, aggName, safeLast, safeLen, safeMax, safeMin, xffOk, type AggFn, type Series } from "../series.js";
+import { boolArg, intArg, numArg, optNumArg, seriesArg, strArg } from "./args.js";
 import type { FunctionSpec } from "./types.js";
 
 const SERIES = { name: "seriesList", type: "seriesList", required: true } as const;
@@ -110,4 +111,129 @@ export const grep: FunctionSpec = {
     const re = pythonRegex(strArg(a, "pattern"));
     return seriesArg(a, "seriesList").filter((s) => re.test(s.name));
   },
+};
+
+// ---- threshold filters (graphite-web's filterSeries and its short forms) ----
+
+type Op = "=" | "!=" | ">" | ">=" | "<" | "<=";
+/** graphite-web's operatorFuncs: a series without values passes "!=", "<" and "<=". */
+const OPS: Readonly<Record<Op, (v: number | null, t: number) => boolean>> = {
+  "=": (v, t) => v !== null && v === t,
+  "!=": (v, t) => v === null || v !== t,
+  ">": (v, t) => v !== null && v > t,
+  ">=": (v, t) => v !== null && v >= t,
+  "<": (v, t) => v === null || v < t,
+  "<=": (v, t) => v === null || v <= t,
+};
+
+function filterBy(list: readonly Series[], func: string, op: string, threshold: number): Series[] {
+  const f = OPS[op as Op];
+  if (f === undefined) throw new BadRequestError(`unsupported operator ${JSON.stringify(op)} (one of ${Object.keys(OPS).join(" ")})`, "bad_argument");
+  const agg = AGG_FUNCS[aggName(func)];
+  return list.filter((s) => f(agg(s.values), threshold));
+}
+
+export const filterSeries: FunctionSpec = {
+  name: "filterSeries",
+  group: "Filter Series",
+  description: "Keeps series whose aggregate (func) compares to the threshold with the operator (= != > >= < <=).",
+  params: [SERIES, { name: "func", type: "aggFunc", required: true }, { name: "operator", type: "string", required: true, options: ["!=", "<", "<=", "=", ">", ">="] }, { name: "threshold", type: "float", required: true }],
+  run: (_cc, a) => filterBy(seriesArg(a, "seriesList"), strArg(a, "func"), strArg(a, "operator"), numArg(a, "threshold")),
+};
+
+function threshold(name: string, func: string, op: Op, description: string): FunctionSpec {
+  return {
+    name,
+    group: "Filter Series",
+    description,
+    params: [SERIES, { name: "n", type: "float", required: true }],
+    run: (_cc, a) => filterBy(seriesArg(a, "seriesList"), func, op, numArg(a, "n")),
+  };
+}
+
+export const currentAbove = threshold("currentAbove", "last", ">", "Series whose last value is above n.");
+export const currentBelow = threshold("currentBelow", "last", "<=", "Series whose last value is at most n.");
+export const averageAbove = threshold("averageAbove", "average", ">", "Series whose average is above n.");
+export const averageBelow = threshold("averageBelow", "average", "<=", "Series whose average is at most n.");
+export const maximumAbove = threshold("maximumAbove", "max", ">", "Series whose maximum is above n.");
+export const maximumBelow = threshold("maximumBelow", "max", "<=", "Series whose maximum is at most n.");
+export const minimumAbove = threshold("minimumAbove", "min", ">", "Series whose minimum is above n.");
+export const minimumBelow = threshold("minimumBelow", "min", "<=", "Series whose minimum is at most n.");
+
+export const lowestAverage: FunctionSpec = {
+  name: "lowestAverage",
+  group: "Filter Series",
+  description: "The n series with the lowest average.",
+  params: [SERIES, N],
+  run: (_cc, a) => take(sortBy(seriesArg(a, "seriesList"), AGG_FUNCS.average, false), intArg(a, "n")),
+};
+
+export const removeEmptySeries: FunctionSpec = {
+  name: "removeEmptySeries",
+  group: "Filter Series",
+  description: "Drops series without values (or with a smaller share of non-null values than xFilesFactor).",
+  params: [SERIES, { name: "xFilesFactor", type: "float" }],
+  run: (_cc, a) => {
+    const xff = optNumArg(a, "xFilesFactor") ?? 0;
+    return seriesArg(a, "seriesList").filter((s) => xffOk(safeLen(s.values), s.values.length, xff));
+  },
+};
+
+export const unique: FunctionSpec = {
+  name: "unique",
+  group: "Filter Series",
+  description: "Series of several lists, each name once (first wins).",
+  params: [{ name: "seriesLists", type: "seriesList", required: true, multiple: true }],
+  run: (_cc, a) => {
+    const seen = new Set<string>();
+    const out: Series[] = [];
+    for (const l of a.rest("seriesLists"))
+      if (Array.isArray(l))
+        for (const s of l)
+          if (!seen.has(s.name)) {
+            seen.add(s.name);
+            out.push(s);
+          }
+    return out;
+  },
+};
+
+export const fallbackSeries: FunctionSpec = {
+  name: "fallbackSeries",
+  group: "Special",
+  description: "The series list, or the fallback when it matches nothing.",
+  params: [SERIES, { name: "fallback", type: "seriesList", required: true }],
+  run: (_cc, a) => {
+    const l = seriesArg(a, "seriesList");
+    return l.length > 0 ? l : seriesArg(a, "fallback");
+  },
+};
+
+export const sortByFn: FunctionSpec = {
+  name: "sortBy",
+  group: "Sorting",
+  description: "Sorts series by an aggregate (average by default), ascending unless reverse.",
+  params: [SERIES, { name: "func", type: "aggFunc", default: "average" }, { name: "reverse", type: "boolean", default: false }],
+  run: (_cc, a) => sortBy(seriesArg(a, "seriesList"), AGG_FUNCS[aggName(strArg(a, "func"))], boolArg(a, "reverse")),
+};
+
+export const sortByTotal: FunctionSpec = {
+  name: "sortByTotal",
+  group: "Sorting",
+  description: "Sorts series by their sum, highest first.",
+  params: [SERIES],
+  run: (_cc, a) => sortBy(seriesArg(a, "seriesList"), AGG_FUNCS.sum, true),
+};
+
+export const sortByMinima: FunctionSpec = {
+  name: "sortByMinima",
+  group: "Sorting",
+  description: "Series whose maximum is above 0, sorted by their minimum, lowest first.",
+  params: [SERIES],
+  run: (_cc, a) =>
+    sortBy(
+      seriesArg(a, "seriesList").filter((s) => (safeMax(s.values) ?? 0) > 0),
+      safeMin,
+      false,
+    ),
 };

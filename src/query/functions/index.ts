@@ -1,9 +1,47 @@
 /** The render function table: every function by name and alias, for the evaluator and /functions. */
 import { absolute, consolidateBy, derivative, integral, keepLastValue, nonNegativeDerivative, offset, perSecond, scale, transformNull } from "./transform.js";
-import { aggregateFn, asPercent, averageSeries, countSeries, diffSeries, divideSeries, group, groupByNodeSpecs, maxSeries, minSeries, multiplySeries, stddevSeries, sumSeries } from "./combine.js";
+import {
+  aggregateFn,
+  asPercent,
+  averageSeries,
+  averageSeriesWithWildcards,
+  countSeries,
+  diffSeries,
+  divideSeries,
+  group,
+  groupByNodeSpecs,
+  maxSeries,
+  minSeries,
+  multiplySeries,
+  multiplySeriesWithWildcards,
+  stddevSeries,
+  sumSeries,
+  sumSeriesWithWildcards,
+} from "./combine.js";
 import { alias, aliasByMetric, aliasByNode, aliasByTags, aliasSub } from "./alias.js";
 import { exclude, grep, highest, highestAverage, highestCurrent, highestMax, limit, lowest, lowestCurrent, sortByMaxima, sortByName } from "./filter.js";
-import { constantLine, hitcount, movingAverage, summarize, timeShift } from "./window.js";
+import { constantLine, hitcount, movingAverage, movingMax, movingMedian, movingMin, movingSum, movingWindowFn, summarize, timeShift } from "./window.js";
+import { changed, delay, interpolate, invert, isNonNull, logarithm, offsetToZero, pow, removeAboveValue, removeBelowValue, round, scaleToSeconds, squareRoot } from "./math.js";
+import {
+  averageAbove,
+  averageBelow,
+  currentAbove,
+  currentBelow,
+  fallbackSeries,
+  filterSeries,
+  lowestAverage,
+  maximumAbove,
+  maximumBelow,
+  minimumAbove,
+  minimumBelow,
+  removeEmptySeries,
+  sortByFn,
+  sortByMinima,
+  sortByTotal,
+  unique,
+} from "./filter.js";
+import { graphFunctions } from "./graph.js";
+import { aggregateLine, nPercentile, percentileOfSeries } from "./calculate.js";
 import type { FunctionSpec } from "./types.js";
 
 export type { FunctionSpec, ParamSpec, ParamType, CallContext, EvalContext, BoundArgs, ArgValue } from "./types.js";
@@ -64,6 +102,48 @@ registerFunctions([
   limit,
   exclude,
   grep,
+  // beyond the list of issue 5
+  sumSeriesWithWildcards,
+  averageSeriesWithWildcards,
+  multiplySeriesWithWildcards,
+  percentileOfSeries,
+  movingSum,
+  movingMin,
+  movingMax,
+  movingMedian,
+  movingWindowFn,
+  nPercentile,
+  aggregateLine,
+  invert,
+  squareRoot,
+  pow,
+  logarithm,
+  offsetToZero,
+  round,
+  scaleToSeconds,
+  delay,
+  isNonNull,
+  changed,
+  interpolate,
+  removeAboveValue,
+  removeBelowValue,
+  filterSeries,
+  currentAbove,
+  currentBelow,
+  averageAbove,
+  averageBelow,
+  maximumAbove,
+  maximumBelow,
+  minimumAbove,
+  minimumBelow,
+  lowestAverage,
+  removeEmptySeries,
+  unique,
+  fallbackSeries,
+  sortByFn,
+  sortByTotal,
+  sortByMinima,
+  ...graphFunctions,
 ]);
 
 export function getFunction(name: string): FunctionSpec | undefined {

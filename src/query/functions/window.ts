@@ -6,7 +6,7 @@ import { BadRequestError } from "../../lib/errors.js";
 import { AGG_FUNCS, aggName, makeSeries, pyNumber, safeSum, xffOk, type Series, type Value } from "../series.js";
 import { parseOffset } from "../time.js";
 import { boolArg, numArg, optNumArg, seriesArg, strArg } from "./args.js";
-import type { CallContext, FunctionSpec } from "./types.js";
+import type { ArgValue, CallContext, FunctionSpec } from "./types.js";
 
 const SERIES = { name: "seriesList", type: "seriesList", required: true } as const;
 
@@ -22,41 +22,57 @@ function reevaluate(cc: CallContext, over: { from?: number; until?: number; step
   return cc.evaluate(expr, over);
 }
 
-export const movingAverage: FunctionSpec = {
-  name: "movingAverage",
-  group: "Calculate",
-  description: "Average of the preceding windowSize points (a number) or time (a string such as '5min') before each point.",
-  params: [SERIES, { name: "windowSize", type: "intOrInterval", required: true }, { name: "xFilesFactor", type: "float" }],
-  run: (cc, a) => {
-    const list = seriesArg(a, "seriesList");
-    if (list.length === 0) return [];
-    const w = a.get("windowSize");
-    const xff = optNumArg(a, "xFilesFactor");
-    const maxStep = Math.max(...list.map((s) => s.step));
-    let preview: number;
-    if (typeof w === "string") preview = intervalMs(w);
-    else if (typeof w === "number" && Number.isInteger(w) && w >= 0) preview = maxStep * w;
-    else throw new BadRequestError(`movingAverage: windowSize must be a number of points or an interval string, got ${JSON.stringify(w)}`, "bad_argument");
-    const wider = reevaluate(cc, { from: cc.ctx.from - preview, step: maxStep });
-    return wider.map((s) => {
-      const points = typeof w === "string" ? Math.floor(preview / s.step) : (w as number);
-      const name = typeof w === "string" ? `movingAverage(${s.name},"${w}")` : `movingAverage(${s.name},${w as number})`;
-      const out: Value[] = [];
-      for (let i = points; i < s.values.length; i++) {
-        let sum = 0;
-        let n = 0;
-        for (let j = i - points; j < i; j++) {
-          const v = s.values[j]!;
-          if (v !== null) {
-            sum += v;
-            n++;
-          }
-        }
-        out.push(n > 0 && xffOk(n, points, xff ?? s.xff) ? sum / n : null);
+/** graphite-web's movingWindow: `func` over the non-null values among the window before each point. */
+function movingWindow(cc: CallContext, list: Series[], w: ArgValue | undefined, func: string, xff: number | undefined): Series[] {
+  if (list.length === 0) return [];
+  const fn = AGG_FUNCS[aggName(func)];
+  const maxStep = Math.max(...list.map((s) => s.step));
+  let preview: number;
+  if (typeof w === "string") preview = intervalMs(w);
+  else if (typeof w === "number" && Number.isInteger(w) && w >= 0) preview = maxStep * w;
+  else throw new BadRequestError(`${cc.call.name}: windowSize must be a number of points or an interval string, got ${JSON.stringify(w)}`, "bad_argument");
+  const wider = reevaluate(cc, { from: cc.ctx.from - preview, step: maxStep });
+  const label = `moving${func.charAt(0).toUpperCase()}${func.slice(1).toLowerCase()}`;
+  return wider.map((s) => {
+    const points = typeof w === "string" ? Math.floor(preview / s.step) : (w as number);
+    const name = typeof w === "string" ? `${label}(${s.name},"${w}")` : `${label}(${s.name},${w as number})`;
+    const out: Value[] = [];
+    for (let i = points; i < s.values.length; i++) {
+      const window: number[] = [];
+      for (let j = i - points; j < i; j++) {
+        const v = s.values[j]!;
+        if (v !== null) window.push(v);
       }
-      return { ...s, tags: { ...s.tags }, name, pathExpression: name, start: s.start + preview, values: out };
-    });
-  },
+      out.push(window.length > 0 && xffOk(window.length, points, xff ?? s.xff) ? fn(window) : null);
+    }
+    return { ...s, tags: { ...s.tags }, name, pathExpression: name, start: s.start + preview, values: out };
+  });
+}
+
+const WINDOW = { name: "windowSize", type: "intOrInterval", required: true } as const;
+const XFF = { name: "xFilesFactor", type: "float" } as const;
+
+function moving(name: string, func: string, what: string): FunctionSpec {
+  return {
+    name,
+    group: "Calculate",
+    description: `${what} of the preceding windowSize points (a number) or time (a string such as '5min') before each point.`,
+    params: [SERIES, WINDOW, XFF],
+    run: (cc, a) => movingWindow(cc, seriesArg(a, "seriesList"), a.get("windowSize"), func, optNumArg(a, "xFilesFactor")),
+  };
+}
+
+export const movingAverage = moving("movingAverage", "average", "Average");
+export const movingSum = moving("movingSum", "sum", "Sum");
+export const movingMin = moving("movingMin", "min", "Minimum");
+export const movingMax = moving("movingMax", "max", "Maximum");
+export const movingMedian = moving("movingMedian", "median", "Median");
+export const movingWindowFn: FunctionSpec = {
+  name: "movingWindow",
+  group: "Calculate",
+  description: "An aggregation function (average by default) over the preceding windowSize points or time before each point.",
+  params: [SERIES, WINDOW, { name: "func", type: "aggFunc", default: "average" }, XFF],
+  run: (cc, a) => movingWindow(cc, seriesArg(a, "seriesList"), a.get("windowSize"), strArg(a, "func"), optNumArg(a, "xFilesFactor")),
 };
 
 export const summarize: FunctionSpec = {
