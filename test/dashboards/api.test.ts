@@ -53,6 +53,16 @@ test("dashboards API: save, get, list, versions, conflict, delete", async () => 
     assert.equal(badVersion.status, 400);
     assert.match((badVersion.json as ErrorBody).error.message, /^version:/);
 
+    // restore version 1 as version 3
+    const restored = await h.call("Editor", "POST", "/api/dashboards/web/restore", { version: 1 });
+    assert.deepEqual(restored.json, { uid: "web", version: 3 });
+    assert.equal(h.dashboards.get("web")!.dashboard.title, "Web");
+    assert.equal(h.dashboards.versions("web")[0]!.message, "restored version 1");
+    assert.equal((await h.call("Editor", "POST", "/api/dashboards/web/restore", { version: 1, expectedVersion: 2 })).status, 409);
+    assert.equal((await h.call("Editor", "POST", "/api/dashboards/web/restore", { version: 7 })).status, 404);
+    assert.equal((await h.call("Editor", "POST", "/api/dashboards/web/restore", {})).status, 400);
+    assert.equal((await h.call("Viewer", "POST", "/api/dashboards/web/restore", { version: 1 })).status, 403);
+
     assert.equal((await h.call("Viewer", "GET", "/api/dashboards/nope")).status, 404);
     assert.equal((await h.call("Viewer", "GET", "/api/dashboards/nope/versions")).status, 404);
     assert.equal((await h.call("Editor", "DELETE", "/api/dashboards/web")).status, 204);

@@ -1,6 +1,6 @@
 /**
  * Dashboard JSON API: list/search, get, save with optimistic versioning, delete, version
- * history, export (attachment) and import (Loupe or Grafana JSON). Reads need Viewer, writes
+ * history and restore, export (attachment) and import (Loupe or Grafana JSON). Reads need Viewer, writes
  * Editor. Bodies are validated with zod; a bad field answers 400 `validation_failed` naming it.
  */
 import express, { Router, type Request, type RequestHandler, type Response } from "express";
@@ -55,6 +55,7 @@ const saveBody = z.object({
 });
 
 const versionParam = z.coerce.number().int().min(1);
+const restoreBody = z.object({ version: z.number().int().min(1), expectedVersion: z.number().int().min(0).optional() });
 
 export function dashboardRoutes(deps: DashboardRoutesDeps): Router {
   const { dashboards } = deps;
@@ -110,6 +111,16 @@ export function dashboardRoutes(deps: DashboardRoutesDeps): Router {
     const d = dashboards.getVersion(uid, version);
     if (d === undefined) throw new NotFoundError(`dashboard "${uid}" has no version ${version} (only the last versions are kept)`, "version_not_found");
     res.json(d);
+  });
+
+  // Saves an old version as the newest one (history keeps everything in between).
+  router.post("/api/dashboards/:uid/restore", access("editor"), jsonBody("16kb"), (req, res) => {
+    const uid = param(req, "uid");
+    const body = parseOrThrow(restoreBody, req.body);
+    const current = found(uid);
+    const old = dashboards.getVersion(uid, body.version);
+    if (old === undefined) throw new NotFoundError(`dashboard "${uid}" has no version ${body.version} (only the last versions are kept)`, "version_not_found");
+    res.json(dashboards.save(old, actorOf(res), { message: `restored version ${body.version}`, expectedVersion: body.expectedVersion ?? current.version }));
   });
 
   router.get("/api/dashboards/:uid/export", access("viewer"), (req, res) => {
