@@ -122,7 +122,7 @@ test("select picks the rollup tier for long ranges and the result matches raw co
   }
   o.clock.set(t0 + 2 * DAY);
   const id = o.store.getSeries("c")!.id;
-  const viaRollup = o.store.select([id], t0, t0 + 2 * DAY, { maxPoints: 100, consolidate: "avg" });
+  const viaRollup = o.store.select([id], t0, t0 + 2 * DAY, { maxPoints: 400, consolidate: "avg" });
   assert.equal(viaRollup.tier, "1m");
   const hourly = o.store.select([id], t0, t0 + 2 * DAY, { step: HOUR, consolidate: "max" });
   assert.equal(hourly.tier, "1h");

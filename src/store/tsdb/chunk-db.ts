@@ -14,7 +14,7 @@ export interface ChunkRow {
 }
 
 export interface NewChunk {
-  readonly seriesId: number;
+  readonly series: { readonly id: number };
   readonly tier: number;
   readonly start: number;
   readonly end: number;
@@ -66,7 +66,7 @@ export class ChunkDb {
   insertChunks(chunks: readonly NewChunk[]): void {
     const stmt = this.insertChunkStmt;
     this.db.transaction(() => {
-      for (const c of chunks) stmt.run(c.seriesId, c.tier, c.start, c.end, c.points, c.wm, c.data);
+      for (const c of chunks) stmt.run(c.series.id, c.tier, c.start, c.end, c.points, c.wm, c.data);
     })();
   }
 

@@ -216,47 +216,54 @@ export class TsdbStore implements TimeSeriesStore {
       this.bVs = new Float64Array(size);
     }
     const byKey = this.index.byKey;
-    let missing: string[] | undefined;
+    const seg = this.wal.segment;
+    let m = 0;
+    let missing: number[] | undefined;
     for (let i = 0; i < n; i++) {
       const smp = batch[i]!;
-      const key = smp.tags === undefined ? smp.name : seriesKey(smp.name, smp.tags);
-      if (!byKey.has(key) && smp.name !== "") (missing ??= []).push(key);
+      const s = byKey.get(smp.tags === undefined ? smp.name : seriesKey(smp.name, smp.tags));
+      if (s === undefined) {
+        if (smp.name !== "") (missing ??= []).push(i);
+        continue;
+      }
+      m = this.take(s, smp, seg, m);
     }
     if (missing !== undefined) {
+      // new series: created in one transaction, then their samples (in order)
       try {
-        this.createSeries(missing);
+        this.createSeries(missing.map((i) => { const smp = batch[i]!; return smp.tags === undefined ? smp.name : seriesKey(smp.name, smp.tags); }));
       } catch (err) {
         this.writesRefused++;
         return Promise.reject(this.refusal(err as Error));
       }
-    }
-    const ids = this.bIds, tss = this.bTs, vss = this.bVs;
-    const seg = this.wal.segment;
-    let m = 0;
-    for (let i = 0; i < n; i++) {
-      const smp = batch[i]!;
-      const s = byKey.get(smp.tags === undefined ? smp.name : seriesKey(smp.name, smp.tags));
-      if (s === undefined) continue;
-      let t = smp.ts;
-      if (!Number.isSafeInteger(t)) {
-        if (!Number.isFinite(t)) continue;
-        t = Math.round(t);
-      }
-      if (t < 0 || t >= 2 ** 49) continue;
-      const v = +smp.value;
-      if (this.appendOne(s, t, v, seg)) {
-        ids[m] = s.id;
-        tss[m] = t;
-        vss[m] = v;
-        m++;
+      for (const i of missing) {
+        const smp = batch[i]!;
+        const s = byKey.get(smp.tags === undefined ? smp.name : seriesKey(smp.name, smp.tags));
+        if (s !== undefined) m = this.take(s, smp, seg, m);
       }
     }
     if (this.pending.length >= (this.opts.commitChunks ?? 4096)) this.tryCommit();
     if (m === 0) return Promise.resolve();
-    return this.wal.write(ids, tss, vss, m).catch((err: unknown) => {
+    return this.wal.write(this.bIds, this.bTs, this.bVs, m).catch((err: unknown) => {
       this.writesRefused++;
       throw this.refusal(err as Error);
     });
+  }
+
+  /** Validates and appends one sample, recording it for the WAL record at position m; returns the next m. */
+  private take(s: MemSeries, smp: Sample, seg: number, m: number): number {
+    let t = smp.ts;
+    if (!Number.isSafeInteger(t)) {
+      if (!Number.isFinite(t)) return m;
+      t = Math.round(t);
+    }
+    if (t < 0 || t >= 2 ** 49) return m;
+    const v = +smp.value;
+    if (!this.appendOne(s, t, v, seg)) return m;
+    this.bIds[m] = s.id;
+    this.bTs[m] = t;
+    this.bVs[m] = v;
+    return m + 1;
   }
 
   private refusal(err: Error): StoreWriteError {
@@ -364,7 +371,7 @@ export class TsdbStore implements TimeSeriesStore {
     this.lastCommit = this.opts.clock.now();
     const batch = this.pending;
     if (batch.length === 0) return;
-    this.cdb.insertChunks(batch.map((c) => ({ seriesId: c.series.id, tier: c.tier, start: c.start, end: c.end, points: c.points, wm: c.wm, data: c.data })));
+    this.cdb.insertChunks(batch);
     this.pending = [];
     for (const c of batch) {
       c.series.pending.length = 0;

@@ -61,15 +61,15 @@ export class RollupBuilder implements Buckets {
   /** Folds raw points (ascending) in. */
   addPoints(ts: ArrayLike<number>, vs: ArrayLike<number>, n: number): void {
     const res = this.res;
-    let b = NaN, cnt = 0, mn = 0, mx = 0, sm = 0, ls = 0;
+    let b = NaN, bEnd = NaN, cnt = 0, mn = 0, mx = 0, sm = 0, ls = 0;
     for (let i = 0; i < n; i++) {
       const v = vs[i]!;
       if (v !== v) continue;
       const t = ts[i]!;
-      const tb = t - (((t % res) + res) % res);
-      if (tb !== b) {
+      if (!(t >= b && t < bEnd)) {
         if (cnt > 0) this.fold(b, cnt, mn, mx, sm, ls);
-        b = tb;
+        b = t - (((t % res) + res) % res);
+        bEnd = b + res;
         cnt = 1; mn = v; mx = v; sm = v; ls = v;
       } else {
         cnt++;

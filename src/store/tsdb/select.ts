@@ -1,10 +1,11 @@
 /**
  * Reads: tier choice, step alignment and consolidation into columnar arrays (uPlot's shape).
  *
- * Tier choice: the wanted step is `step`, else (to - from) / maxPoints, else the raw spacing of
- * the data. The store reads the coarsest tier whose resolution is at most that step, moving to a
- * coarser tier when the range starts before the chosen tier's retention. The step is then rounded
- * up to a multiple of the tier's resolution. Buckets start at multiples of the step, from the
+ * Tier choice: with `maxPoints`, the finest tier holding at most READ_FACTOR × maxPoints points
+ * over the range (raw counted at the data's spacing); with `step`, the coarsest tier whose
+ * resolution is at most the step; with neither, raw at the data's spacing. A tier whose retention
+ * does not reach back to `from` gives way to a coarser one. The step is then at least the wanted
+ * one ((to - from) / maxPoints), rounded up to a multiple of the tier's resolution. Buckets start at multiples of the step, from the
  * first one at or after `from`, while they start before `to`; a bucket holds the data in
  * [start, start + step). Empty buckets are null; NaN points count as missing.
  *
@@ -33,6 +34,11 @@ export interface ReadSource {
 /** Most buckets one select may return per series. */
 export const MAX_BUCKETS = 1_000_000;
 const DEFAULT_INTERVAL = 10_000;
+/**
+ * With a point budget, a tier is used when it holds at most this many points per returned point
+ * over the range: 1 day at 10 s → 300 points reads the 1m tier (step 5 min), 7 days reads 1h.
+ */
+export const READ_FACTOR = 8;
 
 /** Calls `on` for every raw point of `s` in [from, to), ascending. */
 export function readRawPoints(src: ReadSource, s: MemSeries, from: number, to: number, on: (ts: number, v: number) => void): void {
@@ -82,7 +88,20 @@ function planSelect(src: ReadSource, series: readonly (MemSeries | undefined)[],
 
   const enabled = [TIER_RAW, TIER_1M, TIER_1H].filter((t) => tierEnabled(src.tiers, t));
   let tier = TIER_RAW;
-  for (const t of enabled) if (t !== TIER_RAW && TIER_RES[t]! <= want) tier = t;
+  if (options.step === undefined && options.maxPoints !== undefined) {
+    // the finest tier that answers within READ_FACTOR native points per returned point
+    const budget = options.maxPoints * READ_FACTOR;
+    tier = enabled[enabled.length - 1]!;
+    for (const t of enabled) {
+      const res = t === TIER_RAW ? interval : TIER_RES[t]!;
+      if (range / res <= budget) {
+        tier = t;
+        break;
+      }
+    }
+  } else {
+    for (const t of enabled) if (t !== TIER_RAW && TIER_RES[t]! <= want) tier = t;
+  }
   // retention: the range must start inside the tier's retention, else use a coarser tier
   const now = src.opts.clock.now();
   const covers = (t: number): boolean => {

@@ -8,7 +8,7 @@
  * in it. Writes arriving during a flush form the next group. fsync = always gives every write its
  * own group and fdatasync; off resolves once the bytes are handed to the OS.
  */
-import { closeSync, fdatasync, mkdirSync, openSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, write as fsWrite } from "node:fs";
+import { closeSync, fdatasync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, write as fsWrite } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import type { Logger } from "../../lib/logger.js";
@@ -177,6 +177,12 @@ export class PointWal {
           this.groups.shift();
           g.resolve();
         } catch (err) {
+          // cut a partly written record off, so later records are not stranded behind it
+          try {
+            ftruncateSync(this.fd, this.segSize);
+          } catch {
+            // a device that cannot be truncated: the replay stops at the torn record
+          }
           this.groups.shift();
           g.reject(err as Error);
         }

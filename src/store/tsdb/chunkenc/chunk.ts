@@ -33,8 +33,11 @@ export interface Chunk {
 }
 
 /** Encodes points [0, n) (timestamps ascending, integer ms). */
+const shared = new BitWriter(4096);
+
 export function encodeChunk(ts: ArrayLike<number>, values: ArrayLike<number>, n: number, coding: ValueCoding = "auto"): Uint8Array {
-  const w = new BitWriter(32 + n * 2);
+  const w = shared;
+  w.rewind(0);
   w.writeByte(FORMAT_RAW);
   w.writeUvarint(n);
   writeInts(w, ts, n);

@@ -1,0 +1,161 @@
+// Time-series store benchmark (issue 3): ingest through the store API with durability, bytes per
+// point on disk, raw and consolidated read latency, peak RSS. `npm run bench -- store`.
+//
+// Workload ("wide" + "deep", like ../shared/ANCHORS.md):
+// - wide: 10,000 series (1,000 hosts × 10 metrics, names servers.hostNNNN.<metric>) × 1,000 points
+//   at 10 s, written tick by tick (one write() of 10,000 samples per tick);
+// - deep: 100 series × 7 days at 10 s (60,480 points each), tick by tick (one write() of 100 samples);
+// value shapes per series: 30 % counters with random integer increments 0–999, 20 % integer
+// random-walk gauges, 20 % with 2 decimals, 20 % with 4 decimals (steps of ±50 in the last digit),
+// 10 % constants. Up to 100,000 samples in flight (several senders, socket buffers); every write awaited.
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defaultConfig } from "../../src/config/index.js";
+import { silentLogger } from "../../src/lib/logger.js";
+import type { Sample } from "../../src/model/index.js";
+import { migrate, openDatabase, openStore, type TimeSeriesStore } from "../../src/store/index.js";
+import { peakRssMiB, printTable } from "./_table.js";
+
+const WIDE_SERIES = 10_000;
+const WIDE_POINTS = 1_000;
+const DEEP_SERIES = 100;
+const DEEP_DAYS = 7;
+const STEP = 10_000;
+/** Samples written but not yet acknowledged, at most (what socket buffers and several senders hold). */
+const IN_FLIGHT = 100_000;
+
+type Shape = { kind: "counter" | "gauge" | "const"; decimals: number; value: number };
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = rng(42);
+
+function shapeFor(i: number): Shape {
+  const k = i % 10;
+  if (k < 3) return { kind: "counter", decimals: 0, value: Math.floor(rand() * 1e9) };
+  if (k < 5) return { kind: "gauge", decimals: 0, value: Math.floor(rand() * 10000) };
+  if (k < 7) return { kind: "gauge", decimals: 2, value: Math.round(rand() * 10000) / 100 };
+  if (k < 9) return { kind: "gauge", decimals: 4, value: Math.round(rand() * 1e6) / 1e4 };
+  return { kind: "const", decimals: 0, value: Math.floor(rand() * 100) };
+}
+
+function next(s: Shape): number {
+  if (s.kind === "counter") s.value += Math.floor(rand() * 1000);
+  else if (s.kind === "gauge") {
+    const p = 10 ** s.decimals;
+    s.value = Math.round(s.value * p + Math.round((rand() - 0.5) * 100)) / p;
+  }
+  return s.value;
+}
+
+const METRICS = ["cpu.total.user", "cpu.total.system", "cpu.total.idle", "memory.MemFree", "memory.Cached", "loadavg.01", "net.eth0.rx_bytes", "net.eth0.tx_bytes", "diskspace.root.byte_free", "uptime"];
+
+async function ingest(store: TimeSeriesStore, names: string[], points: number, t0: number): Promise<number> {
+  const shapes = names.map((_, i) => shapeFor(i));
+  const inflight = new Set<Promise<void>>();
+  const maxWrites = Math.max(1, Math.floor(IN_FLIGHT / names.length));
+  let n = 0;
+  for (let p = 0; p < points; p++) {
+    const ts = t0 + p * STEP;
+    const batch: Sample[] = new Array<Sample>(names.length);
+    for (let i = 0; i < names.length; i++) batch[i] = { name: names[i]!, ts, value: next(shapes[i]!) };
+    const w = store.write(batch);
+    inflight.add(w);
+    void w.then(() => inflight.delete(w));
+    n += names.length;
+    if (inflight.size >= maxWrites) await Promise.race(inflight);
+  }
+  await Promise.all(inflight);
+  return n;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "loupe-bench-store-"));
+  const path = join(dir, "loupe.db");
+  const cfg = defaultConfig();
+  const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  try {
+    let db = openDatabase(path);
+    migrate(db);
+    const open = async (): Promise<TimeSeriesStore> => openStore(db, { store: cfg.store, retention: cfg.retention, walPath: `${path}.wal`, log: silentLogger });
+    let store = await open();
+
+    const deepNames = Array.from({ length: DEEP_SERIES }, (_, i) => `deep.host${String(i).padStart(3, "0")}.${METRICS[i % METRICS.length]}`);
+    const wideNames = Array.from({ length: WIDE_SERIES }, (_, i) => `servers.host${String(Math.floor(i / METRICS.length)).padStart(4, "0")}.${METRICS[i % METRICS.length]}`);
+    const deepPoints = (DEEP_DAYS * 86_400_000) / STEP;
+
+    const t0 = performance.now();
+    let points = await ingest(store, deepNames, deepPoints, now - DEEP_DAYS * 86_400_000);
+    points += await ingest(store, wideNames, WIDE_POINTS, now - WIDE_POINTS * STEP);
+    const ingestS = (performance.now() - t0) / 1000;
+    if (process.env["BENCH_PROFILE"] !== undefined) (globalThis as { gc?: () => void }).gc?.();
+    if (process.env["BENCH_PROFILE"] !== undefined) console.error("ingest s", ingestS, "heap MiB", process.memoryUsage().heapUsed / 2 ** 20, "rss", process.memoryUsage().rss / 2 ** 20);
+    const walPeak = store.stats().walBytes;
+
+    // flush the heads and rollups, checkpoint SQLite's own WAL, measure the file
+    await store.close();
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    const fileBytes = statSync(path).size;
+    const rawBytes = (db.prepare("SELECT sum(length(data)) FROM tsdb_chunks WHERE tier = 0").pluck().get() as number) ?? 0;
+    const rollBytes = (db.prepare("SELECT sum(length(data)) FROM tsdb_chunks WHERE tier > 0").pluck().get() as number) ?? 0;
+    db.close();
+
+    db = openDatabase(path);
+    store = await open();
+    const deepIds = deepNames.map((n) => store.getSeries(n)!.id);
+    const one = store.getSeries(deepNames[3]!)!.id;
+    const dayRead: number[] = [];
+    let dayPoints = 0;
+    for (let i = 0; i < 30; i++) {
+      const a = performance.now();
+      dayPoints = store.readRaw(one, now - 86_400_000, now).length;
+      dayRead.push(performance.now() - a);
+    }
+    const weekRead: number[] = [];
+    let weekShape = "";
+    for (let i = 0; i < 10; i++) {
+      const a = performance.now();
+      const r = store.select(deepIds, now - 7 * 86_400_000, now, { maxPoints: 300, consolidate: "avg" });
+      weekRead.push(performance.now() - a);
+      weekShape = `${r.series.length} × ${r.timestamps.length} (${r.tier}, step ${r.step / 1000} s)`;
+    }
+    await store.close();
+    db.close();
+    const rss = await peakRssMiB();
+
+    printTable(
+      "Store (issue 3)",
+      `${WIDE_SERIES.toLocaleString("en-US")} series × ${WIDE_POINTS} points + ${DEEP_SERIES} series × ${DEEP_DAYS} days at 10 s = ${points.toLocaleString("en-US")} points, tick by tick (one write per tick), ≤ ${IN_FLIGHT.toLocaleString("en-US")} samples in flight, fsync = ${cfg.store.fsync}; counters (random increments), random-walk gauges (0/2/4 decimals), constants.`,
+      ["measure", "value", "target"],
+      [
+        ["ingest into the store API, durable (points/s)", points / ingestS, "≥ 3,000,000"],
+        ["ingest wall time (s)", ingestS, ""],
+        ["bytes/point on disk (whole file, rollups included)", fileBytes / points, "≤ 1.2"],
+        ["bytes/point in raw chunk data", rawBytes / points, ""],
+        ["bytes/point in rollup chunk data", rollBytes / points, ""],
+        ["point WAL size at end of ingest (MiB)", walPeak / 2 ** 20, ""],
+        [`1 day × 1 series raw read, ${dayPoints} points (ms, median of 30)`, median(dayRead), "≤ 3"],
+        [`7 days × 100 series → 300 points, ${weekShape} (ms, median of 10)`, median(weekRead), "≤ 25"],
+        ["peak RSS (MiB)", rss, "≤ 150"],
+      ],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
