@@ -40,6 +40,8 @@ export const INVALID_LOG_INTERVAL = 60_000;
 export class GraphiteIngest {
   readonly batcher: SampleBatcher;
   readonly counts: GraphiteCounts = { lines: 0, invalid: 0, written: 0, refused: 0, dropped: 0 };
+  /** Open TCP connections (kept by the listener). */
+  connections = 0;
   private readonly mapAll: boolean;
   private readonly paths = new PathInterner();
   private lastInvalidLog = -Infinity;
@@ -64,6 +66,7 @@ export class GraphiteIngest {
       { name: "loupe_ingest_graphite_points_refused_total", help: "Graphite points the store refused", type: "counter", value: this.counts.refused },
       { name: "loupe_ingest_graphite_datagrams_dropped_total", help: "Graphite UDP datagrams dropped while the store was behind", type: "counter", value: this.counts.dropped },
       { name: "loupe_ingest_graphite_pending_points", help: "Graphite points waiting for the store", type: "gauge", value: this.batcher.pendingPoints },
+      { name: "loupe_ingest_graphite_connections", help: "open Graphite TCP connections", type: "gauge", value: this.connections },
     ]);
     const every = o.selfInterval ?? 10_000;
     if (every > 0) {

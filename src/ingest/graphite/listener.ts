@@ -95,6 +95,7 @@ export async function startGraphiteListeners(o: GraphiteListenerOptions): Promis
           return;
         }
         sockets.add(socket);
+        ingest.connections++;
         const stream = ingest.stream(`tcp:${remote}:${socket.remotePort}`);
         if (ingest.batcher.isPaused) socket.pause();
         socket.on("data", (chunk: Buffer) => stream.push(chunk));
@@ -103,7 +104,10 @@ export async function startGraphiteListeners(o: GraphiteListenerOptions): Promis
           socket.end();
         });
         socket.on("error", (err) => o.log.debug("graphite connection error", { remote, err: err.message }));
-        socket.on("close", () => sockets.delete(socket));
+        socket.on("close", () => {
+          sockets.delete(socket);
+          ingest.connections--;
+        });
       });
       server = srv;
       await new Promise<void>((resolve, reject) => {
