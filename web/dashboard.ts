@@ -14,7 +14,7 @@ import { timeControls } from "./lib/timepicker.js";
 import { button, openModal, openPopover, toast } from "./lib/dialogs.js";
 import { debugState } from "./lib/state.js";
 import { createPanelView, type PanelView } from "./panels/index.js";
-import type { Annotation, Dashboard, QueryResult } from "./lib/types.js";
+import { errorText, type Annotation, type Dashboard, type QueryResult } from "./lib/types.js";
 
 export interface DashboardPageData {
   readonly mode: "live" | "snapshot";
@@ -124,7 +124,7 @@ function draw(): void {
     const ids = queriesOf(p.placed).map((q) => q.id);
     const rs = ids.map((id) => results.get(id)).filter((r): r is QueryResult => r !== undefined);
     const info = p.view.update({ results: rs, range: abs, annotations });
-    const errors = rs.filter((r) => r.error !== undefined).map((r) => r.error!);
+    const errors = rs.filter((r) => r.error !== undefined).map((r) => errorText(r.error));
     p.el.classList.toggle("has-error", errors.length > 0);
     p.el.querySelector(".panel-error")?.remove();
     if (errors.length > 0) p.el.querySelector(".panel-header")!.append(h("span", { class: "panel-error", title: errors.join("\n") }, "⚠"));

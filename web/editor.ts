@@ -14,7 +14,7 @@ import { UNITS } from "./lib/units.js";
 import { toast } from "./lib/dialogs.js";
 import { debugState } from "./lib/state.js";
 import { createPanelView, type PanelView } from "./panels/index.js";
-import type { Dashboard, Panel, QueryResult } from "./lib/types.js";
+import { errorText, type Dashboard, type Panel, type QueryResult } from "./lib/types.js";
 
 interface EditorData {
   dashboard: Dashboard;
@@ -125,7 +125,7 @@ const targetsEl = h("div", { class: "targets", id: "targets" });
 const errorsEl = h("div", { class: "error-text", id: "target-errors" });
 
 function renderErrors(): void {
-  errorsEl.textContent = results.filter((r) => r.error !== undefined).map((r) => `${r.id}: ${r.error}`).join("\n");
+  errorsEl.textContent = results.filter((r) => r.error !== undefined).map((r) => `${r.id}: ${errorText(r.error)}`).join("\n");
 }
 
 function renderTargets(): void {

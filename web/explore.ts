@@ -8,7 +8,7 @@ import { timeControls } from "./lib/timepicker.js";
 import { debugState } from "./lib/state.js";
 import { toast } from "./lib/dialogs.js";
 import { createPanelView, type PanelView } from "./panels/index.js";
-import type { FindNode, Panel, QueryResult } from "./lib/types.js";
+import { errorText, type FindNode, type Panel, type QueryResult } from "./lib/types.js";
 
 interface ExploreData {
   targets: string[];
@@ -73,7 +73,7 @@ async function run(push: boolean): Promise<void> {
     const res = await runQuery(abs.from, abs.to, Math.min(1500, chartHost.clientWidth || 800), [{ id: "A", target }]);
     results = [...res.results];
     const err = results.find((r) => r.error !== undefined);
-    if (err) toast(err.error!, "error");
+    if (err) toast(errorText(err.error), "error");
   } catch (e) {
     results = [];
     toast(`Query failed: ${(e as Error).message}`, "error");

@@ -20,7 +20,7 @@ export interface TimeControls {
 
 export function timeControls(handlers: TimeControlsHandlers): TimeControls {
   const label = h("span", { class: "range-label" });
-  const rangeBtn = h("button", { type: "button", class: "btn", id: "range-button", title: "Time range" }, "🕒 ", label);
+  const rangeBtn = h("button", { type: "button", class: "btn", id: "range-button", title: "Time range" }, label);
   const menu = h("div", { class: "dropdown range-menu", hidden: true, id: "range-menu" });
   const fromIn = h("input", { type: "text", id: "range-from", placeholder: "now-6h or 2024-01-01 10:00", autocomplete: "off" });
   const toIn = h("input", { type: "text", id: "range-to", placeholder: "now", autocomplete: "off" });

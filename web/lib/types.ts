@@ -3,6 +3,7 @@ export type { Dashboard, Panel, Variable } from "../../src/dashboards/model.js";
 
 export interface QuerySeries {
   readonly target: string;
+  readonly tags?: Readonly<Record<string, string>>;
   readonly values: ReadonlyArray<number | null>;
 }
 
@@ -12,7 +13,13 @@ export interface QueryResult {
   readonly step: number;
   readonly timestamps: readonly number[];
   readonly series: readonly QuerySeries[];
-  readonly error?: string;
+  readonly error?: string | { readonly code: string; readonly message: string };
+}
+
+/** The text of a query result's error. */
+export function errorText(e: QueryResult["error"]): string {
+  if (e === undefined) return "";
+  return typeof e === "string" ? e : `${e.message} (${e.code})`;
 }
 
 export interface QueryResponse {

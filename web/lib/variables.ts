@@ -59,8 +59,9 @@ export async function resolveVariables(defs: readonly Variable[], fromUrl: Reado
   const out: VarState[] = [];
   for (const d of defs) {
     const options = known?.get(d.name) ?? (await fetchOptions(d, out));
-    const wanted = fromUrl[d.name] ?? d.current;
-    let selected = wanted.filter((w) => w === ALL ? d.includeAll : options.includes(w));
+    const url = fromUrl[d.name];
+    // A link's values are kept even when the option list no longer has them (the link reproduces the view).
+    let selected = url !== undefined ? url.filter((w) => w !== ALL || d.includeAll) : d.current.filter((w) => (w === ALL ? d.includeAll : options.includes(w)));
     if (!d.multi && selected.length > 1) selected = selected.slice(0, 1);
     if (selected.length === 0) selected = d.includeAll && d.multi ? [ALL] : options.length > 0 ? [options[0]!] : [];
     out.push({ name: d.name, label: d.label ?? d.name, type: d.type, multi: d.multi, includeAll: d.includeAll, options, selected });

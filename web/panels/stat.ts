@@ -19,6 +19,7 @@ export function statPanel(host: PanelHost): PanelView {
     const flat = flatten(data.results);
     const shown = flat.series.slice(0, 8);
     if (shown.length === 0) wrap.append(h("div", { class: "stat-empty" }, "No data"));
+    const sparks: Array<{ spark: HTMLElement; cell: HTMLElement; values: ReadonlyArray<number | null>; color: string }> = [];
     shown.forEach((s, i) => {
       const v = reduce(s.values, opts.reduce);
       const color = thresholdColor(v, opts.thresholds, opts.thresholds.length > 0 ? cssVar("--ok", "#73bf69") : seriesColor(i));
@@ -31,26 +32,29 @@ export function statPanel(host: PanelHost): PanelView {
       if (opts.sparkline && flat.timestamps.length > 1) {
         const spark = h("div", { class: "sparkline" });
         cell.append(spark);
-        const width = Math.max(40, cell.clientWidth);
-        const height = Math.max(16, Math.min(60, Math.floor(host.body.clientHeight * 0.35)));
-        charts.push(
-          new uPlot(
-            {
-              width,
-              height,
-              ms: 1,
-              legend: { show: false },
-              cursor: { show: false },
-              axes: [{ show: false }, { show: false }],
-              scales: { x: { time: true, range: () => [data.range.from, data.range.to] } },
-              series: [{}, { stroke: color, fill: `${color}33`, width: 1.25, points: { show: false } }],
-            },
-            [flat.timestamps, [...s.values]] as uPlot.AlignedData,
-            spark,
-          ),
-        );
+        sparks.push({ spark, cell, values: s.values, color });
       }
     });
+    // Sized once every cell is in the layout, so each sparkline fits its own cell.
+    const height = Math.max(16, Math.min(60, Math.floor(host.body.clientHeight * 0.35)));
+    for (const sp of sparks) {
+      charts.push(
+        new uPlot(
+          {
+            width: Math.max(40, sp.cell.clientWidth),
+            height,
+            ms: 1,
+            legend: { show: false },
+            cursor: { show: false },
+            axes: [{ show: false }, { show: false }],
+            scales: { x: { time: true, range: () => [data.range.from, data.range.to] } },
+            series: [{}, { stroke: sp.color, fill: /^#[0-9a-f]{6}$/i.test(sp.color) ? `${sp.color}33` : undefined, width: 1.25, points: { show: false } }] as uPlot.Series[],
+          },
+          [flat.timestamps, [...sp.values]] as uPlot.AlignedData,
+          sp.spark,
+        ),
+      );
+    }
     return drawnInfo(flat.timestamps, flat.series, 0);
   }
 

@@ -21,7 +21,7 @@ export interface LayoutOptions {
   readonly csrfToken?: string | undefined;
   /** Defaults to dark. Pages pass `themeOf(req)` (the `loupe_theme` cookie the toggle sets). */
   readonly theme?: Theme | undefined;
-  /** Module scripts under /public/, e.g. ["dashboard.js"]. `common.js` (theme toggle) is always loaded. */
+  /** Module scripts under /public/, e.g. ["dashboard.js"] (each page bundle wires the theme toggle); default ["common.js"]. */
   readonly scripts?: readonly string[] | undefined;
   readonly nav?: NavKey | undefined;
   /** Extra top-bar content (right side), e.g. a dashboard's time picker. */
@@ -48,7 +48,8 @@ export function renderLayout(o: LayoutOptions): string {
   const theme = o.theme ?? "dark";
   const p = o.principal;
   const who = p === undefined ? undefined : p.name ?? p.login ?? p.kind;
-  const scripts = ["common.js", ...(o.scripts ?? []).filter((s) => s !== "common.js")];
+  // Page bundles include the theme toggle themselves; pages without one get common.js (one script per page).
+  const scripts = o.scripts !== undefined && o.scripts.length > 0 ? o.scripts : ["common.js"];
   const nav = NAV.filter((n) => !n.admin || p?.role === "Admin");
   const page = html`<!doctype html>
 <html lang="en" data-theme="${theme}">
