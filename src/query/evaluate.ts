@@ -73,11 +73,25 @@ function fetchPath(ctx: EvalContext, path: string): Series[] {
   return cached(ctx, `path:${path}`, () => fetchInfos(ctx, ctx.store.findSeries(path), path));
 }
 
-/** `tag=value`, `tag!=value`, `tag=~regex`, `tag!=~regex` (graphite-web's tag expressions). */
+/**
+ * `tag=value`, `tag!=value`, `tag=~regex`, `tag!=~regex` (graphite-web's tag expressions). A regex
+ * is anchored at the start only, as in graphite-web (`host=~web` matches web1): the store anchors
+ * both ends, so `.*` is appended.
+ */
 export function parseTagExpression(text: string): TagMatcher {
   const m = /^([^=!~]+?)(!=~|=~|!=|=)(.*)$/.exec(text.trim());
   if (!m) throw new BadRequestError(`seriesByTag: ${JSON.stringify(text)} is not a tag expression (tag=value, tag!=value, tag=~regex, tag!=~regex)`, "bad_argument");
-  return { key: m[1]!.trim(), op: m[2] as TagMatcher["op"], value: m[3]! };
+  const op = m[2] as TagMatcher["op"];
+  let value = m[3]!;
+  if (op === "=~" || op === "!=~") {
+    try {
+      new RegExp(value);
+    } catch (err) {
+      throw new BadRequestError(`seriesByTag: invalid regular expression in ${JSON.stringify(text)}: ${(err as Error).message}`, "bad_regex", err);
+    }
+    value = `(?:${value}).*`;
+  }
+  return { key: m[1]!.trim(), op, value };
 }
 
 const seriesByTag: FunctionSpec = {

@@ -10,3 +10,5 @@ export { functionSpecs, functionNames, getFunction } from "./functions/index.js"
 export type { FunctionSpec, ParamSpec } from "./functions/index.js";
 export type { Series, Value } from "./series.js";
 export { describeFunctions } from "./functions-json.js";
+export { autoCompleteTags, autoCompleteValues } from "./tags.js";
+export { pythonRegex, pythonSub } from "./regex.js";

@@ -243,7 +243,8 @@ test("Grafana's data source check (constantLine(100)) and seriesByTag over a rea
       { name: "disk.free", tags: { host: "b", dev: "sda" }, ts: T0 - 60_000, value: 2 },
       { name: "disk.used", tags: { host: "a", dev: "sda" }, ts: T0 - 60_000, value: 3 },
     ]);
-    const [r] = (await import("../../src/query/index.js")).evaluateTargets(tstore, ["seriesByTag('name=disk.free', 'host=~[ab]')|aliasByTags('host')"], T0 - 60_000, T0, undefined, { now: T0 });
+    const { evaluateTargets } = await import("../../src/query/index.js");
+    const [r] = evaluateTargets(tstore, ["seriesByTag('name=disk.free', 'host=~[ab]')|aliasByTags('host')"], T0 - 60_000, T0, undefined, { now: T0 });
     assert.equal(r!.error, undefined);
     assert.deepEqual(
       r!.series.map((s) => [s.name, s.values.filter((v) => v !== null)]),
@@ -252,6 +253,27 @@ test("Grafana's data source check (constantLine(100)) and seriesByTag over a rea
         ["b", [2]],
       ],
     );
+    // regexes are anchored at the start only, as in graphite-web
+    const [r2] = evaluateTargets(tstore, ["seriesByTag('name=~disk', 'dev=~s')"], T0 - 60_000, T0, undefined, { now: T0 });
+    assert.deepEqual(r2!.series.map((s) => s.name), ["disk.free;dev=sda;host=a", "disk.free;dev=sda;host=b", "disk.used;dev=sda;host=a"]);
+
+    // Grafana's tag editor endpoints
+    const open: RequestHandler = (_req, res, next) => {
+      res.locals["principal"] = OPEN_PRINCIPAL;
+      next();
+    };
+    const h = await startHttpServer(createApp({ log: silentLogger, before: [open], routers: [renderRoutes({ store: tstore, clock })] }), "127.0.0.1", 0);
+    try {
+      const get = async (path: string): Promise<unknown> => (await fetch(`http://127.0.0.1:${h.port}${path}`)).json();
+      assert.deepEqual(await get("/tags/autoComplete/tags"), ["dev", "host", "name"]);
+      assert.deepEqual(await get("/tags/autoComplete/tags?tagPrefix=h"), ["host"]);
+      assert.deepEqual(await get("/tags/autoComplete/values?tag=host"), ["a", "b"]);
+      assert.deepEqual(await get(`/tags/autoComplete/values?tag=host&expr=${encodeURIComponent("name=disk.used")}`), ["a"]);
+      assert.deepEqual(await get("/tags/autoComplete/values?tag=name&valuePrefix=disk.u"), ["disk.used"]);
+      assert.deepEqual(await get("/tags"), [{ tag: "dev" }, { tag: "host" }, { tag: "name" }]);
+    } finally {
+      await h.close();
+    }
   } finally {
     await tstore.close();
     tdb.close();

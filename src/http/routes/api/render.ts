@@ -1,6 +1,6 @@
 /**
  * Graphite's read API, so Grafana can use Loupe as a Graphite data source: `GET|POST /render`,
- * `/metrics/find`, `/metrics/expand`, `/version`, `/functions`. Parameters come from the query
+ * `/metrics/find`, `/metrics/expand`, `/tags/autoComplete/{tags,values}`, `/version`, `/functions`. Parameters come from the query
  * string or a form body (Grafana posts application/x-www-form-urlencoded). Thin: parsing and
  * evaluation live in src/query/.
  */
@@ -8,7 +8,7 @@ import express, { Router, type Request, type Response } from "express";
 import type { Clock } from "../../../lib/clock.js";
 import { systemClock } from "../../../lib/clock.js";
 import { BadRequestError, LoupeError } from "../../../lib/errors.js";
-import { describeFunctions, evaluateTargets, parseTime, renderJsonText, toRenderCsv } from "../../../query/index.js";
+import { autoCompleteTags, autoCompleteValues, describeFunctions, evaluateTargets, parseTime, pythonRegex, renderJsonText, toRenderCsv } from "../../../query/index.js";
 import type { TimeSeriesStore } from "../../../store/api.js";
 import { access } from "../../access.js";
 
@@ -131,6 +131,32 @@ export function renderRoutes(deps: RenderRouteDeps): Router {
   };
   router.get("/metrics/expand", access("viewer"), expand);
   router.post("/metrics/expand", access("viewer"), form, expand);
+
+  // Grafana's seriesByTag editor
+  const limitOf = (p: Params): number => {
+    const n = Number(one(p, "limit") ?? 100);
+    return Number.isInteger(n) && n > 0 ? Math.min(n, 10_000) : 100;
+  };
+  router.get("/tags", access("viewer"), (req, res) => {
+    const p = params(req);
+    const filter = one(p, "filter");
+    const re = filter !== undefined && filter !== "" ? pythonRegex(filter) : undefined;
+    res.json(autoCompleteTags(deps.store, [], "", 100_000).filter((t) => re === undefined || re.test(t)).slice(0, limitOf(p)).map((tag) => ({ tag })));
+  });
+  const tagsComplete = (req: Request, res: Response): void => {
+    const p = params(req);
+    res.json(autoCompleteTags(deps.store, list(p["expr"]), one(p, "tagPrefix") ?? "", limitOf(p)));
+  };
+  const valuesComplete = (req: Request, res: Response): void => {
+    const p = params(req);
+    const tag = one(p, "tag");
+    if (tag === undefined || tag === "") throw new BadRequestError("tag is required", "bad_parameter");
+    res.json(autoCompleteValues(deps.store, tag, list(p["expr"]), one(p, "valuePrefix") ?? "", limitOf(p)));
+  };
+  router.get("/tags/autoComplete/tags", access("viewer"), tagsComplete);
+  router.post("/tags/autoComplete/tags", access("viewer"), form, tagsComplete);
+  router.get("/tags/autoComplete/values", access("viewer"), valuesComplete);
+  router.post("/tags/autoComplete/values", access("viewer"), form, valuesComplete);
 
   router.get("/version", access("viewer"), (_req, res) => {
     res.type("text/plain").send(GRAPHITE_COMPAT_VERSION);
