@@ -29,6 +29,9 @@ import { eventRoutes } from "./http/routes/events.js";
 import type { Express, RequestHandler, Router } from "express";
 import { renderRoutes } from "./http/routes/api/render.js";
 import { queryRoutes } from "./http/routes/api/query.js";
+import { pageRoutes } from "./http/routes/pages/index.js";
+import { staticRoutes } from "./http/routes/static.js";
+import { snapshotViewAccess } from "./http/routes/api/snapshots.js";
 import { GraphiteIngest, TemplateMapper, startGraphiteListeners, isLoopbackHost } from "./ingest/graphite/index.js";
 import { writeRoutes } from "./http/routes/api/write.js";
 import { metricsRoutes } from "./http/routes/metrics.js";
@@ -170,6 +173,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
 
     // ---- query, pages ----
     routers.push(renderRoutes({ store, clock }), queryRoutes({ store, clock }));
+    routers.push(staticRoutes(), pageRoutes({ dashboards, annotations, snapshots, snapshotAccess: snapshotViewAccess(settings), defaultHome: config.dashboards.default_home, version: VERSION, clock }));
 
     void metrics;
     const app = createApp({ log: log.child({ module: "http" }), before, routers });
