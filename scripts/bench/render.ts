@@ -7,9 +7,8 @@
  * - the same through `sumSeries` (100 series read, one returned);
  * - `POST /api/query` with the same target (the dashboard's columnar shape);
  * - `/render` of the 100 series over the last hour without maxDataPoints (raw 10 s points).
- * Each row: median and p95 of 40 sequential requests after 5 warm-ups. For 7 days at
- * maxDataPoints=300 the query asks the store for whole hours (src/query/step.ts); the in-process
- * rows show store.select with that step and with the store's own choice (1m tier) for comparison.
+ * Each row: median and p95 of 40 sequential requests after 5 warm-ups; the in-process rows split
+ * the time between the store's read and the query layer.
  *
  * Target (issue 5): /render of 100 series over 7 days with maxDataPoints=300 ≤ 25 ms.
  */
@@ -25,7 +24,6 @@ import { renderRoutes } from "../../src/http/routes/api/render.js";
 import { queryRoutes } from "../../src/http/routes/api/query.js";
 import type { Sample } from "../../src/model/index.js";
 import { evaluateTargets, renderJsonText } from "../../src/query/index.js";
-import { stepForBudget } from "../../src/query/step.js";
 import { migrate, openDatabase, openStore } from "../../src/store/index.js";
 import { printTable } from "./_table.js";
 
@@ -123,12 +121,7 @@ const inProcess = (label: string, fn: () => number): void => {
   times.sort((a, b) => a - b);
   rows.push([label, times[Math.floor(times.length / 2)]!, times[Math.floor(times.length * 0.95)]!, n, "-"]);
 };
-const hourly = stepForBudget(start, end, 300);
-inProcess(`store.select alone, step the query asks for (${hourly === undefined ? "store's choice" : `${hourly / 1000} s`}, in process)`, () => {
-  const r = store.select(ids, start, end, hourly === undefined ? { maxPoints: 300 } : { step: hourly });
-  return r.series.length * r.timestamps.length;
-});
-inProcess(`store.select alone, maxPoints=300 (store's own tier choice, in process)`, () => {
+inProcess(`store.select alone, maxPoints=300 (in process)`, () => {
   const r = store.select(ids, start, end, { maxPoints: 300 });
   return r.series.length * r.timestamps.length;
 });
@@ -136,7 +129,7 @@ inProcess(`evaluateTargets + JSON text, same query (in process)`, () => {
   const [r] = evaluateTargets(store, ["bench.*.cpu.*"], start, end, 300, { now: end });
   return renderJsonText(r!.series).length > 0 ? r!.series.reduce((a, s) => a + s.values.length, 0) : 0;
 });
-const tier = store.select(ids.slice(0, 1), start, end, hourly === undefined ? { maxPoints: 300 } : { step: hourly });
+const tier = store.select(ids.slice(0, 1), start, end, { maxPoints: 300 });
 
 printTable(
   "Render",

@@ -13,7 +13,6 @@ import { functionNames, getFunction, registerFunctions, storeConsolidation } fro
 import type { ArgValue, BoundArgs, CallContext, EvalContext, FunctionSpec, ParamSpec } from "./functions/types.js";
 import { parseTarget, syntaxError, walkCalls } from "./parser.js";
 import { consolidateBy as consolidateSeries, makeSeries, type Series } from "./series.js";
-import { stepForBudget } from "./step.js";
 
 /** A single path or tag query may not fan out to more series than this. */
 export const MAX_SERIES_PER_FETCH = 50_000;
@@ -37,11 +36,7 @@ function fetchInfos(ctx: EvalContext, infos: SeriesInfo[], pathExpression: strin
   const sorted = [...infos].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const opts: { step?: number; maxPoints?: number; consolidate?: Consolidation } = {};
   if (ctx.step !== undefined) opts.step = ctx.step;
-  else if (ctx.maxPoints !== undefined) {
-    const step = stepForBudget(ctx.from, ctx.until, ctx.maxPoints);
-    if (step !== undefined) opts.step = step;
-    else opts.maxPoints = ctx.maxPoints;
-  }
+  else if (ctx.maxPoints !== undefined) opts.maxPoints = ctx.maxPoints;
   if (ctx.consolidate !== undefined) opts.consolidate = ctx.consolidate;
   const res = ctx.store.select(
     sorted.map((s) => s.id),

@@ -1,0 +1,86 @@
+/** What the evaluator asks of the store, per-request caching, argument binding errors, render-time consolidation. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { consolidateToMax, evaluateTargets, toColumns } from "../../src/query/index.js";
+import { makeSeries } from "../../src/query/series.js";
+import { MemoryStore } from "./memory-store.js";
+
+const M = 60_000;
+
+function store(): MemoryStore {
+  const st = new MemoryStore(M);
+  const pts = (f: (i: number) => number): Array<[number, number]> => Array.from({ length: 20 }, (_, i) => [i * M, f(i)]);
+  return st.add("a.b", pts((i) => i)).add("a.c", pts((i) => 2 * i));
+}
+
+test("the store gets maxPoints, an explicit step for look-backs, and the consolidateBy function", () => {
+  const st = store();
+  evaluateTargets(st, ["a.b"], 10 * M, 20 * M, 5);
+  evaluateTargets(st, ["movingAverage(a.b,2)"], 10 * M, 20 * M);
+  evaluateTargets(st, ['consolidateBy(a.*,"max")'], 10 * M, 20 * M, 5);
+  assert.deepEqual(
+    st.selects.map((s) => [s.from / M, s.to / M, s.options]),
+    [
+      [10, 20, { maxPoints: 5 }],
+      [10, 20, {}],
+      [8, 20, { step: M }],
+      [10, 20, { maxPoints: 5, consolidate: "max" }],
+    ],
+  );
+});
+
+test("a path used twice in one request is fetched once", () => {
+  const st = store();
+  const [r] = evaluateTargets(st, ["asPercent(a.*, sumSeries(a.*))"], 0, 20 * M);
+  assert.equal(r!.error, undefined);
+  assert.equal(st.selects.length, 1);
+  assert.deepEqual(r!.series.map((s) => s.values[3]), [(3 / 9) * 100, (6 / 9) * 100]);
+});
+
+test("argument errors name the function and column; one bad target leaves the others", async (t) => {
+  const cases: Array<[string, string, RegExp]> = [
+    ["scale(a.b)", "bad_argument", /scale: missing required argument factor/],
+    ["scale(a.b, 'x')", "bad_argument", /scale: argument factor must be float, got "x" \(at column 12\)/],
+    ["scale(a.b, 1, 2)", "bad_argument", /too many arguments/],
+    ["scale(a.b, nope=2)", "bad_argument", /no parameter named nope/],
+    ["sumSeries(3)", "bad_argument", /must be seriesList/],
+    ["42", "not_a_series", /expected a series list/],
+    ['aliasSub(a.b, "(", "x")', "bad_regex", /invalid regular expression/],
+    ['summarize(a.b, "1parsec")', "bad_time", /unknown unit/],
+  ];
+  for (const [target, code, message] of cases)
+    await t.test(target, () => {
+      const [bad, good] = evaluateTargets(store(), [target, "a.b"], 0, 20 * M);
+      assert.equal(bad!.error?.code, code);
+      assert.match(bad!.error!.message, message);
+      assert.equal(bad!.error!.status, 400);
+      assert.equal(good!.error, undefined);
+      assert.equal(good!.series.length, 1);
+    });
+});
+
+test("render-time consolidation to maxDataPoints uses the series' consolidation function", () => {
+  const s = makeSeries("x", 0, M, [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(consolidateToMax(s, 3).values, [2, 5, 7]);
+  assert.equal(consolidateToMax(s, 3).step, 3 * M);
+  assert.deepEqual(consolidateToMax({ ...s, consolidate: "max" }, 4).values, [2, 4, 6, 7]);
+  assert.equal(consolidateToMax(s, 10), s);
+});
+
+test("toColumns puts a query's series on one grid: the finest step, coarser series held over their span", () => {
+  const fine = makeSeries("fine", 0, M, [1, 2, 3, 4]);
+  const coarse = makeSeries("coarse", 0, 2 * M, [10, 20]);
+  const late = makeSeries("late", 2 * M, M, [7, 8]);
+  const cols = toColumns([coarse, fine, late]);
+  assert.equal(cols.step, M);
+  assert.deepEqual(cols.timestamps, [0, M, 2 * M, 3 * M]);
+  assert.deepEqual(
+    cols.series.map((s) => [s.target, s.values]),
+    [
+      ["coarse", [10, 10, 20, 20]],
+      ["fine", [1, 2, 3, 4]],
+      ["late", [null, null, 7, 8]],
+    ],
+  );
+  assert.deepEqual(toColumns([]), { step: 0, timestamps: [], series: [] });
+});
