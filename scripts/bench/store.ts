@@ -73,6 +73,10 @@ async function ingest(store: TimeSeriesStore, names: string[], points: number, t
     void w.then(() => inflight.delete(w));
     n += names.length;
     if (inflight.size >= maxWrites) await Promise.race(inflight);
+    if (process.env["BENCH_PROFILE"] !== undefined && p % 5000 === 0) {
+      const m = process.memoryUsage();
+      console.error(`p ${p} rss ${(m.rss / 2 ** 20).toFixed(0)} heapTotal ${(m.heapTotal / 2 ** 20).toFixed(0)} heapUsed ${(m.heapUsed / 2 ** 20).toFixed(0)} external ${(m.external / 2 ** 20).toFixed(0)} ab ${(m.arrayBuffers / 2 ** 20).toFixed(0)}`);
+    }
   }
   await Promise.all(inflight);
   return n;
@@ -102,12 +106,14 @@ async function main(): Promise<void> {
     let points = await ingest(store, deepNames, deepPoints, now - DEEP_DAYS * 86_400_000);
     points += await ingest(store, wideNames, WIDE_POINTS, now - WIDE_POINTS * STEP);
     const ingestS = (performance.now() - t0) / 1000;
+    if (process.env["BENCH_PROFILE"] !== undefined) console.error("after ingest: peak", await peakRssMiB());
     if (process.env["BENCH_PROFILE"] !== undefined) (globalThis as { gc?: () => void }).gc?.();
     if (process.env["BENCH_PROFILE"] !== undefined) console.error("ingest s", ingestS, "heap MiB", process.memoryUsage().heapUsed / 2 ** 20, "rss", process.memoryUsage().rss / 2 ** 20);
     const walPeak = store.stats().walBytes;
 
     // flush the heads and rollups, checkpoint SQLite's own WAL, measure the file
     await store.close();
+    if (process.env["BENCH_PROFILE"] !== undefined) console.error("after close: peak", await peakRssMiB());
     db.pragma("wal_checkpoint(TRUNCATE)");
     const fileBytes = statSync(path).size;
     const rawBytes = (db.prepare("SELECT sum(length(data)) FROM tsdb_chunks WHERE tier = 0").pluck().get() as number) ?? 0;
@@ -116,6 +122,7 @@ async function main(): Promise<void> {
 
     db = openDatabase(path);
     store = await open();
+    if (process.env["BENCH_PROFILE"] !== undefined) console.error("after reopen: peak", await peakRssMiB(), "rss", process.memoryUsage().rss / 2 ** 20);
     const deepIds = deepNames.map((n) => store.getSeries(n)!.id);
     const one = store.getSeries(deepNames[3]!)!.id;
     const dayRead: number[] = [];

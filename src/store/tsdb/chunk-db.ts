@@ -138,6 +138,21 @@ export class ChunkDb {
     return r;
   }
 
+  /** Series with chunks of a tier ending before `before`. */
+  seriesEndingBefore(tier: number, before: number): number[] {
+    return this.db.prepare("SELECT DISTINCT series_id FROM tsdb_chunks WHERE tier = ? AND end_ts < ?").pluck().all(tier, before) as number[];
+  }
+
+  /** One series' chunks of a tier ending before `before`, oldest first. */
+  chunksEndingBefore(seriesId: number, tier: number, before: number): ChunkRow[] {
+    return this.db.prepare("SELECT start_ts, end_ts, points, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND end_ts < ? ORDER BY start_ts").all(seriesId, tier, before) as ChunkRow[];
+  }
+
+  /** Runs fn in one transaction. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   /** Oldest chunk start of a tier, or undefined. */
   oldestStart(tier: number): number | undefined {
     const v = this.db.prepare("SELECT min(start_ts) FROM tsdb_chunks WHERE tier = ?").pluck().get(tier) as number | null;

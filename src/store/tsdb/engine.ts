@@ -16,10 +16,10 @@ import type { PathNode, RawPoint, SelectOptions, SelectResult, SeriesInfo, Store
 import { ChunkDb } from "./chunk-db.js";
 import { decodeChunk, encodeChunk } from "./chunkenc/index.js";
 import { APPENDED, MemSeries, TOO_OLD, type PendingChunk } from "./head.js";
-import { decodeRollup, RollupBuilder, type Buckets } from "./rollup.js";
+import { RollupBuilder } from "./rollup.js";
 import { readRawPoints, selectSeries } from "./select.js";
 import { SeriesIndex } from "./series-index.js";
-import { builderFull, TIER_1H, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
+import { builderFull, TIER_1H, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
 import { PointWal, type FsyncPolicy } from "./wal.js";
 import { applyRetention } from "./retention.js";
 import type Database from "better-sqlite3";
@@ -94,7 +94,8 @@ export class TsdbStore implements TimeSeriesStore {
   private newSeries(id: number, key: string): MemSeries {
     const { name, tags } = parseSeriesKey(key);
     const s = new MemSeries(id, key, name, tags);
-    for (const tier of [TIER_1M, TIER_1H]) s.builders[tier] = tierEnabled(this.tiers, tier) ? new RollupBuilder(TIER_RES[tier]!) : undefined;
+    // the 1h tier is built as raw chunks close; the 1m tier when raw chunks leave raw retention (retention.ts)
+    s.builders[TIER_1H] = tierEnabled(this.tiers, TIER_1H) ? new RollupBuilder(TIER_RES[TIER_1H]!) : undefined;
     this.index.add(s);
     return s;
   }
@@ -170,25 +171,16 @@ export class TsdbStore implements TimeSeriesStore {
     }
   }
 
-  /** Refills rollup builders from committed data past their watermark (after a crash). */
+  /** Refills the 1h builder from raw chunks committed past its watermark (after a crash). */
   private rebuildRollups(s: MemSeries): number {
     let n = 0;
     const b1h = s.builders[TIER_1H];
-    const b1m = s.builders[TIER_1M];
-    if (b1h !== undefined && b1m !== undefined) {
-      for (const row of this.cdb.afterWm(s.id, TIER_1M, b1h.wm)) {
-        const d = decodeRollup(row.data, ["count", "min", "max", "sum", "last"]);
-        b1h.addBuckets(d as Buckets, row.wm ?? -Infinity);
-        n++;
-      }
-    }
-    const first = b1m ?? b1h;
-    if (first !== undefined && s.closedEnd > first.wm) {
-      for (const row of this.cdb.after(s.id, TIER_RAW, first.wm)) {
+    if (b1h !== undefined && s.closedEnd > b1h.wm) {
+      for (const row of this.cdb.after(s.id, TIER_RAW, b1h.wm)) {
         const d = decodeChunk(row.data);
         // only points past the watermark (a raw chunk is never split by it, but be exact)
         let i = 0;
-        while (i < d.n && d.ts[i]! <= first.wm) i++;
+        while (i < d.n && d.ts[i]! <= b1h.wm) i++;
         this.feedRollups(s, d.ts.subarray(i), d.values.subarray(i), d.n - i);
         n++;
       }
@@ -319,15 +311,10 @@ export class TsdbStore implements TimeSeriesStore {
   }
 
   private feedRollups(s: MemSeries, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number): void {
-    const b1m = s.builders[TIER_1M];
     const b1h = s.builders[TIER_1H];
-    if (b1m !== undefined) {
-      b1m.addPoints(ts, vs, n);
-      if (b1m.n > 0 && builderFull(this.tiers, TIER_1M, b1m.n, b1m.ts[0]!, b1m.ts[b1m.n - 1]!)) this.closeBuilder(s, TIER_1M);
-    } else if (b1h !== undefined) {
-      b1h.addPoints(ts, vs, n);
-      if (b1h.n > 0 && builderFull(this.tiers, TIER_1H, b1h.n, b1h.ts[0]!, b1h.ts[b1h.n - 1]!)) this.closeBuilder(s, TIER_1H);
-    }
+    if (b1h === undefined) return;
+    b1h.addPoints(ts, vs, n);
+    if (b1h.n > 0 && builderFull(this.tiers, TIER_1H, b1h.n, b1h.ts[0]!, b1h.ts[b1h.n - 1]!)) this.closeBuilder(s, TIER_1H);
   }
 
   private closeBuilder(s: MemSeries, tier: number): void {
@@ -337,13 +324,6 @@ export class TsdbStore implements TimeSeriesStore {
     const c: PendingChunk = { series: s, tier, start: t.start, end: t.end, points: t.n, wm: t.wm, data: t.data, seg: Infinity };
     this.pending.push(c);
     s.pending.push(c);
-    if (tier === TIER_1M) {
-      const b1h = s.builders[TIER_1H];
-      if (b1h !== undefined) {
-        b1h.addBuckets(t.buckets, t.wm);
-        if (builderFull(this.tiers, TIER_1H, b1h.n, b1h.ts[0]!, b1h.ts[b1h.n - 1]!)) this.closeBuilder(s, TIER_1H);
-      }
-    }
   }
 
   // ---- commit ----
@@ -506,6 +486,7 @@ export class TsdbStore implements TimeSeriesStore {
     if (this.closed) return;
     this.tryCommit();
     applyRetention(this.cdb, this.tiers, this.opts.maxSize, this.opts.clock.now(), this.opts.log);
+    this.truncateWal();
     this.refreshCounts();
   }
 
@@ -513,7 +494,6 @@ export class TsdbStore implements TimeSeriesStore {
   flush(): void {
     for (const s of this.index.byId.values()) {
       this.closeHead(s);
-      this.closeBuilder(s, TIER_1M);
       this.closeBuilder(s, TIER_1H);
     }
     this.commitPending();

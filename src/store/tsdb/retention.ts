@@ -4,8 +4,38 @@
  * gives free pages back to the file system (incremental vacuum) and truncates SQLite's WAL.
  */
 import type { Logger } from "../../lib/logger.js";
-import type { ChunkDb } from "./chunk-db.js";
-import { TIER_1H, TIER_1M, TIER_NAMES, TIER_RAW, type TierSettings } from "./tiers.js";
+import type { ChunkDb, NewChunk } from "./chunk-db.js";
+import { decodeChunk } from "./chunkenc/index.js";
+import { RollupBuilder } from "./rollup.js";
+import { builderFull, TIER_1H, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
+
+/**
+ * Builds 1m rollup chunks from the raw chunks about to leave raw retention (in the caller's
+ * transaction, before they are deleted). While raw data exists, 1m reads consolidate it directly:
+ * a 1m bucket of 10 s data costs about as many bytes as its six raw points, so keeping both would
+ * double the file for no gain.
+ */
+function rollUpExpiringRaw(cdb: ChunkDb, tiers: TierSettings, before: number): number {
+  let made = 0;
+  for (const id of cdb.seriesEndingBefore(TIER_RAW, before)) {
+    const b = new RollupBuilder(TIER_RES[TIER_1M]!);
+    const out: NewChunk[] = [];
+    const flush = (): void => {
+      if (b.n === 0) return;
+      const t = b.take();
+      out.push({ series: { id }, tier: TIER_1M, start: t.start, end: t.end, points: t.n, wm: t.wm, data: t.data });
+    };
+    for (const row of cdb.chunksEndingBefore(id, TIER_RAW, before)) {
+      const d = decodeChunk(row.data);
+      b.addPoints(d.ts, d.values, d.n);
+      if (b.n > 0 && builderFull(tiers, TIER_1M, b.n, b.ts[0]!, b.ts[b.n - 1]!)) flush();
+    }
+    flush();
+    cdb.insertChunks(out);
+    made += out.length;
+  }
+  return made;
+}
 
 export interface RetentionResult {
   readonly droppedChunks: number;
@@ -22,7 +52,12 @@ export function applyRetention(cdb: ChunkDb, tiers: TierSettings, maxSize: numbe
     const keep = tiers.retention[tier]!;
     if (keep <= 0 && tier === TIER_RAW) continue;
     // a disabled rollup tier keeps nothing
-    const r = cdb.dropBefore(tier, keep <= 0 ? Number.MAX_SAFE_INTEGER : now - keep);
+    const before = keep <= 0 ? Number.MAX_SAFE_INTEGER : now - keep;
+    const r = cdb.transaction(() => {
+      const made = tier === TIER_RAW && tierEnabled(tiers, TIER_1M) ? rollUpExpiringRaw(cdb, tiers, before) : 0;
+      if (made > 0) log.info("raw data rolled up to 1m before retention", { chunks: made });
+      return cdb.dropBefore(tier, before);
+    });
     droppedChunks += r.chunks;
     droppedPoints += r.points;
     if (r.chunks > 0) log.info("retention dropped chunks", { tier: TIER_NAMES[tier], chunks: r.chunks, points: r.points });

@@ -9,8 +9,9 @@
  * first one at or after `from`, while they start before `to`; a bucket holds the data in
  * [start, start + step). Empty buckets are null; NaN points count as missing.
  *
- * A rollup tier is read from its committed chunks, its queued chunks, the in-memory builders and
- * the raw head, which together hold every point exactly once.
+ * The 1h tier is read from its committed chunks, its queued chunks, its in-memory builder and the
+ * raw head, which together hold every point exactly once. The 1m tier holds only data that left
+ * raw retention, so a 1m read adds the raw points of the range.
  */
 import { BadRequestError } from "../../lib/errors.js";
 import type { UnixMs } from "../../model/index.js";
@@ -201,13 +202,14 @@ function readTier(src: ReadSource, s: MemSeries, tier: number, a: Acc): void {
     addBuckets(a, d.ts, d[f]!, a.how === "avg" ? d.count : undefined, d.n);
   };
   for (const row of src.cdb.range(s.id, tier, a.first, a.to, maxSpan(src.tiers, tier))) add(row.data);
+  if (tier === TIER_1M) {
+    // 1m rollups exist only for data that left raw retention: newer data is still raw
+    readRawPoints(src, s, a.first, a.to, (t, v) => addPoint(a, t, v));
+    return;
+  }
   for (const c of src.pendingOf(s, tier)) if (c.end >= a.first && c.start < a.to) add(c.data);
   const own = s.builders[tier];
   if (own !== undefined) addBuilder(a, own);
-  if (tier === TIER_1H) {
-    const b1m = s.builders[TIER_1M];
-    if (b1m !== undefined) addBuilder(a, b1m);
-  }
   const ts = s.ts;
   const vs = s.vs;
   if (ts !== undefined && vs !== undefined) for (let i = 0; i < s.n; i++) addPoint(a, ts[i]!, vs[i]!);
