@@ -159,6 +159,7 @@ async function load(): Promise<void> {
       results = new Map(res.results.map((r) => [r.id, r]));
     } else results = new Map();
     draw();
+    debug["allDrawnAt"] ??= performance.now();
     debug.loads++;
     document.dispatchEvent(new CustomEvent("loupe:loaded"));
   } catch (err) {

@@ -19,6 +19,20 @@ function alpha(color: string, a: number): string {
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${a})`;
 }
 
+let measureCtx: CanvasRenderingContext2D | null = null;
+
+/** Y axis width that fits its widest label (uPlot calls this with the formatted tick labels). */
+function axisSize(font: string): uPlot.Axis.Size {
+  return (_self, values) => {
+    if (!values || values.length === 0) return 40;
+    measureCtx ??= document.createElement("canvas").getContext("2d");
+    if (measureCtx === null) return 60;
+    measureCtx.font = font;
+    const widest = Math.max(...values.map((v) => measureCtx!.measureText(String(v)).width));
+    return Math.ceil(widest) + 16;
+  };
+}
+
 export function timeseriesPanel(host: PanelHost): PanelView {
   const opts = host.panel.options;
   const unit = opts.unit as Unit;
@@ -219,7 +233,7 @@ export function timeseriesPanel(host: PanelHost): PanelView {
       },
       axes: [
         { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 }, font, space: 60 },
-        { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { show: false }, font, size: 58, values: (_s, splits) => splits.map((v) => fmt(v)) },
+        { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { show: false }, font, size: axisSize(font), values: (_s, splits) => splits.map((v) => fmt(v)) },
       ],
       cursor: {
         drag: { x: true, y: false, setScale: false },
