@@ -16,8 +16,12 @@ export function syntaxError(target: string, pos: number, message: string, code =
   return new ParseError(`${message} at column ${pos + 1} of target ${JSON.stringify(target)}`, { column: pos + 1 }, code);
 }
 
+/** Deeper nesting than this is refused (a syntax error, not a stack overflow). */
+export const MAX_DEPTH = 64;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly src: string) {}
 
   parse(): Expr {
@@ -115,6 +119,15 @@ class Parser {
 
   /** After the function name, at '(' */
   private callRest(name: string, pos: number): CallExpr {
+    if (++this.depth > MAX_DEPTH) throw syntaxError(this.src, pos, `calls nested deeper than ${MAX_DEPTH}`);
+    try {
+      return this.callBody(name, pos);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private callBody(name: string, pos: number): CallExpr {
     this.i++; // (
     const args: Expr[] = [];
     const kwargs: Record<string, Expr> = {};

@@ -84,3 +84,53 @@ test("toColumns puts a query's series on one grid: the finest step, coarser seri
   );
   assert.deepEqual(toColumns([]), { step: 0, timestamps: [], series: [] });
 });
+
+test("fuzz: 5,000 random calls of every function with random arguments never fail internally", async () => {
+  const { functionSpecs } = await import("../../src/query/index.js");
+  const specs = functionSpecs();
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
+  const st = store().add("x.y", [[5 * M, 1]]).add("cpu", [[3 * M, 5]], { host: "a" });
+  const paths = ["a.b", "a.*", "nothing.*", "x.y", "a.{b,c}", "*.*"];
+  const byType: Record<string, readonly string[]> = {
+    float: ["0", "1", "-2", "2.5", "100"],
+    integer: ["0", "1", "2", "-1", "5"],
+    intOrInf: ["0", "1", "3"],
+    node: ["0", "1", "-1", "7"],
+    nodeOrTag: ["0", "1", "-1", "'host'", "'name'"],
+    string: ["'x'", "'(a)'", "'^a\\.(\\w)'", "'\\1-'", "'host=a'", "'name=cpu'", "'>'", "'max'", "'red'"],
+    interval: ["'5min'", "'1d'", "'2min'", "'+1min'", "'-1h'"],
+    intOrInterval: ["2", "3", "'5min'", "'2min'"],
+    aggFunc: ["'sum'", "'avg'", "'max'", "'median'", "'last'", "'count'"],
+    aggOrSeriesFunc: ["'sum'", "'average'", "'sumSeries'", "'maxSeries'"],
+    boolean: ["true", "false"],
+    tag: ["'host'"],
+    any: ["None", "10", "a.b", "a.*"],
+  };
+  const junk = ["None", "'x'", "3", "a.b", "true"];
+  const expr = (depth: number): string => {
+    if (depth > 2 || rnd(3) === 0) return pick(paths);
+    const f = pick(specs);
+    const args: string[] = [];
+    for (const p of f.params) {
+      if (p.required !== true && rnd(2) === 0) break;
+      const n = p.multiple === true ? 1 + rnd(2) : 1;
+      for (let k = 0; k < n; k++) args.push(rnd(10) === 0 ? pick(junk) : p.type === "seriesList" || p.type === "seriesLists" ? expr(depth + 1) : pick(byType[p.type] ?? junk));
+    }
+    return `${f.name}(${args.join(",")})`;
+  };
+  let withSeries = 0;
+  for (let k = 0; k < 5_000; k++) {
+    const target = expr(0);
+    const [r] = evaluateTargets(st, [target], 0, 20 * M, rnd(2) === 0 ? 7 : undefined);
+    if (r!.error !== undefined) assert.ok(r!.error.status < 500, `${target}: ${r!.error.code} ${r!.error.message}`);
+    else for (const s of r!.series) assert.ok(Number.isFinite(s.step) && s.step > 0 && Array.isArray(s.values), target);
+    if (r!.series.length > 0) withSeries++;
+  }
+  // the generator must reach the functions' bodies, not only argument checks
+  assert.ok(withSeries > 2_000, `only ${withSeries} targets returned series`);
+});

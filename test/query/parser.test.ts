@@ -90,3 +90,44 @@ test("firstPathExpression finds the innermost first path of a series name", () =
   assert.equal(firstPathExpression("a.b"), "a.b");
   assert.equal(firstPathExpression("constantLine(5)"), undefined);
 });
+
+test("deep nesting is a syntax error, not a stack overflow", () => {
+  const deep = `${"scale(".repeat(100)}a.b${",2)".repeat(100)}`;
+  assert.throws(() => parseTarget(deep), (err: unknown) => err instanceof ParseError && /nested deeper than 64/.test(err.message));
+  const ok = `${"scale(".repeat(60)}a.b${",2)".repeat(60)}`;
+  assert.doesNotThrow(() => parseTarget(ok));
+});
+
+test("fuzz: 30,000 random and mutated targets either parse or throw a ParseError with a column inside the text", () => {
+  let seed = 42;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const alphabet = "abc.*?[]{},()'\"\\|=~ -_019xyz;:#\t";
+  const seeds = ['sumSeries(a.*.b, c.{d,e})', "aliasSub(a.b, \"(^.*$)\", \"\\1 A\")", "a.b|scale(2)|alias('x')", "movingAverage(a.b, windowSize='5min')", "seriesByTag('name=x','y=~z')"];
+  for (let k = 0; k < 30_000; k++) {
+    let text: string;
+    if (k % 2 === 0) {
+      const len = rnd(40);
+      text = Array.from({ length: len }, () => alphabet[rnd(alphabet.length)]!).join("");
+    } else {
+      const chars = [...seeds[rnd(seeds.length)]!];
+      for (let m = 0, n = 1 + rnd(4); m < n; m++) {
+        const at = rnd(chars.length + 1);
+        const op = rnd(3);
+        if (op === 0) chars.splice(at, 1);
+        else if (op === 1) chars.splice(at, 0, alphabet[rnd(alphabet.length)]!);
+        else chars[at] = alphabet[rnd(alphabet.length)]!;
+      }
+      text = chars.join("");
+    }
+    try {
+      parseTarget(text);
+    } catch (err) {
+      assert.ok(err instanceof ParseError, `${JSON.stringify(text)} threw ${String(err)}`);
+      const col = err.location?.column ?? 0;
+      assert.ok(col >= 1 && col <= text.length + 1, `${JSON.stringify(text)}: column ${col}`);
+    }
+  }
+});

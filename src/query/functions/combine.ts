@@ -6,6 +6,7 @@ import {
   formatPathExpressions,
   makeSeries,
   normalize,
+  pyNumber,
   rows,
   safeDiv,
   safeLen,
@@ -164,7 +165,7 @@ export const asPercent: FunctionSpec = {
     { name: "total", type: "any" },
     { name: "nodes", type: "nodeOrTag", multiple: true },
   ],
-  run: (_cc, a) => {
+  run: (cc, a) => {
     const list = seriesArg(a, "seriesList");
     const total = a.get("total");
     const nodes = nodesArg(a, "nodes");
@@ -206,7 +207,9 @@ export const asPercent: FunctionSpec = {
       );
     }
     if (typeof total === "number") {
-      return list.map((s) => makeSeries(`asPercent(${s.name},${String(total)})`, s.start, s.step, s.values.map((v) => percent(v, total))));
+      const lit = cc.argExpr("total");
+      const text = pyNumber(total, lit?.kind === "number" ? lit.isInt : Number.isInteger(total));
+      return list.map((s) => makeSeries(`asPercent(${s.name},${text})`, s.start, s.step, s.values.map((v) => percent(v, total))));
     }
     if (Array.isArray(total)) {
       if (total.length === 1) return list.map((s) => pairPercent(s, total[0]!));
