@@ -62,6 +62,18 @@ export function toRenderCsv(series: readonly Series[]): string {
   return out;
 }
 
+/** graphite-web's `format=raw`: `name,start,end,step|v1,v2,…` per line (seconds; floats as Python's repr, null as None). */
+export function toRenderRaw(series: readonly Series[]): string {
+  let out = "";
+  for (const s of series) {
+    const start = Math.floor(s.start / 1000);
+    const step = Math.floor(s.step / 1000);
+    const vals = s.values.map((v) => (v === null || !Number.isFinite(v) ? "None" : Number.isInteger(v) ? `${v}.0` : String(v)));
+    out += `${s.name},${start},${start + step * s.values.length},${step}|${vals.join(",")}\n`;
+  }
+  return out;
+}
+
 export interface Columns {
   readonly step: number;
   readonly timestamps: number[];

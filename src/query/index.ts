@@ -4,7 +4,7 @@ export { parseTarget, firstPathExpression } from "./parser.js";
 export { parseTime, parseOffset } from "./time.js";
 export { compileTarget, evaluateExpr, evaluateTargets, consolidateToMax, parseTagExpression, MAX_SERIES_PER_FETCH } from "./evaluate.js";
 export type { TargetResult, EvaluateOptions } from "./evaluate.js";
-export { toRenderJson, renderJsonText, toRenderCsv, toColumns } from "./format.js";
+export { toRenderJson, renderJsonText, toRenderCsv, toRenderRaw, toColumns } from "./format.js";
 export type { RenderJsonSeries, Columns } from "./format.js";
 export { functionSpecs, functionNames, getFunction } from "./functions/index.js";
 export type { FunctionSpec, ParamSpec } from "./functions/index.js";

@@ -93,7 +93,7 @@ test("Grafana-shaped /render: form POST, aliasSub(…, \"(^.*$)\", \"\\1 A\") wr
   assert.equal(body[1]!.tags["name"], "servers.web1.cpu.system");
 });
 
-test("/render with absolute unix-second times and a GET query string; CSV format", async () => {
+test("/render with absolute unix-second times and a GET query string; CSV and raw formats", async () => {
   const from = T0 / 1000 - 60;
   const q = new URLSearchParams([["target", "servers.web1.cpu.user"], ["from", String(from)], ["until", String(T0 / 1000)], ["format", "json"]]);
   const body = (await (await fetch(`${base}/render?${q}`)).json()) as RenderJson;
@@ -105,6 +105,9 @@ test("/render with absolute unix-second times and a GET query string; CSV format
   const lines = (await csv.text()).trim().split(/\r?\n/);
   assert.equal(lines.length, 6);
   assert.equal(lines[0], `servers.web1.cpu.user,${new Date(from * 1000).toISOString().slice(0, 19).replace("T", " ")},354`);
+
+  q.set("format", "raw");
+  assert.equal(await (await fetch(`${base}/render?${q}`)).text(), `servers.web1.cpu.user,${from},${from + 60},10|354.0,355.0,356.0,357.0,358.0,359.0\n`);
 });
 
 test("/render errors: bad syntax and unknown functions are 400 naming the column", async () => {

@@ -8,7 +8,7 @@ import express, { Router, type Request, type Response } from "express";
 import type { Clock } from "../../../lib/clock.js";
 import { systemClock } from "../../../lib/clock.js";
 import { BadRequestError, LoupeError } from "../../../lib/errors.js";
-import { autoCompleteTags, autoCompleteValues, describeFunctions, evaluateTargets, parseTime, pythonRegex, renderJsonText, toRenderCsv } from "../../../query/index.js";
+import { autoCompleteTags, autoCompleteValues, describeFunctions, evaluateTargets, parseTime, pythonRegex, renderJsonText, toRenderCsv, toRenderRaw } from "../../../query/index.js";
 import type { TimeSeriesStore } from "../../../store/api.js";
 import { access } from "../../access.js";
 
@@ -73,13 +73,17 @@ export function renderRoutes(deps: RenderRouteDeps): Router {
       if (!Number.isInteger(maxDataPoints) || maxDataPoints <= 0) throw new BadRequestError(`maxDataPoints must be a positive integer, got ${JSON.stringify(mdpText)}`, "bad_parameter");
     }
     const format = (one(p, "format") ?? "json").toLowerCase();
-    if (format !== "json" && format !== "csv") throw new BadRequestError(`format ${JSON.stringify(format)} is not supported (json or csv)`, "bad_format");
+    if (format !== "json" && format !== "csv" && format !== "raw") throw new BadRequestError(`format ${JSON.stringify(format)} is not supported (json, csv or raw)`, "bad_format");
     const targets = list(p["target"]).filter((t) => t.trim() !== "");
     if (targets.length > MAX_TARGETS) throw new BadRequestError(`at most ${MAX_TARGETS} targets per request, got ${targets.length}`, "too_many_targets");
     const results = evaluateTargets(deps.store, targets, from, until, maxDataPoints, { now });
     const failed = results.find((r) => r.error !== undefined);
     if (failed?.error !== undefined) throw new LoupeError(failed.error.code, failed.error.message, { status: failed.error.status });
     const series = results.flatMap((r) => r.series);
+    if (format === "raw") {
+      sendText(res, "text/plain; charset=utf-8", toRenderRaw(series));
+      return;
+    }
     if (format === "csv") {
       sendText(res, "text/csv; charset=utf-8", toRenderCsv(series));
       return;
