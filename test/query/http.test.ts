@@ -124,6 +124,8 @@ test("/render errors: bad syntax and unknown functions are 400 naming the column
     assert.equal(body.error.code, code, target);
     assert.match(body.error.message, message, target);
   }
+  const empty = await fetch(`${base}/render?target=servers.web1.cpu.user&from=-1min&until=`);
+  assert.equal(empty.status, 200, "an empty until means now");
   const bad = await fetch(`${base}/render?target=a.b&from=yesterday-ish`);
   assert.equal(bad.status, 400);
   const png = await fetch(`${base}/render?target=a.b&format=png`);
@@ -147,7 +149,8 @@ test("/metrics/find answers Graphite's treejson shape, by GET and form POST", as
   assert.equal((await fetch(`${base}/metrics/find`)).status, 400);
 });
 
-test("/metrics/expand, /version, /functions", async () => {
+test("/metrics/expand, /metrics/index.json, /version, /functions", async () => {
+  assert.deepEqual(await (await fetch(`${base}/metrics/index.json`)).json(), ["servers.web1.cpu.system", "servers.web1.cpu.user", "servers.web2.cpu.user"]);
   assert.deepEqual(await (await fetch(`${base}/metrics/expand?query=servers.*.cpu.*`)).json(), {
     results: ["servers.web1.cpu.system", "servers.web1.cpu.user", "servers.web2.cpu.user"],
   });

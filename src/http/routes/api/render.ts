@@ -1,6 +1,7 @@
 /**
  * Graphite's read API, so Grafana can use Loupe as a Graphite data source: `GET|POST /render`,
- * `/metrics/find`, `/metrics/expand`, `/tags/autoComplete/{tags,values}`, `/version`, `/functions`. Parameters come from the query
+ * `/metrics/find`, `/metrics/expand`, `/metrics/index.json`, `/tags/autoComplete/{tags,values}`,
+ * `/version`, `/functions`. Parameters come from the query
  * string or a form body (Grafana posts application/x-www-form-urlencoded). Thin: parsing and
  * evaluation live in src/query/.
  */
@@ -38,8 +39,9 @@ function list(v: unknown): string[] {
   throw new BadRequestError("parameters must be plain strings", "bad_parameter");
 }
 
+/** The last value of a parameter; an empty value counts as absent (`until=` means the default). */
 function one(p: Params, name: string): string | undefined {
-  const v = list(p[name]);
+  const v = list(p[name]).filter((x) => x !== "");
   return v.length > 0 ? v[v.length - 1] : undefined;
 }
 
@@ -135,6 +137,11 @@ export function renderRoutes(deps: RenderRouteDeps): Router {
   };
   router.get("/metrics/expand", access("viewer"), expand);
   router.post("/metrics/expand", access("viewer"), form, expand);
+
+  router.get("/metrics/index.json", access("viewer"), (_req, res) => {
+    const names = new Set(deps.store.matchSeries([{ key: "name", op: "=~", value: ".*" }]).map((s) => s.name));
+    res.json([...names].sort());
+  });
 
   // Grafana's seriesByTag editor
   const limitOf = (p: Params): number => {
