@@ -31,6 +31,7 @@ export interface OpenStoreOptions {
     readonly walSegmentBytes?: number;
     readonly rollupBuckets?: readonly [number, number];
     readonly commitChunks?: number;
+    readonly chunksPerRow?: number;
     readonly timers?: boolean;
   };
 }
@@ -52,6 +53,7 @@ export async function openStore(db: Db, options: OpenStoreOptions): Promise<Time
     ...(t.walSegmentBytes !== undefined ? { walSegmentBytes: t.walSegmentBytes } : {}),
     ...(t.rollupBuckets !== undefined ? { rollupBuckets: t.rollupBuckets } : {}),
     ...(t.commitChunks !== undefined ? { commitChunks: t.commitChunks } : {}),
+    ...(t.chunksPerRow !== undefined ? { chunksPerRow: t.chunksPerRow } : {}),
     ...(t.timers !== undefined ? { timers: t.timers } : {}),
   });
   if (options.metrics !== undefined) registerStoreMetrics(options.metrics, store);

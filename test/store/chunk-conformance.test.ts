@@ -3,7 +3,7 @@
 // irregular spacing).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DecimalXorChunk, decodeChunk, encodeChunk, type ValueCoding } from "../../src/store/tsdb/chunkenc/index.js";
+import { DecimalXorChunk, decodeChunk, decodeRaw, encodeBlock, encodeChunk, type ValueCoding } from "../../src/store/tsdb/chunkenc/index.js";
 import { decodeRollup, encodeRollup } from "../../src/store/tsdb/rollup.js";
 
 function rng(seed: number): () => number {
@@ -149,4 +149,27 @@ test("rollup chunks round-trip every field bit-exactly", () => {
     assert.equal(only.min, undefined);
     for (let i = 0; i < n; i++) assert.equal(only.sum![i], b.sum[i]);
   }
+});
+
+test("a block of several chunks decodes as their concatenation", () => {
+  const r = rng(5);
+  const parts = [3, 120, 1, 57].map((n, k) => {
+    const { ts, vs } = generators["special values mixed in"]!(r, n);
+    return { ts: ts.map((t) => t + k * 10_000_000), vs };
+  });
+  const block = encodeBlock(parts.map((p) => encodeChunk(p.ts, p.vs, p.ts.length)));
+  const d = decodeRaw(block);
+  // compare part by part (flattening into a new array could canonicalize NaN payloads)
+  let i = 0;
+  for (const p of parts) {
+    for (let k = 0; k < p.ts.length; k++, i++) {
+      assert.equal(d.ts[i], p.ts[k]);
+      assert.equal(bitsOf(d.values[i]!), bitsOf(p.vs[k]!));
+    }
+  }
+  assert.equal(d.n, i);
+  const ts = parts[0]!.ts;
+  const vs = parts[0]!.vs;
+  const single = encodeChunk(ts.slice(0, 3), vs.slice(0, 3), 3);
+  assert.equal(encodeBlock([single]), single, "a one-chunk block is the chunk itself");
 });

@@ -14,7 +14,7 @@ import type { Logger } from "../../lib/logger.js";
 import { parseSeriesKey, seriesKey, type Sample, type UnixMs } from "../../model/index.js";
 import type { PathNode, RawPoint, SelectOptions, SelectResult, SeriesInfo, StoreStats, TagMatcher, TimeSeriesStore, Tier } from "../api.js";
 import { ChunkDb } from "./chunk-db.js";
-import { decodeChunk, encodeChunk } from "./chunkenc/index.js";
+import { decodeRaw, encodeBlock, encodeChunk } from "./chunkenc/index.js";
 import { APPENDED, MemSeries, TOO_OLD, type PendingChunk } from "./head.js";
 import { RollupBuilder } from "./rollup.js";
 import { readRawPoints, selectSeries } from "./select.js";
@@ -41,6 +41,8 @@ export interface EngineOptions {
   readonly rollupBuckets?: readonly [number, number];
   readonly commitChunks?: number;
   readonly commitIntervalMs?: number;
+  /** Raw chunks per SQLite row (default 4). */
+  readonly chunksPerRow?: number;
   /** Run retention on a timer (default true). */
   readonly timers?: boolean;
 }
@@ -126,7 +128,7 @@ export class TsdbStore implements TimeSeriesStore {
       if (s.closedEnd > -Infinity) {
         const last = this.cdb.lastChunk(s.id, TIER_RAW);
         if (last !== undefined) {
-          const d = decodeChunk(last.data);
+          const d = decodeRaw(last.data);
           if (d.n > 0) {
             s.lastTs = d.ts[d.n - 1]!;
             s.lastValue = d.values[d.n - 1]!;
@@ -177,7 +179,7 @@ export class TsdbStore implements TimeSeriesStore {
     const b1h = s.builders[TIER_1H];
     if (b1h !== undefined && s.closedEnd > b1h.wm) {
       for (const row of this.cdb.after(s.id, TIER_RAW, b1h.wm)) {
-        const d = decodeChunk(row.data);
+        const d = decodeRaw(row.data);
         // only points past the watermark (a raw chunk is never split by it, but be exact)
         let i = 0;
         while (i < d.n && d.ts[i]! <= b1h.wm) i++;
@@ -294,20 +296,36 @@ export class TsdbStore implements TimeSeriesStore {
     return true;
   }
 
-  /** Encodes the head into a raw chunk, queues it and feeds the rollups. */
+  /** Encodes the head into a raw chunk, adds it to the series' open row and feeds the rollups. */
   private closeHead(s: MemSeries): void {
     const n = s.n;
     if (n === 0) return;
     const ts = s.ts!;
     const vs = s.vs!;
     const data = encodeChunk(ts, vs, n);
-    const c: PendingChunk = { series: s, tier: TIER_RAW, start: ts[0]!, end: ts[n - 1]!, points: n, wm: null, data, seg: s.headSeg };
-    this.pending.push(c);
-    s.pending.push(c);
+    s.block.push({ data, start: ts[0]!, end: ts[n - 1]!, n, seg: s.headSeg });
     s.closedEnd = ts[n - 1]!;
     this.feedRollups(s, ts, vs, n);
     s.n = 0;
     s.headSeg = Infinity;
+    if (s.block.length >= (this.opts.chunksPerRow ?? 4) || s.closedEnd - s.block[0]!.start >= this.opts.chunkSpan) this.sealRow(s);
+  }
+
+  /** Queues the series' closed raw chunks as one row. */
+  private sealRow(s: MemSeries): void {
+    const block = s.block;
+    if (block.length === 0) return;
+    let points = 0;
+    let seg = Infinity;
+    for (const c of block) {
+      points += c.n;
+      if (c.seg < seg) seg = c.seg;
+    }
+    const data = encodeBlock(block.map((c) => c.data));
+    const c: PendingChunk = { series: s, tier: TIER_RAW, start: block[0]!.start, end: block[block.length - 1]!.end, points, wm: null, data, seg };
+    this.pending.push(c);
+    s.pending.push(c);
+    s.block = [];
   }
 
   private feedRollups(s: MemSeries, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number): void {
@@ -368,18 +386,18 @@ export class TsdbStore implements TimeSeriesStore {
     const current = this.wal.segment;
     let pinning = 0;
     for (const s of this.index.byId.values()) {
-      if (s.n > 0 && s.headSeg < min) {
-        // a head that stays open for many segments (an idle series) would keep the WAL growing
-        if (current - s.headSeg >= 3) {
+      let pin = s.n > 0 ? s.headSeg : Infinity;
+      for (const c of s.block) if (c.seg < pin) pin = c.seg;
+      if (pin < min) {
+        // a head or row that stays open for many segments (an idle series) would keep the WAL growing
+        if (current - pin >= 3) {
           this.closeHead(s);
+          this.sealRow(s);
           pinning++;
-        } else min = s.headSeg;
+        } else min = pin;
       }
     }
-    if (pinning > 0) {
-      for (const c of this.pending) if (c.seg < min) min = c.seg;
-      return; // their chunks commit with the next batch
-    }
+    if (pinning > 0) return; // their chunks commit with the next batch, then the segments go
     this.wal.truncateBefore(min);
   }
 
@@ -426,6 +444,7 @@ export class TsdbStore implements TimeSeriesStore {
     for (const s of victims) {
       this.index.remove(s);
       s.n = 0;
+      s.block = [];
       s.pending = [];
     }
     this.refreshCounts();
@@ -443,7 +462,10 @@ export class TsdbStore implements TimeSeriesStore {
 
   stats(): StoreStats {
     let head = 0;
-    for (const s of this.index.byId.values()) head += s.n;
+    for (const s of this.index.byId.values()) {
+      head += s.n;
+      for (const c of s.block) head += c.n;
+    }
     const byTier = [0, 0, 0];
     for (let t = 0; t < 3; t++) byTier[t] = this.committedPoints[t]!;
     for (const c of this.pending) byTier[c.tier]! += c.points;
@@ -494,6 +516,7 @@ export class TsdbStore implements TimeSeriesStore {
   flush(): void {
     for (const s of this.index.byId.values()) {
       this.closeHead(s);
+      this.sealRow(s);
       this.closeBuilder(s, TIER_1H);
     }
     this.commitPending();

@@ -17,6 +17,15 @@ export interface PendingChunk {
   readonly seg: number;
 }
 
+/** A closed raw chunk waiting in memory for the rest of its row (block). */
+export interface SubChunk {
+  readonly data: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+  readonly n: number;
+  readonly seg: number;
+}
+
 export const APPENDED = 0;
 export const REPLACED = 1;
 export const TOO_OLD = 2;
@@ -33,6 +42,8 @@ export class MemSeries {
   lastValue = NaN;
   /** Last seen spacing between points (raw resolution estimate), 0 when unknown. */
   interval = 0;
+  /** Closed raw chunks not yet sealed into a row (memory + WAL). */
+  block: SubChunk[] = [];
   pending: PendingChunk[] = [];
   /** Rollup builders by tier (index 1 = 1m, 2 = 1h), undefined when the tier is disabled. */
   builders: Array<RollupBuilder | undefined> = [];

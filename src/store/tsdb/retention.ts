@@ -5,7 +5,7 @@
  */
 import type { Logger } from "../../lib/logger.js";
 import type { ChunkDb, NewChunk } from "./chunk-db.js";
-import { decodeChunk } from "./chunkenc/index.js";
+import { decodeRaw } from "./chunkenc/index.js";
 import { RollupBuilder } from "./rollup.js";
 import { builderFull, TIER_1H, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
 
@@ -26,7 +26,7 @@ function rollUpExpiringRaw(cdb: ChunkDb, tiers: TierSettings, before: number): n
       out.push({ series: { id }, tier: TIER_1M, start: t.start, end: t.end, points: t.n, wm: t.wm, data: t.data });
     };
     for (const row of cdb.chunksEndingBefore(id, TIER_RAW, before)) {
-      const d = decodeChunk(row.data);
+      const d = decodeRaw(row.data);
       b.addPoints(d.ts, d.values, d.n);
       if (b.n > 0 && builderFull(tiers, TIER_1M, b.n, b.ts[0]!, b.ts[b.n - 1]!)) flush();
     }

@@ -118,7 +118,7 @@ export function encodeRollup(b: Buckets): Uint8Array {
     write(fw);
     const bytes = fw.finish();
     w.writeUvarint(bytes.length);
-    for (const x of bytes) w.writeByte(x);
+    w.writeBytes(bytes);
   };
   field((fw) => writeInts(fw, b.count, b.n));
   field((fw) => writeValues(fw, b.min, b.n));

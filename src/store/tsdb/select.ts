@@ -16,7 +16,7 @@
 import { BadRequestError } from "../../lib/errors.js";
 import type { UnixMs } from "../../model/index.js";
 import type { Consolidation, SelectOptions, SelectResult } from "../api.js";
-import { decodeChunk } from "./chunkenc/index.js";
+import { decodeRaw } from "./chunkenc/index.js";
 import type { MemSeries, PendingChunk } from "./head.js";
 import { decodeRollup, type Buckets, type RollupField } from "./rollup.js";
 import type { ChunkDb } from "./chunk-db.js";
@@ -44,7 +44,7 @@ export const READ_FACTOR = 8;
 /** Calls `on` for every raw point of `s` in [from, to), ascending. */
 export function readRawPoints(src: ReadSource, s: MemSeries, from: number, to: number, on: (ts: number, v: number) => void): void {
   for (const row of src.cdb.range(s.id, TIER_RAW, from, to, maxSpan(src.tiers, TIER_RAW))) {
-    const d = decodeChunk(row.data);
+    const d = decodeRaw(row.data);
     for (let i = 0; i < d.n; i++) {
       const t = d.ts[i]!;
       if (t >= from && t < to) on(t, d.values[i]!);
@@ -52,7 +52,15 @@ export function readRawPoints(src: ReadSource, s: MemSeries, from: number, to: n
   }
   for (const c of src.pendingOf(s, TIER_RAW)) {
     if (c.end < from || c.start >= to) continue;
-    const d = decodeChunk(c.data);
+    const d = decodeRaw(c.data);
+    for (let i = 0; i < d.n; i++) {
+      const t = d.ts[i]!;
+      if (t >= from && t < to) on(t, d.values[i]!);
+    }
+  }
+  for (const c of s.block) {
+    if (c.end < from || c.start >= to) continue;
+    const d = decodeRaw(c.data);
     for (let i = 0; i < d.n; i++) {
       const t = d.ts[i]!;
       if (t >= from && t < to) on(t, d.values[i]!);

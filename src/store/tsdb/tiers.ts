@@ -23,7 +23,7 @@ export function tierEnabled(t: TierSettings, tier: number): boolean {
 
 /** Longest time span a chunk of the tier can have (bounds range scans). */
 export function maxSpan(t: TierSettings, tier: number): number {
-  if (tier === TIER_RAW) return t.chunkSpan;
+  if (tier === TIER_RAW) return 2 * t.chunkSpan; // a row (block) closes once it spans chunkSpan
   return (t.rollupBuckets[tier] ?? 1) * TIER_RES[tier]! + maxSpan(t, tier - 1) + TIER_RES[tier]!;
 }
 

@@ -29,6 +29,13 @@ export class BitWriter {
     this.buf[this.pos++] = b & 255;
   }
 
+  /** Appends whole bytes (byte aligned). */
+  writeBytes(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
   /** Unsigned LEB128 of a safe non-negative integer (byte aligned). */
   writeUvarint(v: number): void {
     this.ensure(8);

@@ -13,6 +13,8 @@ import { readInts, writeInts } from "./ints.js";
 import { readValues, writeValues, type ValueCoding } from "./values.js";
 
 export const FORMAT_RAW = 1;
+/** Several raw chunks of one series in one row (fewer SQLite rows: less overhead per point). */
+export const FORMAT_BLOCK = 3;
 
 export interface ChunkIterator {
   /** Advances; false at the end. */
@@ -61,6 +63,45 @@ export function decodeChunk(bytes: Uint8Array): DecodedChunk {
   readInts(r, n, ts);
   readValues(r, n, values);
   return { n, ts, values };
+}
+
+/** Packs raw chunks (ascending, non-overlapping) into one block: byte 3, uvarint count, count × (uvarint length, chunk). */
+export function encodeBlock(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const w = new BitWriter(16 + chunks.reduce((a, c) => a + c.length + 3, 0));
+  w.writeByte(FORMAT_BLOCK);
+  w.writeUvarint(chunks.length);
+  for (const c of chunks) {
+    w.writeUvarint(c.length);
+    w.writeBytes(c);
+  }
+  return w.finish();
+}
+
+/** Decodes a stored raw row: one chunk (format 1) or a block of chunks (format 3). */
+export function decodeRaw(bytes: Uint8Array): DecodedChunk {
+  if (bytes[0] !== FORMAT_BLOCK) return decodeChunk(bytes);
+  const r = new BitReader(bytes, 1);
+  const count = r.readUvarint();
+  const parts: DecodedChunk[] = [];
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const len = r.readUvarint();
+    const d = decodeChunk(bytes.subarray(r.pos, r.pos + len));
+    r.pos += len;
+    parts.push(d);
+    total += d.n;
+  }
+  if (parts.length === 1) return parts[0]!;
+  const ts = new Float64Array(total);
+  const values = new Float64Array(total);
+  let off = 0;
+  for (const d of parts) {
+    ts.set(d.ts, off);
+    values.set(d.values, off);
+    off += d.n;
+  }
+  return { n: total, ts, values };
 }
 
 /** Number of points, reading only the header. */
