@@ -82,7 +82,7 @@ export interface Columns {
 
 /**
  * Puts a query's series on one time grid: the finest step among them, from the earliest start to
- * the latest end. Series on that grid are copied; coarser ones (summarize, constantLine) hold each
+ * the latest end before `to`. Series on that grid are copied; coarser ones (summarize, constantLine) hold each
  * value over the time it covers, so every series has one value per shared timestamp.
  */
 export function toColumns(series: readonly Series[], from?: number, to?: number): Columns {
@@ -92,9 +92,12 @@ export function toColumns(series: readonly Series[], from?: number, to?: number)
   let grid = series[0]!;
   for (const s of series) if (s.step < grid.step || (s.step === grid.step && s.values.length > grid.values.length)) grid = s;
   const step = grid.step;
+  // A bucket that starts before `from` (summarize, hitcount) still holds data of the range: kept
+  // (within one range length). One that starts at or after `to` (summarize's empty trailing
+  // bucket) is not.
   let start = Math.min(...series.map((s) => s.start));
   let end = Math.max(...series.map((s) => s.start + s.values.length * s.step));
-  if (from !== undefined && start < from) start = from;
+  if (from !== undefined && to !== undefined && start < from - (to - from)) start = from;
   if (to !== undefined && end > to) end = to;
   // keep the grid's phase
   const phase = ((grid.start % step) + step) % step;

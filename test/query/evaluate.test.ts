@@ -83,6 +83,9 @@ test("toColumns puts a query's series on one grid: the finest step, coarser seri
     ],
   );
   assert.deepEqual(toColumns([]), { step: 0, timestamps: [], series: [] });
+  // summarize-style buckets: the one starting before `from` stays, the one at `to` goes
+  const hourly = makeSeries("h", 0, 60 * M, [1, 2, null]);
+  assert.deepEqual(toColumns([hourly], 30 * M, 120 * M).timestamps, [0, 60 * M]);
 });
 
 test("fuzz: 5,000 random calls of every function with random arguments never fail internally", async () => {
