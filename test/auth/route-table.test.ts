@@ -107,6 +107,14 @@ test("route table: every route declares access; 401 or redirect to /login withou
     assert.deepEqual(failures, []);
   });
 
+  await t.test("the exempt ones answer without credentials: health, login page, static assets", async () => {
+    for (const path of ["/healthz", "/login", ...others.filter((o) => o.startsWith("/public ")).map(() => "/public/loupe.css")]) {
+      const r = await fetch(`${h.base}${path}`, { redirect: "manual" });
+      await r.arrayBuffer();
+      assert.equal(r.status, 200, path);
+    }
+  });
+
   await t.test("a Viewer gets 403 on every Editor and Admin route", async () => {
     h.gh.addUser({ id: 1, login: "first-admin" });
     h.gh.addUser({ id: 2, login: "viewer" });
