@@ -36,6 +36,11 @@ test("browser: sign in with the fake GitHub and land on the Host overview", { sk
     assert.equal(await page.evaluate("document.cookie.includes('loupe_session')"), false, "not readable by scripts");
     const who = await page.evaluate(async () => (await fetch("/api/user")).json());
     assert.deepEqual([(who as { login: string }).login, (who as { role: string }).role], ["octo", "Admin"]);
+    // the top bar's Sign out form (POST with the page's CSRF token) ends the session
+    await page.click("form[action='/logout'] button");
+    await page.waitForURL((u) => u.pathname === "/login", { timeout: 30_000 });
+    await page.goto(`${h.base}/d/host-overview`);
+    assert.equal(new URL(page.url()).pathname, "/login", "signed out");
     assert.deepEqual(cspViolations, []);
   } finally {
     await browser.close();
