@@ -301,3 +301,40 @@ function withWildcards(name: string, func: string): FunctionSpec {
 export const sumSeriesWithWildcards = withWildcards("sumSeriesWithWildcards", "sum");
 export const averageSeriesWithWildcards = withWildcards("averageSeriesWithWildcards", "average");
 export const multiplySeriesWithWildcards = withWildcards("multiplySeriesWithWildcards", "multiply");
+
+/** graphite-web's groupByTags: groups by tag values; each result is named `name;tag=value;…`. */
+export function groupByTagsSpec(registry: () => ReadonlyMap<string, FunctionSpec>): FunctionSpec {
+  return {
+    name: "groupByTags",
+    group: "Combine",
+    description: "Groups series by tag values and aggregates each group with the callback; results are named name;tag=value.",
+    params: [
+      { name: "seriesList", type: "seriesList", required: true },
+      { name: "callback", type: "aggOrSeriesFunc", required: true },
+      { name: "tags", type: "tag", required: true, multiple: true },
+    ],
+    run: (_cc, a) => {
+      const list = seriesArg(a, "seriesList");
+      const callback = strArg(a, "callback");
+      const tags = a.rest("tags").map(String);
+      if (tags.length === 0) throw new BadRequestError("groupByTags: no tags specified", "bad_argument");
+      const byName = tags.includes("name");
+      const names = new Set(list.map((s) => s.tags["name"] ?? s.name));
+      const common = names.size === 1 ? [...names][0]! : callback;
+      const groups = groupBy(list, (s) => {
+        const pairs = tags.filter((t) => t !== "name").map((t) => `${t}=${s.tags[t] ?? ""}`).sort();
+        return [byName ? (s.tags["name"] ?? s.name) : common, ...pairs].join(";");
+      });
+      return [...groups].map(([key, g]) => {
+        const r = applyCallback(g, callback, registry());
+        const parts = key.split(";");
+        const keyTags: Record<string, string> = { name: parts[0]! };
+        for (const p of parts.slice(1)) {
+          const eq = p.indexOf("=");
+          keyTags[p.slice(0, eq)] = p.slice(eq + 1);
+        }
+        return { ...r, name: key, pathExpression: key, tags: keyTags };
+      });
+    },
+  };
+}

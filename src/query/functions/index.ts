@@ -10,6 +10,7 @@ import {
   divideSeries,
   group,
   groupByNodeSpecs,
+  groupByTagsSpec,
   maxSeries,
   minSeries,
   multiplySeries,
@@ -42,6 +43,7 @@ import {
 } from "./filter.js";
 import { graphFunctions } from "./graph.js";
 import { aggregateLine, nPercentile, percentileOfSeries } from "./calculate.js";
+import { exponentialMovingAverage, integralByInterval, timeSlice, timeStack } from "./ranges.js";
 import type { FunctionSpec } from "./types.js";
 
 export type { FunctionSpec, ParamSpec, ParamType, CallContext, EvalContext, BoundArgs, ArgValue } from "./types.js";
@@ -144,6 +146,11 @@ registerFunctions([
   sortByTotal,
   sortByMinima,
   ...graphFunctions,
+  groupByTagsSpec(() => table),
+  exponentialMovingAverage,
+  integralByInterval,
+  timeSlice,
+  timeStack,
 ]);
 
 export function getFunction(name: string): FunctionSpec | undefined {

@@ -10,13 +10,13 @@ import type { ArgValue, CallContext, FunctionSpec } from "./types.js";
 
 const SERIES = { name: "seriesList", type: "seriesList", required: true } as const;
 
-function intervalMs(text: string): number {
+export function intervalMs(text: string): number {
   const ms = Math.abs(parseOffset(text));
   if (ms === 0) throw new BadRequestError(`interval ${JSON.stringify(text)} must not be zero`, "bad_argument");
   return ms;
 }
 
-function reevaluate(cc: CallContext, over: { from?: number; until?: number; step?: number }): Series[] {
+export function reevaluate(cc: CallContext, over: { from?: number; until?: number; step?: number }): Series[] {
   const expr = cc.argExpr("seriesList");
   if (expr === undefined) throw new BadRequestError(`${cc.call.name}: missing seriesList`, "bad_argument");
   return cc.evaluate(expr, over);
