@@ -59,6 +59,13 @@ test("argument errors name the function and column; one bad target leaves the ot
     });
 });
 
+test("summarize and hitcount refuse more than a million buckets", () => {
+  for (const f of ["summarize", "hitcount"]) {
+    const [r] = evaluateTargets(store(), [`${f}(a.b, "1s")`], 0, 30 * 24 * 60 * M);
+    assert.equal(r!.error?.code, "too_many_points", f);
+  }
+});
+
 test("render-time consolidation to maxDataPoints uses the series' consolidation function", () => {
   const s = makeSeries("x", 0, M, [1, 2, 3, 4, 5, 6, 7]);
   assert.deepEqual(consolidateToMax(s, 3).values, [2, 5, 7]);

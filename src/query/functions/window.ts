@@ -10,6 +10,13 @@ import type { ArgValue, CallContext, FunctionSpec } from "./types.js";
 
 const SERIES = { name: "seriesList", type: "seriesList", required: true } as const;
 
+/** Most buckets summarize and hitcount may make per series (like the store's own bound). */
+const MAX_BUCKETS = 1_000_000;
+
+function checkBuckets(name: string, span: number, interval: number): void {
+  if (span / interval > MAX_BUCKETS) throw new BadRequestError(`${name}: the interval makes more than ${MAX_BUCKETS} buckets`, "too_many_points");
+}
+
 export function intervalMs(text: string): number {
   const ms = Math.abs(parseOffset(text));
   if (ms === 0) throw new BadRequestError(`interval ${JSON.stringify(text)} must not be zero`, "bad_argument");
@@ -90,6 +97,7 @@ export const summarize: FunctionSpec = {
       const end = s.start + s.values.length * s.step;
       const newStart = alignToFrom ? s.start : s.start - (((s.start % interval) + interval) % interval);
       const newEnd = alignToFrom ? end : end - (((end % interval) + interval) % interval) + interval;
+      checkBuckets("summarize", newEnd - newStart, interval);
       const intervalPoints = interval / s.step;
       const n = s.values.length;
       const out: Value[] = [];
@@ -138,6 +146,7 @@ export const hitcount: FunctionSpec = {
     }
     return list.map((s) => {
       const end = ends.get(s) ?? s.start + s.values.length * s.step;
+      checkBuckets("hitcount", end - s.start, interval);
       const bucketCount = Math.ceil((end - s.start) / interval);
       const buckets: number[][] = Array.from({ length: bucketCount }, () => []);
       const newStart = end - bucketCount * interval;
