@@ -273,24 +273,53 @@ function renderVariables(): void {
   varBar.hidden = vars.length === 0;
   for (const v of vars) {
     const choices = [...(v.includeAll ? [ALL] : []), ...v.options];
-    const sel = h("select", { id: `var-${v.name}`, "data-var": v.name, multiple: v.multi, disabled: !!snapshot, size: v.multi ? Math.min(6, choices.length) : undefined });
-    for (const c of choices) sel.append(h("option", { value: c, selected: v.selected.includes(c) }, c === ALL ? "All" : c));
-    sel.addEventListener("change", () => {
-      const picked = Array.from(sel.selectedOptions).map((o) => o.value);
-      v.selected = picked.includes(ALL) ? [ALL] : picked.length > 0 ? picked : v.selected;
-      void onVariablesChanged(v.name);
+    const label = (c: string): string => (c === ALL ? "All" : c);
+    if (!v.multi) {
+      const sel = h("select", { id: `var-${v.name}`, "data-var": v.name, disabled: !!snapshot });
+      for (const c of choices) sel.append(h("option", { value: c, selected: v.selected.includes(c) }, label(c)));
+      sel.addEventListener("change", () => {
+        v.selected = [sel.value];
+        void onVariablesChanged(v.name);
+      });
+      varBar.append(h("label", { class: "var" }, h("span", {}, v.label), sel));
+      continue;
+    }
+    // Multi-value: a button showing the selection and a checkbox list, applied as you tick.
+    const text = (): string => (v.selected.length === 0 ? "None" : v.selected.map(label).join(" + "));
+    const btn = h("button", { type: "button", class: "var-button", id: `var-${v.name}`, "data-var": v.name, disabled: !!snapshot, title: text() }, text());
+    const menu = h("div", { class: "dropdown var-menu", id: `var-${v.name}-menu`, hidden: true });
+    for (const c of choices) {
+      const cb = h("input", { type: "checkbox", value: c, checked: v.selected.includes(c) });
+      cb.addEventListener("change", () => {
+        let next = v.selected.filter((x) => x !== c);
+        if (cb.checked) next = c === ALL ? [ALL] : [...next.filter((x) => x !== ALL), c];
+        if (next.length === 0) next = v.includeAll ? [ALL] : v.options.slice(0, 1);
+        v.selected = choices.filter((x) => next.includes(x));
+        for (const other of Array.from(menu.querySelectorAll<HTMLInputElement>("input"))) other.checked = v.selected.includes(other.value);
+        btn.textContent = text();
+        btn.title = text();
+        void onVariablesChanged(v.name, false);
+      });
+      menu.append(h("label", { class: "check" }, cb, label(c)));
+    }
+    btn.addEventListener("click", () => (menu.hidden = !menu.hidden));
+    document.addEventListener("mousedown", (e) => {
+      if (!menu.hidden && !menu.contains(e.target as Node) && e.target !== btn) menu.hidden = true;
     });
-    varBar.append(h("label", { class: v.multi ? "var multi" : "var" }, h("span", {}, v.label), sel));
+    varBar.append(h("div", { class: "var" }, h("span", {}, v.label), h("span", { class: "var-wrap" }, btn, menu)));
   }
 }
 
-async function onVariablesChanged(name: string): Promise<void> {
+async function onVariablesChanged(name: string, rerender = true): Promise<void> {
   // Later query variables may depend on this one: re-resolve them with the current selection.
   const idx = dash.variables.findIndex((d) => d.name === name);
   const fixed: Record<string, string[]> = {};
   for (const v of vars) fixed[v.name] = v.selected;
-  if (dash.variables.slice(idx + 1).some((d) => d.type === "query")) vars = await resolveVariables(dash.variables, fixed);
-  renderVariables();
+  if (dash.variables.slice(idx + 1).some((d) => d.type === "query")) {
+    vars = await resolveVariables(dash.variables, fixed);
+    rerender = true;
+  }
+  if (rerender) renderVariables();
   writeUrl(true);
   buildPanels();
   await load();

@@ -51,6 +51,7 @@ function saveTestDashboard(): void {
         { id: 4, type: "text", title: "Notes", gridPos: { x: 12, y: 4, w: 12, h: 4 }, content: "## Runbook\nRestart with **care** <script>window.__xss = 1</script> [docs](https://example.com)" },
         { id: 5, type: "timeseries", title: "Load stacked", gridPos: { x: 0, y: 8, w: 12, h: 7 }, targets: [{ refId: "A", target: "servers.$host.loadavg.01" }], options: { draw: "stacked", unit: "short" } },
         { id: 6, type: "table", title: "CPU table", gridPos: { x: 12, y: 8, w: 12, h: 7 }, targets: [{ refId: "A", target: "servers.$host.cpu.total.user" }], options: { unit: "percent" } },
+        { id: 7, type: "timeseries", title: "Load (log, area)", gridPos: { x: 0, y: 15, w: 24, h: 6 }, targets: [{ refId: "A", target: "servers.$host.loadavg.01" }], options: { draw: "area", logScale: true } },
       ],
     },
     "test",
@@ -141,6 +142,14 @@ test("a dashboard draws every panel from one batched query, with the values that
   assert.match((await page.locator(`${panel("4")} .markdown`).textContent()) ?? "", /<script>/, "HTML in markdown shows as text");
   assert.equal(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss), undefined);
   assert.equal(await page.getAttribute(`${panel("4")} .markdown a`, "href"), "https://example.com");
+  assert.ok(d.panels["7"]!.points > 100, "log-scale panel drew");
+  // the tooltip lists every series at the cursor
+  const over = await page.locator(`${panel("1")} .u-over`).boundingBox();
+  assert.ok(over);
+  await page.mouse.move(over.x + over.width * 0.7, over.y + over.height / 2);
+  await page.waitForSelector(`${panel("1")} .tooltip:not([hidden])`);
+  assert.deepEqual((await page.locator(`${panel("1")} .tooltip .tip-name`).allTextContents()).sort(), ["servers.web1.cpu.total.user", "servers.web2.cpu.total.user"]);
+  assert.match((await page.locator(`${panel("1")} .tooltip .tip-val`).first().textContent()) ?? "", /^\d+(\.\d+)?%$/);
   await page.screenshot({ path: join(ARTIFACTS, "test-dashboard-dark.png") });
   assert.deepEqual(jsErrors(page), []);
   await page.context().close();
@@ -212,8 +221,11 @@ test("dragging across a chart zooms every panel into that range", { skip }, asyn
 test("switching a variable re-queries with the new value and records it in the URL", { skip }, async () => {
   const page = await openDashboard("/d/web");
   assert.equal((await drawn(page)).panels["1"]!.series.length, 2);
-  await page.selectOption("#var-host", ["web2"]);
+  assert.equal(await page.textContent("#var-host"), "All");
+  await page.click("#var-host");
+  await page.check('#var-host-menu input[value="web2"]');
   await waitLoads(page, 2);
+  assert.equal(await page.textContent("#var-host"), "web2");
   const d = await drawn(page);
   assert.deepEqual(d.panels["1"]!.series.map((s) => s.name), ["servers.web2.cpu.total.user"]);
   assert.equal(d.panels["2"]!.series.length, 1);
@@ -221,7 +233,13 @@ test("switching a variable re-queries with the new value and records it in the U
   // a link with the variable reproduces it
   const link = await openDashboard("/d/web?var-host=web1");
   assert.deepEqual((await drawn(link)).panels["1"]!.series.map((s) => s.name), ["servers.web1.cpu.total.user"]);
-  assert.deepEqual(await link.locator("#var-host option:checked").allTextContents(), ["web1"]);
+  assert.equal(await link.textContent("#var-host"), "web1");
+  // ticking a second value selects both ({web1,web2} glob)
+  await link.click("#var-host");
+  await link.check('#var-host-menu input[value="web2"]');
+  await waitLoads(link, 2);
+  assert.equal((await drawn(link)).panels["1"]!.series.length, 2);
+  assert.match(link.url(), /var-host=web1&var-host=web2/);
   await page.context().close();
   await link.context().close();
 });
@@ -314,7 +332,7 @@ test("export a dashboard and import it back as a copy", { skip }, async () => {
   const path = await download.path();
   const exported = JSON.parse(readFileSync(path, "utf8")) as { uid: string; title: string; panels: unknown[] };
   assert.equal(exported.uid, "web");
-  assert.equal(exported.panels.length, 6);
+  assert.equal(exported.panels.length, 7);
   exported.uid = "web-copy";
   exported.title = "Web servers (copy)";
   await page.goto(`${srv.base}/dashboards`);
@@ -326,7 +344,7 @@ test("export a dashboard and import it back as a copy", { skip }, async () => {
   await page.click("#import-link");
   await waitLoads(page);
   const d = await drawn(page);
-  assert.equal(Object.keys(d.panels).length, 6);
+  assert.equal(Object.keys(d.panels).length, 7);
   assert.ok(d.panels["1"]!.points > 100);
   assert.equal(srv.dashboards.get("web-copy")?.dashboard.title, "Web servers (copy)");
   await page.context().close();
@@ -377,7 +395,7 @@ test("a snapshot opens with its frozen data after the live data was deleted", { 
   const frozen = await drawn(snap);
   assert.equal(queried, 0);
   assert.deepEqual(frozen.range, live.range);
-  for (const key of ["1", "2", "3", "5", "6"]) assert.equal(frozen.panels[key]!.points, live.panels[key]!.points, `panel ${key}`);
+  for (const key of ["1", "2", "3", "5", "6", "7"]) assert.equal(frozen.panels[key]!.points, live.panels[key]!.points, `panel ${key}`);
   assert.deepEqual(frozen.panels["1"]!.series, live.panels["1"]!.series);
   assert.match((await snap.textContent("#snapshot-banner")) ?? "", /before cleanup/);
   assert.equal(await snap.locator("#share-snapshot").count(), 0);
@@ -411,6 +429,7 @@ test("the panel editor previews changes live and saves them", { skip }, async ()
   await page.click("#add-threshold");
   assert.equal(await page.textContent("#preview-panel .panel-title"), "Load web2");
   assert.deepEqual(await page.locator("#preview-panel .legend th").allTextContents(), ["", "max"]);
+  await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({ path: join(ARTIFACTS, "panel-editor.png") });
   await page.click("#editor-save");
   await page.waitForURL(/\/d\/web(\?|$)/);

@@ -6,12 +6,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { mkdirSync } from "node:fs";
 import type { RequestHandler } from "express";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { openDatabase } from "../../src/store/db.js";
-import { migrate } from "../../src/store/migrate.js";
-import { TsdbStore } from "../../src/store/tsdb/engine.js";
+import { migrate, openDatabase, openStore, type TimeSeriesStore } from "../../src/store/index.js";
+import { defaultConfig } from "../../src/config/index.js";
 import { SqliteAnnotationService, SqliteDashboardService, SqliteSnapshotService } from "../../src/store/dashboards/index.js";
 import { SqliteSettingsService } from "../../src/store/settings/index.js";
 import { createApp, startHttpServer, OPEN_PRINCIPAL } from "../../src/http/index.js";
@@ -43,7 +41,7 @@ export function buildWeb(): void {
 
 export interface UiServer {
   readonly base: string;
-  readonly store: TsdbStore;
+  readonly store: TimeSeriesStore;
   readonly dashboards: SqliteDashboardService;
   readonly annotations: SqliteAnnotationService;
   readonly snapshots: SqliteSnapshotService;
@@ -56,24 +54,12 @@ export interface UiServer {
 export async function startUiServer(): Promise<UiServer> {
   buildWeb();
   const dir = tempDir("loupe-browser-");
-  mkdirSync(join(dir, "wal"), { recursive: true });
   const dbPath = join(dir, "loupe.db");
   const db = openDatabase(dbPath);
   migrate(db, undefined, dbPath);
   const clock = systemClock;
-  const store = TsdbStore.open(db, {
-    walDir: join(dir, "wal"),
-    fsync: "off",
-    walFlushIntervalMs: 1000,
-    chunkPoints: 120,
-    chunkSpan: 2 * 3600e3,
-    maxSize: 0,
-    retentionIntervalMs: 3600e3,
-    retention: { raw: 30 * 86400e3, rollup1m: 90 * 86400e3, rollup1h: 3 * 365 * 86400e3 },
-    log: silentLogger,
-    clock,
-    timers: false,
-  });
+  const cfg = defaultConfig();
+  const store = await openStore(db, { store: cfg.store, retention: cfg.retention, walPath: `${dbPath}.wal`, log: silentLogger, clock, tuning: { timers: false } });
   const dashboards = new SqliteDashboardService(db, { clock, versionsToKeep: 20 });
   const annotations = new SqliteAnnotationService(db, clock);
   const snapshots = new SqliteSnapshotService(db, clock);

@@ -39,8 +39,9 @@ export function timeseriesPanel(host: PanelHost): PanelView {
   const chartEl = h("div", { class: "chart" });
   const legendEl = h("div", { class: "legend" });
   const tip = h("div", { class: "tooltip", hidden: true });
+  const noData = h("div", { class: "nodata", hidden: true }, "No data");
   host.body.append(chartEl, legendEl);
-  chartEl.append(tip);
+  chartEl.append(tip, noData);
 
   let u: uPlot | undefined;
   let series: FlatSeries[] = [];
@@ -212,9 +213,14 @@ export function timeseriesPanel(host: PanelHost): PanelView {
       let lo = opts.min ?? (opts.logScale ? min : Math.min(0, min));
       let hi = opts.max ?? max;
       for (const t of opts.thresholds) if (opts.max === undefined && t.value > hi && t.value < hi * 1.5) hi = t.value;
+      if (opts.logScale) {
+        // log axes need 0 < lo < hi: no data or non-positive bounds fall back to one decade
+        if (!Number.isFinite(hi) || hi <= 0) return [1, 10];
+        if (!Number.isFinite(lo) || lo <= 0 || lo >= hi) lo = hi / 10;
+        return [lo, hi];
+      }
       if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
-      if (hi === lo) hi = lo + (opts.logScale ? lo * 10 || 1 : 1);
-      if (opts.logScale) return [lo, hi];
+      if (hi === lo) hi = lo + 1;
       const pad = (hi - lo) * 0.05;
       if (opts.max === undefined) hi += pad;
       if (opts.min === undefined && lo < 0) lo -= pad;
@@ -233,7 +239,7 @@ export function timeseriesPanel(host: PanelHost): PanelView {
       },
       axes: [
         { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 }, font, space: 60 },
-        { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { show: false }, font, size: axisSize(font), values: (_s, splits) => splits.map((v) => fmt(v)) },
+        { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { show: false }, font, size: axisSize(font), values: (_s, splits) => splits.map((v) => (v === null || v === undefined ? "" : fmt(v))) },
       ],
       cursor: {
         drag: { x: true, y: false, setScale: false },
@@ -279,7 +285,9 @@ export function timeseriesPanel(host: PanelHost): PanelView {
         renderLegend();
         u.setData(chartData(), true);
       } else build();
-      return drawnInfo(timestamps, series, annotations.filter((a) => a.time >= range.from && a.time <= range.to).length);
+      const info = drawnInfo(timestamps, series, annotations.filter((a) => a.time >= range.from && a.time <= range.to).length);
+      noData.hidden = info.points > 0;
+      return info;
     },
     resize(): void {
       u?.setSize(size());
