@@ -71,6 +71,7 @@ export function adminRoutes(auth: Auth): Router {
     const body = parse(tokenCreate, req.body);
     const { token, row } = auth.tokens.create(body.name, body.scope, creator(res));
     auth.log.info("api token created", { by: principalOf(res)?.login, name: row.name, scope: row.scope });
+    res.setHeader("Cache-Control", "no-store");
     res.status(201).json({ ...tokenJson(row), token });
   });
   router.delete("/api/admin/tokens/:id", access("admin"), (req, res) => {
