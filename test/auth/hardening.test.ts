@@ -119,6 +119,15 @@ test("http_addr = 0.0.0.0 without a login provider: exits 1 and explains; check-
   assert.equal(await runCli(["check-config", "--config", g], io), 0);
   assert.match(out, /client_secret/);
   assert.ok(!out.includes(CLIENT_SECRET), "secret masked");
+  process.env["LOUPE_AUTH_GITHUB_CLIENT_SECRET"] = "env-secret-value-123";
+  try {
+    out = "";
+    assert.equal(await runCli(["check-config", "--config", g], io), 0);
+    assert.match(out, /client_secret/);
+    assert.ok(!out.includes("env-secret-value-123"), "secret from the environment masked too");
+  } finally {
+    delete process.env["LOUPE_AUTH_GITHUB_CLIENT_SECRET"];
+  }
   // a configuration error names the key, never the value of a secret
   writeFileSync(g, `[auth.github]\nenabled = true\nclient_id =\nclient_secret = ${CLIENT_SECRET}\nteam_ids = ops\n[paths]\ndata = ${join(dir, "d3")}\n[server]\nhttp_port = 0\n[ingest.graphite]\ntcp_addr =\nudp_addr =\n`);
   const bad = spawnLoupe(["run", "--config", g], { cwd: dir });
