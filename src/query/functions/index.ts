@@ -44,6 +44,7 @@ import {
 import { graphFunctions } from "./graph.js";
 import { aggregateLine, nPercentile, percentileOfSeries } from "./calculate.js";
 import { exponentialMovingAverage, integralByInterval, timeSlice, timeStack } from "./ranges.js";
+import { identity, sinFunction, threshold, timeFunction } from "./generators.js";
 import type { FunctionSpec } from "./types.js";
 
 export type { FunctionSpec, ParamSpec, ParamType, CallContext, EvalContext, BoundArgs, ArgValue } from "./types.js";
@@ -151,6 +152,10 @@ registerFunctions([
   integralByInterval,
   timeSlice,
   timeStack,
+  timeFunction,
+  sinFunction,
+  identity,
+  threshold,
 ]);
 
 export function getFunction(name: string): FunctionSpec | undefined {
