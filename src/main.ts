@@ -34,7 +34,7 @@ import { staticRoutes } from "./http/routes/static.js";
 import { snapshotViewAccess } from "./http/routes/api/snapshots.js";
 import { GraphiteIngest, TemplateMapper, startGraphiteListeners, isLoopbackHost } from "./ingest/graphite/index.js";
 import { writeRoutes } from "./http/routes/api/write.js";
-import { metricsRoutes } from "./http/routes/metrics.js";
+import { countRequests, metricsRoutes } from "./http/routes/metrics.js";
 
 export interface Running {
   readonly httpPort: number;
@@ -169,6 +169,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
       if (config["ingest.influx"].enabled)
         routers.push(writeRoutes({ sink: store, clock, log: log.child({ module: "ingest", protocol: "influx" }), maxBodySize: config["ingest.influx"].max_body_size, metrics }));
       routers.push(metricsRoutes({ metrics, ...(config["export.prometheus"].include_series ? { latest: () => store.latest() } : {}) }));
+      before.unshift(countRequests(metrics)); // first, so refused requests are counted too
     }
 
     // ---- query, pages ----

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createServer } from "node:net";
 import type { RequestHandler } from "express";
 import { createApp, startHttpServer, OPEN_PRINCIPAL } from "../../src/http/index.js";
-import { metricsRoutes, promName, promSeriesName, exposeSeries, type LatestPoint } from "../../src/http/routes/metrics.js";
+import { countRequests, metricsRoutes, promName, promSeriesName, exposeSeries, type LatestPoint } from "../../src/http/routes/metrics.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { MetricsRegistry } from "../../src/lib/metrics.js";
 import { needs } from "../helpers/system.js";
@@ -63,6 +63,23 @@ test("/metrics exposes own metrics, and series only when asked", async () => {
     assert.match(text, /^servers_web1_memory_mem_total 1024$/m);
   } finally {
     await on.http.close();
+  }
+});
+
+test("HTTP requests are counted by method and status", async () => {
+  const metrics = new MetricsRegistry();
+  const before: RequestHandler[] = [countRequests(metrics), (_req, res, next) => ((res.locals["principal"] = OPEN_PRINCIPAL), next())];
+  const app = createApp({ log: silentLogger, before, routers: [metricsRoutes({ metrics })] });
+  const http = await startHttpServer(app, "127.0.0.1", 0);
+  try {
+    await fetch(`http://127.0.0.1:${http.port}/metrics`);
+    await fetch(`http://127.0.0.1:${http.port}/nope`);
+    const text = await (await fetch(`http://127.0.0.1:${http.port}/metrics`)).text();
+    assert.match(text, /^loupe_http_requests_total\{method="GET",code="200"\} 1$/m);
+    assert.match(text, /^loupe_http_requests_total\{method="GET",code="404"\} 1$/m);
+    assert.match(text, /^loupe_http_request_duration_seconds_total\{method="GET"\} [0-9.e-]+$/m);
+  } finally {
+    await http.close();
   }
 });
 

@@ -49,6 +49,7 @@ test("startLoupe: Graphite TCP and Influx /write reach the store and /metrics", 
     assert.match(text2, /^wire_influx_v\{host="h1"\} 7$/m);
     assert.match(text2, /^loupe_ingest_graphite_invalid_total 1$/m);
     assert.match(text2, /^loupe_ingest_influx_points_written_total 1$/m);
+    assert.match(text2, /^loupe_http_requests_total\{method="POST",code="204"\} 1$/m);
     if (needs("/usr/bin/promtool") === undefined) {
       // the whole exposition (every area's metrics plus the series) passes promtool, lint included
       const r = spawnSync("/usr/bin/promtool", ["check", "metrics"], { input: text2, encoding: "utf8", timeout: 30_000 });

@@ -6,7 +6,7 @@
  * and a second series landing on an already used name + label set, are left out so the scrape
  * stays valid.
  */
-import { Router } from "express";
+import { Router, type RequestHandler } from "express";
 import type { MetricsRegistry } from "../../lib/metrics.js";
 import type { Tags, UnixMs } from "../../model/index.js";
 import { access } from "../access.js";
@@ -98,6 +98,26 @@ export function exposeSeries(points: Iterable<LatestPoint>, taken: ReadonlySet<s
   // untyped: a Graphite series may be a gauge or a counter, and Loupe cannot tell which
   for (const [name, f] of families) out += `# HELP ${name} latest value of a stored series\n# TYPE ${name} untyped\n${f.lines.join("\n")}\n`;
   return out;
+}
+
+/**
+ * Counts every HTTP request by method and status (`loupe_http_requests_total`) and adds up their
+ * durations (`loupe_http_request_duration_seconds_total`). Put it first among the middleware so
+ * refused requests count too. Paths are left out of the labels (unbounded).
+ */
+export function countRequests(metrics: MetricsRegistry): RequestHandler {
+  const requests = metrics.counter("loupe_http_requests_total", "HTTP requests answered, by method and status", ["method", "code"]);
+  const seconds = metrics.counter("loupe_http_request_duration_seconds_total", "time spent answering HTTP requests, by method", ["method"]);
+  const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.once("finish", () => {
+      const method = METHODS.has(req.method) ? req.method : "OTHER";
+      requests.inc({ method, code: String(res.statusCode) });
+      seconds.inc({ method }, Number(process.hrtime.bigint() - start) / 1e9);
+    });
+    next();
+  };
 }
 
 export function metricsRoutes(deps: MetricsRouteDeps): Router {
