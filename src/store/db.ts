@@ -8,6 +8,8 @@
  *   committed without a window where both copies could be lost.
  * - auto_vacuum = INCREMENTAL (set before the first table exists): retention can give pages back to
  *   the file system with `PRAGMA incremental_vacuum`, so the file shrinks after data is dropped.
+ * - page_size = 16384 (fresh file only): the store's chunk rows are ~1 KiB; with 4 KiB pages about
+ *   12 % of every page was left unused at its end, with 16 KiB pages about 3 %.
  * - busy_timeout = 5000: a second connection (a CLI command) waits instead of failing at once.
  */
 import { mkdirSync } from "node:fs";
@@ -35,6 +37,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db.pragma("busy_timeout = 5000");
     if (options.readonly !== true) {
       // Only takes effect on a fresh file (before any table exists); harmless otherwise.
+      db.pragma("page_size = 16384");
       db.pragma("auto_vacuum = INCREMENTAL");
       db.pragma("journal_mode = WAL");
     }

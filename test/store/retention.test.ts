@@ -89,8 +89,8 @@ test("the file shrinks after retention drops data", async () => {
   const retention = { raw: 2 * DAY, rollup_1m: 0, rollup_1h: 0 };
   let o = await openTestStore(dir, name, { retention });
   const t0 = o.clock.now();
-  const names = Array.from({ length: 50 }, (_, i) => `s.n${i}`);
-  await fill(o.store, names, t0, t0 + 2 * DAY, 30_000);
+  const names = Array.from({ length: 100 }, (_, i) => `s.n${i}`);
+  await fill(o.store, names, t0, t0 + 2 * DAY, 10_000);
   await o.close();
   o = await openTestStore(dir, name, { retention, clock: o.clock });
   o.db.pragma("wal_checkpoint(TRUNCATE)");
@@ -109,13 +109,15 @@ test("the size guard drops the oldest raw data first", async () => {
   const name = "guard.db";
   let o = await openTestStore(dir, name, { retention: { raw: 0, rollup_1m: 0, rollup_1h: 0 } });
   const t0 = o.clock.now();
-  await fill(o.store, Array.from({ length: 50 }, (_, i) => `g.n${i}`), t0, t0 + 4 * DAY, 30_000);
+  await fill(o.store, Array.from({ length: 100 }, (_, i) => `g.n${i}`), t0, t0 + 4 * DAY, 10_000);
   await o.close();
-  const limit = 200 * 1024;
+  const full = statSync(join(dir, name)).size;
+  const limit = Math.floor(full * 0.6);
   o = await openTestStore(dir, name, { retention: { raw: 0, rollup_1m: 0, rollup_1h: 0 }, store: { max_size: limit }, clock: o.clock });
   o.store.runRetention();
-  const used = (o.db.pragma("page_count", { simple: true }) as number) * (o.db.pragma("page_size", { simple: true }) as number);
-  assert.ok(used <= limit * 1.05, `file ${used} bytes for a ${limit} byte limit`);
+  const pageSize = o.db.pragma("page_size", { simple: true }) as number;
+  const used = (o.db.pragma("page_count", { simple: true }) as number) * pageSize;
+  assert.ok(used <= limit + 2 * pageSize, `file ${used} bytes for a ${limit} byte limit (was ${full})`);
   const id = o.store.getSeries("g.n0")!.id;
   assert.equal(o.store.readRaw(id, t0, t0 + DAY).length, 0, "the oldest day went first");
   assert.ok(o.store.readRaw(id, t0 + 4 * DAY - 6 * HOUR, t0 + 4 * DAY).length > 0, "the newest data stays");
@@ -132,9 +134,11 @@ test("disk full in SQLite: writes are refused with a clear error, stored data st
   const pages = o.db.pragma("page_count", { simple: true }) as number;
   o.db.pragma(`max_page_count = ${pages}`); // the "disk" is now full
   let refused: unknown;
-  for (let i = 0; i < 200 && refused === undefined; i++) {
+  for (let i = 0; i < 500 && refused === undefined; i++) {
     try {
-      await o.store.write([{ name: `f.new${i}`, ts: t0 + HOUR + i * 10_000, value: i }, { name: "f.a", ts: t0 + HOUR + i * 10_000, value: i }]);
+      const batch: Sample[] = [{ name: "f.a", ts: t0 + HOUR + i * 10_000, value: i }];
+      for (let k = 0; k < 50; k++) batch.push({ name: `f.new.${i}.${k}.with.a.longer.name.to.fill.pages`, ts: t0 + HOUR + i * 10_000, value: i });
+      await o.store.write(batch);
     } catch (err) {
       refused = err;
     }

@@ -14,7 +14,7 @@ import type { Logger } from "../../lib/logger.js";
 import { parseSeriesKey, seriesKey, type Sample, type UnixMs } from "../../model/index.js";
 import type { PathNode, RawPoint, SelectOptions, SelectResult, SeriesInfo, StoreStats, TagMatcher, TimeSeriesStore, Tier } from "../api.js";
 import { ChunkDb } from "./chunk-db.js";
-import { decodeRaw, encodeBlock, encodeChunk } from "./chunkenc/index.js";
+import { decodeChunkInto, decodeRaw, encodeChunk } from "./chunkenc/index.js";
 import { APPENDED, MemSeries, TOO_OLD, type PendingChunk } from "./head.js";
 import { RollupBuilder } from "./rollup.js";
 import { readRawPoints, selectSeries } from "./select.js";
@@ -41,7 +41,7 @@ export interface EngineOptions {
   readonly rollupBuckets?: readonly [number, number];
   readonly commitChunks?: number;
   readonly commitIntervalMs?: number;
-  /** Raw chunks per SQLite row (default 4). */
+  /** Raw chunks gathered into one SQLite row (default 6; a row also closes when it spans chunkSpan). */
   readonly chunksPerRow?: number;
   /** Run retention on a timer (default true). */
   readonly timers?: boolean;
@@ -65,6 +65,9 @@ export class TsdbStore implements TimeSeriesStore {
   private bIds = new Float64Array(1024);
   private bTs = new Float64Array(1024);
   private bVs = new Float64Array(1024);
+  // scratch for re-encoding a row's chunks as one
+  private rowTs = new Float64Array(1024);
+  private rowVs = new Float64Array(1024);
 
   private constructor(
     readonly db: Database.Database,
@@ -308,7 +311,7 @@ export class TsdbStore implements TimeSeriesStore {
     this.feedRollups(s, ts, vs, n);
     s.n = 0;
     s.headSeg = Infinity;
-    if (s.block.length >= (this.opts.chunksPerRow ?? 4) || s.closedEnd - s.block[0]!.start >= this.opts.chunkSpan) this.sealRow(s);
+    if (s.block.length >= (this.opts.chunksPerRow ?? 6) || s.closedEnd - s.block[0]!.start >= this.opts.chunkSpan) this.sealRow(s);
   }
 
   /** Queues the series' closed raw chunks as one row. */
@@ -321,7 +324,18 @@ export class TsdbStore implements TimeSeriesStore {
       points += c.n;
       if (c.seg < seg) seg = c.seg;
     }
-    const data = encodeBlock(block.map((c) => c.data));
+    // one chunk for the whole row: the per-chunk headers (first timestamp, widths) are paid once
+    let data: Uint8Array;
+    if (block.length === 1) data = block[0]!.data;
+    else {
+      if (this.rowTs.length < points) {
+        this.rowTs = new Float64Array(points * 2);
+        this.rowVs = new Float64Array(points * 2);
+      }
+      let off = 0;
+      for (const c of block) off += decodeChunkInto(c.data, this.rowTs, this.rowVs, off);
+      data = encodeChunk(this.rowTs, this.rowVs, points);
+    }
     const c: PendingChunk = { series: s, tier: TIER_RAW, start: block[0]!.start, end: block[block.length - 1]!.end, points, wm: null, data, seg };
     this.pending.push(c);
     s.pending.push(c);

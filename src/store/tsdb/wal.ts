@@ -37,7 +37,7 @@ interface Group {
   reject: (err: Error) => void;
 }
 
-function newGroup(size: number): Group {
+function newGroup(size: number, spare: Buffer | undefined): Group {
   let resolve!: () => void;
   let reject!: (err: Error) => void;
   const promise = new Promise<void>((res, rej) => {
@@ -45,7 +45,8 @@ function newGroup(size: number): Group {
     reject = rej;
   });
   promise.catch(() => undefined);
-  return { buf: Buffer.allocUnsafe(size), len: 0, promise, resolve, reject };
+  const buf = spare !== undefined && spare.length >= size ? spare : Buffer.allocUnsafe(size);
+  return { buf, len: 0, promise, resolve, reject };
 }
 
 function segName(n: number): string {
@@ -63,6 +64,8 @@ export class PointWal {
   private readonly segmentBytes: number;
   /** Bytes of the segments before the current one. */
   private olderBytes = new Map<number, number>();
+  /** Buffers of flushed groups, reused (fewer large allocations). */
+  private readonly spare: Buffer[] = [];
 
   constructor(private readonly opts: WalOptions) {
     this.segmentBytes = opts.segmentBytes ?? 64 * 1024 * 1024;
@@ -136,7 +139,7 @@ export class PointWal {
     // The group being flushed is groups[0] while flushing: never append to it.
     const open = g !== undefined && !(this.flushing && this.groups.length === 1) && this.opts.fsync !== "always";
     if (!open || g === undefined) {
-      g = newGroup(Math.max(need, 1 << 16));
+      g = newGroup(Math.max(need, 1 << 16), this.spare.pop());
       this.groups.push(g);
     }
     if (g.len + need > g.buf.length) {
@@ -175,6 +178,7 @@ export class PointWal {
           this.segSize += g.len;
           if (this.opts.fsync !== "off") await datasync(this.fd);
           this.groups.shift();
+          if (this.spare.length < 4) this.spare.push(g.buf);
           g.resolve();
         } catch (err) {
           // cut a partly written record off, so later records are not stranded behind it

@@ -104,6 +104,17 @@ export function decodeRaw(bytes: Uint8Array): DecodedChunk {
   return { n: total, ts, values };
 }
 
+/** Decodes a raw chunk into ts/values at `off` (arrays must have room); returns the point count. */
+export function decodeChunkInto(bytes: Uint8Array, ts: Float64Array, values: Float64Array, off: number): number {
+  const r = new BitReader(bytes);
+  const format = r.readByte();
+  if (format !== FORMAT_RAW) throw new RangeError(`not a raw chunk (format ${format})`);
+  const n = r.readUvarint();
+  readInts(r, n, off === 0 ? ts : ts.subarray(off, off + n));
+  readValues(r, n, off === 0 ? values : values.subarray(off, off + n));
+  return n;
+}
+
 /** Number of points, reading only the header. */
 export function chunkLength(bytes: Uint8Array): number {
   const r = new BitReader(bytes, 1);
