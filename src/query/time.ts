@@ -121,8 +121,14 @@ function parseReference(ref: string, now: UnixMs, original: string): UnixMs {
   throw bad(original, "not a Graphite time (now, -6h, now-6h, unix seconds, HH:MM_YYYYMMDD, YYYYMMDD)");
 }
 
-/** Parses a Graphite `from`/`until` value (or a number of seconds) to ms. */
+/** Parses a Graphite `from`/`until` value (or a number of seconds) to ms, within JavaScript's date range. */
 export function parseTime(text: string | number, now: UnixMs): UnixMs {
+  const t = parseTimeUnchecked(text, now);
+  if (!Number.isFinite(t) || Math.abs(t) > 8.64e15) throw bad(String(text), "out of range");
+  return t;
+}
+
+function parseTimeUnchecked(text: string | number, now: UnixMs): UnixMs {
   if (typeof text === "number") {
     if (!Number.isFinite(text)) throw bad(String(text), "not a finite number");
     return text * 1000;
