@@ -20,7 +20,7 @@ export interface QueryRouteDeps {
   readonly clock?: Clock;
 }
 
-const TimeValue = z.union([z.number().finite(), z.string().min(1).max(100)]);
+const TimeValue = z.union([z.number().finite().min(-8.64e15).max(8.64e15), z.string().min(1).max(100)]);
 
 export const QueryRequest = z.object({
   from: TimeValue,
