@@ -45,6 +45,7 @@ import { graphFunctions } from "./graph.js";
 import { aggregateLine, nPercentile, percentileOfSeries } from "./calculate.js";
 import { exponentialMovingAverage, integralByInterval, timeSlice, timeStack } from "./ranges.js";
 import { identity, sinFunction, threshold, timeFunction } from "./generators.js";
+import { holtWintersAberration, holtWintersConfidenceBands, holtWintersForecast } from "./holt-winters.js";
 import type { FunctionSpec } from "./types.js";
 
 export type { FunctionSpec, ParamSpec, ParamType, CallContext, EvalContext, BoundArgs, ArgValue } from "./types.js";
@@ -156,6 +157,9 @@ registerFunctions([
   sinFunction,
   identity,
   threshold,
+  holtWintersForecast,
+  holtWintersConfidenceBands,
+  holtWintersAberration,
 ]);
 
 export function getFunction(name: string): FunctionSpec | undefined {
