@@ -1,7 +1,7 @@
 /** Alias functions: change series names only (the path expression stays, as in graphite-web). */
 import { pythonSub } from "../regex.js";
-import type { Series } from "../series.js";
-import { nodesArg, seriesArg, strArg } from "./args.js";
+import { AGG_FUNCS, aggName, type AggFn, type Series } from "../series.js";
+import { intArg, nodesArg, seriesArg, strArg } from "./args.js";
 import { aggKey } from "./nodes.js";
 import type { FunctionSpec } from "./types.js";
 
@@ -67,5 +67,66 @@ export const aliasSub: FunctionSpec = {
     const search = strArg(a, "search");
     const replace = strArg(a, "replace");
     return seriesArg(a, "seriesList").map((s) => withName(s, pythonSub(search, replace, s.name)));
+  },
+};
+
+export const substrFn: FunctionSpec = {
+  name: "substr",
+  group: "Special",
+  description: "Names each series by nodes start to stop (exclusive; 0 = to the end) of its innermost path.",
+  params: [SERIES, { name: "start", type: "node", default: 0 }, { name: "stop", type: "node", default: 0 }],
+  run: (_cc, a) => {
+    const start = intArg(a, "start");
+    const stop = intArg(a, "stop");
+    return seriesArg(a, "seriesList").map((s) => withName(s, substr(s.name, start, stop)));
+  },
+};
+
+/** Python's str() of a float: integral values keep ".0", None for no value. */
+function pyFloat(v: number | null): string {
+  if (v === null) return "None";
+  return Number.isInteger(v) ? `${v}.0` : String(v);
+}
+
+const SI: ReadonlyArray<readonly [string, number]> = [["Y", 1e24], ["Z", 1e21], ["E", 1e18], ["P", 1e15], ["T", 1e12], ["G", 1e9], ["M", 1e6], ["K", 1e3]];
+const BINARY: ReadonlyArray<readonly [string, number]> = [["Yi", 2 ** 80], ["Zi", 2 ** 70], ["Ei", 2 ** 60], ["Pi", 2 ** 50], ["Ti", 2 ** 40], ["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]];
+
+/** graphite-web's format_units followed by "%.2f%s". */
+function formatUnits(v: number, system: "si" | "binary"): string {
+  for (const [prefix, size] of system === "si" ? SI : BINARY) if (Math.abs(v) >= size) return `${(v / size).toFixed(2)}${prefix}`;
+  return v.toFixed(2);
+}
+
+export const legendValue: FunctionSpec = {
+  name: "legendValue",
+  group: "Alias",
+  description: "Appends aggregates (avg, last, max, min, total …) to each name; a last argument si or binary formats them with unit prefixes.",
+  params: [SERIES, { name: "valuesTypes", type: "string", multiple: true }],
+  run: (_cc, a) => {
+    let types = a.rest("valuesTypes").map(String);
+    let system: "si" | "binary" | undefined;
+    const last = types[types.length - 1];
+    if (last === "si" || last === "binary") {
+      system = last;
+      types = types.slice(0, -1);
+    }
+    return seriesArg(a, "seriesList").map((s) => {
+      let name = s.name;
+      for (const t of types) {
+        let fn: AggFn | undefined;
+        try {
+          fn = AGG_FUNCS[aggName(t)];
+        } catch {
+          fn = undefined;
+        }
+        const v = fn === undefined ? null : fn(s.values);
+        if (system === undefined) name += ` (${t}: ${fn === undefined ? "(?)" : pyFloat(v)})`;
+        else {
+          const shown = fn === undefined ? "(?)" : v === null ? "None" : formatUnits(v, system);
+          name = `${name.padEnd(20)}${t.padEnd(5)}${shown.padEnd(10)}`;
+        }
+      }
+      return withName(s, name);
+    });
   },
 };

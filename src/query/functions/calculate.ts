@@ -77,3 +77,25 @@ export const aggregateLine: FunctionSpec = {
     });
   },
 };
+
+function removePercentile(name: string, description: string, drop: (v: number | null, p: number) => boolean): FunctionSpec {
+  return {
+    name,
+    group: "Calculate",
+    description,
+    params: [SERIES, { name: "n", type: "float", required: true }],
+    run: (_cc, a) => {
+      const n = numArg(a, "n");
+      if (!(n > 0)) throw new BadRequestError(`${name}: the percent must be greater than 0`, "bad_argument");
+      return seriesArg(a, "seriesList").map((s) => {
+        const label = `${name}(${s.name}, ${formatG(n)})`;
+        const p = percentile(s.values, n);
+        const values = p === null ? s.values : s.values.map((v) => (drop(v, p) ? null : v));
+        return { ...s, tags: { ...s.tags }, name: label, pathExpression: label, values };
+      });
+    },
+  };
+}
+
+export const removeAbovePercentile = removePercentile("removeAbovePercentile", "Values above the series' n-th percentile become null.", (v, p) => v !== null && v > p);
+export const removeBelowPercentile = removePercentile("removeBelowPercentile", "Values below the series' n-th percentile become null.", (v, p) => v === null || v < p);

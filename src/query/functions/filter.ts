@@ -237,3 +237,25 @@ export const sortByMinima: FunctionSpec = {
       false,
     ),
 };
+
+export const mostDeviant: FunctionSpec = {
+  name: "mostDeviant",
+  group: "Filter Series",
+  description: "The n series with the largest variance (series without values are left out).",
+  params: [SERIES, N],
+  run: (_cc, a) => {
+    const scored: Array<{ s: Series; v: number }> = [];
+    for (const s of seriesArg(a, "seriesList")) {
+      const mean = AGG_FUNCS.average(s.values);
+      if (mean === null) continue;
+      let sq = 0;
+      for (const v of s.values) if (v !== null) sq += (v - mean) ** 2;
+      scored.push({ s, v: sq / safeLen(s.values) });
+    }
+    scored.sort((x, y) => y.v - x.v);
+    return take(
+      scored.map((x) => x.s),
+      intArg(a, "n"),
+    );
+  },
+};

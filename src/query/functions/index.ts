@@ -19,10 +19,10 @@ import {
   sumSeries,
   sumSeriesWithWildcards,
 } from "./combine.js";
-import { alias, aliasByMetric, aliasByNode, aliasByTags, aliasSub } from "./alias.js";
+import { alias, aliasByMetric, aliasByNode, aliasByTags, aliasSub, legendValue, substrFn } from "./alias.js";
 import { exclude, grep, highest, highestAverage, highestCurrent, highestMax, limit, lowest, lowestCurrent, sortByMaxima, sortByName } from "./filter.js";
 import { constantLine, hitcount, movingAverage, movingMax, movingMedian, movingMin, movingSum, movingWindowFn, summarize, timeShift } from "./window.js";
-import { changed, delay, interpolate, invert, isNonNull, logarithm, offsetToZero, pow, removeAboveValue, removeBelowValue, round, scaleToSeconds, squareRoot } from "./math.js";
+import { add, minMax, changed, delay, interpolate, invert, isNonNull, logarithm, offsetToZero, pow, removeAboveValue, removeBelowValue, round, scaleToSeconds, squareRoot } from "./math.js";
 import {
   averageAbove,
   averageBelow,
@@ -35,6 +35,7 @@ import {
   maximumBelow,
   minimumAbove,
   minimumBelow,
+  mostDeviant,
   removeEmptySeries,
   sortByFn,
   sortByMinima,
@@ -42,10 +43,11 @@ import {
   unique,
 } from "./filter.js";
 import { graphFunctions } from "./graph.js";
-import { aggregateLine, nPercentile, percentileOfSeries } from "./calculate.js";
+import { aggregateLine, nPercentile, percentileOfSeries, removeAbovePercentile, removeBelowPercentile } from "./calculate.js";
 import { exponentialMovingAverage, integralByInterval, timeSlice, timeStack } from "./ranges.js";
 import { identity, sinFunction, threshold, timeFunction } from "./generators.js";
 import { holtWintersAberration, holtWintersConfidenceBands, holtWintersForecast } from "./holt-winters.js";
+import { aggregateSeriesLists, aggregateWithWildcards, applyByNode, diffSeriesLists, divideSeriesLists, multiplySeriesLists, rangeOfSeries, sumSeriesLists } from "./lists.js";
 import type { FunctionSpec } from "./types.js";
 
 export type { FunctionSpec, ParamSpec, ParamType, CallContext, EvalContext, BoundArgs, ArgValue } from "./types.js";
@@ -160,6 +162,21 @@ registerFunctions([
   holtWintersForecast,
   holtWintersConfidenceBands,
   holtWintersAberration,
+  sumSeriesLists,
+  diffSeriesLists,
+  multiplySeriesLists,
+  divideSeriesLists,
+  aggregateSeriesLists,
+  aggregateWithWildcards,
+  rangeOfSeries,
+  applyByNode,
+  add,
+  minMax,
+  removeAbovePercentile,
+  removeBelowPercentile,
+  mostDeviant,
+  substrFn,
+  legendValue,
 ]);
 
 export function getFunction(name: string): FunctionSpec | undefined {

@@ -184,3 +184,33 @@ export const interpolate: FunctionSpec = {
     });
   },
 };
+
+export const add: FunctionSpec = {
+  name: "add",
+  group: "Transform",
+  description: "Adds a constant to each value (the name shows it as an integer, as graphite-web's %d does).",
+  params: [SERIES, { name: "constant", type: "float", required: true }],
+  run: (_cc, a) => {
+    const c = numArg(a, "constant");
+    return seriesArg(a, "seriesList").map((s) => map(s, `add(${s.name},${Math.trunc(c)})`, (v) => (v === null ? null : v + c)));
+  },
+};
+
+export const minMax: FunctionSpec = {
+  name: "minMax",
+  group: "Transform",
+  description: "Min-max normalization: (value - min) / (max - min), 0 when max = min.",
+  params: [SERIES],
+  run: (_cc, a) =>
+    seriesArg(a, "seriesList").map((s) => {
+      let mn = Infinity;
+      let mx = -Infinity;
+      for (const v of s.values)
+        if (v !== null) {
+          if (v < mn) mn = v;
+          if (v > mx) mx = v;
+        }
+      if (mn === Infinity) mn = mx = 0;
+      return map(s, `minMax(${s.name})`, (v) => (v === null ? null : mx === mn ? 0 : (v - mn) / (mx - mn)));
+    }),
+};
