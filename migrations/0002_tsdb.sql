@@ -24,3 +24,17 @@ CREATE TABLE tsdb_chunks (
   data      BLOB NOT NULL
 ) STRICT;
 CREATE INDEX tsdb_chunks_series ON tsdb_chunks (series_id, tier, start_ts);
+
+-- Points and chunks per tier, kept by triggers (stats at start without scanning every chunk).
+CREATE TABLE tsdb_tier_stats (
+  tier   INTEGER PRIMARY KEY,
+  points INTEGER NOT NULL,
+  chunks INTEGER NOT NULL
+) STRICT;
+INSERT INTO tsdb_tier_stats (tier, points, chunks) VALUES (0, 0, 0), (1, 0, 0), (2, 0, 0);
+CREATE TRIGGER tsdb_chunks_count_insert AFTER INSERT ON tsdb_chunks BEGIN
+  UPDATE tsdb_tier_stats SET points = points + NEW.points, chunks = chunks + 1 WHERE tier = NEW.tier;
+END;
+CREATE TRIGGER tsdb_chunks_count_delete AFTER DELETE ON tsdb_chunks BEGIN
+  UPDATE tsdb_tier_stats SET points = points - OLD.points, chunks = chunks - 1 WHERE tier = OLD.tier;
+END;

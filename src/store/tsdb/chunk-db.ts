@@ -46,7 +46,7 @@ export class ChunkDb {
       "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND wm > ? ORDER BY start_ts",
     );
     this.lastChunkStmt = db.prepare<[number, number], ChunkRow>(
-      "SELECT start_ts, end_ts, points, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? ORDER BY start_ts DESC LIMIT 1",
+      "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? ORDER BY start_ts DESC LIMIT 1",
     );
   }
 
@@ -89,22 +89,12 @@ export class ChunkDb {
     return this.lastChunkStmt.get(seriesId, tier);
   }
 
-  /** Per series and tier: newest end and watermark. */
-  tierMaxes(): Array<{ series_id: number; tier: number; end: number; wm: number | null }> {
-    return this.db.prepare("SELECT series_id, tier, max(end_ts) AS end, max(wm) AS wm FROM tsdb_chunks GROUP BY series_id, tier").all() as Array<{
-      series_id: number;
-      tier: number;
-      end: number;
-      wm: number | null;
-    }>;
+  pointsByTier(): Array<{ tier: number; points: number; chunks: number }> {
+    return this.db.prepare("SELECT tier, points, chunks FROM tsdb_tier_stats").all() as Array<{ tier: number; points: number; chunks: number }>;
   }
 
-  pointsByTier(): Array<{ tier: number; points: number; chunks: number }> {
-    return this.db.prepare("SELECT tier, sum(points) AS points, count(*) AS chunks FROM tsdb_chunks GROUP BY tier").all() as Array<{
-      tier: number;
-      points: number;
-      chunks: number;
-    }>;
+  private tierPoints(tier: number): number {
+    return (this.db.prepare("SELECT points FROM tsdb_tier_stats WHERE tier = ?").pluck().get(tier) as number | undefined) ?? 0;
   }
 
   deleteSeries(ids: readonly number[]): void {
@@ -118,34 +108,33 @@ export class ChunkDb {
     })();
   }
 
-  /** Deletes chunks of a tier that end before `before`; returns { chunks, points } removed. */
-  dropBefore(tier: number, before: number): { chunks: number; points: number } {
-    const r = this.db.prepare("SELECT count(*) AS chunks, coalesce(sum(points), 0) AS points FROM tsdb_chunks WHERE tier = ? AND end_ts < ?").get(tier, before) as {
-      chunks: number;
-      points: number;
-    };
-    if (r.chunks > 0) this.db.prepare("DELETE FROM tsdb_chunks WHERE tier = ? AND end_ts < ?").run(tier, before);
-    return r;
+  /**
+   * Deletes, series by series (index seeks, never a scan of the chunks), the chunks of a tier that
+   * start before `startBefore`; returns { chunks, points } removed.
+   */
+  dropStartingBefore(tier: number, startBefore: number): { chunks: number; points: number } {
+    const p0 = this.tierPoints(tier);
+    let chunks = 0;
+    const del = this.db.prepare("DELETE FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ?");
+    this.db.transaction(() => {
+      for (const id of this.seriesIds()) chunks += del.run(id, tier, startBefore).changes;
+    })();
+    return { chunks, points: p0 - this.tierPoints(tier) };
   }
 
-  /** Deletes chunks of a tier that start before `before` (size guard). */
-  dropStartingBefore(tier: number, before: number): { chunks: number; points: number } {
-    const r = this.db.prepare("SELECT count(*) AS chunks, coalesce(sum(points), 0) AS points FROM tsdb_chunks WHERE tier = ? AND start_ts < ?").get(tier, before) as {
-      chunks: number;
-      points: number;
-    };
-    if (r.chunks > 0) this.db.prepare("DELETE FROM tsdb_chunks WHERE tier = ? AND start_ts < ?").run(tier, before);
-    return r;
+  private seriesIds(): number[] {
+    return this.db.prepare("SELECT id FROM tsdb_series").pluck().all() as number[];
   }
 
-  /** Series with chunks of a tier ending before `before`. */
-  seriesEndingBefore(tier: number, before: number): number[] {
-    return this.db.prepare("SELECT DISTINCT series_id FROM tsdb_chunks WHERE tier = ? AND end_ts < ?").pluck().all(tier, before) as number[];
+  /** Series with chunks of a tier starting before `startBefore`. */
+  seriesStartingBefore(tier: number, startBefore: number): number[] {
+    const any = this.db.prepare("SELECT 1 FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ? LIMIT 1").pluck();
+    return this.seriesIds().filter((id) => any.get(id, tier, startBefore) !== undefined);
   }
 
-  /** One series' chunks of a tier ending before `before`, oldest first. */
-  chunksEndingBefore(seriesId: number, tier: number, before: number): ChunkRow[] {
-    return this.db.prepare("SELECT start_ts, end_ts, points, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND end_ts < ? ORDER BY start_ts").all(seriesId, tier, before) as ChunkRow[];
+  /** One series' chunks of a tier starting before `startBefore`, oldest first. */
+  chunksStartingBefore(seriesId: number, tier: number, startBefore: number): ChunkRow[] {
+    return this.db.prepare("SELECT start_ts, end_ts, points, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ? ORDER BY start_ts").all(seriesId, tier, startBefore) as ChunkRow[];
   }
 
   /** Runs fn in one transaction. */
@@ -153,10 +142,15 @@ export class ChunkDb {
     return this.db.transaction(fn)();
   }
 
-  /** Oldest chunk start of a tier, or undefined. */
+  /** Oldest chunk start of a tier (one index seek per series), or undefined. */
   oldestStart(tier: number): number | undefined {
-    const v = this.db.prepare("SELECT min(start_ts) FROM tsdb_chunks WHERE tier = ?").pluck().get(tier) as number | null;
-    return v ?? undefined;
+    const first = this.db.prepare("SELECT start_ts FROM tsdb_chunks WHERE series_id = ? AND tier = ? ORDER BY start_ts LIMIT 1").pluck();
+    let min = Infinity;
+    for (const id of this.seriesIds()) {
+      const v = first.get(id, tier) as number | undefined;
+      if (v !== undefined && v < min) min = v;
+    }
+    return min === Infinity ? undefined : min;
   }
 
   /** Bytes of the main database file in use (pages minus free pages). */

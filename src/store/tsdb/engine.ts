@@ -112,32 +112,24 @@ export class TsdbStore implements TimeSeriesStore {
       this.committedPoints[r.tier] = r.points;
       this.committedChunks += r.chunks;
     }
-    const ends = new Map<number, number[]>();
-    for (const m of this.cdb.tierMaxes()) {
-      const s = this.index.byId.get(m.series_id);
-      if (s === undefined) continue;
-      if (m.tier === TIER_RAW) s.closedEnd = m.end;
-      else {
-        const b = s.builders[m.tier];
-        if (b !== undefined && m.wm !== null) b.wm = m.wm;
-      }
-      let e = ends.get(m.series_id);
-      if (e === undefined) ends.set(m.series_id, (e = [-Infinity, -Infinity, -Infinity]));
-      e[m.tier] = m.end;
-    }
-    // latest point and spacing of each series from its newest raw chunk; rollups rebuilt past their watermark
+    // per series: end of the newest raw row (older points are refused), its last point (latest()
+    // and spacing), the 1h builder's watermark; then the 1h builder is refilled past it
     let rebuilt = 0;
     for (const s of this.index.byId.values()) {
-      if (s.closedEnd > -Infinity) {
-        const last = this.cdb.lastChunk(s.id, TIER_RAW);
-        if (last !== undefined) {
-          const d = decodeRaw(last.data);
-          if (d.n > 0) {
-            s.lastTs = d.ts[d.n - 1]!;
-            s.lastValue = d.values[d.n - 1]!;
-            if (d.n > 1) s.interval = d.ts[d.n - 1]! - d.ts[d.n - 2]!;
-          }
+      const last = this.cdb.lastChunk(s.id, TIER_RAW);
+      if (last !== undefined) {
+        s.closedEnd = last.end_ts;
+        const d = decodeRaw(last.data);
+        if (d.n > 0) {
+          s.lastTs = d.ts[d.n - 1]!;
+          s.lastValue = d.values[d.n - 1]!;
+          if (d.n > 1) s.interval = d.ts[d.n - 1]! - d.ts[d.n - 2]!;
         }
+      }
+      const b1h = s.builders[TIER_1H];
+      if (b1h !== undefined) {
+        const lastRollup = this.cdb.lastChunk(s.id, TIER_1H);
+        if (lastRollup?.wm != null) b1h.wm = lastRollup.wm;
       }
       rebuilt += this.rebuildRollups(s);
     }

@@ -7,7 +7,7 @@ import type { Logger } from "../../lib/logger.js";
 import type { ChunkDb, NewChunk } from "./chunk-db.js";
 import { decodeRaw } from "./chunkenc/index.js";
 import { RollupBuilder } from "./rollup.js";
-import { builderFull, TIER_1H, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
+import { builderFull, maxSpan, TIER_1H, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
 
 /**
  * Builds 1m rollup chunks from the raw chunks about to leave raw retention (in the caller's
@@ -17,7 +17,7 @@ import { builderFull, TIER_1H, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, tierEnab
  */
 function rollUpExpiringRaw(cdb: ChunkDb, tiers: TierSettings, before: number): number {
   let made = 0;
-  for (const id of cdb.seriesEndingBefore(TIER_RAW, before)) {
+  for (const id of cdb.seriesStartingBefore(TIER_RAW, before)) {
     const b = new RollupBuilder(TIER_RES[TIER_1M]!);
     const out: NewChunk[] = [];
     const flush = (): void => {
@@ -25,7 +25,7 @@ function rollUpExpiringRaw(cdb: ChunkDb, tiers: TierSettings, before: number): n
       const t = b.take();
       out.push({ series: { id }, tier: TIER_1M, start: t.start, end: t.end, points: t.n, wm: t.wm, data: t.data });
     };
-    for (const row of cdb.chunksEndingBefore(id, TIER_RAW, before)) {
+    for (const row of cdb.chunksStartingBefore(id, TIER_RAW, before)) {
       const d = decodeRaw(row.data);
       b.addPoints(d.ts, d.values, d.n);
       if (b.n > 0 && builderFull(tiers, TIER_1M, b.n, b.ts[0]!, b.ts[b.n - 1]!)) flush();
@@ -51,12 +51,13 @@ export function applyRetention(cdb: ChunkDb, tiers: TierSettings, maxSize: numbe
   for (const tier of [TIER_RAW, TIER_1M, TIER_1H]) {
     const keep = tiers.retention[tier]!;
     if (keep <= 0 && tier === TIER_RAW) continue;
-    // a disabled rollup tier keeps nothing
-    const before = keep <= 0 ? Number.MAX_SAFE_INTEGER : now - keep;
+    // a disabled rollup tier keeps nothing. Chunks are found by their start (an index seek per
+    // series): one that starts within maxSpan of the cut goes at a later run, once it starts before it.
+    const before = keep <= 0 ? Number.MAX_SAFE_INTEGER : now - keep - maxSpan(tiers, tier);
     const r = cdb.transaction(() => {
       const made = tier === TIER_RAW && tierEnabled(tiers, TIER_1M) ? rollUpExpiringRaw(cdb, tiers, before) : 0;
       if (made > 0) log.info("raw data rolled up to 1m before retention", { chunks: made });
-      return cdb.dropBefore(tier, before);
+      return cdb.dropStartingBefore(tier, before);
     });
     droppedChunks += r.chunks;
     droppedPoints += r.points;
@@ -67,7 +68,7 @@ export function applyRetention(cdb: ChunkDb, tiers: TierSettings, maxSize: numbe
       while (cdb.usedBytes() > maxSize) {
         const oldest = cdb.oldestStart(tier);
         if (oldest === undefined) break;
-        // drop the oldest hour (of this tier's chunk starts) at a time
+        // drop the oldest hour of this tier at a time
         const r = cdb.dropStartingBefore(tier, oldest + 3_600_000);
         droppedChunks += r.chunks;
         droppedPoints += r.points;
