@@ -12,7 +12,8 @@
  * `--protocol influx --port 3000` sends the same points as Influx line protocol
  * (`<prefix>.host<NN> metric<MMMMM>=<v> <ts>`, series `<prefix>.host<NN>.metric<MMMMM>`) in POSTs
  * of one tick per connection to `--path` (default `/write?db=loadgen&precision=s`), `--connections`
- * requests in flight, `--batch` ticks per request (default 1). `--token` adds `Authorization: Token …`. `--prebuild` builds every payload
+ * requests in flight, `--batch` ticks per request (default 1); `--tagged` sends
+ * `<prefix>,host=host<NN> metric<MMMMM>=<v>` instead (series `<prefix>.metric<MMMMM>;host=host<NN>`). `--token` adds `Authorization: Token …`. `--prebuild` builds every payload
  * before sending and prints `{"event":"start","at":<ms>}` when the first byte goes out.
  * Also importable: `buildPayloads`, `sendPayloads`, `sendInflux`.
  */
@@ -40,6 +41,8 @@ export interface LoadOptions {
   readonly prebuild: boolean;
   /** Influx: ticks per POST (each connection's share of `batch` ticks in one body). */
   readonly batch: number;
+  /** Influx: `<prefix>,host=host<NN> metric<MMMMM>=<v>` (series `<prefix>.metric<MMMMM>;host=host<NN>`) instead of untagged. */
+  readonly tagged: boolean;
 }
 
 export const DEFAULTS: LoadOptions = {
@@ -57,6 +60,7 @@ export const DEFAULTS: LoadOptions = {
   token: "",
   prebuild: false,
   batch: 1,
+  tagged: false,
 };
 
 export function seriesName(prefix: string, i: number): string {
@@ -82,7 +86,12 @@ export function buildPayloads(o: LoadOptions, ticks: { from: number; to: number 
     for (let t = ticks.from; t < ticks.to; t++) {
       const ts = String(o.start + t * o.interval);
       let s = "";
-      if (o.protocol === "influx")
+      if (o.protocol === "influx" && o.tagged)
+        for (let k = 0; k < names.length; k++) {
+          const i = ids[k]!;
+          s += `${o.prefix},host=host${String(i % 100).padStart(2, "0")} metric${String(i).padStart(5, "0")}=${valueText(i, t)} ${ts}\n`;
+        }
+      else if (o.protocol === "influx")
         for (let k = 0; k < names.length; k++) {
           const n = names[k]!;
           const dot = n.lastIndexOf(".");
@@ -207,12 +216,12 @@ function parseArgs(argv: readonly string[]): LoadOptions {
     const a = argv[i]!;
     if (a === "--help" || a === "-h") {
       process.stdout.write(
-        "usage: loadgen [--protocol graphite|influx] [--host 127.0.0.1] [--port 2003] [--connections 4] [--series 10000] [--ticks 60] [--interval 10] [--start <unix s>] [--rate 0] [--prefix loadgen] [--path /write?db=loadgen&precision=s] [--batch 1] [--token T] [--prebuild]\n",
+        "usage: loadgen [--protocol graphite|influx] [--host 127.0.0.1] [--port 2003] [--connections 4] [--series 10000] [--ticks 60] [--interval 10] [--start <unix s>] [--rate 0] [--prefix loadgen] [--path /write?db=loadgen&precision=s] [--batch 1] [--tagged] [--token T] [--prebuild]\n",
       );
       process.exit(0);
     }
-    if (a === "--prebuild") {
-      o["prebuild"] = 1;
+    if (a === "--prebuild" || a === "--tagged") {
+      o[a.slice(2)] = 1;
       continue;
     }
     const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
@@ -223,7 +232,7 @@ function parseArgs(argv: readonly string[]): LoadOptions {
     if (typeof o[m[1]!] === "number" && !Number.isFinite(o[m[1]!] as number)) throw new Error(`${a}: not a number`);
   }
   if (o["protocol"] !== "graphite" && o["protocol"] !== "influx") throw new Error("--protocol is graphite or influx");
-  return { ...(o as unknown as LoadOptions), prebuild: o["prebuild"] === 1 };
+  return { ...(o as unknown as LoadOptions), prebuild: o["prebuild"] === 1, tagged: o["tagged"] === 1 };
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -153,12 +153,13 @@ function runLoadgen(args: string[]): Promise<number> {
 }
 
 /** Points of every loadgen series read back through the store. */
-function readBack(store: TimeSeriesStore): number {
+function readBack(store: TimeSeriesStore, tagged = false): number {
   let n = 0;
   const from = START * 1000;
   const to = (START + TICKS * INTERVAL) * 1000 + 1;
   for (let i = 0; i < SERIES; i++) {
-    const s = store.getSeries(seriesName("loadgen", i));
+    const key = tagged ? `loadgen.metric${String(i).padStart(5, "0")};host=host${String(i % 100).padStart(2, "0")}` : seriesName("loadgen", i);
+    const s = store.getSeries(key);
     if (s !== undefined) n += store.readRaw(s.id, from, to).length;
   }
   return n;
@@ -184,9 +185,10 @@ async function graphiteEndToEnd(withStore: boolean): Promise<void> {
   });
 }
 
-async function influxEndToEnd(withStore: boolean): Promise<void> {
+async function influxEndToEnd(withStore: boolean, tagged = false): Promise<void> {
   const transport = `${CONNECTIONS} requests in flight, ${((SERIES / CONNECTIONS) * LP_BATCH).toLocaleString("en-US")} lines each`;
-  await repeat(withStore ? "Line protocol /write → store" : "Line protocol /write → null sink", transport, withStore ? "; target ≥ 1,000,000" : "", async () => {
+  const label = `Line protocol${tagged ? " (host tag)" : ""} /write → ${withStore ? "store" : "null sink"}`;
+  await repeat(label, transport, withStore ? "; target ≥ 1,000,000" : "", async () => {
     const t = withStore ? await makeStore() : nullTarget();
     const before: RequestHandler[] = [(_req, res, next) => ((res.locals["principal"] = OPEN_PRINCIPAL), next())];
     let written = 0;
@@ -194,9 +196,9 @@ async function influxEndToEnd(withStore: boolean): Promise<void> {
     const app = createApp({ log: silentLogger, before, routers: [writeRoutes({ sink: counting, clock: systemClock, log: silentLogger, maxBodySize: 64 << 20 })] });
     const http = await startHttpServer(app, "127.0.0.1", 0);
     try {
-      const startAt = await runLoadgen([...common, "--protocol", "influx", "--port", String(http.port), "--path", "/write?db=bench&precision=s", "--batch", String(LP_BATCH)]);
+      const startAt = await runLoadgen([...common, "--protocol", "influx", "--port", String(http.port), "--path", "/write?db=bench&precision=s", "--batch", String(LP_BATCH), ...(tagged ? ["--tagged"] : [])]);
       const seconds = (Date.now() - startAt) / 1000;
-      const got = t.store !== undefined ? readBack(t.store) : written;
+      const got = t.store !== undefined ? readBack(t.store, tagged) : written;
       return { got, seconds, what: withStore ? "read back" : "accepted" };
     } finally {
       await http.close();
@@ -210,6 +212,7 @@ await graphiteEndToEnd(false);
 await graphiteEndToEnd(true);
 await influxEndToEnd(false);
 await influxEndToEnd(true);
+await influxEndToEnd(true, true);
 
 printTable(
   "Ingest",

@@ -50,3 +50,19 @@ test("loadgen --protocol influx → /write: every point arrives", async () => {
     await http.close();
   }
 });
+
+test("loadgen --tagged sends a host tag per series", async () => {
+  const sink = new RecordingSink();
+  const before: RequestHandler[] = [(_req, res, next) => ((res.locals["principal"] = OPEN_PRINCIPAL), next())];
+  const app = createApp({ log: silentLogger, before, routers: [writeRoutes({ sink, clock: systemClock, log: silentLogger, maxBodySize: 1 << 20 })] });
+  const http = await startHttpServer(app, "127.0.0.1", 0);
+  try {
+    const o: LoadOptions = { ...BASE, protocol: "influx", port: http.port, tagged: true, ticks: 2 };
+    await runLoad(o);
+    assert.equal(sink.samples.length, o.series * o.ticks);
+    const first = sink.samples.find((s) => s.name === "loadgen.metric00101");
+    assert.deepEqual(first?.tags, { host: "host01" });
+  } finally {
+    await http.close();
+  }
+});
