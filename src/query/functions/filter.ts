@@ -78,9 +78,20 @@ export const sortByMaxima: FunctionSpec = {
 export const sortByName: FunctionSpec = {
   name: "sortByName",
   group: "Sorting",
-  description: "Sorts series by name.",
-  params: [SERIES],
-  run: (_cc, a) => [...seriesArg(a, "seriesList")].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)),
+  description: "Sorts series by name; natural sorting puts server2 before server11.",
+  params: [SERIES, { name: "natural", type: "boolean", default: false }, { name: "reverse", type: "boolean", default: false }],
+  run: (_cc, a) => {
+    const natural = boolArg(a, "natural");
+    const reverse = boolArg(a, "reverse");
+    const key = (n: string): string => (natural ? n.replace(/\d+/g, (d) => d.padStart(10, "0")) : n);
+    // a stable sort either way, as Python's sort(reverse=True)
+    return [...seriesArg(a, "seriesList")].sort((x, y) => {
+      const kx = key(x.name);
+      const ky = key(y.name);
+      const c = kx < ky ? -1 : kx > ky ? 1 : 0;
+      return reverse ? -c : c;
+    });
+  },
 };
 
 export const limit: FunctionSpec = {

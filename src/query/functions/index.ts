@@ -47,6 +47,7 @@ import { aggregateLine, nPercentile, percentileOfSeries, removeAbovePercentile, 
 import { exponentialMovingAverage, integralByInterval, timeSlice, timeStack } from "./ranges.js";
 import { identity, sinFunction, threshold, timeFunction } from "./generators.js";
 import { holtWintersAberration, holtWintersConfidenceBands, holtWintersForecast } from "./holt-winters.js";
+import { exp, linearRegression, logit, powSeries, sigmoid, smartSummarize, stdev, weightedAverage } from "./regression.js";
 import { aggregateSeriesLists, aggregateWithWildcards, applyByNode, diffSeriesLists, divideSeriesLists, multiplySeriesLists, rangeOfSeries, sumSeriesLists } from "./lists.js";
 import type { FunctionSpec } from "./types.js";
 
@@ -177,6 +178,14 @@ registerFunctions([
   mostDeviant,
   substrFn,
   legendValue,
+  exp,
+  sigmoid,
+  logit,
+  powSeries,
+  stdev,
+  weightedAverage,
+  linearRegression,
+  smartSummarize,
 ]);
 
 export function getFunction(name: string): FunctionSpec | undefined {
