@@ -30,7 +30,7 @@ export class SampleBatcher {
     private readonly options: BatcherOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 16_384;
-    this.maxPending = options.maxPending ?? 1_000_000;
+    this.maxPending = options.maxPending ?? 500_000;
   }
 
   /** Points accepted but not yet written (queued + in flight). */
