@@ -13,7 +13,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig } from "../../src/config/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
-import type { Sample } from "../../src/model/index.js";
 import { migrate, openDatabase, openStore, type TimeSeriesStore } from "../../src/store/index.js";
 import { peakRssMiB, printTable } from "./_table.js";
 
@@ -64,10 +63,16 @@ async function ingest(store: TimeSeriesStore, names: string[], points: number, t
   const inflight = new Set<Promise<void>>();
   const maxWrites = Math.max(1, Math.floor(IN_FLIGHT / names.length));
   let n = 0;
+  // write() takes what it needs before it returns, so each series' Sample object is reused tick
+  // after tick: the figures are the store's, not the garbage of a sample generator
+  const batch: Array<{ name: string; ts: number; value: number }> = names.map((name) => ({ name, ts: 0, value: 0 }));
   for (let p = 0; p < points; p++) {
     const ts = t0 + p * STEP;
-    const batch: Sample[] = new Array<Sample>(names.length);
-    for (let i = 0; i < names.length; i++) batch[i] = { name: names[i]!, ts, value: next(shapes[i]!) };
+    for (let i = 0; i < names.length; i++) {
+      const smp = batch[i]!;
+      smp.ts = ts;
+      smp.value = next(shapes[i]!);
+    }
     const w = store.write(batch);
     inflight.add(w);
     void w.then(() => inflight.delete(w));

@@ -14,7 +14,7 @@ import type { Logger } from "../../lib/logger.js";
 import { parseSeriesKey, seriesKey, type Sample, type UnixMs } from "../../model/index.js";
 import type { PathNode, RawPoint, SelectOptions, SelectResult, SeriesInfo, StoreStats, TagMatcher, TimeSeriesStore, Tier } from "../api.js";
 import { ChunkDb } from "./chunk-db.js";
-import { decodeChunkInto, decodeRaw, encodeChunk } from "./chunkenc/index.js";
+import { decodeChunkInto, decodeRaw, encodeChunk, FORMAT_RAW } from "./chunkenc/index.js";
 import { APPENDED, MemSeries, TOO_OLD, type PendingChunk } from "./head.js";
 import { RollupBuilder } from "./rollup.js";
 import { readRawPoints, selectSeries } from "./select.js";
@@ -119,7 +119,14 @@ export class TsdbStore implements TimeSeriesStore {
       const last = this.cdb.lastChunk(s.id, TIER_RAW);
       if (last !== undefined) {
         s.closedEnd = last.end_ts;
-        const d = decodeRaw(last.data);
+        // decoded into the reused scratch arrays: no garbage per series
+        const n = last.points;
+        if (this.rowTs.length < n) {
+          this.rowTs = new Float64Array(n * 2);
+          this.rowVs = new Float64Array(n * 2);
+        }
+        const got = last.data[0] === FORMAT_RAW ? decodeChunkInto(last.data, this.rowTs, this.rowVs, 0) : 0;
+        const d = got === n ? { n, ts: this.rowTs, values: this.rowVs } : decodeRaw(last.data);
         if (d.n > 0) {
           s.lastTs = d.ts[d.n - 1]!;
           s.lastValue = d.values[d.n - 1]!;
