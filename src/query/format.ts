@@ -27,20 +27,29 @@ export function toRenderJson(series: readonly Series[], options: { noNullPoints?
   });
 }
 
-/** toRenderJson serialized straight to text (no intermediate arrays: 2-3× faster on large responses). */
+/**
+ * toRenderJson serialized straight to text: no intermediate arrays, and the `,ts]` tails shared by
+ * the series of one grid (about twice as fast on large answers).
+ */
 export function renderJsonText(series: readonly Series[], options: { noNullPoints?: boolean } = {}): string {
   const out: string[] = [];
+  let grid = "";
+  let tails: string[] = [];
   for (const s of series) {
-    let dp = "";
     const n = s.values.length;
+    const key = `${s.start}/${s.step}/${n}`;
+    if (key !== grid) {
+      grid = key;
+      tails = new Array<string>(n);
+      for (let i = 0; i < n; i++) tails[i] = `,${Math.floor((s.start + i * s.step) / 1000)}]`;
+    }
+    const parts: string[] = [];
     for (let i = 0; i < n; i++) {
       const v = s.values[i]!;
-      const ok = v !== null && Number.isFinite(v);
-      if (!ok && options.noNullPoints === true) continue;
-      if (dp.length > 0) dp += ",";
-      dp += `[${ok ? String(v) : "null"},${Math.floor((s.start + i * s.step) / 1000)}]`;
+      if (v !== null && Number.isFinite(v)) parts.push("[" + v + tails[i]!);
+      else if (options.noNullPoints !== true) parts.push("[null" + tails[i]!);
     }
-    out.push(`{"target":${JSON.stringify(s.name)},"tags":${JSON.stringify(s.tags)},"datapoints":[${dp}]}`);
+    out.push(`{"target":${JSON.stringify(s.name)},"tags":${JSON.stringify(s.tags)},"datapoints":[${parts.join(",")}]}`);
   }
   return `[${out.join(",")}]`;
 }

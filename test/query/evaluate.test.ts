@@ -144,3 +144,13 @@ test("fuzz: 5,000 random calls of every function with random arguments never fai
   // the generator must reach the functions' bodies, not only argument checks
   assert.ok(withSeries > 2_000, `only ${withSeries} targets returned series`);
 });
+
+test("renderJsonText says what toRenderJson says, with and without noNullPoints", async () => {
+  const { renderJsonText, toRenderJson } = await import("../../src/query/index.js");
+  const list = [makeSeries("a", 60_000, M, [1, null, 2.5, Infinity]), makeSeries('b"q', 60_000, M, [null, 3, null, 4]), makeSeries("c", 0, 2 * M, [7])];
+  for (const o of [{}, { noNullPoints: true }]) assert.deepEqual(JSON.parse(renderJsonText(list, o)), JSON.parse(JSON.stringify(toRenderJson(list, o))));
+  assert.deepEqual((JSON.parse(renderJsonText(list, { noNullPoints: true })) as Array<{ datapoints: unknown[] }>)[0]!.datapoints, [
+    [1, 60],
+    [2.5, 180],
+  ]);
+});
