@@ -236,11 +236,11 @@ export function normalize(list: readonly Series[]): { series: Series[]; start: n
   return { series, start, end: start + length * step, step, length };
 }
 
-/** The value of a series at time t (null outside it or between its points). */
+/** The value of the series' bucket holding time t (null outside the series). */
 export function valueAt(s: Series, t: number): Value {
   const off = t - s.start;
-  if (off < 0 || off % s.step !== 0) return null;
-  return s.values[off / s.step] ?? null;
+  if (off < 0) return null;
+  return s.values[Math.floor(off / s.step)] ?? null;
 }
 
 /** Rows of a normalized list: for each time, every series' value. */
