@@ -22,7 +22,7 @@ const DEEP_SERIES = 100;
 const DEEP_DAYS = 7;
 const STEP = 10_000;
 /** Samples written but not yet acknowledged, at most (what socket buffers and several senders hold). */
-const IN_FLIGHT = 20_000;
+const IN_FLIGHT = 100_000;
 
 type Shape = { kind: "counter" | "gauge" | "const"; decimals: number; value: number };
 

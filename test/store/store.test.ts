@@ -164,3 +164,26 @@ test("a closed store refuses writes with StoreWriteError", async () => {
   await assert.rejects(o.store.write([{ name: "x", ts: 1, value: 1 }]), (err: Error & { code?: string }) => err.name === "StoreWriteError" && err.code === "store_closed");
   o.db.close();
 });
+
+test("an explicit step is kept: the tier is one whose resolution divides it", async () => {
+  const o = await openTestStore(dir, "step.db");
+  const t0 = o.clock.now();
+  const b = [];
+  for (let i = 0; i < 360; i++) b.push({ name: "s", ts: t0 + i * 10_000, value: i });
+  await o.store.write(b);
+  const id = o.store.getSeries("s")!.id;
+  const cases: Array<[number, string]> = [
+    [90_000, "raw"],
+    [120_000, "1m"],
+    [30_000, "raw"],
+    [2 * 3_600_000, "1h"],
+  ];
+  for (const [step, tier] of cases) {
+    const r = o.store.select([id], t0, t0 + 3_600_000, { step, consolidate: "sum" });
+    assert.equal(r.step, step);
+    assert.equal(r.tier, tier, `step ${step}`);
+    const total = r.series[0]!.values.reduce<number>((a, v) => a + (v ?? 0), 0);
+    assert.equal(total, (359 * 360) / 2, `step ${step}: every point counted once`);
+  }
+  await o.close();
+});

@@ -3,7 +3,7 @@
  *
  * Tier choice: with `maxPoints`, the finest tier holding at most READ_FACTOR × maxPoints points
  * over the range (raw counted at the data's spacing); with `step`, the coarsest tier whose
- * resolution is at most the step; with neither, raw at the data's spacing. A tier whose retention
+ * resolution divides the step (so the step is kept); with neither, raw at the data's spacing. A tier whose retention
  * does not reach back to `from` gives way to a coarser one. The step is then at least the wanted
  * one ((to - from) / maxPoints), rounded up to a multiple of the tier's resolution. Buckets start at multiples of the step, from the
  * first one at or after `from`, while they start before `to`; a bucket holds the data in
@@ -109,7 +109,8 @@ function planSelect(src: ReadSource, series: readonly (MemSeries | undefined)[],
       }
     }
   } else {
-    for (const t of enabled) if (t !== TIER_RAW && TIER_RES[t]! <= want) tier = t;
+    // an explicit step is kept: the coarsest tier whose resolution divides it
+    for (const t of enabled) if (t !== TIER_RAW && TIER_RES[t]! <= want && (options.step === undefined || want % TIER_RES[t]! === 0)) tier = t;
   }
   // retention: the range must start inside the tier's retention, else use a coarser tier
   const now = src.opts.clock.now();
