@@ -47,6 +47,8 @@ export interface EngineOptions {
   readonly timers?: boolean;
 }
 
+const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
+
 export class TsdbStore implements TimeSeriesStore {
   readonly index = new SeriesIndex<MemSeries>();
   readonly cdb: ChunkDb;
@@ -97,7 +99,8 @@ export class TsdbStore implements TimeSeriesStore {
   // ---- start ----
 
   private newSeries(id: number, key: string): MemSeries {
-    const { name, tags } = parseSeriesKey(key);
+    // an untagged series shares one string for key and name, and one empty tags object
+    const { name, tags } = key.includes(";") ? parseSeriesKey(key) : { name: key, tags: NO_TAGS };
     const s = new MemSeries(id, key, name, tags);
     // the 1h tier is built as raw chunks close; the 1m tier when raw chunks leave raw retention (retention.ts)
     s.builders[TIER_1H] = tierEnabled(this.tiers, TIER_1H) ? new RollupBuilder(TIER_RES[TIER_1H]!) : undefined;

@@ -15,13 +15,14 @@ export interface IndexedSeries {
 
 interface TrieNode {
   readonly path: string;
-  readonly children: Map<string, TrieNode>;
+  /** Created with the first child (most nodes are leaves). */
+  children: Map<string, TrieNode> | undefined;
   /** Series whose name is exactly this path (several when tags differ). */
   series: IndexedSeries[];
 }
 
 function newNode(path: string): TrieNode {
-  return { path, children: new Map(), series: [] };
+  return { path, children: undefined, series: [] };
 }
 
 export class SeriesIndex<S extends IndexedSeries> {
@@ -37,11 +38,14 @@ export class SeriesIndex<S extends IndexedSeries> {
     this.byKey.set(s.key, s);
     this.byId.set(s.id, s);
     let node = this.root;
-    for (const seg of s.name.split(".")) {
-      let next = node.children.get(seg);
+    const segs = s.name.split(".");
+    for (let i = 0; i < segs.length; i++) {
+      const seg = segs[i]!;
+      let next = node.children?.get(seg);
       if (next === undefined) {
-        next = newNode(node.path === "" ? seg : `${node.path}.${seg}`);
-        node.children.set(seg, next);
+        // the last node's path is the series name itself (one string, not a copy)
+        next = newNode(i === segs.length - 1 ? s.name : node.path === "" ? seg : `${node.path}.${seg}`);
+        (node.children ??= new Map()).set(seg, next);
       }
       node = next;
     }
@@ -55,7 +59,7 @@ export class SeriesIndex<S extends IndexedSeries> {
     const trail: TrieNode[] = [this.root];
     let node: TrieNode | undefined = this.root;
     for (const seg of segs) {
-      node = node.children.get(seg);
+      node = node.children?.get(seg);
       if (node === undefined) return;
       trail.push(node);
     }
@@ -63,8 +67,8 @@ export class SeriesIndex<S extends IndexedSeries> {
     // prune empty branches
     for (let i = trail.length - 1; i > 0; i--) {
       const n = trail[i]!;
-      if (n.series.length > 0 || n.children.size > 0) break;
-      trail[i - 1]!.children.delete(segs[i - 1]!);
+      if (n.series.length > 0 || (n.children?.size ?? 0) > 0) break;
+      trail[i - 1]!.children?.delete(segs[i - 1]!);
     }
   }
 
@@ -73,11 +77,13 @@ export class SeriesIndex<S extends IndexedSeries> {
     for (const m of matchers) {
       const next: TrieNode[] = [];
       for (const node of level) {
+        const children = node.children;
+        if (children === undefined) continue;
         if ("literal" in m) {
-          const c = node.children.get(m.literal);
+          const c = children.get(m.literal);
           if (c !== undefined) next.push(c);
         } else {
-          for (const [seg, c] of node.children) if (m.re.test(seg)) next.push(c);
+          for (const [seg, c] of children) if (m.re.test(seg)) next.push(c);
         }
       }
       level = next;
@@ -103,7 +109,7 @@ export class SeriesIndex<S extends IndexedSeries> {
       path: n.path,
       text: n.path.slice(n.path.lastIndexOf(".") + 1),
       leaf: n.series.length > 0,
-      expandable: n.children.size > 0,
+      expandable: (n.children?.size ?? 0) > 0,
     }));
     out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return out;
