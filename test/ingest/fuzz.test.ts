@@ -6,13 +6,18 @@
  * Graphite is checked against an independent, slow reference (regular expressions over strings);
  * the line protocol against lines whose validity is known by construction, plus a consistency
  * check for random mutations (a line's points in a body are exactly its points parsed alone, and a
- * line with an error gives none).
+ * line with an error gives none). Two smaller runs then go through the real store: every valid line
+ * around a bad one is stored, and every stored series comes from a valid line.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseGraphite, GraphiteStream, type GraphiteRowHandler } from "../../src/ingest/graphite/index.js";
+import { parseGraphite, GraphiteIngest, GraphiteStream, TemplateMapper, type GraphiteRowHandler } from "../../src/ingest/graphite/index.js";
 import { parseLineProtocol, SeriesKeyCache } from "../../src/ingest/influx/index.js";
-import { FakeClock } from "../../src/lib/clock.js";
+import { FakeClock, systemClock } from "../../src/lib/clock.js";
+import { silentLogger } from "../../src/lib/logger.js";
+import { seriesKey } from "../../src/model/index.js";
+import { tempDir } from "../helpers/tmp.js";
+import { openTestStore } from "./test-store.js";
 import type { Sample } from "../../src/model/index.js";
 
 const N = 100_000;
@@ -186,4 +191,83 @@ test(`line-protocol parser: ${N} random and mutated inputs`, () => {
     assert.deepEqual(midSamples, alone.samples, `input ${k}: ${JSON.stringify(mid)}`);
   }
   assert.ok(mutants > N / 2);
+});
+
+// ---- the same, through the real store ----
+
+const N_STORE = 3_000;
+
+test(`graphite through the store: ${N_STORE} mixed inputs, valid lines stored, nothing from invalid ones`, async () => {
+  const store = await openTestStore(tempDir("loupe-fuzz-g-"));
+  try {
+    const r = rng(SEED + 2);
+    const nowS = Math.floor(Date.now() / 1000) - 600;
+    const mapper = TemplateMapper.fromConfig([], []);
+    const allowed = new Set<string>(); // keys any oracle-valid line may create
+    const must = new Map<string, number>(); // before/after lines: key → value
+    let text = "";
+    for (let k = 0; k < N_STORE; k++) {
+      const before = `fzs.before.k${k} ${k} ${nowS}`;
+      const after = `fzs.after.k${k} ${-(k + 1)} ${nowS}`;
+      const junk = r() < 0.5 ? mutate(r, `fzs.mid.k${k} ${(r() * 100).toFixed(2)} ${nowS}`) : randomBytes(r);
+      for (const line of [before, junk, after]) {
+        const o = graphiteOracle(Buffer.from(line, "latin1"));
+        if (o === null || o === undefined) continue;
+        const m = mapper.map(o.path);
+        allowed.add(seriesKey(m.name, m.tags));
+      }
+      must.set(`fzs.before.k${k}`, k);
+      must.set(`fzs.after.k${k}`, -(k + 1));
+      text += `${before}\n${junk}\n${after}\n`;
+    }
+    const ingest = new GraphiteIngest({ sink: store, mapper, clock: systemClock, log: silentLogger, selfInterval: 0 });
+    const stream = ingest.stream("fuzz");
+    const body = Buffer.from(text, "latin1");
+    for (let at = 0; at < body.length; ) {
+      const n = 1 + Math.floor(r() * 4000);
+      stream.push(body.subarray(at, at + n));
+      at += n;
+    }
+    stream.end();
+    await ingest.close();
+    assert.equal(ingest.counts.refused, 0, "the store took every batch");
+    for (const [key, value] of must) {
+      const s = store.getSeries(key);
+      assert.ok(s, `${key} stored`);
+      assert.deepEqual(store.readRaw(s.id, 0, Date.now() + 3_600_000).map((p) => p.value), [value], key);
+    }
+    for (const { series } of store.latest()) assert.ok(allowed.has(series.key), `stored series ${JSON.stringify(series.key)} comes from a valid line`);
+  } finally {
+    await store.close();
+  }
+});
+
+test(`line protocol through the store: ${N_STORE} mixed bodies, valid lines stored, nothing from invalid ones`, async () => {
+  const store = await openTestStore(tempDir("loupe-fuzz-lp-"));
+  try {
+    const r = rng(SEED + 3);
+    const nowNs = `${Math.floor(Date.now() / 1000) - 600}000000000`;
+    const cache = new SeriesKeyCache();
+    const pending: Sample[] = [];
+    for (let k = 0; k < N_STORE; k++) {
+      const kind = r();
+      const mid = kind < 0.4 ? INVALID_LP[Math.floor(r() * INVALID_LP.length)]!(`bad${k}`) : kind < 0.7 ? mutate(r, `mid${k},h=x f=1 ${nowNs}`) : randomBytes(r);
+      const body = Buffer.from(`before${k},h=a f=${k} ${nowNs}\n${mid}\nafter${k} g=${-(k + 1)}i ${nowNs}\n`, "latin1");
+      pending.push(...parseLineProtocol(body, "ns", Date.now(), cache).samples);
+      if (pending.length > 2000 || k === N_STORE - 1) {
+        await store.write(pending);
+        pending.length = 0;
+      }
+    }
+    for (let k = 0; k < N_STORE; k++) {
+      const b = store.getSeries(`before${k}.f;h=a`);
+      const a = store.getSeries(`after${k}.g`);
+      assert.ok(b && a, `line ${k}: the lines around the middle one are stored`);
+      assert.deepEqual(store.readRaw(b.id, 0, Date.now() + 3_600_000).map((p) => p.value), [k]);
+      assert.deepEqual(store.readRaw(a.id, 0, Date.now() + 3_600_000).map((p) => p.value), [-(k + 1)]);
+    }
+    for (const { series } of store.latest()) assert.ok(!series.name.startsWith("bad"), `no point from an invalid line: ${series.key}`);
+  } finally {
+    await store.close();
+  }
 });
