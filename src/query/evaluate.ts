@@ -246,6 +246,7 @@ export function evaluateTargets(
     until: to,
     now: options.now ?? Date.now(),
     cache,
+    shared: new Map(),
     ...(maxDataPoints !== undefined && maxDataPoints > 0 ? { maxPoints: Math.floor(maxDataPoints) } : {}),
   };
   return targets.map((target) => {

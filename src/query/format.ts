@@ -104,8 +104,8 @@ export function toColumns(series: readonly Series[], from?: number, to?: number)
   // A bucket that starts before `from` (summarize, hitcount) still holds data of the range: kept
   // (within one range length). One that starts at or after `to` (summarize's empty trailing
   // bucket) is not.
-  let start = Math.min(...series.map((s) => s.start));
-  let end = Math.max(...series.map((s) => s.start + s.values.length * s.step));
+  let start = series.reduce((m, s) => Math.min(m, s.start), Infinity);
+  let end = series.reduce((m, s) => Math.max(m, s.start + s.values.length * s.step), -Infinity);
   if (from !== undefined && to !== undefined && start < from - (to - from)) start = from;
   if (to !== undefined && end > to) end = to;
   // keep the grid's phase

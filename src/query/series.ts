@@ -230,8 +230,8 @@ export function normalize(list: readonly Series[]): { series: Series[]; start: n
   if (list.length === 0) throw new BadRequestError("normalize of an empty series list", "empty_series_list");
   const step = list.map((s) => s.step).reduce(lcm);
   const series = list.map((s) => consolidateBy(s, Math.round(step / s.step)));
-  const start = Math.min(...series.map((s) => s.start));
-  const end = Math.max(...series.map(seriesEnd));
+  const start = series.reduce((m, s) => Math.min(m, s.start), Infinity);
+  const end = series.reduce((m, s) => Math.max(m, seriesEnd(s)), -Infinity);
   const length = Math.max(0, Math.ceil((end - start) / step));
   return { series, start, end: start + length * step, step, length };
 }

@@ -92,7 +92,7 @@ const SI: ReadonlyArray<readonly [string, number]> = [["Y", 1e24], ["Z", 1e21], 
 const BINARY: ReadonlyArray<readonly [string, number]> = [["Yi", 2 ** 80], ["Zi", 2 ** 70], ["Ei", 2 ** 60], ["Pi", 2 ** 50], ["Ti", 2 ** 40], ["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]];
 
 /** graphite-web's format_units followed by "%.2f%s". */
-function formatUnits(v: number, system: "si" | "binary"): string {
+export function formatUnits(v: number, system: "si" | "binary"): string {
   for (const [prefix, size] of system === "si" ? SI : BINARY) if (Math.abs(v) >= size) return `${(v / size).toFixed(2)}${prefix}`;
   return v.toFixed(2);
 }

@@ -48,6 +48,18 @@ import { exponentialMovingAverage, integralByInterval, timeSlice, timeStack } fr
 import { identity, sinFunction, threshold, timeFunction } from "./generators.js";
 import { holtWintersAberration, holtWintersConfidenceBands, holtWintersForecast } from "./holt-winters.js";
 import { exp, linearRegression, logit, powSeries, sigmoid, smartSummarize, stdev, weightedAverage } from "./regression.js";
+import {
+  aliasQuery,
+  areaBetween,
+  averageOutsidePercentile,
+  cactiStyle,
+  holtWintersConfidenceArea,
+  removeBetweenPercentile,
+  setXFilesFactor,
+  stacked,
+  useSeriesAbove,
+  verticalLine,
+} from "./special.js";
 import { aggregateSeriesLists, aggregateWithWildcards, applyByNode, diffSeriesLists, divideSeriesLists, multiplySeriesLists, rangeOfSeries, sumSeriesLists } from "./lists.js";
 import type { FunctionSpec } from "./types.js";
 
@@ -186,6 +198,16 @@ registerFunctions([
   weightedAverage,
   linearRegression,
   smartSummarize,
+  stacked,
+  areaBetween,
+  holtWintersConfidenceArea,
+  cactiStyle,
+  aliasQuery,
+  useSeriesAbove,
+  removeBetweenPercentile,
+  averageOutsidePercentile,
+  verticalLine,
+  setXFilesFactor,
 ]);
 
 export function getFunction(name: string): FunctionSpec | undefined {

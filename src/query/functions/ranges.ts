@@ -20,7 +20,7 @@ export const exponentialMovingAverage: FunctionSpec = {
     const list = seriesArg(a, "seriesList");
     if (list.length === 0) return [];
     const w = a.get("windowSize");
-    const maxStep = Math.max(...list.map((s) => s.step));
+    const maxStep = list.reduce((m, s) => Math.max(m, s.step), 0);
     let preview: number;
     let constant: number;
     if (typeof w === "string") {

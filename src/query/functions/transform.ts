@@ -170,7 +170,7 @@ export const transformNull: FunctionSpec = {
     const useRef = ref !== undefined && ref.length > 0;
     let defaults: Value[] | undefined;
     if (useRef) {
-      const len = Math.max(...ref.map((r) => r.values.length));
+      const len = ref.reduce((m, r) => Math.max(m, r.values.length), 0);
       defaults = [];
       for (let i = 0; i < len; i++) defaults.push(ref.some((r) => (r.values[i] ?? null) !== null) ? def : null);
     }

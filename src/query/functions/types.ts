@@ -50,6 +50,8 @@ export interface EvalContext {
   readonly consolidate?: Consolidation;
   /** Per-request fetch cache (same path and range fetched once). */
   readonly cache: Map<string, Series[]>;
+  /** State shared by the targets of one request (stacked()'s running totals). */
+  readonly shared: Map<string, number[]>;
 }
 
 export interface CallContext {
@@ -58,7 +60,7 @@ export interface CallContext {
   /** The unevaluated expression of a parameter (for re-evaluation over another range). */
   argExpr(name: string): Expr | undefined;
   /** Evaluates an expression with some context fields replaced. */
-  evaluate(expr: Expr, over?: Partial<Omit<EvalContext, "store" | "cache">>): Series[];
+  evaluate(expr: Expr, over?: Partial<Omit<EvalContext, "store" | "cache" | "shared">>): Series[];
 }
 
 export interface BoundArgs {

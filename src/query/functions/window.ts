@@ -33,7 +33,7 @@ export function reevaluate(cc: CallContext, over: { from?: number; until?: numbe
 function movingWindow(cc: CallContext, list: Series[], w: ArgValue | undefined, func: string, xff: number | undefined): Series[] {
   if (list.length === 0) return [];
   const fn = AGG_FUNCS[aggName(func)];
-  const maxStep = Math.max(...list.map((s) => s.step));
+  const maxStep = list.reduce((m, s) => Math.max(m, s.step), 0);
   let preview: number;
   if (typeof w === "string") preview = intervalMs(w);
   else if (typeof w === "number" && Number.isInteger(w) && w >= 0) preview = maxStep * w;
