@@ -45,6 +45,7 @@ export class GraphiteIngest {
   private readonly mapAll: boolean;
   private readonly paths = new PathInterner();
   private lastInvalidLog = -Infinity;
+  private lastRefusedLog = -Infinity;
   private suppressed = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -56,7 +57,12 @@ export class GraphiteIngest {
       onWritten: (n) => (this.counts.written += n),
       onError: (n, err) => {
         this.counts.refused += n;
-        o.log.warn("graphite points refused by the store", { points: n, err: errorMessage(err) });
+        // at most once a minute: a full disk refuses every batch
+        const now = o.clock.now();
+        if (now - this.lastRefusedLog >= INVALID_LOG_INTERVAL) {
+          o.log.warn("graphite points refused by the store", { points: n, err: errorMessage(err), refused_total: this.counts.refused });
+          this.lastRefusedLog = now;
+        }
       },
     });
     o.metrics?.collect(() => [
