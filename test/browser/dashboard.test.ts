@@ -88,7 +88,7 @@ async function openDashboard(path: string, options: { theme?: "light" | "dark" }
 
 const panel = (key: string) => `section.panel[data-panel-key="${key}"]`;
 
-test("home lists dashboards, searches by title and tag, and shows recently viewed", { skip }, async () => {
+test("home lists dashboards, searches by title and tag, and shows recently viewed", { skip, timeout: 90_000 }, async () => {
   const page = await open("/dashboards");
   const titles = await page.locator("#dashboard-list tbody tr td:first-child a").allTextContents();
   assert.deepEqual(titles.sort(), ["Database", "Web servers"]);
@@ -110,7 +110,7 @@ test("home lists dashboards, searches by title and tag, and shows recently viewe
   await page.context().close();
 });
 
-test("a dashboard draws every panel from one batched query, with the values that were stored", { skip }, async () => {
+test("a dashboard draws every panel from one batched query, with the values that were stored", { skip, timeout: 90_000 }, async () => {
   const { page } = await newPage(browser, { base: srv.base });
   const queries: string[] = [];
   page.on("request", (r) => {
@@ -155,7 +155,7 @@ test("a dashboard draws every panel from one batched query, with the values that
   await page.context().close();
 });
 
-test("changing the range from the picker reloads the data and puts it in the URL", { skip }, async () => {
+test("changing the range from the picker reloads the data and puts it in the URL", { skip, timeout: 90_000 }, async () => {
   const page = await openDashboard("/d/web");
   const before6h = (await drawn(page)).panels["1"]!;
   await page.click("#range-button");
@@ -192,7 +192,7 @@ test("changing the range from the picker reloads the data and puts it in the URL
   await again.context().close();
 });
 
-test("dragging across a chart zooms every panel into that range", { skip }, async () => {
+test("dragging across a chart zooms every panel into that range", { skip, timeout: 90_000 }, async () => {
   const page = await openDashboard("/d/web");
   const before = await drawn(page);
   const over = await page.locator(`${panel("1")} .u-over`).boundingBox();
@@ -218,7 +218,7 @@ test("dragging across a chart zooms every panel into that range", { skip }, asyn
   await page.context().close();
 });
 
-test("switching a variable re-queries with the new value and records it in the URL", { skip }, async () => {
+test("switching a variable re-queries with the new value and records it in the URL", { skip, timeout: 90_000 }, async () => {
   const page = await openDashboard("/d/web");
   assert.equal((await drawn(page)).panels["1"]!.series.length, 2);
   assert.equal(await page.textContent("#var-host"), "All");
@@ -244,7 +244,7 @@ test("switching a variable re-queries with the new value and records it in the U
   await link.context().close();
 });
 
-test("panels repeat once per selected value", { skip }, async () => {
+test("panels repeat once per selected value", { skip, timeout: 90_000 }, async () => {
   srv.dashboards.save(
     {
       uid: "repeat",
@@ -266,7 +266,7 @@ test("panels repeat once per selected value", { skip }, async () => {
   await page.context().close();
 });
 
-test("auto-refresh adds new points without reloading the page", { skip }, async () => {
+test("auto-refresh adds new points without reloading the page", { skip, timeout: 90_000 }, async () => {
   const t0 = Date.now();
   await srv.write(series("test.refresh.value", t0 - 14 * 60e3, t0 - 5 * 60e3, 60e3, (_t, i) => i));
   srv.dashboards.save({ uid: "refresh", title: "Refresh", panels: [{ id: 1, type: "timeseries", title: "Value", gridPos: { x: 0, y: 0, w: 24, h: 8 }, targets: [{ refId: "A", target: "test.refresh.value" }] }] }, "test");
@@ -299,7 +299,7 @@ test("auto-refresh adds new points without reloading the page", { skip }, async 
   await page.context().close();
 });
 
-test("clicking a chart adds an annotation that shows on every panel", { skip }, async () => {
+test("clicking a chart adds an annotation that shows on every panel", { skip, timeout: 90_000 }, async () => {
   const page = await openDashboard("/d/web");
   const over = await page.locator(`${panel("1")} .u-over`).boundingBox();
   assert.ok(over);
@@ -326,7 +326,7 @@ test("clicking a chart adds an annotation that shows on every panel", { skip }, 
   await again.context().close();
 });
 
-test("export a dashboard and import it back as a copy", { skip }, async () => {
+test("export a dashboard and import it back as a copy", { skip, timeout: 90_000 }, async () => {
   const page = await openDashboard("/d/web");
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
   const path = await download.path();
@@ -350,7 +350,7 @@ test("export a dashboard and import it back as a copy", { skip }, async () => {
   await page.context().close();
 });
 
-test("importing a Grafana dashboard JSON converts its Graphite panels and lists what was skipped", { skip }, async () => {
+test("importing a Grafana dashboard JSON converts its Graphite panels and lists what was skipped", { skip, timeout: 90_000 }, async () => {
   const json = readFileSync(join(PROJECT_ROOT, "test", "fixtures", "grafana", "node-graphite.json"), "utf8");
   const page = await open("/dashboards");
   await page.click("#import-open");
@@ -370,7 +370,7 @@ test("importing a Grafana dashboard JSON converts its Graphite panels and lists 
   await page.context().close();
 });
 
-test("a snapshot opens with its frozen data after the live data was deleted", { skip }, async () => {
+test("a snapshot opens with its frozen data after the live data was deleted", { skip, timeout: 90_000 }, async () => {
   const page = await openDashboard("/d/web?var-host=web1");
   const live = await drawn(page);
   await page.click("#share-snapshot");
@@ -413,7 +413,7 @@ async function seedHost(host: string): Promise<void> {
   await srv.write(series(`servers.${host}.loadavg.01`, now - 24 * HOUR, now - 30e3, 60e3, load(host)));
 }
 
-test("the panel editor previews changes live and saves them", { skip }, async () => {
+test("the panel editor previews changes live and saves them", { skip, timeout: 90_000 }, async () => {
   const page = await open("/d/web/panel/5/edit");
   await waitLoads(page);
   assert.equal((await drawn(page)).panels["preview"]!.series.length, 2);
@@ -445,7 +445,7 @@ test("the panel editor previews changes live and saves them", { skip }, async ()
   await page.context().close();
 });
 
-test("explore browses the metric tree and charts a path", { skip }, async () => {
+test("explore browses the metric tree and charts a path", { skip, timeout: 90_000 }, async () => {
   const page = await open("/explore");
   await page.click('#metric-tree li[data-path="servers"] > button');
   await page.click('#metric-tree li[data-path="servers.web2"] > button');
@@ -463,7 +463,7 @@ test("explore browses the metric tree and charts a path", { skip }, async () => 
   await page.context().close();
 });
 
-test("the theme toggle switches light/dark and is remembered; pages render in both", { skip }, async () => {
+test("the theme toggle switches light/dark and is remembered; pages render in both", { skip, timeout: 90_000 }, async () => {
   const page = await openDashboard("/d/web");
   assert.equal(await page.getAttribute("html", "data-theme"), "dark");
   await page.click("#theme-toggle");
@@ -481,6 +481,6 @@ test("the theme toggle switches light/dark and is remembered; pages render in bo
   await page.context().close();
 });
 
-test("every state-changing request carried the page's CSRF token", { skip }, () => {
+test("every state-changing request carried the page's CSRF token", { skip, timeout: 90_000 }, () => {
   assert.deepEqual(srv.csrfMisses, []);
 });

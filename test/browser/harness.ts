@@ -21,6 +21,7 @@ import { renderRoutes } from "../../src/http/routes/api/render.js";
 import { pageRoutes } from "../../src/http/routes/pages/index.js";
 import { staticRoutes } from "../../src/http/routes/static.js";
 import { silentLogger } from "../../src/lib/logger.js";
+import { CONTENT_SECURITY_POLICY } from "../../src/auth/security-headers.js";
 import { systemClock } from "../../src/lib/clock.js";
 import { PROJECT_ROOT } from "../../src/lib/package-info.js";
 import type { Sample } from "../../src/model/index.js";
@@ -68,6 +69,8 @@ export async function startUiServer(): Promise<UiServer> {
   const auth: RequestHandler = (req, res, next) => {
     res.locals["principal"] = OPEN_PRINCIPAL;
     res.locals["csrfToken"] = CSRF;
+    // the policy the auth module sends on every response: no inline script or style
+    res.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     if (!["GET", "HEAD", "OPTIONS"].includes(req.method) && req.get("x-csrf-token") !== CSRF) csrfMisses.push(`${req.method} ${req.path}`);
     next();
   };
@@ -115,6 +118,10 @@ export async function newPage(browser: Browser, options: { theme?: "light" | "da
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  // CSP violations are console errors, not exceptions: count them as page errors too
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
+  });
   (page as Page & { jsErrors?: string[] }).jsErrors = errors;
   return { context, page };
 }

@@ -39,7 +39,7 @@ after(async () => {
 });
 
 for (const theme of ["dark", "light"] as const) {
-  test(`the first page is the Host overview with this host's collected data (${theme})`, { skip }, async () => {
+  test(`the first page is the Host overview with this host's collected data (${theme})`, { skip, timeout: 90_000 }, async () => {
     const { page, context } = await newPage(browser, { theme, base });
     const res = await page.goto(`${base}/`);
     assert.equal(res?.status(), 200);
@@ -67,7 +67,7 @@ for (const theme of ["dark", "light"] as const) {
   });
 }
 
-test("an annotation added from the Host overview passes the real CSRF check", { skip }, async () => {
+test("an annotation added from the Host overview passes the real CSRF check", { skip, timeout: 90_000 }, async () => {
   const { page, context } = await newPage(browser, { base });
   await page.goto(`${base}/d/host-overview?from=now-2m&to=now`);
   await waitLoads(page);
