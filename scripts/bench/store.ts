@@ -96,11 +96,13 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "loupe-bench-store-"));
   const path = join(dir, "loupe.db");
   const cfg = defaultConfig();
+  // BENCH_FSYNC=off|always compares the durability policies (the default is the configured one, batch)
+  const fsync = (process.env["BENCH_FSYNC"] ?? cfg.store.fsync) as typeof cfg.store.fsync;
   const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
   try {
     let db = openDatabase(path);
     migrate(db);
-    const open = async (): Promise<TimeSeriesStore> => openStore(db, { store: cfg.store, retention: cfg.retention, walPath: `${path}.wal`, log: silentLogger });
+    const open = async (): Promise<TimeSeriesStore> => openStore(db, { store: { ...cfg.store, fsync }, retention: cfg.retention, walPath: `${path}.wal`, log: silentLogger });
     let store = await open();
 
     const deepNames = Array.from({ length: DEEP_SERIES }, (_, i) => `deep.host${String(i).padStart(3, "0")}.${METRICS[i % METRICS.length]}`);
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
 
     printTable(
       "Store (issue 3)",
-      `${WIDE_SERIES.toLocaleString("en-US")} series × ${WIDE_POINTS} points + ${DEEP_SERIES} series × ${DEEP_DAYS} days at 10 s = ${points.toLocaleString("en-US")} points, tick by tick (one write per tick), ≤ ${IN_FLIGHT.toLocaleString("en-US")} samples in flight, fsync = ${cfg.store.fsync}; counters (random increments), random-walk gauges (0/2/4 decimals), constants.`,
+      `${WIDE_SERIES.toLocaleString("en-US")} series × ${WIDE_POINTS} points + ${DEEP_SERIES} series × ${DEEP_DAYS} days at 10 s = ${points.toLocaleString("en-US")} points, tick by tick (one write per tick), ≤ ${IN_FLIGHT.toLocaleString("en-US")} samples in flight, fsync = ${fsync}; counters (random increments), random-walk gauges (0/2/4 decimals), constants.`,
       ["measure", "value", "target"],
       [
         ["ingest into the store API, durable (points/s)", points / ingestS, "≥ 3,000,000"],
