@@ -95,10 +95,11 @@ test("toColumns puts a query's series on one grid: the finest step, coarser seri
   assert.deepEqual(toColumns([hourly], 30 * M, 120 * M).timestamps, [0, 60 * M]);
 });
 
+/** QUERY_FUZZ_SEED and QUERY_FUZZ_RUNS widen the search (seeds 1-3 × 30,000 runs passed when written). */
 test("fuzz: 5,000 random calls of every function with random arguments never fail internally", async () => {
   const { functionSpecs } = await import("../../src/query/index.js");
   const specs = functionSpecs();
-  let seed = 7;
+  let seed = Number(process.env["QUERY_FUZZ_SEED"] ?? 7);
   const rnd = (n: number): number => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed % n;
@@ -134,7 +135,8 @@ test("fuzz: 5,000 random calls of every function with random arguments never fai
     return `${f.name}(${args.join(",")})`;
   };
   let withSeries = 0;
-  for (let k = 0; k < 5_000; k++) {
+  const runs = Number(process.env["QUERY_FUZZ_RUNS"] ?? 5_000);
+  for (let k = 0; k < runs; k++) {
     const target = expr(0);
     const [r] = evaluateTargets(st, [target], 0, 20 * M, rnd(2) === 0 ? 7 : undefined);
     if (r!.error !== undefined) assert.ok(r!.error.status < 500, `${target}: ${r!.error.code} ${r!.error.message}`);
@@ -142,7 +144,7 @@ test("fuzz: 5,000 random calls of every function with random arguments never fai
     if (r!.series.length > 0) withSeries++;
   }
   // the generator must reach the functions' bodies, not only argument checks
-  assert.ok(withSeries > 2_000, `only ${withSeries} targets returned series`);
+  assert.ok(withSeries > runs * 0.4, `only ${withSeries} targets returned series`);
 });
 
 test("renderJsonText says what toRenderJson says, with and without noNullPoints", async () => {
