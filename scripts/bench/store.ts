@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     migrate(db);
     const open = async (): Promise<TimeSeriesStore> => openStore(db, { store: { ...cfg.store, fsync }, retention: cfg.retention, walPath: `${path}.wal`, log: silentLogger });
     let store = await open();
+    const baseRss = process.memoryUsage().rss / 2 ** 20;
 
     const deepNames = Array.from({ length: DEEP_SERIES }, (_, i) => `deep.host${String(i).padStart(3, "0")}.${METRICS[i % METRICS.length]}`);
     const wideNames = Array.from({ length: WIDE_SERIES }, (_, i) => `servers.host${String(Math.floor(i / METRICS.length)).padStart(4, "0")}.${METRICS[i % METRICS.length]}`);
@@ -178,6 +179,7 @@ async function main(): Promise<void> {
         [`1 day × 1 series raw read, ${dayPoints} points (ms, median of 30; best ${Math.min(...dayRead).toFixed(2)})`, median(dayRead), "≤ 3"],
         [`7 days × 100 series → 300 points, ${weekShape} (ms, median of 20; best ${Math.min(...weekRead).toFixed(2)})`, median(weekRead), "≤ 25"],
         ["peak RSS (MiB)", rss, "≤ 150"],
+        ["RSS before the first write: Node, tsx, modules, empty store (MiB)", baseRss, ""],
       ],
     );
   } finally {
