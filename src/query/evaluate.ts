@@ -190,7 +190,7 @@ function evaluateValue(expr: Expr, ctx: EvalContext): ArgValue {
         const f = expr.args[1] ?? expr.kwargs["consolidationFunc"];
         const c = f?.kind === "string" ? storeConsolidation(f.value) : undefined;
         if (c !== undefined) argCtx = { ...ctx, consolidate: c };
-      }
+      } else if (spec.name === "cumulative") argCtx = { ...ctx, consolidate: "sum" };
       const args = bind(spec, expr, (e) => evaluateValue(e, argCtx));
       const cc: CallContext = {
         ctx,

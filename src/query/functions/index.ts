@@ -1,5 +1,5 @@
 /** The render function table: every function by name and alias, for the evaluator and /functions. */
-import { absolute, consolidateBy, derivative, integral, keepLastValue, nonNegativeDerivative, offset, perSecond, scale, transformNull } from "./transform.js";
+import { absolute, consolidateBy, cumulative, derivative, integral, keepLastValue, nonNegativeDerivative, offset, perSecond, scale, transformNull } from "./transform.js";
 import {
   aggregateFn,
   asPercent,
@@ -60,7 +60,7 @@ import {
   useSeriesAbove,
   verticalLine,
 } from "./special.js";
-import { aggregateSeriesLists, aggregateWithWildcards, applyByNode, diffSeriesLists, divideSeriesLists, multiplySeriesLists, rangeOfSeries, sumSeriesLists } from "./lists.js";
+import { aggregateSeriesLists, aggregateWithWildcards, applyByNode, diffSeriesLists, divideSeriesLists, mapReduceSpecs, multiplySeriesLists, rangeOfSeries, sumSeriesLists } from "./lists.js";
 import type { FunctionSpec } from "./types.js";
 
 export type { FunctionSpec, ParamSpec, ParamType, CallContext, EvalContext, BoundArgs, ArgValue } from "./types.js";
@@ -208,6 +208,8 @@ registerFunctions([
   averageOutsidePercentile,
   verticalLine,
   setXFilesFactor,
+  cumulative,
+  ...mapReduceSpecs(() => table),
 ]);
 
 export function getFunction(name: string): FunctionSpec | undefined {

@@ -1,14 +1,14 @@
 /**
  * Pairwise and templated combinations: {sum,diff,multiply,divide}SeriesLists, aggregateSeriesLists,
- * aggregateWithWildcards, rangeOfSeries, applyByNode.
+ * aggregateWithWildcards, rangeOfSeries, applyByNode, mapSeries / reduceSeries.
  */
 import { BadRequestError } from "../../lib/errors.js";
 import { parseTarget } from "../parser.js";
 import { makeSeries, normalize, rows, safeDiv, type Series } from "../series.js";
 import { intArg, nodesArg, optStrArg, seriesArg, strArg } from "./args.js";
 import { aggregate } from "./combine.js";
-import { groupBy } from "./nodes.js";
-import type { FunctionSpec } from "./types.js";
+import { aggKey, groupBy } from "./nodes.js";
+import type { ArgValue, FunctionSpec } from "./types.js";
 
 const FIRST = { name: "seriesListFirstPos", type: "seriesList", required: true } as const;
 const SECOND = { name: "seriesListSecondPos", type: "seriesList", required: true } as const;
@@ -128,3 +128,73 @@ export const applyByNode: FunctionSpec = {
     return out;
   },
 };
+
+/** Runs a function on literal arguments, bound to its parameters in order (reduceSeries' calls). */
+function runWith(spec: FunctionSpec, cc: Parameters<FunctionSpec["run"]>[0], values: ArgValue[]): Series[] {
+  const single = new Map<string, ArgValue>();
+  const rest = new Map<string, ArgValue[]>();
+  let pi = 0;
+  for (const v of values) {
+    const p = spec.params[pi];
+    if (p === undefined) throw new BadRequestError(`${spec.name}: too many arguments`, "bad_argument");
+    if (p.multiple === true) rest.set(p.name, [...(rest.get(p.name) ?? []), v]);
+    else {
+      single.set(p.name, v);
+      pi++;
+    }
+  }
+  for (const p of spec.params) if (!single.has(p.name) && p.default !== undefined && p.multiple !== true) single.set(p.name, p.default);
+  return spec.run(cc, { get: (n) => single.get(n), rest: (n) => rest.get(n) ?? [] });
+}
+
+export function mapReduceSpecs(registry: () => ReadonlyMap<string, FunctionSpec>): FunctionSpec[] {
+  return [
+    {
+      name: "mapSeries",
+      group: "Combine",
+      aliases: ["map"],
+      description: "Groups series by the given nodes (or tags), for reduceSeries; the groups follow one another in one list.",
+      params: [
+        { name: "seriesList", type: "seriesList", required: true },
+        { name: "mapNodes", type: "nodeOrTag", required: true, multiple: true },
+      ],
+      run: (_cc, a) => [...groupBy(seriesArg(a, "seriesList"), (s) => aggKey(s, nodesArg(a, "mapNodes"))).values()].flat(),
+    },
+    {
+      name: "reduceSeries",
+      group: "Combine",
+      aliases: ["reduce"],
+      description: "Calls reduceFunction with the series whose node reduceNode is each of reduceMatchers, per common prefix; results are named <prefix>.reduce.<function> (incomplete groups are left out).",
+      params: [
+        { name: "seriesLists", type: "seriesList", required: true },
+        { name: "reduceFunction", type: "string", required: true },
+        { name: "reduceNode", type: "node", required: true },
+        { name: "reduceMatchers", type: "string", required: true, multiple: true },
+      ],
+      run: (cc, a) => {
+        const fnName = strArg(a, "reduceFunction");
+        const spec = registry().get(fnName);
+        if (spec === undefined) throw new BadRequestError(`reduceSeries: unknown function ${fnName}`, "bad_argument");
+        const node = intArg(a, "reduceNode");
+        const matchers = a.rest("reduceMatchers").map(String);
+        const slots = new Map<string, Array<Series | undefined>>();
+        for (const s of seriesArg(a, "seriesLists")) {
+          const nodes = s.name.split(".");
+          const at = matchers.indexOf(nodes[node] ?? "");
+          if (at < 0) continue;
+          const key = `${nodes.slice(0, node).join(".")}.reduce.${fnName}`;
+          const slot = slots.get(key) ?? new Array<Series | undefined>(matchers.length).fill(undefined);
+          slot[at] = s;
+          slots.set(key, slot);
+        }
+        const out: Series[] = [];
+        for (const [key, slot] of slots) {
+          if (slot.some((x) => x === undefined)) continue;
+          const r = runWith(spec, cc, slot.map((x) => [x!]))[0];
+          if (r !== undefined) out.push({ ...r, name: key });
+        }
+        return out;
+      },
+    },
+  ];
+}

@@ -199,6 +199,18 @@ export const consolidateBy: FunctionSpec = {
   },
 };
 
+export const cumulative: FunctionSpec = {
+  name: "cumulative",
+  group: "Special",
+  description: 'consolidateBy(seriesList, "sum").',
+  params: [SERIES],
+  run: (_cc, a) =>
+    seriesArg(a, "seriesList").map((s) => {
+      const name = `consolidateBy(${s.name},"sum")`;
+      return { ...s, name, pathExpression: name, consolidate: "sum" as const };
+    }),
+};
+
 /** Store-side consolidation matching a consolidateBy function name (evaluate.ts hands it to select). */
 export function storeConsolidation(f: string): "avg" | "min" | "max" | "sum" | "last" | undefined {
   switch (f) {
