@@ -12,7 +12,7 @@ import { migrate, openDatabase, openStore, type TimeSeriesStore } from "../../sr
 import { defaultConfig } from "../../src/config/index.js";
 import { SqliteAnnotationService, SqliteDashboardService, SqliteSnapshotService } from "../../src/store/dashboards/index.js";
 import { SqliteSettingsService } from "../../src/store/settings/index.js";
-import { createApp, startHttpServer, OPEN_PRINCIPAL } from "../../src/http/index.js";
+import { createApp, startHttpServer, OPEN_PRINCIPAL, type Principal } from "../../src/http/index.js";
 import { dashboardRoutes } from "../../src/http/routes/api/dashboards.js";
 import { annotationRoutes } from "../../src/http/routes/api/annotations.js";
 import { snapshotRoutes, snapshotViewAccess } from "../../src/http/routes/api/snapshots.js";
@@ -46,14 +46,23 @@ export interface UiServer {
   readonly dashboards: SqliteDashboardService;
   readonly annotations: SqliteAnnotationService;
   readonly snapshots: SqliteSnapshotService;
+  readonly settings: SqliteSettingsService;
   /** State-changing requests that arrived without the page's CSRF token. */
   readonly csrfMisses: string[];
   write(samples: readonly Sample[]): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startUiServer(): Promise<UiServer> {
-  buildWeb();
+export interface UiServerOptions {
+  /** Who each request is (default: the open local admin); undefined = not signed in. */
+  readonly principal?: () => Principal | undefined;
+  /** Build dist/web first (browser tests); HTTP-only tests skip it. */
+  readonly build?: boolean;
+  readonly defaultHome?: string;
+}
+
+export async function startUiServer(options: UiServerOptions = {}): Promise<UiServer> {
+  if (options.build !== false) buildWeb();
   const dir = tempDir("loupe-browser-");
   const dbPath = join(dir, "loupe.db");
   const db = openDatabase(dbPath);
@@ -67,7 +76,8 @@ export async function startUiServer(): Promise<UiServer> {
   const settings = new SqliteSettingsService(db, clock);
   const csrfMisses: string[] = [];
   const auth: RequestHandler = (req, res, next) => {
-    res.locals["principal"] = OPEN_PRINCIPAL;
+    const p = options.principal ? options.principal() : OPEN_PRINCIPAL;
+    if (p !== undefined) res.locals["principal"] = p;
     res.locals["csrfToken"] = CSRF;
     // the policy the auth module sends on every response: no inline script or style
     res.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
@@ -84,7 +94,7 @@ export async function startUiServer(): Promise<UiServer> {
       queryRoutes({ store, clock }),
       renderRoutes({ store, clock }),
       staticRoutes(),
-      pageRoutes({ dashboards, annotations, snapshots, snapshotAccess: snapshotViewAccess(settings), defaultHome: "", version: "test", clock }),
+      pageRoutes({ dashboards, annotations, snapshots, snapshotAccess: snapshotViewAccess(settings), defaultHome: options.defaultHome ?? "", version: "test", clock }),
     ],
   });
   const http = await startHttpServer(app, "127.0.0.1", 0);
@@ -94,6 +104,7 @@ export async function startUiServer(): Promise<UiServer> {
     dashboards,
     annotations,
     snapshots,
+    settings,
     csrfMisses,
     write: (samples) => store.write(samples),
     async stop() {
