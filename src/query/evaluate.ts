@@ -16,6 +16,8 @@ import { consolidateBy as consolidateSeries, makeSeries, type Series } from "./s
 
 /** A single path or tag query may not fan out to more series than this. */
 export const MAX_SERIES_PER_FETCH = 50_000;
+/** Nor read more values than this (series × buckets). */
+export const MAX_POINTS_PER_FETCH = 10_000_000;
 
 /** Parses a target and checks that every function exists (ParseError naming the column otherwise). */
 export function compileTarget(target: string): Expr {
@@ -38,6 +40,17 @@ function fetchInfos(ctx: EvalContext, infos: SeriesInfo[], pathExpression: strin
   if (ctx.step !== undefined) opts.step = ctx.step;
   else if (ctx.maxPoints !== undefined) opts.maxPoints = ctx.maxPoints;
   if (ctx.consolidate !== undefined) opts.consolidate = ctx.consolidate;
+  // one process serves everyone: refuse a read that would hold more than MAX_POINTS_PER_FETCH values
+  const bounded = opts.maxPoints !== undefined && sorted.length * opts.maxPoints <= MAX_POINTS_PER_FETCH;
+  if (!bounded && sorted.length > 1) {
+    const probe = ctx.store.select([sorted[0]!.id], ctx.from, ctx.until, opts);
+    const total = probe.timestamps.length * sorted.length;
+    if (total > MAX_POINTS_PER_FETCH)
+      throw new BadRequestError(
+        `${pathExpression} would read ${total} points (${sorted.length} series × ${probe.timestamps.length}), more than the limit of ${MAX_POINTS_PER_FETCH}: use maxDataPoints or a shorter range`,
+        "too_many_points",
+      );
+  }
   const res = ctx.store.select(
     sorted.map((s) => s.id),
     ctx.from,

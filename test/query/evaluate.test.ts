@@ -33,7 +33,8 @@ test("a path used twice in one request is fetched once", () => {
   const st = store();
   const [r] = evaluateTargets(st, ["asPercent(a.*, sumSeries(a.*))"], 0, 20 * M);
   assert.equal(r!.error, undefined);
-  assert.equal(st.selects.length, 1);
+  // one read of both series (after the one-series size probe of an unbounded read)
+  assert.equal(st.selects.filter((x) => x.ids.length === 2).length, 1);
   assert.deepEqual(r!.series.map((s) => s.values[3]), [(3 / 9) * 100, (6 / 9) * 100]);
 });
 
@@ -57,6 +58,16 @@ test("argument errors name the function and column; one bad target leaves the ot
       assert.equal(good!.error, undefined);
       assert.equal(good!.series.length, 1);
     });
+});
+
+test("a fetch of more than ten million points is refused before it is read", () => {
+  const st = new MemoryStore(1000);
+  for (let i = 0; i < 200; i++) st.add(`big.s${i}`, [[0, 1]]);
+  const [r] = evaluateTargets(st, ["big.*"], 0, 60_000 * M);
+  assert.equal(r!.error?.code, "too_many_points");
+  assert.equal(st.selects.length, 1, "only the one-series probe was read");
+  const [ok] = evaluateTargets(st, ["big.*"], 0, 60_000 * M, 500);
+  assert.equal(ok!.error, undefined);
 });
 
 test("summarize and hitcount refuse more than a million buckets", () => {
