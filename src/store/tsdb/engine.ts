@@ -14,7 +14,7 @@ import type { Logger } from "../../lib/logger.js";
 import { parseSeriesKey, seriesKey, type Sample, type UnixMs } from "../../model/index.js";
 import type { PathNode, RawPoint, SelectOptions, SelectResult, SeriesInfo, StoreStats, TagMatcher, TimeSeriesStore, Tier } from "../api.js";
 import { ChunkDb } from "./chunk-db.js";
-import { decodeChunkInto, decodeRaw, encodeChunk, FORMAT_RAW } from "./chunkenc/index.js";
+import { decodeChunkInto, decodeRaw, encodeChunk, encodeChunkView, FORMAT_RAW } from "./chunkenc/index.js";
 import { APPENDED, MemSeries, TOO_OLD, type PendingChunk } from "./head.js";
 import { RollupBuilder } from "./rollup.js";
 import { readRawPoints, selectSeries } from "./select.js";
@@ -307,8 +307,9 @@ export class TsdbStore implements TimeSeriesStore {
     if (n === 0) return;
     const ts = s.ts!;
     const vs = s.vs!;
-    const data = encodeChunk(ts, vs, n);
-    s.block.push({ data, start: ts[0]!, end: ts[n - 1]!, n, seg: s.headSeg });
+    const bytes = encodeChunkView(ts, vs, n);
+    const off = s.keepChunk(bytes);
+    s.block.push({ off, len: bytes.length, start: ts[0]!, end: ts[n - 1]!, n, seg: s.headSeg });
     s.closedEnd = ts[n - 1]!;
     this.feedRollups(s, ts, vs, n);
     s.n = 0;
@@ -328,20 +329,21 @@ export class TsdbStore implements TimeSeriesStore {
     }
     // one chunk for the whole row: the per-chunk headers (first timestamp, widths) are paid once
     let data: Uint8Array;
-    if (block.length === 1) data = block[0]!.data;
+    if (block.length === 1) data = s.chunkBytes(block[0]!).slice();
     else {
       if (this.rowTs.length < points) {
         this.rowTs = new Float64Array(points * 2);
         this.rowVs = new Float64Array(points * 2);
       }
       let off = 0;
-      for (const c of block) off += decodeChunkInto(c.data, this.rowTs, this.rowVs, off);
+      for (const c of block) off += decodeChunkInto(s.chunkBytes(c), this.rowTs, this.rowVs, off);
       data = encodeChunk(this.rowTs, this.rowVs, points);
     }
     const c: PendingChunk = { series: s, tier: TIER_RAW, start: block[0]!.start, end: block[block.length - 1]!.end, points, wm: null, data, seg };
     this.pending.push(c);
     s.pending.push(c);
     s.block = [];
+    s.blockLen = 0;
   }
 
   private feedRollups(s: MemSeries, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number): void {
@@ -461,6 +463,8 @@ export class TsdbStore implements TimeSeriesStore {
       this.index.remove(s);
       s.n = 0;
       s.block = [];
+      s.blockLen = 0;
+      s.blockBuf = undefined;
       s.pending = [];
     }
     this.refreshCounts();

@@ -19,7 +19,9 @@ export interface PendingChunk {
 
 /** A closed raw chunk waiting in memory for the rest of its row (block). */
 export interface SubChunk {
-  readonly data: Uint8Array;
+  /** Bytes [off, off + len) of the series' block buffer. */
+  readonly off: number;
+  readonly len: number;
   readonly start: number;
   readonly end: number;
   readonly n: number;
@@ -44,6 +46,9 @@ export class MemSeries {
   interval = 0;
   /** Closed raw chunks not yet sealed into a row (memory + WAL). */
   block: SubChunk[] = [];
+  /** One buffer per series holding the block's encoded chunks (reused row after row). */
+  blockBuf: Uint8Array | undefined;
+  blockLen = 0;
   pending: PendingChunk[] = [];
   /** Rollup builders by tier (index 1 = 1m, 2 = 1h), undefined when the tier is disabled. */
   builders: Array<RollupBuilder | undefined> = [];
@@ -54,6 +59,25 @@ export class MemSeries {
     readonly name: string,
     readonly tags: Tags,
   ) {}
+
+  /** Copies an encoded chunk into the block buffer; returns its offset. */
+  keepChunk(bytes: Uint8Array): number {
+    const off = this.blockLen;
+    let buf = this.blockBuf;
+    if (buf === undefined || off + bytes.length > buf.length) {
+      const bigger = new Uint8Array(Math.max(256, (off + bytes.length) * 2));
+      if (buf !== undefined) bigger.set(buf.subarray(0, off));
+      buf = this.blockBuf = bigger;
+    }
+    buf.set(bytes, off);
+    this.blockLen = off + bytes.length;
+    return off;
+  }
+
+  /** The bytes of one gathered chunk. */
+  chunkBytes(c: SubChunk): Uint8Array {
+    return this.blockBuf!.subarray(c.off, c.off + c.len);
+  }
 
   /**
    * Puts a point in the head. The caller closes the head first when the point would make it span

@@ -60,7 +60,7 @@ export function readRawPoints(src: ReadSource, s: MemSeries, from: number, to: n
   }
   for (const c of s.block) {
     if (c.end < from || c.start >= to) continue;
-    const d = decodeRaw(c.data);
+    const d = decodeRaw(s.chunkBytes(c));
     for (let i = 0; i < d.n; i++) {
       const t = d.ts[i]!;
       if (t >= from && t < to) on(t, d.values[i]!);

@@ -96,6 +96,12 @@ export class BitWriter {
     this.nacc = 0;
   }
 
+  /** A view of the bytes written so far (aligned), valid until the writer is used again. */
+  view(): Uint8Array {
+    this.align();
+    return this.buf.subarray(0, this.pos);
+  }
+
   /** The bytes written so far (aligned). */
   finish(): Uint8Array {
     this.align();

@@ -38,13 +38,18 @@ export interface Chunk {
 const shared = new BitWriter(4096);
 
 export function encodeChunk(ts: ArrayLike<number>, values: ArrayLike<number>, n: number, coding: ValueCoding = "auto"): Uint8Array {
+  return encodeChunkView(ts, values, n, coding).slice();
+}
+
+/** As encodeChunk, into a shared buffer: the view is valid until the next encode (copy it to keep it). */
+export function encodeChunkView(ts: ArrayLike<number>, values: ArrayLike<number>, n: number, coding: ValueCoding = "auto"): Uint8Array {
   const w = shared;
   w.rewind(0);
   w.writeByte(FORMAT_RAW);
   w.writeUvarint(n);
   writeInts(w, ts, n);
   writeValues(w, values, n, coding);
-  return w.finish();
+  return w.view();
 }
 
 export interface DecodedChunk {
