@@ -65,11 +65,12 @@ export function applyRetention(cdb: ChunkDb, tiers: TierSettings, maxSize: numbe
   }
   if (maxSize > 0) {
     for (const tier of [TIER_RAW, TIER_1M, TIER_1H]) {
-      while (cdb.usedBytes() > maxSize) {
+      for (let used = cdb.usedBytes(); used > maxSize; used = cdb.usedBytes()) {
         const oldest = cdb.oldestStart(tier);
         if (oldest === undefined) break;
-        // drop the oldest hour of this tier at a time
-        const r = cdb.dropStartingBefore(tier, oldest + 3_600_000);
+        // drop the oldest share of this tier's time span the excess suggests (at least an hour)
+        const share = (used - maxSize) / used;
+        const r = cdb.dropStartingBefore(tier, oldest + Math.max(3_600_000, Math.ceil((now - oldest) * share * 1.1)));
         droppedChunks += r.chunks;
         droppedPoints += r.points;
         log.warn("size guard dropped oldest data", { tier: TIER_NAMES[tier], chunks: r.chunks, points: r.points, max_size: maxSize });
