@@ -1,9 +1,11 @@
 /** Ingest wired by main.ts: Graphite TCP and /write land in the store, /metrics shows them (include_series). */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createSocket } from "node:dgram";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { loadConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { startLoupe } from "../../src/main.js";
@@ -72,3 +74,56 @@ test("startLoupe: Graphite TCP and UDP and Influx /write reach the store and /me
     await loupe.stop();
   }
 });
+
+test("a real Prometheus server scrapes the whole of Loupe's /metrics (own metrics and series) and reports it up", { skip: needs("/usr/bin/prometheus") }, async () => {
+  const dir = tempDir("loupe-ingest-prom-");
+  const text = ["[server]", "http_addr = 127.0.0.1", "http_port = 0", "[paths]", `data = ${join(dir, "data")}`, "[ingest.graphite]", "enabled = false", "[export.prometheus]", "include_series = true"].join("\n");
+  const loupe = await startLoupe(loadConfig({ text, env: {} }), createLogger({ level: "error", sink: { write: () => undefined } }));
+  const now = Math.floor(Date.now() / 1000);
+  const w = await fetch(`http://127.0.0.1:${loupe.httpPort}/write?precision=s`, { method: "POST", body: `prom_check,host=h1 v=11 ${now}\n` });
+  assert.equal(w.status, 204);
+  const promPort = await freePort();
+  writeFileSync(
+    join(dir, "prometheus.yml"),
+    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: loupe\n    static_configs:\n      - targets: ["127.0.0.1:${loupe.httpPort}"]\n`,
+  );
+  const prom = spawn("/usr/bin/prometheus", [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "prom")}`, `--web.listen-address=127.0.0.1:${promPort}`], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let err = "";
+  prom.stderr!.on("data", (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
+  try {
+    const deadline = Date.now() + 60_000;
+    let last = "";
+    for (;;) {
+      try {
+        const body = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ health: string; lastError: string }> } };
+        const t = body.data.activeTargets[0];
+        last = JSON.stringify(t);
+        if (t?.health === "up") break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) assert.fail(`prometheus never reported Loupe up: ${last}\n${err}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const q = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent('prom_check_v{host="h1"}')}`)).json()) as {
+      data: { result: Array<{ value: [number, string] }> };
+    };
+    assert.equal(q.data.result[0]?.value[1], "11", JSON.stringify(q));
+  } finally {
+    prom.kill("SIGTERM");
+    await new Promise((r) => prom.once("exit", r));
+    await loupe.stop();
+  }
+});
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
