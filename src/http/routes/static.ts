@@ -1,27 +1,29 @@
 /**
  * GET /public/* — the browser bundles and stylesheet built into dist/web by scripts/build-web.mjs.
- * Served by Loupe itself (no CDN). File names are stable, so caches revalidate (ETag) rather than
- * keep them blindly.
+ * Served by Loupe itself (no CDN). Pages link them with a content version (`?v=…`, views/assets.ts):
+ * those responses may be cached for good; unversioned ones revalidate (ETag).
  */
-import { join } from "node:path";
 import express, { Router } from "express";
 import { access } from "../access.js";
-import { PROJECT_ROOT } from "../../lib/package-info.js";
+import { WEB_DIST_DIR } from "../views/assets.js";
 
-export const WEB_DIST_DIR = join(PROJECT_ROOT, "dist", "web");
+export { WEB_DIST_DIR };
 
 export function staticRoutes(dir: string = WEB_DIST_DIR): Router {
   const router = Router();
   router.use(
     "/public",
     access("public"),
+    (req, res, next) => {
+      res.setHeader("Cache-Control", typeof req.query["v"] === "string" ? "public, max-age=31536000, immutable" : "no-cache");
+      next();
+    },
     express.static(dir, {
       index: false,
       fallthrough: true,
       etag: true,
-      maxAge: 0,
-      setHeaders: (res, path) => {
-        if (path.endsWith(".map")) res.setHeader("Cache-Control", "no-cache");
+      cacheControl: false,
+      setHeaders: (res) => {
         res.setHeader("X-Content-Type-Options", "nosniff");
       },
     }),

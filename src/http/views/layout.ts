@@ -8,6 +8,7 @@
 import type { Request, Response } from "express";
 import type { Principal } from "../access.js";
 import { html, type SafeHtml } from "./html.js";
+import { assetUrl } from "./assets.js";
 
 export type Theme = "light" | "dark";
 
@@ -59,8 +60,8 @@ export function renderLayout(o: LayoutOptions): string {
 <meta name="csrf-token" content="${o.csrfToken ?? ""}">
 <title>${o.title} · Loupe</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/public/loupe.css">
-${scripts.map((s) => html`<script type="module" src="/public/${s}"></script>`)}
+<link rel="stylesheet" href="${assetUrl("loupe.css")}">
+${scripts.map((s) => html`<script type="module" src="${assetUrl(s)}"></script>`)}
 </head>
 <body>
 <header class="topbar">
