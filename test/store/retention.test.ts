@@ -180,3 +180,25 @@ test("disk full under the WAL (/dev/full): the write is refused with ENOSPC name
   assert.ok(existsSync(o.path));
   await o.close();
 });
+
+test("a crash after an hourly rollup was committed but before its raw row: the replay does not count points twice", async () => {
+  const name = "rollup-crash.db";
+  const tuning = { rollupBuckets: [120, 1] as const, commitChunks: 1, chunksPerRow: 6 };
+  const o = await openTestStore(dir, name, { store: { chunk_points: 8 }, tuning });
+  const t0 = o.clock.now();
+  const pts: Sample[] = [];
+  for (let i = 0; i < 20; i++) pts.push({ name: "rc", ts: t0 + i * 10_000, value: i + 1 });
+  await o.store.write(pts);
+  // the 1h builder closed (one bucket per chunk) and was committed; the raw chunks wait for their row
+  assert.ok(o.store.stats().pointsByTier["1h"] > 0);
+  o.db.close(); // crash: no flush
+  const o2 = await openTestStore(dir, name, { store: { chunk_points: 8 }, tuning, clock: o.clock });
+  const id = o2.store.getSeries("rc")!.id;
+  assert.equal(o2.store.readRaw(id, t0, t0 + HOUR).length, 20);
+  const r = o2.store.select([id], t0, t0 + HOUR, { step: HOUR, consolidate: "sum" });
+  assert.equal(r.tier, "1h");
+  assert.deepEqual(r.series[0]!.values, [210]);
+  const c = o2.store.select([id], t0, t0 + HOUR, { step: HOUR, consolidate: "avg" });
+  assert.deepEqual(c.series[0]!.values, [10.5]);
+  await o2.close();
+});

@@ -185,10 +185,7 @@ export class TsdbStore implements TimeSeriesStore {
     if (b1h !== undefined && s.closedEnd > b1h.wm) {
       for (const row of this.cdb.after(s.id, TIER_RAW, b1h.wm)) {
         const d = decodeRaw(row.data);
-        // only points past the watermark (a raw chunk is never split by it, but be exact)
-        let i = 0;
-        while (i < d.n && d.ts[i]! <= b1h.wm) i++;
-        this.feedRollups(s, d.ts.subarray(i), d.values.subarray(i), d.n - i);
+        this.feedRollups(s, d.ts, d.values, d.n); // skips what is at or before the watermark
         n++;
       }
     }
@@ -346,10 +343,16 @@ export class TsdbStore implements TimeSeriesStore {
     s.blockLen = 0;
   }
 
-  private feedRollups(s: MemSeries, ts: ArrayLike<number>, vs: ArrayLike<number>, n: number): void {
+  private feedRollups(s: MemSeries, ts: Float64Array, vs: Float64Array, n: number): void {
     const b1h = s.builders[TIER_1H];
     if (b1h === undefined) return;
-    b1h.addPoints(ts, vs, n);
+    // points at or before the watermark are in the rollup already (a WAL replay after a crash
+    // re-closes chunks whose rollup was committed before their row)
+    let i = 0;
+    while (i < n && ts[i]! <= b1h.wm) i++;
+    if (i === n) return;
+    if (i > 0) b1h.addPoints(ts.subarray(i, n), vs.subarray(i, n), n - i);
+    else b1h.addPoints(ts, vs, n);
     if (b1h.n > 0 && builderFull(this.tiers, TIER_1H, b1h.n, b1h.ts[0]!, b1h.ts[b1h.n - 1]!)) this.closeBuilder(s, TIER_1H);
   }
 
