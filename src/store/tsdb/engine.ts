@@ -393,7 +393,7 @@ export class TsdbStore implements TimeSeriesStore {
     this.cdb.insertChunks(batch);
     this.pending = [];
     for (const c of batch) {
-      c.series.pending.length = 0;
+      c.series.pending = [];
       this.committedPoints[c.tier]! += c.points;
     }
     this.committedChunks += batch.length;
