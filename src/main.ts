@@ -174,7 +174,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
 
     // ---- query, pages ----
     routers.push(renderRoutes({ store, clock }), queryRoutes({ store, clock }));
-    routers.push(staticRoutes(), pageRoutes({ dashboards, annotations, snapshots, snapshotAccess: snapshotViewAccess(settings), defaultHome: config.dashboards.default_home, version: VERSION, clock }));
+    routers.push(staticRoutes(), pageRoutes({ dashboards, annotations, snapshots, settings, snapshotAccess: snapshotViewAccess(settings), defaultHome: config.dashboards.default_home, version: VERSION, clock }));
 
     void metrics;
     const app = createApp({ log: log.child({ module: "http" }), before, routers });

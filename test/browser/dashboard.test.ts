@@ -481,6 +481,21 @@ test("the theme toggle switches light/dark and is remembered; pages render in bo
   await page.context().close();
 });
 
+test("settings: an admin makes snapshot links public", { skip, timeout: 90_000 }, async () => {
+  const page = await open("/settings");
+  assert.equal(await page.textContent("#theme-name"), "dark");
+  assert.equal(await page.isChecked("#snapshots-public"), false);
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/settings") && r.status() === 200), page.check("#snapshots-public")]);
+  assert.equal(srv.settings.get().snapshots_public, true);
+  await page.reload();
+  assert.equal(await page.isChecked("#snapshots-public"), true);
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith("/api/settings") && r.status() === 200), page.uncheck("#snapshots-public")]);
+  assert.equal(srv.settings.get().snapshots_public, false);
+  assert.deepEqual(await page.locator("#settings-links a").allTextContents(), ["Users", "API tokens"]);
+  assert.deepEqual(jsErrors(page), []);
+  await page.context().close();
+});
+
 test("every state-changing request carried the page's CSRF token", { skip, timeout: 90_000 }, () => {
   assert.deepEqual(srv.csrfMisses, []);
 });

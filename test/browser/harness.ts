@@ -17,6 +17,7 @@ import { dashboardRoutes } from "../../src/http/routes/api/dashboards.js";
 import { annotationRoutes } from "../../src/http/routes/api/annotations.js";
 import { snapshotRoutes, snapshotViewAccess } from "../../src/http/routes/api/snapshots.js";
 import { queryRoutes } from "../../src/http/routes/api/query.js";
+import { settingsRoutes } from "../../src/http/routes/api/settings.js";
 import { renderRoutes } from "../../src/http/routes/api/render.js";
 import { pageRoutes } from "../../src/http/routes/pages/index.js";
 import { staticRoutes } from "../../src/http/routes/static.js";
@@ -91,10 +92,11 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
       dashboardRoutes({ dashboards, clock }),
       annotationRoutes({ annotations, clock }),
       snapshotRoutes({ snapshots, settings, clock, maxBytes: 20 * 2 ** 20 }),
+      settingsRoutes({ settings }),
       queryRoutes({ store, clock }),
       renderRoutes({ store, clock }),
       staticRoutes(),
-      pageRoutes({ dashboards, annotations, snapshots, snapshotAccess: snapshotViewAccess(settings), defaultHome: options.defaultHome ?? "", version: "test", clock }),
+      pageRoutes({ dashboards, annotations, snapshots, settings, snapshotAccess: snapshotViewAccess(settings), defaultHome: options.defaultHome ?? "", version: "test", clock }),
     ],
   });
   const http = await startHttpServer(app, "127.0.0.1", 0);

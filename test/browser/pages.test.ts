@@ -61,6 +61,8 @@ test("every page is CSP-clean, carries the CSRF token and escapes what users typ
 test("viewers see pages, the editor needs the Editor role, and no principal means the login page", async () => {
   who = VIEWER;
   assert.equal((await get("/d/xss")).status, 200);
+  const settings = (await get("/settings")).text;
+  assert.doesNotMatch(settings, /id="snapshots-public"|\/admin\/users/, "admin settings hidden from viewers");
   assert.equal((await get("/explore")).status, 200);
   assert.equal((await get("/d/xss/panel/1/edit", "application/json")).status, 403);
   assert.doesNotMatch((await get("/d/xss")).text, /id="add-panel"|id="edit-json"/, "no edit buttons for viewers");

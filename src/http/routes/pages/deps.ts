@@ -14,6 +14,8 @@ export interface PageDeps {
   readonly defaultHome?: string;
   readonly version?: string;
   readonly clock?: Clock;
+  /** Instance settings (the dashboards module's SettingsService); the settings page shows them to admins. */
+  readonly settings?: { get(): { readonly snapshots_public: boolean } };
 }
 
 /** The key under which "recently viewed" is kept for this principal. */

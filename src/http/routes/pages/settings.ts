@@ -4,7 +4,7 @@
  */
 import { Router } from "express";
 import { access, principalOf } from "../../access.js";
-import { html, type SafeHtml } from "../../views/html.js";
+import { html, raw, type SafeHtml } from "../../views/html.js";
 import { sendPage } from "../../views/layout.js";
 import type { PageDeps } from "./deps.js";
 
@@ -17,7 +17,13 @@ export interface SettingsSection {
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace("T", " ").slice(0, 16);
 
-export function settingsPages(deps: PageDeps, sections: readonly SettingsSection[] = []): Router {
+/** Links every instance has: the auth module's admin pages. */
+export const DEFAULT_SETTINGS_SECTIONS: readonly SettingsSection[] = [
+  { title: "Users", href: "/admin/users", description: "who may sign in, and their roles", admin: true },
+  { title: "API tokens", href: "/admin/tokens", description: "tokens for scripts, Grafana and deploy markers", admin: true },
+];
+
+export function settingsPages(deps: PageDeps, sections: readonly SettingsSection[] = DEFAULT_SETTINGS_SECTIONS): Router {
   const router = Router();
   router.get("/settings", access("viewer"), (req, res) => {
     const p = principalOf(res);
@@ -36,6 +42,9 @@ export function settingsPages(deps: PageDeps, sections: readonly SettingsSection
   ${extra.length > 0 ? html`<div class="card settings-section"><h4>Access</h4><ul class="plain" id="settings-links">${extra}</ul></div>` : ""}
   <div class="card settings-section">
     <h4>Snapshots</h4>
+    ${p?.role === "Admin" && deps.settings !== undefined
+      ? html`<p><label class="check"><input type="checkbox" id="snapshots-public" ${deps.settings.get().snapshots_public ? raw("checked") : ""}> Anyone with a snapshot link may open it without signing in</label></p>`
+      : ""}
     ${snaps.length === 0
       ? html`<div class="muted">No snapshots. Use "Share snapshot" on a dashboard.</div>`
       : html`<table class="list" id="snapshot-list"><thead><tr><th>Name</th><th>Range (UTC)</th><th>Created</th><th>Expires</th></tr></thead><tbody>${snaps.map(
