@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { needs } from "../helpers/system.js";
 import { PROJECT_ROOT } from "../../src/lib/package-info.js";
+import { convertGrafanaDashboard } from "../../src/dashboards/index.js";
 import { ARTIFACTS, CHROMIUM, drawn, jsErrors, launchBrowser, newPage, series, startUiServer, waitLoads, type UiServer } from "./harness.js";
 
 const skip = needs(CHROMIUM);
@@ -359,6 +360,10 @@ test("importing a Grafana dashboard JSON converts its Graphite panels and lists 
   await page.waitForSelector("#import-link");
   const result = (await page.textContent("#import-result")) ?? "";
   assert.match(result, /Grafana dashboard/);
+  // what could not be converted is listed with the reason
+  const expected = convertGrafanaDashboard(JSON.parse(json)).skipped;
+  assert.ok(expected.length > 0);
+  assert.deepEqual(await page.locator("#import-skipped li").allTextContents(), expected.map((s) => `${s.panel}: ${s.reason}`));
   await page.click("#import-link");
   await waitLoads(page);
   const d = await drawn(page);
@@ -479,6 +484,17 @@ test("the theme toggle switches light/dark and is remembered; pages render in bo
   }
   assert.deepEqual(jsErrors(page), []);
   await page.context().close();
+});
+
+test("charts are drawn at the device pixel ratio (crisp lines on HiDPI screens)", { skip, timeout: 90_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 820 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await page.goto(`${srv.base}/d/web`);
+  await waitLoads(page);
+  const sizes = await page.locator(`${panel("1")} canvas`).evaluate((c) => [(c as unknown as { width: number }).width, (c as unknown as { clientWidth: number }).clientWidth]);
+  assert.ok(sizes[1]! > 100);
+  assert.equal(sizes[0], sizes[1]! * 2);
+  await context.close();
 });
 
 test("settings: an admin makes snapshot links public", { skip, timeout: 90_000 }, async () => {
