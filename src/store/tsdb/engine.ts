@@ -70,12 +70,16 @@ export class TsdbStore implements TimeSeriesStore {
   // scratch for re-encoding a row's chunks as one
   private rowTs = new Float64Array(1024);
   private rowVs = new Float64Array(1024);
+  private readonly chunkSpan: number;
+  private readonly chunkPoints: number;
 
   private constructor(
     readonly db: Database.Database,
     readonly opts: EngineOptions,
   ) {
     this.cdb = new ChunkDb(db);
+    this.chunkSpan = opts.chunkSpan;
+    this.chunkPoints = opts.chunkPoints;
     this.tiers = {
       retention: [opts.retention.raw, opts.retention.rollup1m, opts.retention.rollup1h],
       rollupBuckets: [0, opts.rollupBuckets?.[0] ?? 120, opts.rollupBuckets?.[1] ?? 48],
@@ -284,17 +288,18 @@ export class TsdbStore implements TimeSeriesStore {
   private appendOne(s: MemSeries, t: number, v: number, seg: number): boolean {
     const n = s.n;
     if (n > 0) {
-      const first = s.ts![0]!;
-      if (t - first >= this.opts.chunkSpan || s.ts![n - 1]! - t >= this.opts.chunkSpan) {
+      const span = this.chunkSpan;
+      if (t - s.headFirst >= span || s.headLast - t >= span) {
         if (t > s.closedEnd) this.closeHead(s);
       }
     }
-    const r = s.append(t, v, this.opts.chunkPoints, seg);
+    const cap = this.chunkPoints;
+    const r = s.append(t, v, cap, seg);
     if (r === TOO_OLD) {
       this.droppedTooOld++;
       return false;
     }
-    if (r === APPENDED && s.n >= this.opts.chunkPoints) this.closeHead(s);
+    if (r === APPENDED && s.n >= cap) this.closeHead(s);
     return true;
   }
 

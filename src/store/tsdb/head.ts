@@ -36,6 +36,9 @@ export class MemSeries {
   ts: Float64Array | undefined;
   vs: Float64Array | undefined;
   n = 0;
+  /** First and last timestamp of the head (valid when n > 0): kept here to spare array reads. */
+  headFirst = 0;
+  headLast = 0;
   /** Oldest WAL segment holding a head point. */
   headSeg = Infinity;
   /** Last timestamp of the closed chunks: older points are refused. */
@@ -102,15 +105,18 @@ export class MemSeries {
       vs[0] = v;
       this.n = 1;
       this.headSeg = seg;
+      this.headFirst = t;
+      this.headLast = t;
       return APPENDED;
     }
     if (seg < this.headSeg) this.headSeg = seg;
-    const last = ts[n - 1]!;
+    const last = this.headLast;
     if (t > last) {
       ts[n] = t;
       vs[n] = v;
       this.n = n + 1;
       this.interval = t - last;
+      this.headLast = t;
       return APPENDED;
     }
     // out of order within the head: binary search
@@ -130,6 +136,7 @@ export class MemSeries {
     ts[lo] = t;
     vs[lo] = v;
     this.n = n + 1;
+    if (lo === 0) this.headFirst = t;
     return APPENDED;
   }
 }
