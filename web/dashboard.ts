@@ -11,7 +11,8 @@ import { isRelative, parseDuration, resolveRange, shiftRange, zoomOut, type AbsR
 import { interpolate, resolveVariables, ALL, type VarState } from "./lib/variables.js";
 import { placePanels, type PlacedPanel } from "./lib/grid.js";
 import { timeControls } from "./lib/timepicker.js";
-import { button, openModal, openPopover, toast } from "./lib/dialogs.js";
+import { button, openPopover, toast } from "./lib/dialogs.js";
+import { openJsonEditor, openSnapshotDialog } from "./lib/dashboard-dialogs.js";
 import { debugState } from "./lib/state.js";
 import { createPanelView, type PanelView } from "./panels/index.js";
 import { errorText, type Annotation, type Dashboard, type QueryResult } from "./lib/types.js";
@@ -358,44 +359,11 @@ function currentDashboard(): Dashboard {
 }
 
 function shareSnapshot(): void {
-  const name = h("input", { type: "text", id: "snapshot-name", value: `${dash.title} ${new Date().toLocaleString()}` });
-  const expiry = h("select", { id: "snapshot-expiry" }, h("option", { value: "" }, "Never"), h("option", { value: "3600" }, "1 hour"), h("option", { value: "86400" }, "1 day"), h("option", { value: "604800" }, "7 days"), h("option", { value: "2592000" }, "30 days"));
-  const out = h("div", { class: "snapshot-result" });
-  const create = button("Create snapshot", { class: "btn primary", id: "snapshot-create" });
-  const m = openModal("Share snapshot", [h("p", { class: "muted" }, "Freezes this dashboard with the data shown now. The link works without querying live data."), h("label", {}, "Name", name), h("label", {}, "Expires", expiry), out], [button("Close", {}, () => m.close()), create], "snapshot-dialog");
-  create.addEventListener("click", () => {
-    const body: Record<string, unknown> = { name: name.value.trim() || dash.title, dashboard: currentDashboard(), range: { from: abs.from, to: abs.to }, data: { ...Object.fromEntries(results), __annotations: annotations } };
-    if (expiry.value !== "") body["expiresIn"] = Number(expiry.value);
-    create.disabled = true;
-    postJson<{ key: string; url: string }>("/api/snapshots", body)
-      .then((r) => {
-        const href = r.url || `/snapshot/${r.key}`;
-        clear(out);
-        out.append(h("span", {}, "Snapshot link: "), h("a", { href, id: "snapshot-link", target: "_blank" }, new URL(href, location.href).href));
-      })
-      .catch((err: Error) => {
-        create.disabled = false;
-        toast(`Snapshot failed: ${err.message}`, "error");
-      });
-  });
+  openSnapshotDialog({ title: dash.title, dashboard: currentDashboard(), range: abs, data: { ...Object.fromEntries(results), __annotations: annotations } });
 }
 
 function editJson(): void {
-  const ta = h("textarea", { id: "json-editor", class: "code", rows: 24, spellcheck: "false" });
-  ta.value = JSON.stringify(dash, null, 2);
-  const save = button("Save", { class: "btn primary", id: "json-save" });
-  const m = openModal("Dashboard JSON", [ta], [button("Cancel", {}, () => m.close()), save], "json-dialog");
-  save.addEventListener("click", () => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(ta.value);
-    } catch (err) {
-      return toast(`Invalid JSON: ${(err as Error).message}`, "error");
-    }
-    postJson<{ uid: string; version: number }>("/api/dashboards", { dashboard: parsed, expectedVersion: data.version, message: "edited JSON" })
-      .then((r) => location.assign(`/d/${encodeURIComponent(r.uid)}${location.search}`))
-      .catch((err: Error) => toast(`Save failed: ${err.message}`, "error"));
-  });
+  openJsonEditor(dash, data.version);
 }
 
 function wireHeaderButtons(): void {

@@ -264,6 +264,14 @@ test("panels repeat once per selected value", { skip, timeout: 90_000 }, async (
   assert.deepEqual(d.panels["1"]!.series.map((s) => s.name), ["servers.web1.cpu.total.user"]);
   assert.deepEqual(d.panels["1_1"]!.series.map((s) => s.name), ["servers.web2.cpu.total.user"]);
   assert.deepEqual(await page.locator(".panel-title").allTextContents(), ["CPU · web1", "CPU · web2", "Below"]);
+  // the JSON dialog edits the whole dashboard
+  await page.click("#edit-json");
+  const json = JSON.parse(await page.inputValue("#json-editor")) as { title: string };
+  json.title = "Repeat (edited)";
+  await page.fill("#json-editor", JSON.stringify(json));
+  await Promise.all([page.waitForURL(/\/d\/repeat/), page.click("#json-save")]);
+  await page.waitForSelector('#dash-title:text-is("Repeat (edited)")');
+  assert.equal(srv.dashboards.get("repeat")!.dashboard.title, "Repeat (edited)");
   await page.context().close();
 });
 
