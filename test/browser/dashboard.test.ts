@@ -107,6 +107,12 @@ test("home lists dashboards, searches by title and tag, and shows recently viewe
   await page.goto(`${srv.base}/dashboards`);
   assert.deepEqual(await page.locator("#recent-list a").allTextContents(), ["Web servers"]);
   await page.screenshot({ path: join(ARTIFACTS, "home.png") });
+  // New dashboard: created with one empty panel, straight into its editor
+  await page.click("#new-dashboard");
+  await page.fill("#new-title", "Fresh board");
+  await page.click("#new-create");
+  await page.waitForURL(/\/d\/[a-z0-9]+\/panel\/1\/edit/);
+  assert.ok(srv.dashboards.list({ query: "Fresh" }).some((d) => d.title === "Fresh board"));
   assert.deepEqual(jsErrors(page), []);
   await page.context().close();
 });

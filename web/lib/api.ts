@@ -21,6 +21,10 @@ async function parse<T>(res: Response): Promise<T> {
   } catch {
     body = undefined;
   }
+  if (res.status === 401 && !location.pathname.startsWith("/login")) {
+    // signed out meanwhile (session expired): back to the login page, then here again
+    location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+  }
   if (!res.ok) {
     const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
     throw new ApiError(res.status, err?.code ?? "http_" + res.status, err?.message ?? (text.slice(0, 200) || res.statusText));
