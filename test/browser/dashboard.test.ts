@@ -49,7 +49,7 @@ function saveTestDashboard(): void {
         { id: 1, type: "timeseries", title: "CPU user", gridPos: { x: 0, y: 0, w: 12, h: 8 }, targets: [{ refId: "A", target: "servers.$host.cpu.total.user" }], options: { unit: "percent", legend: ["min", "max", "avg", "last"], thresholds: [{ value: 40, color: "red" }] } },
         { id: 2, type: "stat", title: "Load", gridPos: { x: 12, y: 0, w: 6, h: 4 }, targets: [{ refId: "A", target: "servers.$host.loadavg.01" }], options: { unit: "short", decimals: 2 } },
         { id: 3, type: "gauge", title: "CPU avg", gridPos: { x: 18, y: 0, w: 6, h: 4 }, targets: [{ refId: "A", target: "averageSeries(servers.$host.cpu.total.user)" }], options: { unit: "percent" } },
-        { id: 4, type: "text", title: "Notes", gridPos: { x: 12, y: 4, w: 12, h: 4 }, content: "## Runbook\nRestart with **care** <script>window.__xss = 1</script> [docs](https://example.com)" },
+        { id: 4, type: "text", title: "Notes", gridPos: { x: 12, y: 4, w: 12, h: 4 }, content: "## Runbook\nRestart with **care** <script>window.__xss = 1</script> [docs](https://example.com)\n\n# odd\rheading\u2028line\n1.\n- " },
         { id: 5, type: "timeseries", title: "Load stacked", gridPos: { x: 0, y: 8, w: 12, h: 7 }, targets: [{ refId: "A", target: "servers.$host.loadavg.01" }], options: { draw: "stacked", unit: "short" } },
         { id: 6, type: "table", title: "CPU table", gridPos: { x: 12, y: 8, w: 12, h: 7 }, targets: [{ refId: "A", target: "servers.$host.cpu.total.user" }], options: { unit: "percent" } },
         { id: 7, type: "timeseries", title: "Load (log, area)", gridPos: { x: 0, y: 15, w: 24, h: 6 }, targets: [{ refId: "A", target: "servers.$host.loadavg.01" }], options: { draw: "area", logScale: true } },

@@ -45,7 +45,7 @@ export function renderMarkdown(src: string): DocumentFragment {
       frag.append(h("pre", {}, h("code", {}, code.join("\n"))));
       continue;
     }
-    const hm = /^(#{1,6})\s+(.*)$/.exec(line);
+    const hm = /^(#{1,6})\s+([^]*)$/.exec(line);
     if (hm) {
       const tag = `h${Math.min(6, hm[1]!.length + 2)}` as "h3";
       frag.append(h(tag, {}, ...inline(hm[2]!)));
@@ -62,7 +62,8 @@ export function renderMarkdown(src: string): DocumentFragment {
       frag.append(list);
       continue;
     }
-    const para: string[] = [];
+    // a paragraph always takes its first line, so no input can stall the loop
+    const para: string[] = [lines[i++]!];
     while (i < lines.length && lines[i]!.trim() !== "" && !/^(#{1,6}\s|```|\s*([-*+]|\d+\.)\s)/.test(lines[i]!)) para.push(lines[i++]!);
     frag.append(h("p", {}, ...inline(para.join(" "))));
   }
