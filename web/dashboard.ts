@@ -99,6 +99,15 @@ function buildPanels(): void {
     if (data.mode === "live" && data.canEdit && !p.key.includes("_")) {
       header.append(h("a", { class: "panel-edit", href: `/d/${encodeURIComponent(dash.uid)}/panel/${p.panel.id}/edit${location.search}`, title: "Edit panel" }, "✎"));
     }
+    const first = queriesOf(p)[0];
+    if (data.mode === "live" && first !== undefined) {
+      const link = h("a", { class: "panel-edit panel-explore", href: "/explore", title: "Open in Explore" }, "⤢");
+      // the range at the time of the click (it changes without rebuilding the panels)
+      const point = (): void => void (link.href = `/explore?${new URLSearchParams({ target: first.target, from: String(abs.from), to: String(abs.to) }).toString()}`);
+      link.addEventListener("mousedown", point);
+      link.addEventListener("click", point);
+      header.append(link);
+    }
     const el = h("section", { class: `panel panel-${p.panel.type}`, "data-panel-key": p.key, "data-panel-id": p.panel.id, "data-type": p.panel.type }, header, body);
     el.style.gridColumn = `${p.x + 1} / span ${p.w}`;
     el.style.gridRow = `${p.y + 1} / span ${p.h}`;

@@ -158,6 +158,14 @@ test("a dashboard draws every panel from one batched query, with the values that
   assert.deepEqual((await page.locator(`${panel("1")} .tooltip .tip-name`).allTextContents()).sort(), ["servers.web1.cpu.total.user", "servers.web2.cpu.total.user"]);
   assert.match((await page.locator(`${panel("1")} .tooltip .tip-val`).first().textContent()) ?? "", /^\d+(\.\d+)?%$/);
   await page.screenshot({ path: join(ARTIFACTS, "test-dashboard-dark.png") });
+  // a panel opens in Explore with its (interpolated) target and the range shown
+  await page.hover(panel("1"));
+  await page.click(`${panel("1")} a.panel-explore`);
+  await page.waitForURL(/\/explore\?/);
+  const u = new URL(page.url());
+  assert.equal(u.searchParams.get("target"), "servers.{web1,web2}.cpu.total.user");
+  assert.equal(Number(u.searchParams.get("to")) - Number(u.searchParams.get("from")), 6 * HOUR);
+  await page.waitForFunction(`Number(document.querySelector("#explore-panel")?.getAttribute("data-points") ?? 0) > 0`);
   assert.deepEqual(jsErrors(page), []);
   await page.context().close();
 });
