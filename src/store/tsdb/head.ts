@@ -68,7 +68,7 @@ export class MemSeries {
     const off = this.blockLen;
     let buf = this.blockBuf;
     if (buf === undefined || off + bytes.length > buf.length) {
-      const bigger = new Uint8Array(Math.max(256, (off + bytes.length) * 2));
+      const bigger = new Uint8Array(Math.max(1024, Math.ceil((off + bytes.length) * 1.25)));
       if (buf !== undefined) bigger.set(buf.subarray(0, off));
       buf = this.blockBuf = bigger;
     }
