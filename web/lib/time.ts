@@ -18,14 +18,39 @@ export function parseDuration(s: string): number | undefined {
   return Number(m[1]) * UNIT_MS[m[2]!]!;
 }
 
-/** `now`, `now-6h`, `now+1d`, epoch ms, or anything Date.parse reads. */
+/** Start of the local second/minute/hour/day/week (Monday)/month/year containing `t`. */
+function startOf(t: number, unit: string): number {
+  const d = new Date(t);
+  switch (unit) {
+    case "y":
+      return new Date(d.getFullYear(), 0, 1).getTime();
+    case "M":
+      return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
+    case "w": {
+      const day = new Date(d.getFullYear(), d.getMonth(), d.getDate());
+      day.setDate(day.getDate() - ((day.getDay() + 6) % 7));
+      return day.getTime();
+    }
+    case "d":
+      return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+    default:
+      return Math.floor(t / UNIT_MS[unit]!) * UNIT_MS[unit]!;
+  }
+}
+
+/** `now`, `now-6h`, `now+1d`, `now/d`, `now-1d/d`, epoch ms, or anything Date.parse reads. */
 export function parseTime(s: string, now: number): number | undefined {
   const t = s.trim();
   if (t === "now") return now;
-  const rel = /^now([+-])(\d+(?:\.\d+)?)(s|m|h|d|w|M|y)$/.exec(t);
+  // Grafana's forms: now-6h, now+1d, now/d (start of today), now-1d/d (start of yesterday)
+  const rel = /^now(?:([+-])(\d+(?:\.\d+)?)(s|m|h|d|w|M|y))?(?:\/(s|m|h|d|w|M|y))?$/.exec(t);
   if (rel) {
-    const d = Number(rel[2]) * UNIT_MS[rel[3]!]!;
-    return rel[1] === "-" ? now - d : now + d;
+    let v = now;
+    if (rel[1] !== undefined) {
+      const d = Number(rel[2]) * UNIT_MS[rel[3]!]!;
+      v = rel[1] === "-" ? now - d : now + d;
+    }
+    return rel[4] === undefined ? v : startOf(v, rel[4]);
   }
   if (/^\d{9,}$/.test(t)) return Number(t);
   const d = Date.parse(t);

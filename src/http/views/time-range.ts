@@ -10,10 +10,19 @@ const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3
 export function parseTimeExpr(s: string, now: UnixMs): UnixMs | undefined {
   const t = s.trim();
   if (t === "now") return now;
-  const rel = /^now([+-])(\d+(?:\.\d+)?)(s|m|h|d|w|M|y)$/.exec(t);
+  const rel = /^now(?:([+-])(\d+(?:\.\d+)?)(s|m|h|d|w|M|y))?(?:\/(s|m|h|d|w|M|y))?$/.exec(t);
   if (rel) {
-    const d = Number(rel[2]) * UNIT_MS[rel[3]!]!;
-    return Math.round(rel[1] === "-" ? now - d : now + d);
+    let v = now;
+    if (rel[1] !== undefined) {
+      const d = Number(rel[2]) * UNIT_MS[rel[3]!]!;
+      v = Math.round(rel[1] === "-" ? now - d : now + d);
+    }
+    // `/unit` rounds down; the server only needs it for what a page embeds, so a UTC day/week is close enough
+    if (rel[4] !== undefined) {
+      const u = rel[4] === "M" ? 30 * 86400e3 : rel[4] === "y" ? 365 * 86400e3 : UNIT_MS[rel[4]]!;
+      v = Math.floor(v / u) * u;
+    }
+    return v;
   }
   if (/^\d{9,}$/.test(t)) return Number(t);
   const d = Date.parse(t);
