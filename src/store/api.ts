@@ -68,6 +68,8 @@ export interface StoreStats {
   readonly dbBytes: number;
   readonly walBytes: number;
   readonly writesRefused: number;
+  /** Points dropped because they were older than their series' closed chunks (late out-of-order data). */
+  readonly pointsTooOld?: number;
 }
 
 export interface TimeSeriesStore extends SampleSink {

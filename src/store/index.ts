@@ -72,6 +72,7 @@ export function registerStoreMetrics(metrics: MetricsRegistry, store: TimeSeries
       { name: "loupe_store_db_bytes", help: "bytes of the SQLite file and its WAL", type: "gauge" as const, value: s.dbBytes },
       { name: "loupe_store_wal_bytes", help: "bytes of the point WAL", type: "gauge" as const, value: s.walBytes },
       { name: "loupe_store_writes_refused_total", help: "writes refused (disk full, closed)", type: "counter" as const, value: s.writesRefused },
+      { name: "loupe_store_points_too_old_total", help: "points dropped: older than their series' closed chunks", type: "counter" as const, value: s.pointsTooOld ?? 0 },
     ];
   });
 }

@@ -66,6 +66,7 @@ test("out-of-order points within the head are kept; a duplicate timestamp keeps 
   await w(t0 + 5, -1); // before the closed chunk: dropped
   const pts = o.store.readRaw(id, t0, t0 + 1000);
   assert.equal(pts.length, 12);
+  assert.equal(o.store.stats().pointsTooOld, 1);
   assert.equal(pts[0]!.ts, t0 + 10);
   await o.close();
 });

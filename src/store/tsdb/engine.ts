@@ -507,6 +507,7 @@ export class TsdbStore implements TimeSeriesStore {
       dbBytes: this.dbBytes(),
       walBytes: this.wal.bytes(),
       writesRefused: this.writesRefused,
+      pointsTooOld: this.droppedTooOld,
     };
   }
 
