@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import type { RequestHandler } from "express";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { migrate, openDatabase, openStore, type TimeSeriesStore } from "../../src/store/index.js";
@@ -33,11 +34,31 @@ export const CSRF = "browser-test-csrf-token";
 export const ARTIFACTS = join(PROJECT_ROOT, "test", "artifacts");
 
 let built = false;
-/** Builds the browser bundles into dist/web (esbuild; about a second). */
+
+function newestMtime(dir: string, filter: (f: string) => boolean): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p, filter));
+    else if (filter(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the browser bundles into dist/web (esbuild, about a second) when web/ changed since the
+ * last build; `npm test` has built them already, and rebuilding while another test file's browser
+ * loads them could serve it a half-written file.
+ */
 export function buildWeb(): void {
   if (built) return;
-  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "build-web.mjs")], { cwd: PROJECT_ROOT, stdio: "inherit" });
-  if (r.status !== 0) throw new Error("scripts/build-web.mjs failed");
+  const dist = join(PROJECT_ROOT, "dist", "web");
+  const outputs = ["dashboard.js", "editor.js", "explore.js", "home.js", "settings.js", "common.js", "loupe.css"].map((f) => join(dist, f));
+  const fresh = outputs.every((f) => existsSync(f)) && Math.min(...outputs.map((f) => statSync(f).mtimeMs)) >= newestMtime(join(PROJECT_ROOT, "web"), (f) => f.endsWith(".ts") || f.endsWith(".css"));
+  if (!fresh) {
+    const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "build-web.mjs")], { cwd: PROJECT_ROOT, stdio: "inherit" });
+    if (r.status !== 0) throw new Error("scripts/build-web.mjs failed");
+  }
   built = true;
 }
 
