@@ -90,7 +90,10 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
   const db = openDatabase(dbPath);
   migrate(db, undefined, dbPath);
   const clock = systemClock;
-  const cfg = defaultConfig();
+  // No fsync in browser tests: durability is the store's tests' business, and on a machine whose disk
+  // is busy an fsync can stall the in-process server (and with it the whole test file) for long.
+  db.pragma("synchronous = OFF");
+  const cfg = defaultConfig("[store]\nfsync = off\n");
   const store = await openStore(db, { store: cfg.store, retention: cfg.retention, walPath: `${dbPath}.wal`, log: silentLogger, clock, tuning: { timers: false } });
   const dashboards = new SqliteDashboardService(db, { clock, versionsToKeep: 20 });
   const annotations = new SqliteAnnotationService(db, clock);

@@ -25,7 +25,7 @@ before(async () => {
   buildWeb();
   mkdirSync(ARTIFACTS, { recursive: true });
   const dir = tempDir("loupe-host-");
-  const text = ["[server]", "http_addr = 127.0.0.1", "http_port = 0", "[paths]", `data = ${dir}`, "[collectors]", "interval = 1s", "hostname = testhost", "[ingest.graphite]", "tcp_addr =", "udp_addr ="].join("\n");
+  const text = ["[server]", "http_addr = 127.0.0.1", "http_port = 0", "[paths]", `data = ${dir}`, "[collectors]", "interval = 1s", "hostname = testhost", "[ingest.graphite]", "tcp_addr =", "udp_addr =", "[store]", "fsync = off"].join("\n");
   loupe = await startLoupe(loadConfig({ text, env: {} }), silentLogger);
   base = `http://127.0.0.1:${loupe.httpPort}`;
   browser = await launchBrowser();
