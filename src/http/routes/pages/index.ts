@@ -14,7 +14,6 @@ export type { SettingsSection } from "./settings.js";
 
 export function pageRoutes(deps: PageDeps, options: { readonly settingsSections?: readonly SettingsSection[] } = {}): Router {
   const router = Router();
-  // editor before dashboard: /d/:uid/:slug would otherwise not match /d/:uid/panel/:id/edit anyway, but keep order explicit
   router.use(homePages(deps), editorPages(deps), dashboardPages(deps), explorePages(), annotationPages(deps), settingsPages(deps, options.settingsSections), snapshotPages(deps));
   return router;
 }
