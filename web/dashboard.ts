@@ -12,7 +12,7 @@ import { interpolate, resolveVariables, ALL, type VarState } from "./lib/variabl
 import { placePanels, type PlacedPanel } from "./lib/grid.js";
 import { timeControls } from "./lib/timepicker.js";
 import { button, openPopover, toast } from "./lib/dialogs.js";
-import { openJsonEditor, openSnapshotDialog } from "./lib/dashboard-dialogs.js";
+import { openJsonEditor, openSnapshotDialog, saveView } from "./lib/dashboard-dialogs.js";
 import { debugState } from "./lib/state.js";
 import { createPanelView, type PanelView } from "./panels/index.js";
 import { errorText, type Annotation, type Dashboard, type QueryResult } from "./lib/types.js";
@@ -378,6 +378,7 @@ function editJson(): void {
 function wireHeaderButtons(): void {
   byId("share-snapshot")?.addEventListener("click", shareSnapshot);
   byId("edit-json")?.addEventListener("click", editJson);
+  byId("save-view")?.addEventListener("click", () => saveView({ ...currentDashboard(), time: { ...raw }, refresh }, data.version));
   const tb = byId("dash-toolbar");
   if (tb && !snapshot) tb.append(controls.el);
 }

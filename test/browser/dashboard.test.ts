@@ -286,6 +286,17 @@ test("panels repeat once per selected value", { skip, timeout: 90_000 }, async (
   await Promise.all([page.waitForURL(/\/d\/repeat/), page.click("#json-save")]);
   await page.waitForSelector('#dash-title:text-is("Repeat (edited)")');
   assert.equal(srv.dashboards.get("repeat")!.dashboard.title, "Repeat (edited)");
+  // "Save view" makes the shown range, refresh and variable values the defaults
+  await page.goto(`${srv.base}/d/repeat?from=now-3h&to=now&refresh=5m&var-host=web2`);
+  await waitLoads(page);
+  await Promise.all([page.waitForURL(/\/d\/repeat$/), page.click("#save-view")]);
+  const saved = srv.dashboards.get("repeat")!.dashboard;
+  assert.deepEqual(saved.time, { from: "now-3h", to: "now" });
+  assert.equal(saved.refresh, "5m");
+  assert.deepEqual(saved.variables[0]!.current, ["web2"]);
+  await waitLoads(page);
+  assert.match(page.url(), /\/d\/repeat\?from=now-3h&to=now&refresh=5m&var-host=web2$/, "the plain link now opens that view");
+  assert.deepEqual(Object.keys((await drawn(page)).panels).sort(), ["1", "2"], "one copy: web2 only");
   await page.context().close();
 });
 

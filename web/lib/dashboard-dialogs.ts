@@ -54,3 +54,13 @@ export function openJsonEditor(dash: Dashboard, version: number): void {
       .catch((err: Error) => toast(`Save failed: ${err.message}`, "error"));
   });
 }
+
+/** Stores the view shown (range, refresh, variable values) as the dashboard's defaults. */
+export function saveView(dash: Dashboard, version: number): void {
+  postJson<{ uid: string; version: number }>("/api/dashboards", { dashboard: dash, expectedVersion: version, message: "saved the view as default" })
+    .then(() => {
+      toast("Saved as this dashboard's default view");
+      location.assign(`/d/${encodeURIComponent(dash.uid)}`);
+    })
+    .catch((err: Error) => toast(`Save failed: ${err.message}`, "error"));
+}

@@ -34,7 +34,7 @@ ${snap
   ${d.dashboard.tags.map((t) => html`<a class="tag" href="/dashboards?tag=${encodeURIComponent(t)}">${t}</a>`)}
   <span class="spacer"></span>
   ${d.mode === "live"
-    ? html`${d.canEdit ? html`<a class="btn" id="add-panel" href="/d/${uid}/panel/new/edit">Add panel</a><button type="button" class="btn" id="edit-json">JSON</button>` : ""}
+    ? html`${d.canEdit ? html`<a class="btn" id="add-panel" href="/d/${uid}/panel/new/edit">Add panel</a><button type="button" class="btn" id="edit-json">JSON</button><button type="button" class="btn" id="save-view" title="Make the current time range, refresh and variable values this dashboard's defaults">Save view</button>` : ""}
   <a class="btn" id="export-json" href="/api/dashboards/${uid}/export" download="${d.uid}.json">Export</a>
   <button type="button" class="btn" id="share-snapshot">Share snapshot</button>`
     : ""}
