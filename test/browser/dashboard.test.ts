@@ -356,6 +356,10 @@ test("clicking a chart adds an annotation that shows on every panel", { skip, ti
   assert.equal((await drawn(again)).panels["1"]!.annotations, 1);
   await again.goto(`${srv.base}/annotations`);
   assert.match((await again.textContent("#annotation-list")) ?? "", /deployed v2/);
+  // and deletes it
+  await Promise.all([again.waitForResponse((r) => r.url().includes("/api/annotations/") && r.request().method() === "DELETE" && r.status() === 204), again.click("#annotation-list button.anno-delete")]);
+  assert.equal(await again.locator("#annotation-list tbody tr").count(), 0);
+  assert.equal(srv.annotations.list({ from: now - 7 * 24 * HOUR, to: now + HOUR, dashboardUid: "web" }).length, 0);
   await page.context().close();
   await again.context().close();
 });
