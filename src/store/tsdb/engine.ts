@@ -137,7 +137,7 @@ export class TsdbStore implements TimeSeriesStore {
         if (d.n > 0) {
           s.lastTs = d.ts[d.n - 1]!;
           s.lastValue = d.values[d.n - 1]!;
-          if (d.n > 1) s.interval = d.ts[d.n - 1]! - d.ts[d.n - 2]!;
+          for (let i = Math.max(1, d.n - 8); i < d.n; i++) s.noteSpacing(d.ts[i]! - d.ts[i - 1]!);
         }
       }
       const b1h = s.builders[TIER_1H];

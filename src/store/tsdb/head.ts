@@ -45,8 +45,13 @@ export class MemSeries {
   closedEnd = -Infinity;
   lastTs = -Infinity;
   lastValue = NaN;
-  /** Last seen spacing between points (raw resolution estimate), 0 when unknown. */
+  /**
+   * Raw resolution estimate (ms), 0 when unknown: the shortest recent spacing. One long gap (an
+   * agent restarting, a late single point) must not turn a 60 s series into a 5-minute one, so a
+   * longer spacing is adopted only after it was seen three times in a row (resolution got coarser).
+   */
   interval = 0;
+  private longerSpacings = 0;
   /** Closed raw chunks not yet sealed into a row (memory + WAL). */
   block: SubChunk[] = [];
   /** One buffer per series holding the block's encoded chunks (reused row after row). */
@@ -55,6 +60,18 @@ export class MemSeries {
   pending: PendingChunk[] = [];
   /** Rollup builders by tier (index 1 = 1m, 2 = 1h), undefined when the tier is disabled. */
   builders: Array<RollupBuilder | undefined> = [];
+
+  /** Feeds one spacing between consecutive points into the resolution estimate. */
+  noteSpacing(d: number): void {
+    if (!(d > 0)) return;
+    if (this.interval === 0 || d <= this.interval) {
+      this.interval = d;
+      this.longerSpacings = 0;
+    } else if (++this.longerSpacings >= 3) {
+      this.interval = d;
+      this.longerSpacings = 0;
+    }
+  }
 
   constructor(
     readonly id: number,
@@ -115,7 +132,7 @@ export class MemSeries {
       ts[n] = t;
       vs[n] = v;
       this.n = n + 1;
-      this.interval = t - last;
+      this.noteSpacing(t - last);
       this.headLast = t;
       return APPENDED;
     }

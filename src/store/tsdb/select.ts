@@ -35,6 +35,7 @@ export interface ReadSource {
 /** Most buckets one select may return per series. */
 export const MAX_BUCKETS = 1_000_000;
 const DEFAULT_INTERVAL = 10_000;
+const MIN_INTERVAL = 1000;
 /**
  * With a point budget, a tier is used when it holds at most this many points per returned point
  * over the range: 1 day at 10 s → 300 points reads the 1m tier (step 5 min), 7 days reads 1h.
@@ -85,6 +86,8 @@ function planSelect(src: ReadSource, series: readonly (MemSeries | undefined)[],
   let interval = Infinity;
   for (const s of series) if (s !== undefined && s.interval > 0 && s.interval < interval) interval = s.interval;
   if (interval === Infinity) interval = DEFAULT_INTERVAL;
+  // Graphite time is in seconds: a burst of points a few ms apart must not make millisecond buckets.
+  interval = Math.max(interval, MIN_INTERVAL);
   const range = Math.max(1, to - from);
   let want: number;
   if (options.step !== undefined) {
