@@ -358,7 +358,7 @@ export class TsdbStore implements TimeSeriesStore {
     if (i === n) return;
     if (i > 0) b1h.addPoints(ts.subarray(i, n), vs.subarray(i, n), n - i);
     else b1h.addPoints(ts, vs, n);
-    if (b1h.n > 0 && builderFull(this.tiers, TIER_1H, b1h.n, b1h.ts[0]!, b1h.ts[b1h.n - 1]!)) this.closeBuilder(s, TIER_1H);
+    if (b1h.n > 0 && builderFull(this.tiers, TIER_1H, b1h.n, b1h.first, b1h.newest)) this.closeBuilder(s, TIER_1H);
   }
 
   private closeBuilder(s: MemSeries, tier: number): void {

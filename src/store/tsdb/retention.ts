@@ -28,7 +28,7 @@ function rollUpExpiringRaw(cdb: ChunkDb, tiers: TierSettings, before: number): n
     for (const row of cdb.chunksStartingBefore(id, TIER_RAW, before)) {
       const d = decodeRaw(row.data);
       b.addPoints(d.ts, d.values, d.n);
-      if (b.n > 0 && builderFull(tiers, TIER_1M, b.n, b.ts[0]!, b.ts[b.n - 1]!)) flush();
+      if (b.n > 0 && builderFull(tiers, TIER_1M, b.n, b.first, b.newest)) flush();
     }
     flush();
     cdb.insertChunks(out);

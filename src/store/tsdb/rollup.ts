@@ -23,39 +23,87 @@ export interface Buckets {
   readonly last: ArrayLike<number>;
 }
 
+/**
+ * Bucket fields live in one Float64Array, field-major (ts, count, min, max, sum, last, each `cap`
+ * long), allocated with the first bucket and grown by doubling: with 10,000 series, six JS arrays
+ * per builder cost ~1 KiB each in the heap; this costs ~0.3 KiB.
+ */
 export class RollupBuilder implements Buckets {
-  ts: number[] = [];
-  count: number[] = [];
-  min: number[] = [];
-  max: number[] = [];
-  sum: number[] = [];
-  last: number[] = [];
+  private buf: Float64Array | undefined;
+  private cap = 0;
+  n = 0;
   /** Newest raw timestamp folded in so far. */
   wm = -Infinity;
 
   constructor(readonly res: number) {}
 
-  get n(): number {
-    return this.ts.length;
+  private field(k: number): Float64Array {
+    const b = this.buf;
+    return b === undefined ? new Float64Array(0) : b.subarray(k * this.cap, k * this.cap + this.n);
+  }
+
+  get ts(): Float64Array {
+    return this.field(0);
+  }
+  get count(): Float64Array {
+    return this.field(1);
+  }
+  get min(): Float64Array {
+    return this.field(2);
+  }
+  get max(): Float64Array {
+    return this.field(3);
+  }
+  get sum(): Float64Array {
+    return this.field(4);
+  }
+  get last(): Float64Array {
+    return this.field(5);
+  }
+
+  /** Start of the first bucket (n > 0). */
+  get first(): number {
+    return this.buf![0]!;
+  }
+
+  /** Start of the newest bucket (n > 0). */
+  get newest(): number {
+    return this.buf![this.n - 1]!;
+  }
+
+  private grow(): Float64Array {
+    const cap = this.cap === 0 ? 4 : this.cap * 2;
+    const next = new Float64Array(cap * 6);
+    const old = this.buf;
+    if (old !== undefined) for (let k = 0; k < 6; k++) next.set(old.subarray(k * this.cap, k * this.cap + this.n), k * cap);
+    this.buf = next;
+    this.cap = cap;
+    return next;
   }
 
   /** Folds one aggregate into bucket `b` (a multiple of res, not before the newest bucket). */
   private fold(b: number, cnt: number, mn: number, mx: number, sm: number, ls: number): void {
-    const i = this.ts.length - 1;
-    if (i >= 0 && this.ts[i] === b) {
-      this.count[i]! += cnt;
-      if (mn < this.min[i]!) this.min[i] = mn;
-      if (mx > this.max[i]!) this.max[i] = mx;
-      this.sum[i]! += sm;
-      this.last[i] = ls;
-    } else {
-      this.ts.push(b);
-      this.count.push(cnt);
-      this.min.push(mn);
-      this.max.push(mx);
-      this.sum.push(sm);
-      this.last.push(ls);
+    let buf = this.buf;
+    const i = this.n - 1;
+    const cap = this.cap;
+    if (buf !== undefined && i >= 0 && buf[i] === b) {
+      buf[cap + i]! += cnt;
+      if (mn < buf[2 * cap + i]!) buf[2 * cap + i] = mn;
+      if (mx > buf[3 * cap + i]!) buf[3 * cap + i] = mx;
+      buf[4 * cap + i]! += sm;
+      buf[5 * cap + i] = ls;
+      return;
     }
+    if (buf === undefined || this.n >= cap) buf = this.grow();
+    const j = this.n;
+    const c = this.cap;
+    buf[j] = b;
+    buf[c + j] = cnt;
+    buf[2 * c + j] = mn;
+    buf[3 * c + j] = mx;
+    buf[4 * c + j] = sm;
+    buf[5 * c + j] = ls;
+    this.n = j + 1;
   }
 
   /** Folds raw points (ascending) in. */
@@ -97,13 +145,11 @@ export class RollupBuilder implements Buckets {
   take(): { data: Uint8Array; start: number; end: number; n: number; wm: number; buckets: Buckets } {
     const buckets: Buckets = { n: this.n, ts: this.ts, count: this.count, min: this.min, max: this.max, sum: this.sum, last: this.last };
     const data = encodeRollup(buckets);
-    const out = { data, start: this.ts[0]!, end: this.ts[this.ts.length - 1]!, n: this.n, wm: this.wm, buckets };
-    this.ts = [];
-    this.count = [];
-    this.min = [];
-    this.max = [];
-    this.sum = [];
-    this.last = [];
+    const out = { data, start: buckets.ts[0]!, end: buckets.ts[this.n - 1]!, n: this.n, wm: this.wm, buckets };
+    // the taken buckets keep the old buffer; the next bucket starts a small new one
+    this.buf = undefined;
+    this.cap = 0;
+    this.n = 0;
     return out;
   }
 }
