@@ -310,42 +310,35 @@ export class TsdbStore implements TimeSeriesStore {
     const ts = s.ts!;
     const vs = s.vs!;
     const bytes = encodeChunkView(ts, vs, n);
-    const off = s.keepChunk(bytes);
-    s.block.push({ off, len: bytes.length, start: ts[0]!, end: ts[n - 1]!, n, seg: s.headSeg });
+    s.keepChunk(bytes, ts[0]!, ts[n - 1]!, n, s.headSeg);
     s.closedEnd = ts[n - 1]!;
     this.feedRollups(s, ts, vs, n);
     s.n = 0;
     s.headSeg = Infinity;
-    if (s.block.length >= (this.opts.chunksPerRow ?? 6) || s.closedEnd - s.block[0]!.start >= this.opts.chunkSpan) this.sealRow(s);
+    if (s.blockCount >= (this.opts.chunksPerRow ?? 6) || s.closedEnd - s.blockStart >= this.opts.chunkSpan) this.sealRow(s);
   }
 
   /** Queues the series' closed raw chunks as one row. */
   private sealRow(s: MemSeries): void {
-    const block = s.block;
-    if (block.length === 0) return;
-    let points = 0;
-    let seg = Infinity;
-    for (const c of block) {
-      points += c.n;
-      if (c.seg < seg) seg = c.seg;
-    }
+    if (s.blockCount === 0) return;
+    const points = s.blockPoints;
+    const chunks = s.blockChunks();
     // one chunk for the whole row: the per-chunk headers (first timestamp, widths) are paid once
     let data: Uint8Array;
-    if (block.length === 1) data = s.chunkBytes(block[0]!).slice();
+    if (chunks.length === 1) data = chunks[0]!.slice();
     else {
       if (this.rowTs.length < points) {
         this.rowTs = new Float64Array(points * 2);
         this.rowVs = new Float64Array(points * 2);
       }
       let off = 0;
-      for (const c of block) off += decodeChunkInto(s.chunkBytes(c), this.rowTs, this.rowVs, off);
+      for (const bytes of chunks) off += decodeChunkInto(bytes, this.rowTs, this.rowVs, off);
       data = encodeChunk(this.rowTs, this.rowVs, points);
     }
-    const c: PendingChunk = { series: s, tier: TIER_RAW, start: block[0]!.start, end: block[block.length - 1]!.end, points, wm: null, data, seg };
+    const c: PendingChunk = { series: s, tier: TIER_RAW, start: s.blockStart, end: s.blockEnd, points, wm: null, data, seg: s.blockSeg };
     this.pending.push(c);
     s.pending.push(c);
-    s.block = [];
-    s.blockLen = 0;
+    s.clearBlock();
   }
 
   private feedRollups(s: MemSeries, ts: Float64Array, vs: Float64Array, n: number): void {
@@ -413,7 +406,7 @@ export class TsdbStore implements TimeSeriesStore {
     let pinning = 0;
     for (const s of this.index.byId.values()) {
       let pin = s.n > 0 ? s.headSeg : Infinity;
-      for (const c of s.block) if (c.seg < pin) pin = c.seg;
+      if (s.blockSeg < pin) pin = s.blockSeg;
       if (pin < min) {
         // a head or row that stays open for many segments (an idle series) would keep the WAL growing
         if (current - pin >= 3) {
@@ -470,8 +463,7 @@ export class TsdbStore implements TimeSeriesStore {
     for (const s of victims) {
       this.index.remove(s);
       s.n = 0;
-      s.block = [];
-      s.blockLen = 0;
+      s.clearBlock();
       s.blockBuf = undefined;
       s.pending = [];
     }
@@ -492,7 +484,7 @@ export class TsdbStore implements TimeSeriesStore {
     let head = 0;
     for (const s of this.index.byId.values()) {
       head += s.n;
-      for (const c of s.block) head += c.n;
+      head += s.blockPoints;
     }
     const byTier = [0, 0, 0];
     for (let t = 0; t < 3; t++) byTier[t] = this.committedPoints[t]!;

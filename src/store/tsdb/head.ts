@@ -17,17 +17,6 @@ export interface PendingChunk {
   readonly seg: number;
 }
 
-/** A closed raw chunk waiting in memory for the rest of its row (block). */
-export interface SubChunk {
-  /** Bytes [off, off + len) of the series' block buffer. */
-  readonly off: number;
-  readonly len: number;
-  readonly start: number;
-  readonly end: number;
-  readonly n: number;
-  readonly seg: number;
-}
-
 export const APPENDED = 0;
 export const REPLACED = 1;
 export const TOO_OLD = 2;
@@ -52,11 +41,20 @@ export class MemSeries {
    */
   interval = 0;
   private longerSpacings = 0;
-  /** Closed raw chunks not yet sealed into a row (memory + WAL). */
-  block: SubChunk[] = [];
-  /** One buffer per series holding the block's encoded chunks (reused row after row). */
+  /**
+   * Closed raw chunks not yet sealed into a row (memory + WAL): their bytes, each behind a u32
+   * length, in one buffer per series (reused row after row), and what the row needs of them in
+   * fields — no object per chunk (60,000 of them with 10,000 series cost ~6 MiB of heap).
+   */
   blockBuf: Uint8Array | undefined;
   blockLen = 0;
+  blockCount = 0;
+  blockPoints = 0;
+  /** First timestamp of the block's first chunk and last of its last (valid when blockCount > 0). */
+  blockStart = 0;
+  blockEnd = 0;
+  /** Oldest WAL segment holding a point of the block. */
+  blockSeg = Infinity;
   pending: PendingChunk[] = [];
   /** Rollup builders by tier (index 1 = 1m, 2 = 1h), undefined when the tier is disabled. */
   builders: Array<RollupBuilder | undefined> = [];
@@ -80,23 +78,50 @@ export class MemSeries {
     readonly tags: Tags,
   ) {}
 
-  /** Copies an encoded chunk into the block buffer; returns its offset. */
-  keepChunk(bytes: Uint8Array): number {
+  /** Copies an encoded chunk (points start..end, n of them) into the block. */
+  keepChunk(bytes: Uint8Array, start: number, end: number, n: number, seg: number): void {
     const off = this.blockLen;
+    const need = off + 4 + bytes.length;
     let buf = this.blockBuf;
-    if (buf === undefined || off + bytes.length > buf.length) {
-      const bigger = new Uint8Array(Math.max(1024, Math.ceil((off + bytes.length) * 1.25)));
+    if (buf === undefined || need > buf.length) {
+      const bigger = new Uint8Array(Math.max(1024, Math.ceil(need * 1.25)));
       if (buf !== undefined) bigger.set(buf.subarray(0, off));
       buf = this.blockBuf = bigger;
     }
-    buf.set(bytes, off);
-    this.blockLen = off + bytes.length;
-    return off;
+    const len = bytes.length;
+    buf[off] = len & 0xff;
+    buf[off + 1] = (len >>> 8) & 0xff;
+    buf[off + 2] = (len >>> 16) & 0xff;
+    buf[off + 3] = len >>> 24;
+    buf.set(bytes, off + 4);
+    this.blockLen = need;
+    if (this.blockCount === 0) this.blockStart = start;
+    this.blockEnd = end;
+    this.blockCount++;
+    this.blockPoints += n;
+    if (seg < this.blockSeg) this.blockSeg = seg;
   }
 
-  /** The bytes of one gathered chunk. */
-  chunkBytes(c: SubChunk): Uint8Array {
-    return this.blockBuf!.subarray(c.off, c.off + c.len);
+  /** The encoded chunks of the block, oldest first. */
+  blockChunks(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    const buf = this.blockBuf;
+    if (buf === undefined) return out;
+    let p = 0;
+    while (p < this.blockLen) {
+      const len = buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24);
+      out.push(buf.subarray(p + 4, p + 4 + len));
+      p += 4 + len;
+    }
+    return out;
+  }
+
+  /** Empties the block (keeps its buffer). */
+  clearBlock(): void {
+    this.blockLen = 0;
+    this.blockCount = 0;
+    this.blockPoints = 0;
+    this.blockSeg = Infinity;
   }
 
   /**

@@ -59,9 +59,8 @@ export function readRawPoints(src: ReadSource, s: MemSeries, from: number, to: n
       if (t >= from && t < to) on(t, d.values[i]!);
     }
   }
-  for (const c of s.block) {
-    if (c.end < from || c.start >= to) continue;
-    const d = decodeRaw(s.chunkBytes(c));
+  if (s.blockCount > 0 && !(s.blockEnd < from || s.blockStart >= to)) for (const bytes of s.blockChunks()) {
+    const d = decodeRaw(bytes);
     for (let i = 0; i < d.n; i++) {
       const t = d.ts[i]!;
       if (t >= from && t < to) on(t, d.values[i]!);
