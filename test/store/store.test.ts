@@ -159,6 +159,36 @@ test("deleteSeries removes the series and its data", async () => {
   await o2.close();
 });
 
+test("tagged samples: one frozen tags object for several names, a changed unfrozen object, the same object after deleteSeries", async () => {
+  const o = await openTestStore(dir, "tagged.db");
+  const t0 = o.clock.now();
+  const web1 = Object.freeze({ role: "web", host: "h1" });
+  const mutable: Record<string, string> = { host: "h2" };
+  await o.store.write([
+    { name: "cpu.user", tags: web1, ts: t0, value: 1 },
+    { name: "cpu.system", tags: web1, ts: t0, value: 2 },
+    { name: "cpu.user", tags: mutable, ts: t0, value: 3 },
+  ]);
+  await o.store.write([{ name: "cpu.user", tags: web1, ts: t0 + 1000, value: 4 }]);
+  mutable["host"] = "h3";
+  await o.store.write([{ name: "cpu.user", tags: mutable, ts: t0 + 1000, value: 5 }]);
+  const read = (key: string): number[] => {
+    const s = o.store.getSeries(key);
+    return s === undefined ? [] : o.store.readRaw(s.id, t0, t0 + 10_000).map((p) => p.value);
+  };
+  assert.deepEqual(read("cpu.user;host=h1;role=web"), [1, 4]);
+  assert.deepEqual(read("cpu.system;host=h1;role=web"), [2]);
+  assert.deepEqual(read("cpu.user;host=h2"), [3]);
+  assert.deepEqual(read("cpu.user;host=h3"), [5]);
+  const before = o.store.getSeries("cpu.user;host=h1;role=web")!.id;
+  assert.equal(o.store.deleteSeries("cpu.user"), 3);
+  await o.store.write([{ name: "cpu.user", tags: web1, ts: t0 + 2000, value: 6 }]);
+  const after = o.store.getSeries("cpu.user;host=h1;role=web");
+  assert.notEqual(after?.id, before);
+  assert.deepEqual(read("cpu.user;host=h1;role=web"), [6]);
+  await o.close();
+});
+
 test("a closed store refuses writes with StoreWriteError", async () => {
   const o = await openTestStore(dir, "closed.db");
   await o.store.close();

@@ -11,7 +11,7 @@ import { statSync } from "node:fs";
 import type { Clock } from "../../lib/clock.js";
 import { StoreWriteError, errorMessage } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
-import { parseSeriesKey, seriesKey, type Sample, type UnixMs } from "../../model/index.js";
+import { parseSeriesKey, seriesKey, type Sample, type Tags, type UnixMs } from "../../model/index.js";
 import type { PathNode, RawPoint, SelectOptions, SelectResult, SeriesInfo, StoreStats, TagMatcher, TimeSeriesStore, Tier } from "../api.js";
 import { ChunkDb } from "./chunk-db.js";
 import { decodeChunkInto, decodeRaw, encodeChunk, encodeChunkView, FORMAT_RAW } from "./chunkenc/index.js";
@@ -63,6 +63,8 @@ export class TsdbStore implements TimeSeriesStore {
   private committedChunks = 0;
   private writesRefused = 0;
   private droppedTooOld = 0;
+  /** Tagged samples: frozen tags object → name → series (see taggedSeries); replaced when series are deleted. */
+  private tagCache = new WeakMap<Tags, Map<string, MemSeries>>();
   // scratch for one batch's WAL record
   private bIds = new Float64Array(1024);
   private bTs = new Float64Array(1024);
@@ -221,7 +223,7 @@ export class TsdbStore implements TimeSeriesStore {
     let missing: number[] | undefined;
     for (let i = 0; i < n; i++) {
       const smp = batch[i]!;
-      const s = byKey.get(smp.tags === undefined ? smp.name : seriesKey(smp.name, smp.tags));
+      const s = smp.tags === undefined ? byKey.get(smp.name) : this.taggedSeries(smp.name, smp.tags);
       if (s === undefined) {
         if (smp.name !== "") (missing ??= []).push(i);
         continue;
@@ -248,6 +250,25 @@ export class TsdbStore implements TimeSeriesStore {
       this.writesRefused++;
       throw this.refusal(err as Error);
     });
+  }
+
+  /**
+   * The series of a tagged sample. Ingest hands out one frozen tags object per tag set (parsers
+   * cache them), so series are cached per frozen tags object and name: two Map lookups instead of
+   * building the canonical key (sorting the tag keys, concatenating) for every sample. Tags objects
+   * that are not frozen could change between writes and always go through the key.
+   */
+  private taggedSeries(name: string, tags: Tags): MemSeries | undefined {
+    if (!Object.isFrozen(tags)) return this.index.byKey.get(seriesKey(name, tags));
+    let byName = this.tagCache.get(tags);
+    let s = byName?.get(name);
+    if (s !== undefined) return s;
+    s = this.index.byKey.get(seriesKey(name, tags));
+    if (s !== undefined) {
+      if (byName === undefined) this.tagCache.set(tags, (byName = new Map()));
+      byName.set(name, s);
+    }
+    return s;
   }
 
   /** Validates and appends one sample, recording it for the WAL record at position m; returns the next m. */
@@ -460,6 +481,7 @@ export class TsdbStore implements TimeSeriesStore {
     const ids = new Set(victims.map((s) => s.id));
     this.pending = this.pending.filter((c) => !ids.has(c.series.id));
     this.cdb.deleteSeries([...ids]);
+    this.tagCache = new WeakMap();
     for (const s of victims) {
       this.index.remove(s);
       s.n = 0;
