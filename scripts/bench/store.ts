@@ -145,7 +145,9 @@ async function main(): Promise<void> {
     db.close();
 
     db = openDatabase(path);
+    const reopenAt = performance.now();
     store = await open();
+    const reopenMs = performance.now() - reopenAt;
     if (process.env["BENCH_PROFILE"] !== undefined) console.error("after reopen: peak", await peakRssMiB(), "rss", process.memoryUsage().rss / 2 ** 20);
     const deepIds = deepNames.map((n) => store.getSeries(n)!.id);
     const one = store.getSeries(deepNames[3]!)!.id;
@@ -183,6 +185,7 @@ async function main(): Promise<void> {
         ["point WAL size at end of ingest (MiB)", walPeak / 2 ** 20, ""],
         [`1 day × 1 series raw read, ${dayPoints} points (ms, median of 30; best ${Math.min(...dayRead).toFixed(2)})`, median(dayRead), "≤ 3"],
         [`7 days × 100 series → 300 points, ${weekShape} (ms, median of 20; best ${Math.min(...weekRead).toFixed(2)})`, median(weekRead), "≤ 25"],
+        ["reopen of the closed store: series, last rows, hourly rollups rebuilt from raw rows (ms)", reopenMs, ""],
         ["peak RSS during ingest (MiB)", ingestRss, "≤ 150"],
         ["peak RSS of the whole run, reopen and reads included (MiB)", rss, ""],
         [`RSS before the first write: Node, ${import.meta.url.endsWith(".ts") ? "tsx, " : ""}modules, empty store (MiB)`, baseRss, ""],

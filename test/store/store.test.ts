@@ -34,6 +34,9 @@ test("write, find, list, read raw, latest, stats, and everything survives a reop
   const st = o.store.stats();
   assert.equal(st.series, 3);
   assert.equal(st.pointsByTier.raw, 1500);
+  const hourly = o.store.select([s1.id], t0, t0 + 500 * 10_000, { maxPoints: 1, consolidate: "max" });
+  assert.equal(hourly.tier, "1h");
+  assert.deepEqual(hourly.series[0]!.values, [499]);
   await o.close();
 
   const o2 = await openTestStore(dir, "basic.db");
@@ -41,7 +44,9 @@ test("write, find, list, read raw, latest, stats, and everything survives a reop
   assert.deepEqual(again, raw);
   assert.equal(o2.store.stats().pointsByTier.raw, 1500);
   assert.equal(o2.store.stats().walBytes, 0);
-  assert.ok(o2.store.stats().pointsByTier["1h"] > 0, "close() wrote the partial 1h rollups");
+  // close() leaves the 2 hourly buckets (fewer than 12) to be rebuilt from the raw rows at start
+  assert.equal(o2.store.stats().pointsByTier["1h"], 0);
+  assert.deepEqual(o2.store.select([s1.id], t0, t0 + 500 * 10_000, { maxPoints: 1, consolidate: "max" }), hourly);
   // writes continue after the reopened chunks
   await o2.store.write([{ name: "servers.web1.cpu.total.user", ts: t0 + 500 * 10_000, value: 500 }]);
   assert.equal(o2.store.readRaw(s1.id, t0, t0 + DAY).length, 501);
@@ -139,6 +144,38 @@ test("select picks the rollup tier for long ranges and the result matches raw co
   const wantMax = hourly.timestamps.map((b) => Math.max(...raw.filter((p) => p.ts >= b && p.ts < b + HOUR).map((p) => p.value)));
   assert.deepEqual(hourly.series[0]!.values, wantMax);
   await o.close();
+});
+
+test("hourly buckets left unwritten at close are rebuilt at start and written with the next ones", async () => {
+  // rollupBuckets [30, 20]: an hourly chunk holds 20 buckets; close() writes a builder only from 12
+  const o = await openTestStore(dir, "rebuild.db", { tuning: { rollupBuckets: [30, 20] } });
+  const t0 = o.clock.now();
+  const put = async (store: typeof o.store, from: number, to: number): Promise<void> => {
+    for (let i = from; i < to; i += 360) {
+      const b = [];
+      for (let k = i; k < Math.min(to, i + 360); k++) b.push({ name: "r", ts: t0 + k * 10_000, value: (k * 7) % 101 });
+      await store.write(b);
+    }
+  };
+  await put(o.store, 0, 5 * 360); // 5 hours: not written at close
+  await o.close();
+  const o2 = await openTestStore(dir, "rebuild.db", { clock: o.clock, tuning: { rollupBuckets: [30, 20] } });
+  assert.equal(o2.store.stats().pointsByTier["1h"], 0);
+  await put(o2.store, 5 * 360, 30 * 360); // up to 30 hours: the first 20 buckets fill a chunk
+  assert.equal(o2.store.stats().pointsByTier["1h"], 20);
+  const id = o2.store.getSeries("r")!.id;
+  const hourly = o2.store.select([id], t0, t0 + 30 * HOUR, { step: HOUR, consolidate: "max" });
+  assert.equal(hourly.tier, "1h");
+  const raw = o2.store.readRaw(id, t0, t0 + 30 * HOUR);
+  assert.equal(raw.length, 30 * 360);
+  const want = hourly.timestamps.map((b) => Math.max(...raw.filter((p) => p.ts >= b && p.ts < b + HOUR).map((p) => p.value)));
+  assert.deepEqual(hourly.series[0]!.values, want);
+  await o2.close();
+  // 10 buckets in the builder at this close: rebuilt again, nothing counted twice
+  const o3 = await openTestStore(dir, "rebuild.db", { clock: o.clock, tuning: { rollupBuckets: [30, 20] } });
+  assert.equal(o3.store.stats().pointsByTier["1h"], 20);
+  assert.deepEqual(o3.store.select([id], t0, t0 + 30 * HOUR, { step: HOUR, consolidate: "max" }), hourly);
+  await o3.close();
 });
 
 test("deleteSeries removes the series and its data", async () => {

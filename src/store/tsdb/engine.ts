@@ -47,6 +47,9 @@ export interface EngineOptions {
   readonly timers?: boolean;
 }
 
+/** Hourly buckets a builder must hold to be written at close (fewer are rebuilt from raw rows at start). */
+const CLOSE_MIN_BUCKETS = 12;
+
 const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
 
 export class TsdbStore implements TimeSeriesStore {
@@ -190,7 +193,14 @@ export class TsdbStore implements TimeSeriesStore {
     const b1h = s.builders[TIER_1H];
     if (b1h !== undefined && s.closedEnd > b1h.wm) {
       for (const row of this.cdb.after(s.id, TIER_RAW, b1h.wm)) {
-        const d = decodeRaw(row.data);
+        // decoded into the reused scratch arrays when the row is one raw chunk (no garbage per row)
+        const k = row.points;
+        if (this.rowTs.length < k) {
+          this.rowTs = new Float64Array(k * 2);
+          this.rowVs = new Float64Array(k * 2);
+        }
+        const got = row.data[0] === FORMAT_RAW ? decodeChunkInto(row.data, this.rowTs, this.rowVs, 0) : 0;
+        const d = got === k ? { n: k, ts: this.rowTs, values: this.rowVs } : decodeRaw(row.data);
         this.feedRollups(s, d.ts, d.values, d.n); // skips what is at or before the watermark
         n++;
       }
@@ -555,12 +565,18 @@ export class TsdbStore implements TimeSeriesStore {
     this.refreshCounts();
   }
 
-  /** Closes every head and builder and commits them (also what close() does). */
-  flush(): void {
+  /**
+   * Closes every head and builder and commits them. At close (`atClose`), an hourly builder holding
+   * fewer than CLOSE_MIN_BUCKETS buckets is not written: every stop would otherwise leave one tiny
+   * rollup row per series (~150 bytes with its index entry, for a few buckets). Its buckets are
+   * rebuilt at the next start from the raw rows past its watermark (rebuildRollups, as after a
+   * crash), which costs at most that many hours of raw data per series to decode.
+   */
+  flush(atClose = false): void {
     for (const s of this.index.byId.values()) {
       this.closeHead(s);
       this.sealRow(s);
-      this.closeBuilder(s, TIER_1H);
+      if (!atClose || (s.builders[TIER_1H]?.n ?? 0) >= CLOSE_MIN_BUCKETS) this.closeBuilder(s, TIER_1H);
     }
     this.commitPending();
   }
@@ -571,7 +587,7 @@ export class TsdbStore implements TimeSeriesStore {
     for (const t of this.timers) clearInterval(t);
     await this.wal.drain();
     try {
-      this.flush();
+      this.flush(true);
       await this.wal.close();
       this.wal.removeAll();
     } catch (err) {
