@@ -207,12 +207,15 @@ async function influxEndToEnd(withStore: boolean, tagged = false): Promise<void>
   });
 }
 
-parserAlone();
-await graphiteEndToEnd(false);
-await graphiteEndToEnd(true);
-await influxEndToEnd(false);
-await influxEndToEnd(true);
-await influxEndToEnd(true, true);
+// BENCH_INGEST_ONLY=graphite-store (or parser, graphite-null, influx-null, influx-store, influx-tagged) runs one row (profiling)
+const only = process.env["BENCH_INGEST_ONLY"];
+const want = (name: string): boolean => only === undefined || only === name;
+if (want("parser")) parserAlone();
+if (want("graphite-null")) await graphiteEndToEnd(false);
+if (want("graphite-store")) await graphiteEndToEnd(true);
+if (want("influx-null")) await influxEndToEnd(false);
+if (want("influx-store")) await influxEndToEnd(true);
+if (want("influx-tagged")) await influxEndToEnd(true, true);
 
 printTable(
   "Ingest",
