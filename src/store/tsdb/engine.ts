@@ -341,7 +341,7 @@ export class TsdbStore implements TimeSeriesStore {
     const ts = s.ts!;
     const vs = s.vs!;
     const bytes = encodeChunkView(ts, vs, n);
-    s.keepChunk(bytes, ts[0]!, ts[n - 1]!, n, s.headSeg);
+    s.keepChunk(bytes, ts[0]!, ts[n - 1]!, n, s.headSeg, this.opts.chunksPerRow ?? 6);
     s.closedEnd = ts[n - 1]!;
     this.feedRollups(s, ts, vs, n);
     s.n = 0;

@@ -103,12 +103,14 @@ export class MemSeries {
   ) {}
 
   /** Copies an encoded chunk (points start..end, n of them) into the block. */
-  keepChunk(bytes: Uint8Array, start: number, end: number, n: number, seg: number): void {
+  keepChunk(bytes: Uint8Array, start: number, end: number, n: number, seg: number, rowChunks: number): void {
     const off = this.blockLen;
     const need = off + 4 + bytes.length;
     let buf = this.blockBuf;
     if (buf === undefined || need > buf.length) {
-      const bigger = new Uint8Array(Math.max(1024, Math.ceil(need * 1.25)));
+      // first sized for a row of chunks like this one, with 15 % to spare; then grown by 1.25×
+      const size = buf === undefined ? Math.ceil((4 + bytes.length) * rowChunks * 1.15) : Math.ceil(need * 1.25);
+      const bigger = new Uint8Array(Math.max(64, need, size));
       if (buf !== undefined) bigger.set(buf.subarray(0, off));
       buf = this.blockBuf = bigger;
     }
