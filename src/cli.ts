@@ -3,7 +3,10 @@
  * The only place besides config/ that looks at argv, and the only one that prints with console.
  */
 import { parseArgs } from "node:util";
-import { loadConfig, formatEffectiveConfig, type Config } from "./config/index.js";
+import { formatEffectiveConfig } from "./config/index.js";
+import { loadConfigOrReport, type CliIo } from "./cli-support.js";
+
+export type { CliIo };
 import { LoupeError, errorMessage } from "./lib/errors.js";
 import { createLogger } from "./lib/logger.js";
 import { VERSION } from "./lib/package-info.js";
@@ -11,11 +14,6 @@ import { startLoupe } from "./main.js";
 import { userCommand } from "./auth/index.js";
 import { setupCommand, checkCollectorsConfig } from "./collectors/index.js";
 import { dashboardCommand } from "./dashboards/cli-dashboard.js";
-
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 const stdio: CliIo = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
@@ -30,14 +28,6 @@ interface Command {
 
 const configOption = { config: { type: "string", short: "c" } } as const;
 
-function loadOrReport(configPath: string | undefined, io: CliIo): Config | undefined {
-  try {
-    return loadConfig({ configPath });
-  } catch (err) {
-    io.err(`loupe: invalid configuration\n${errorMessage(err)}`);
-    return undefined;
-  }
-}
 
 const commands: Record<string, Command> = {
   run: {
@@ -45,7 +35,7 @@ const commands: Record<string, Command> = {
     usage: "loupe run [--config FILE]\n\nLogs go to stderr. SIGTERM or SIGINT stops timers and listeners, flushes the store and exits 0.",
     async run(args, io) {
       const { values } = parseArgs({ args, options: configOption, strict: true });
-      const config = loadOrReport(values.config, io);
+      const config = loadConfigOrReport(values.config, io);
       if (config === undefined) return 1;
       const log = createLogger({ level: config.log.level, format: config.log.format });
       log.info("starting loupe", { version: VERSION, config: config.meta.file ?? "embedded defaults", pid: process.pid });
@@ -86,7 +76,7 @@ const commands: Record<string, Command> = {
     usage: "loupe check-config [--config FILE]\n\nExits 0 when valid, 1 with every problem (file, line, section, key) when not.",
     async run(args, io) {
       const { values } = parseArgs({ args, options: configOption, strict: true });
-      const config = loadOrReport(values.config, io);
+      const config = loadConfigOrReport(values.config, io);
       if (config === undefined) return 1;
       let collectors: Awaited<ReturnType<typeof checkCollectorsConfig>>;
       try {

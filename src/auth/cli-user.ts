@@ -5,13 +5,11 @@
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config/index.js";
+import { loadConfigOrReport, withDatabase } from "../cli-support.js";
 import type { Role } from "../http/access.js";
 import { systemClock } from "../lib/clock.js";
 import { errorMessage } from "../lib/errors.js";
 import { openAuthStores } from "../store/auth/index.js";
-import { openDatabase } from "../store/db.js";
-import { migrate } from "../store/migrate.js";
 import { SessionService } from "./sessions.js";
 import { UserService } from "./users.js";
 
@@ -87,16 +85,9 @@ export const userCommand = {
       io.err(`usage: ${USAGE}`);
       return 1;
     }
-    let config;
-    try {
-      config = loadConfig({ configPath: values.config });
-    } catch (err) {
-      io.err(`loupe: invalid configuration\n${errorMessage(err)}`);
-      return 1;
-    }
-    const db = openDatabase(config.database.path);
-    try {
-      migrate(db, undefined, config.database.path);
+    const config = loadConfigOrReport(values.config, io);
+    if (config === undefined) return 1;
+    return withDatabase(config, async (db) => {
       const stores = openAuthStores(db);
       const sessions = new SessionService(stores, { idleMs: config.auth.session_idle, maxMs: config.auth.session_max }, systemClock);
       const users = new UserService(stores, sessions, { admins: config.auth.admins, allowSignUp: true, defaultRole: config["auth.github"].default_role }, systemClock);
@@ -165,8 +156,6 @@ export const userCommand = {
           return 0;
         }
       }
-    } finally {
-      db.close();
-    }
+    });
   },
 };

@@ -6,11 +6,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config/index.js";
+import { loadConfigOrReport, withDatabase } from "../cli-support.js";
 import { systemClock } from "../lib/clock.js";
 import { errorMessage } from "../lib/errors.js";
-import { openDatabase } from "../store/db.js";
-import { migrate } from "../store/migrate.js";
 import { SqliteDashboardService } from "../store/dashboards/index.js";
 import { exportDashboard } from "./exchange.js";
 
@@ -49,62 +47,55 @@ export const dashboardCommand = {
       io.err(`usage: ${USAGE}`);
       return 1;
     }
-    let config;
+    const config = loadConfigOrReport(values.config, io);
+    if (config === undefined) return 1;
     try {
-      config = loadConfig({ configPath: values.config });
-    } catch (err) {
-      io.err(`loupe: invalid configuration\n${errorMessage(err)}`);
-      return 1;
-    }
-    const db = openDatabase(config.database.path);
-    try {
-      migrate(db, undefined, config.database.path);
-      const dashboards = new SqliteDashboardService(db, { clock: systemClock, versionsToKeep: config.dashboards.versions_to_keep });
-      switch (sub) {
-        case "list": {
-          const rows = dashboards.list();
-          if (rows.length === 0) {
-            io.out("no dashboards");
+      return await withDatabase(config, (db) => {
+        const dashboards = new SqliteDashboardService(db, { clock: systemClock, versionsToKeep: config.dashboards.versions_to_keep });
+        switch (sub) {
+          case "list": {
+            const rows = dashboards.list();
+            if (rows.length === 0) {
+              io.out("no dashboards");
+              return 0;
+            }
+            const w = Math.max(3, ...rows.map((r) => r.uid.length));
+            io.out(`${"UID".padEnd(w)}  VERSION  TITLE`);
+            for (const r of rows) io.out(`${r.uid.padEnd(w)}  ${String(r.version).padStart(7)}  ${r.title}${r.tags.length > 0 ? `  [${r.tags.join(", ")}]` : ""}${r.provisioned ? "  (provisioned)" : ""}`);
             return 0;
           }
-          const w = Math.max(3, ...rows.map((r) => r.uid.length));
-          io.out(`${"UID".padEnd(w)}  VERSION  TITLE`);
-          for (const r of rows) io.out(`${r.uid.padEnd(w)}  ${String(r.version).padStart(7)}  ${r.title}${r.tags.length > 0 ? `  [${r.tags.join(", ")}]` : ""}${r.provisioned ? "  (provisioned)" : ""}`);
-          return 0;
-        }
-        case "export": {
-          const d = dashboards.get(arg!);
-          if (d === undefined) {
-            io.err(`loupe dashboard: no dashboard "${arg}"`);
-            return 1;
+          case "export": {
+            const d = dashboards.get(arg!);
+            if (d === undefined) {
+              io.err(`loupe dashboard: no dashboard "${arg}"`);
+              return 1;
+            }
+            const text = `${JSON.stringify(exportDashboard(d.dashboard, systemClock.now()), null, 2)}\n`;
+            if (values.out === undefined) io.out(text);
+            else {
+              writeFileSync(values.out, text);
+              io.err(`wrote ${values.out}`);
+            }
+            return 0;
           }
-          const text = `${JSON.stringify(exportDashboard(d.dashboard, systemClock.now()), null, 2)}\n`;
-          if (values.out === undefined) io.out(text);
-          else {
-            writeFileSync(values.out, text);
-            io.err(`wrote ${values.out}`);
+          default: {
+            let json: unknown;
+            try {
+              json = JSON.parse(readFileSync(arg!, "utf8"));
+            } catch (err) {
+              io.err(`loupe dashboard: cannot read ${arg}: ${errorMessage(err)}`);
+              return 1;
+            }
+            const r = dashboards.import(json, "cli", values.overwrite === true ? { overwrite: true } : {});
+            io.out(`imported ${r.source} dashboard "${r.title}" as ${r.uid} (version ${dashboards.get(r.uid)!.version})`);
+            for (const s of r.skipped) io.err(`skipped ${s.panel}: ${s.reason}`);
+            return 0;
           }
-          return 0;
         }
-        default: {
-          let json: unknown;
-          try {
-            json = JSON.parse(readFileSync(arg!, "utf8"));
-          } catch (err) {
-            io.err(`loupe dashboard: cannot read ${arg}: ${errorMessage(err)}`);
-            return 1;
-          }
-          const r = dashboards.import(json, "cli", values.overwrite === true ? { overwrite: true } : {});
-          io.out(`imported ${r.source} dashboard "${r.title}" as ${r.uid} (version ${dashboards.get(r.uid)!.version})`);
-          for (const s of r.skipped) io.err(`skipped ${s.panel}: ${s.reason}`);
-          return 0;
-        }
-      }
+      });
     } catch (err) {
       io.err(`loupe dashboard: ${errorMessage(err)}`);
       return 1;
-    } finally {
-      db.close();
     }
   },
 };
