@@ -1,4 +1,16 @@
-/** Time ranges as the URL carries them (`now-6h`, `now`, epoch ms, ISO dates) and their absolute form. */
+/**
+ * Time ranges as the URL carries them (`now-6h`, `now`, epoch ms, ISO dates) and their absolute form.
+ * The expressions are parsed by the module the server shares (src/lib/time-expr.ts), with `/unit`
+ * rounding on the viewer's local calendar.
+ */
+import {
+  LOCAL_CALENDAR_ROUNDING,
+  resolveTimeExpr,
+  resolveTimeExprRange,
+  UNIT_MS,
+  type TimeUnit,
+} from "../../src/lib/time-expr.js";
+
 export interface RawRange {
   readonly from: string;
   readonly to: string;
@@ -8,60 +20,21 @@ export interface AbsRange {
   readonly to: number;
 }
 
-const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, M: 30 * 86400e3, y: 365 * 86400e3 };
-
 /** Parses a duration like `5m`, `1h`, `30s`; undefined when not one. */
 export function parseDuration(s: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w|M|y)$/.exec(s.trim());
   if (!m) return undefined;
   if (m[2] === "ms") return Number(m[1]);
-  return Number(m[1]) * UNIT_MS[m[2]!]!;
+  return Number(m[1]) * UNIT_MS[m[2] as TimeUnit];
 }
 
-/** Start of the local second/minute/hour/day/week (Monday)/month/year containing `t`. */
-function startOf(t: number, unit: string): number {
-  const d = new Date(t);
-  switch (unit) {
-    case "y":
-      return new Date(d.getFullYear(), 0, 1).getTime();
-    case "M":
-      return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
-    case "w": {
-      const day = new Date(d.getFullYear(), d.getMonth(), d.getDate());
-      day.setDate(day.getDate() - ((day.getDay() + 6) % 7));
-      return day.getTime();
-    }
-    case "d":
-      return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-    default:
-      return Math.floor(t / UNIT_MS[unit]!) * UNIT_MS[unit]!;
-  }
-}
-
-/** `now`, `now-6h`, `now+1d`, `now/d`, `now-1d/d`, epoch ms, or anything Date.parse reads. */
+/** `now`, `now-6h`, `now+1d`, `now/d` (start of the local day), `now-1d/d`, epoch ms, or anything Date.parse reads. */
 export function parseTime(s: string, now: number): number | undefined {
-  const t = s.trim();
-  if (t === "now") return now;
-  // Grafana's forms: now-6h, now+1d, now/d (start of today), now-1d/d (start of yesterday)
-  const rel = /^now(?:([+-])(\d+(?:\.\d+)?)(s|m|h|d|w|M|y))?(?:\/(s|m|h|d|w|M|y))?$/.exec(t);
-  if (rel) {
-    let v = now;
-    if (rel[1] !== undefined) {
-      const d = Number(rel[2]) * UNIT_MS[rel[3]!]!;
-      v = rel[1] === "-" ? now - d : now + d;
-    }
-    return rel[4] === undefined ? v : startOf(v, rel[4]);
-  }
-  if (/^\d{9,}$/.test(t)) return Number(t);
-  const d = Date.parse(t);
-  return Number.isFinite(d) ? d : undefined;
+  return resolveTimeExpr(s, now, LOCAL_CALENDAR_ROUNDING);
 }
 
 export function resolveRange(r: RawRange, now: number): AbsRange {
-  const to = parseTime(r.to, now) ?? now;
-  let from = parseTime(r.from, now) ?? to - 6 * 3600e3;
-  if (from >= to) from = to - 60e3;
-  return { from, to };
+  return resolveTimeExprRange(r.from, r.to, now, LOCAL_CALENDAR_ROUNDING);
 }
 
 export function isRelative(r: RawRange): boolean {

@@ -1,39 +1,19 @@
 /**
  * Grafana-style time expressions as page URLs carry them (`now-6h`, `now`, epoch ms, ISO dates),
- * resolved on the server for what a page embeds (annotations of the shown range). The browser
- * code (web/lib/time.ts) reads the same forms.
+ * resolved on the server for what a page embeds (annotations of the shown range). The parser is
+ * shared with the browser (src/lib/time-expr.ts); the server does not know the viewer's time zone,
+ * so `/unit` rounds down in fixed-length UTC units (`/d` to 00:00 UTC), an approximation of the
+ * browser's local calendar that is close enough for what a page embeds.
  */
+import { resolveTimeExpr, resolveTimeExprRange, UTC_FIXED_ROUNDING } from "../../lib/time-expr.js";
 import type { UnixMs } from "../../model/index.js";
 
-const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, M: 30 * 86400e3, y: 365 * 86400e3 };
-
 export function parseTimeExpr(s: string, now: UnixMs): UnixMs | undefined {
-  const t = s.trim();
-  if (t === "now") return now;
-  const rel = /^now(?:([+-])(\d+(?:\.\d+)?)(s|m|h|d|w|M|y))?(?:\/(s|m|h|d|w|M|y))?$/.exec(t);
-  if (rel) {
-    let v = now;
-    if (rel[1] !== undefined) {
-      const d = Number(rel[2]) * UNIT_MS[rel[3]!]!;
-      v = Math.round(rel[1] === "-" ? now - d : now + d);
-    }
-    // `/unit` rounds down; the server only needs it for what a page embeds, so a UTC day/week is close enough
-    if (rel[4] !== undefined) {
-      const u = rel[4] === "M" ? 30 * 86400e3 : rel[4] === "y" ? 365 * 86400e3 : UNIT_MS[rel[4]]!;
-      v = Math.floor(v / u) * u;
-    }
-    return v;
-  }
-  if (/^\d{9,}$/.test(t)) return Number(t);
-  const d = Date.parse(t);
-  return Number.isFinite(d) ? d : undefined;
+  return resolveTimeExpr(s, now, UTC_FIXED_ROUNDING);
 }
 
 export function resolveTimeRange(from: string, to: string, now: UnixMs): { from: UnixMs; to: UnixMs } {
-  const end = parseTimeExpr(to, now) ?? now;
-  let start = parseTimeExpr(from, now) ?? end - 6 * 3600e3;
-  if (start >= end) start = end - 60e3;
-  return { from: start, to: end };
+  return resolveTimeExprRange(from, to, now, UTC_FIXED_ROUNDING);
 }
 
 /** A query-string value as one string (first of a repeated parameter). */
