@@ -63,23 +63,33 @@ function timeLoop(fn: () => number, seconds = 0.6): number {
   return best;
 }
 
+/** CPU seconds (user + system, libuv threads included) of this process since c0. */
+function cpuSeconds(c0: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(c0);
+  return (u.user + u.system) / 1e6;
+}
+
 /** Runs an end-to-end measurement RUNS times; the row shows the best rate and the median. */
-async function repeat(label: string, transport: string, target: string, once: () => Promise<{ got: number; seconds: number; what: string }>): Promise<void> {
+async function repeat(label: string, transport: string, target: string, once: () => Promise<{ got: number; seconds: number; what: string; cpu: number }>): Promise<void> {
   const rates: number[] = [];
-  let last = { got: 0, seconds: 0, what: "" };
+  const cpus: number[] = [];
+  let last = { got: 0, seconds: 0, what: "", cpu: 0 };
   for (let r = 0; r < RUNS; r++) {
     last = await once();
     rates.push(last.got / last.seconds);
+    cpus.push((last.cpu / last.got) * 1e6);
   }
   rates.sort((a, b) => a - b);
+  cpus.sort((a, b) => a - b);
   const median = rates[Math.floor(rates.length / 2)]!;
+  const cpuMedian = cpus[Math.floor(cpus.length / 2)]!;
   const expected = SERIES * TICKS;
   rows.push([
     label,
     transport,
     rates[rates.length - 1]!,
     "points/s",
-    `best of ${RUNS} (median ${Math.round(median).toLocaleString("en-US")}); ${last.got.toLocaleString("en-US")}/${expected.toLocaleString("en-US")} points ${last.what}${target}`,
+    `best of ${RUNS} (median ${Math.round(median).toLocaleString("en-US")}; ${cpuMedian.toFixed(2)} µs CPU a point, median); ${last.got.toLocaleString("en-US")}/${expected.toLocaleString("en-US")} points ${last.what}${target}`,
   ]);
 }
 
@@ -107,6 +117,37 @@ function parserAlone(): void {
   const lRate = timeLoop(() => parseLineProtocol(lp, "s", 0, cache).samples.length);
   rows.push(["Line-protocol parser alone", "in memory", lRate, "points/CPU-s", "1 field per line, Sample objects, series-key cache warm (as in /write)"]);
   void sink;
+}
+
+/**
+ * Parser + handler + the real store, in memory (no TCP, no sender competing for the CPU): every
+ * tick of the workload pushed through a stream, the batches awaited (durable) after each tick.
+ * Points per CPU-second of this process (libuv threads included), median of RUNS fresh stores.
+ */
+async function graphiteInMemoryStore(): Promise<void> {
+  const o: LoadOptions = { ...DEFAULTS, series: SERIES, connections: 1, ticks: TICKS, start: START };
+  const ticks = buildPayloads(o)[0]!;
+  const rates: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t = await makeStore();
+    try {
+      const ingest = new GraphiteIngest({ sink: t.sink, mapper: TemplateMapper.fromConfig([], []), clock: systemClock, log: silentLogger, selfInterval: 0 });
+      const stream = ingest.stream("bench");
+      const c0 = process.cpuUsage();
+      for (const b of ticks) {
+        stream.push(b);
+        await ingest.batcher.drain();
+      }
+      const cpu = cpuSeconds(c0);
+      const got = readBack(t.store!);
+      rates.push(got / cpu);
+      await ingest.close();
+    } finally {
+      await t.close();
+    }
+  }
+  rates.sort((a, b) => a - b);
+  rows.push(["Graphite parser + handler → store", "in memory, each tick awaited", rates[Math.floor(rates.length / 2)]!, "points/CPU-s", `median of ${RUNS} fresh stores (best ${Math.round(rates[rates.length - 1]!).toLocaleString("en-US")}); points read back per CPU-second, durable`]);
 }
 
 interface Target {
@@ -173,11 +214,13 @@ async function graphiteEndToEnd(withStore: boolean): Promise<void> {
     const ingest = new GraphiteIngest({ sink: t.sink, mapper: TemplateMapper.fromConfig([], []), clock: systemClock, log: silentLogger, selfInterval: 0 });
     const listeners = await startGraphiteListeners({ tcp: { host: "127.0.0.1", port: 0 }, udp: null, allowFrom: [], ingest, log: silentLogger });
     try {
+      const c0 = process.cpuUsage();
       const startAt = await runLoadgen([...common, "--port", String(listeners.tcpPort)]);
       await ingest.batcher.drain();
       const seconds = (Date.now() - startAt) / 1000;
+      const cpu = cpuSeconds(c0);
       const got = t.store !== undefined ? readBack(t.store) : ingest.counts.written;
-      return { got, seconds, what: withStore ? "read back" : "accepted" };
+      return { got, seconds, what: withStore ? "read back" : "accepted", cpu };
     } finally {
       await listeners.close();
       await t.close();
@@ -196,10 +239,12 @@ async function influxEndToEnd(withStore: boolean, tagged = false): Promise<void>
     const app = createApp({ log: silentLogger, before, routers: [writeRoutes({ sink: counting, clock: systemClock, log: silentLogger, maxBodySize: 64 << 20 })] });
     const http = await startHttpServer(app, "127.0.0.1", 0);
     try {
+      const c0 = process.cpuUsage();
       const startAt = await runLoadgen([...common, "--protocol", "influx", "--port", String(http.port), "--path", "/write?db=bench&precision=s", "--batch", String(LP_BATCH), ...(tagged ? ["--tagged"] : [])]);
       const seconds = (Date.now() - startAt) / 1000;
+      const cpu = cpuSeconds(c0);
       const got = t.store !== undefined ? readBack(t.store, tagged) : written;
-      return { got, seconds, what: withStore ? "read back" : "accepted" };
+      return { got, seconds, what: withStore ? "read back" : "accepted", cpu };
     } finally {
       await http.close();
       await t.close();
@@ -207,10 +252,11 @@ async function influxEndToEnd(withStore: boolean, tagged = false): Promise<void>
   });
 }
 
-// BENCH_INGEST_ONLY=graphite-store (or parser, graphite-null, influx-null, influx-store, influx-tagged) runs one row (profiling)
+// BENCH_INGEST_ONLY=graphite-store (or parser, graphite-memory-store, graphite-null, influx-null, influx-store, influx-tagged) runs one row (profiling)
 const only = process.env["BENCH_INGEST_ONLY"];
 const want = (name: string): boolean => only === undefined || only === name;
 if (want("parser")) parserAlone();
+if (want("graphite-memory-store")) await graphiteInMemoryStore();
 if (want("graphite-null")) await graphiteEndToEnd(false);
 if (want("graphite-store")) await graphiteEndToEnd(true);
 if (want("influx-null")) await influxEndToEnd(false);

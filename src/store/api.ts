@@ -72,7 +72,24 @@ export interface StoreStats {
   readonly pointsTooOld?: number;
 }
 
-export interface TimeSeriesStore extends SampleSink {
+/**
+ * Optional fast path for ingest (the tsdb store has it): points of series resolved once by key,
+ * written as columns — no Sample object and no key lookup per point. Same durability, validation
+ * and refusals as write(). Ingest declares the same shape (ColumnarSink in src/ingest/batcher.ts).
+ */
+export interface ResolvedWrites {
+  /** Id of an existing series by canonical key; undefined when it does not exist (write() creates it). */
+  seriesId(key: string): number | undefined;
+  /** Changes whenever series are deleted: ids resolved under an earlier epoch must be resolved again. */
+  readonly seriesEpoch: number;
+  /**
+   * n points as columns (series id, timestamp, value). The arrays are read before it returns (the
+   * caller may reuse them at once); points of ids that no longer exist are dropped.
+   */
+  writeResolved(ids: Float64Array, ts: Float64Array, values: Float64Array, n: number): Promise<void>;
+}
+
+export interface TimeSeriesStore extends SampleSink, Partial<ResolvedWrites> {
   /** Exact lookup by canonical key. */
   getSeries(key: string): SeriesInfo | undefined;
   /** Graphite glob over series names: `*`, `?`, `[a-z]`, `{a,b}` within one segment. */

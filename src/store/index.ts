@@ -13,7 +13,7 @@ import type { Db } from "./db.js";
 import type { TimeSeriesStore } from "./api.js";
 import { TsdbStore } from "./tsdb/engine.js";
 
-export type { TimeSeriesStore, SeriesInfo, TagMatcher, PathNode, Consolidation, Tier, SelectOptions, SelectResult, RawPoint, StoreStats } from "./api.js";
+export type { TimeSeriesStore, SeriesInfo, TagMatcher, PathNode, Consolidation, Tier, SelectOptions, SelectResult, RawPoint, StoreStats, ResolvedWrites } from "./api.js";
 export { openDatabase, type Db, type OpenOptions } from "./db.js";
 export { migrate, readMigrations, MIGRATIONS_DIR, type Migration, type MigrationResult } from "./migrate.js";
 export { matchGlob } from "./tsdb/glob.js";

@@ -14,9 +14,9 @@ import { T0, valueAt } from "./crash-child.js";
 const SERIES = 20;
 const CHILD = join(import.meta.dirname, "crash-child.ts");
 
-function runUntilKilled(path: string, first: number, killAfterMs: number, fsync: string): Promise<number> {
+function runUntilKilled(path: string, first: number, killAfterMs: number, fsync: string, mode: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX_LOADER, CHILD, path, String(first), String(SERIES), fsync], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", TSX_LOADER, CHILD, path, String(first), String(SERIES), fsync, mode], { stdio: ["ignore", "pipe", "pipe"] });
     let lastAck = first - 1;
     let buf = "";
     let err = "";
@@ -63,8 +63,8 @@ async function checkAll(dir: string, name: string, acked: number): Promise<numbe
   }
 }
 
-for (const fsync of ["batch", "always"]) {
-  test(`SIGKILL at random moments loses no acknowledged point (fsync = ${fsync})`, async (t) => {
+for (const [fsync, mode] of [["batch", "samples"], ["always", "samples"], ["batch", "resolved"]] as const) {
+  test(`SIGKILL at random moments loses no acknowledged point (fsync = ${fsync}${mode === "resolved" ? ", columnar writeResolved" : ""})`, async (t) => {
     const dir = tempDir("loupe-crash-");
     const name = "crash.db";
     const path = join(dir, name);
@@ -73,7 +73,7 @@ for (const fsync of ["batch", "always"]) {
     const runs = 4;
     for (let run = 0; run < runs; run++) {
       const killAfter = 150 + Math.floor(Math.random() * 900);
-      const last = await runUntilKilled(path, next, killAfter, fsync);
+      const last = await runUntilKilled(path, next, killAfter, fsync, mode);
       if (last >= next) acked = last;
       t.diagnostic(`run ${run}: killed after ${killAfter} ms, ${last - next + 1} ticks acknowledged in this run (${(last + 1) * SERIES} points in total)`);
       // the restarted store replays the WAL; a later run continues after what is stored

@@ -8,14 +8,15 @@ import type { Clock } from "../../lib/clock.js";
 import { errorMessage } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { MetricsRegistry } from "../../lib/metrics.js";
-import type { Sample, SampleSink, UnixMs } from "../../model/index.js";
-import { SampleBatcher } from "../batcher.js";
+import { seriesKey, type Sample, type UnixMs } from "../../model/index.js";
+import { SampleBatcher, type ColumnarSink, type IngestSink } from "../batcher.js";
 import { PathInterner, parseGraphite, type GraphiteRowHandler } from "./parser.js";
 import { GraphiteStream } from "./stream.js";
 import type { TemplateMapper } from "./templates.js";
 
 export interface GraphiteIngestOptions {
-  readonly sink: SampleSink;
+  /** Where points go; a sink with the columnar fast path (the tsdb store) gets resolved points. */
+  readonly sink: IngestSink;
   readonly mapper: TemplateMapper;
   readonly clock: Clock;
   readonly log: Logger;
@@ -48,10 +49,15 @@ export class GraphiteIngest {
   private lastRefusedLog = -Infinity;
   private suppressed = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** The sink's fast path: paths resolved to series ids once (kept in `paths.refs` as id + 1). */
+  private readonly resolved: ColumnarSink | undefined;
+  /** The sink's seriesEpoch the ids in `paths.refs` were resolved under. */
+  private epoch = 0;
 
   constructor(private readonly o: GraphiteIngestOptions) {
     this.mapAll = o.mapper.active;
     this.batcher = new SampleBatcher(o.sink, {
+      toSample: (path, ts, value) => this.sample(path, ts, value),
       ...(o.maxBatch !== undefined ? { maxBatch: o.maxBatch } : {}),
       ...(o.maxPending !== undefined ? { maxPending: o.maxPending } : {}),
       onWritten: (n) => (this.counts.written += n),
@@ -65,6 +71,8 @@ export class GraphiteIngest {
         }
       },
     });
+    this.resolved = this.batcher.resolved;
+    if (this.resolved !== undefined) this.epoch = this.resolved.seriesEpoch;
     o.metrics?.collect(() => [
       { name: "loupe_ingest_graphite_lines_total", help: "Graphite plaintext lines received", type: "counter", value: this.counts.lines },
       { name: "loupe_ingest_graphite_invalid_total", help: "malformed Graphite lines skipped", type: "counter", value: this.counts.invalid },
@@ -89,7 +97,7 @@ export class GraphiteIngest {
   rowHandler(source: string): GraphiteRowHandler {
     return {
       paths: this.paths,
-      row: (path, value, ts) => this.row(path, value, ts),
+      row: (path, value, ts, slot) => this.row(path, value, ts, slot),
       invalid: (buf, start, end, reason) => this.invalid(buf, start, end, reason, source),
     };
   }
@@ -99,14 +107,49 @@ export class GraphiteIngest {
     parseGraphite(msg, 0, msg.length, this.o.clock.now(), h, true);
   }
 
-  row(path: string, value: number, ts: UnixMs): void {
+  /**
+   * One point. With the sink's fast path, a path seen before (its interner entry holds the series
+   * id) costs no lookup and no object: it goes to the batcher's columns. A path not yet resolved
+   * is looked up by its series key once; a series the sink does not have yet is sent as a Sample
+   * (write() creates it) and resolved at its next point.
+   */
+  row(path: string, value: number, ts: UnixMs, slot = -1): void {
     this.counts.lines++;
-    let s: Sample;
+    const res = this.resolved;
+    if (res !== undefined) {
+      if (res.seriesEpoch !== this.epoch) this.forgetIds(res.seriesEpoch);
+      const refs = this.paths.refs;
+      const known = slot >= 0 ? refs[slot]! : 0;
+      if (known > 0) return this.batcher.addResolved(known - 1, ts, value, path);
+      const id = res.seriesId(this.keyOf(path));
+      if (id !== undefined) {
+        if (slot >= 0 && id >= 0 && id < 0x7fffffff) refs[slot] = id + 1;
+        return this.batcher.addResolved(id, ts, value, path);
+      }
+    }
+    this.batcher.add(this.sample(path, ts, value));
+  }
+
+  /** Series were deleted: ids resolved so far may be stale (the batch holding them is sent first). */
+  private forgetIds(epoch: number): void {
+    this.batcher.flush();
+    this.paths.refs.fill(0);
+    this.epoch = epoch;
+  }
+
+  /** The canonical series key a path is stored under (templates, default tags, `name;k=v`). */
+  private keyOf(path: string): string {
+    if (!this.mapAll && path.indexOf(";") < 0) return path;
+    const m = this.o.mapper.map(path);
+    return seriesKey(m.name, m.tags);
+  }
+
+  private sample(path: string, ts: UnixMs, value: number): Sample {
     if (this.mapAll || path.indexOf(";") >= 0) {
       const m = this.o.mapper.map(path);
-      s = m.tags === undefined ? { name: m.name, ts, value } : { name: m.name, tags: m.tags, ts, value };
-    } else s = { name: path, ts, value };
-    this.batcher.add(s);
+      return m.tags === undefined ? { name: m.name, ts, value } : { name: m.name, tags: m.tags, ts, value };
+    }
+    return { name: path, ts, value };
   }
 
   invalid(buf: Uint8Array, start: number, end: number, reason: string, source: string): void {

@@ -13,8 +13,11 @@ import type { UnixMs } from "../../model/index.js";
 import { parseDecimal } from "../ascii-number.js";
 
 export interface GraphiteRowHandler {
-  /** One valid line. `path` may carry Graphite tags (`name;k=v`); the handler maps it. */
-  row(path: string, value: number, ts: UnixMs): void;
+  /**
+   * One valid line. `path` may carry Graphite tags (`name;k=v`); the handler maps it. `slot` is the
+   * path's entry in `paths` (see PathInterner.refs), -1 when the path was not interned.
+   */
+  row(path: string, value: number, ts: UnixMs, slot: number): void;
   /** One malformed line: buf[start, end) without its line ending. */
   invalid(buf: Buffer, start: number, end: number, reason: string): void;
   /** Optional: hands back the same string object for the same path bytes (fewer allocations, hashes cached). */
@@ -24,28 +27,59 @@ export interface GraphiteRowHandler {
 /**
  * Remembers recent ASCII paths by a hash of their bytes, so a series sent every tick reuses one
  * string instead of allocating a new one per line; the store's Map lookups then find its hash
- * already computed. A direct-mapped table: a collision simply replaces the entry.
+ * already computed. Open addressing over at most PROBES neighbouring entries (each with its hash,
+ * compared first); when all are taken by other paths the first is replaced. (Direct-mapped, 7 % of
+ * 10,000 paths kept evicting each other every tick: a new string and a store lookup each time.)
+ *
+ * Each entry also carries one integer for its owner (`refs[slot]`, 0 when unset; the Graphite
+ * handler keeps the store's series id + 1 there), reset to 0 whenever the entry's path changes.
  */
+const PROBES = 4;
+
 export class PathInterner {
   private readonly table: Array<string | undefined>;
+  private readonly hashes: Int32Array;
   private readonly mask: number;
+  /** Per entry: the owner's integer for the path held there; 0 = none. */
+  readonly refs: Int32Array;
+  /** Entry of the path the last intern() returned. */
+  lastSlot = -1;
 
   constructor(bits = 17) {
     this.table = new Array<string | undefined>(1 << bits).fill(undefined);
+    this.refs = new Int32Array(1 << bits);
+    this.hashes = new Int32Array(1 << bits);
     this.mask = (1 << bits) - 1;
   }
 
   intern(buf: Buffer, s: number, e: number, hash: number): string {
-    const idx = (hash ^ (hash >>> 15)) & this.mask;
-    const cur = this.table[idx];
+    const h = hash | 0;
+    const mask = this.mask;
+    const table = this.table;
+    const base = (h ^ (h >>> 15)) & mask;
     const n = e - s;
-    if (cur !== undefined && cur.length === n) {
-      let k = 0;
-      while (k < n && cur.charCodeAt(k) === buf[s + k]) k++;
-      if (k === n) return cur;
+    let idx = base; // where a new string goes: the first free entry, else (all taken) the first
+    for (let p = 0; p < PROBES; p++) {
+      const at = (base + p) & mask;
+      const cur = table[at];
+      if (cur === undefined) {
+        idx = at;
+        break;
+      }
+      if (this.hashes[at] === h && cur.length === n) {
+        let k = 0;
+        while (k < n && cur.charCodeAt(k) === buf[s + k]) k++;
+        if (k === n) {
+          this.lastSlot = at;
+          return cur;
+        }
+      }
     }
     const str = (buf as unknown as FastSlices).latin1Slice(s, e);
-    this.table[idx] = str;
+    table[idx] = str;
+    this.hashes[idx] = h;
+    this.refs[idx] = 0;
+    this.lastSlot = idx;
     return str;
   }
 }
@@ -120,8 +154,8 @@ export function parseGraphite(buf: Buffer, start: number, end: number, now: Unix
         c = buf[i]!;
       }
       if (c !== NL) break fast;
-      const path = paths !== undefined ? paths.intern(buf, ls, pe, hash) : (buf as unknown as FastSlices).latin1Slice(ls, pe);
-      h.row(path, value, ts);
+      if (paths !== undefined) h.row(paths.intern(buf, ls, pe, hash), value, ts, paths.lastSlot);
+      else h.row((buf as unknown as FastSlices).latin1Slice(ls, pe), value, ts, -1);
       ls = i + 1;
       continue;
     }
@@ -177,8 +211,10 @@ export function parseLine(buf: Buffer, ls: number, le: number, now: UnixMs, h: G
     else ts = t >= MS_THRESHOLD ? Math.trunc(t) : Math.round(t * 1000);
   }
   if (skip) return;
-  const path = high ? buf.toString("utf8", ps, pe) : h.paths !== undefined ? h.paths.intern(buf, ps, pe, hash) : (buf as unknown as FastSlices).latin1Slice(ps, pe);
-  h.row(path, value, ts);
+  const paths = h.paths;
+  if (high) h.row(buf.toString("utf8", ps, pe), value, ts, -1);
+  else if (paths !== undefined) h.row(paths.intern(buf, ps, pe, hash), value, ts, paths.lastSlot);
+  else h.row((buf as unknown as FastSlices).latin1Slice(ps, pe), value, ts, -1);
 }
 
 /** `nan`, any case, optionally signed. */

@@ -66,6 +66,8 @@ export class TsdbStore implements TimeSeriesStore {
   private committedChunks = 0;
   private writesRefused = 0;
   private droppedTooOld = 0;
+  /** Bumped when series are deleted (ids resolved by writers before must be resolved again). */
+  seriesEpoch = 0;
   /** Tagged samples: frozen tags object → name → series (see taggedSeries); replaced when series are deleted. */
   private tagCache = new WeakMap<Tags, Map<string, MemSeries>>();
   // scratch for one batch's WAL record
@@ -210,7 +212,8 @@ export class TsdbStore implements TimeSeriesStore {
 
   // ---- write ----
 
-  write(batch: readonly Sample[]): Promise<void> {
+  /** A rejection when writes are refused now (closed, or a failed commit that fails again), else undefined. */
+  private refuseNow(): Promise<void> | undefined {
     if (this.closed) return Promise.reject(new StoreWriteError("the store is closed", undefined, "store_closed"));
     if (this.failure !== undefined) {
       // retry the commit that failed; refuse while it keeps failing
@@ -219,14 +222,55 @@ export class TsdbStore implements TimeSeriesStore {
         return Promise.reject(this.refusal(this.failure));
       }
     }
-    const n = batch.length;
-    if (n === 0) return Promise.resolve();
+    return undefined;
+  }
+
+  /** Makes the scratch columns of a batch's WAL record hold n points. */
+  private scratch(n: number): void {
     if (this.bIds.length < n) {
       const size = Math.max(n, this.bIds.length * 2);
       this.bIds = new Float64Array(size);
       this.bTs = new Float64Array(size);
       this.bVs = new Float64Array(size);
     }
+  }
+
+  /** Commits when enough chunks are queued, then logs the batch's m accepted points in the WAL. */
+  private finishWrite(m: number): Promise<void> {
+    if (this.pending.length >= (this.opts.commitChunks ?? 4096)) this.tryCommit();
+    if (m === 0) return Promise.resolve();
+    return this.wal.write(this.bIds, this.bTs, this.bVs, m).catch((err: unknown) => {
+      this.writesRefused++;
+      throw this.refusal(err as Error);
+    });
+  }
+
+  seriesId(key: string): number | undefined {
+    return this.index.byKey.get(key)?.id;
+  }
+
+  /** The columnar fast path (ResolvedWrites): like write() for series that exist, found by id. */
+  writeResolved(ids: Float64Array, ts: Float64Array, values: Float64Array, n: number): Promise<void> {
+    const refused = this.refuseNow();
+    if (refused !== undefined) return refused;
+    if (n === 0) return Promise.resolve();
+    this.scratch(n);
+    const byId = this.index.byId;
+    const seg = this.wal.segment;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const s = byId.get(ids[i]!);
+      if (s !== undefined) m = this.takePoint(s, ts[i]!, values[i]!, seg, m);
+    }
+    return this.finishWrite(m);
+  }
+
+  write(batch: readonly Sample[]): Promise<void> {
+    const refused = this.refuseNow();
+    if (refused !== undefined) return refused;
+    const n = batch.length;
+    if (n === 0) return Promise.resolve();
+    this.scratch(n);
     const byKey = this.index.byKey;
     const seg = this.wal.segment;
     let m = 0;
@@ -238,7 +282,7 @@ export class TsdbStore implements TimeSeriesStore {
         if (smp.name !== "") (missing ??= []).push(i);
         continue;
       }
-      m = this.take(s, smp, seg, m);
+      m = this.takePoint(s, smp.ts, +smp.value, seg, m);
     }
     if (missing !== undefined) {
       // new series: created in one transaction, then their samples (in order)
@@ -251,15 +295,10 @@ export class TsdbStore implements TimeSeriesStore {
       for (const i of missing) {
         const smp = batch[i]!;
         const s = byKey.get(smp.tags === undefined ? smp.name : seriesKey(smp.name, smp.tags));
-        if (s !== undefined) m = this.take(s, smp, seg, m);
+        if (s !== undefined) m = this.takePoint(s, smp.ts, +smp.value, seg, m);
       }
     }
-    if (this.pending.length >= (this.opts.commitChunks ?? 4096)) this.tryCommit();
-    if (m === 0) return Promise.resolve();
-    return this.wal.write(this.bIds, this.bTs, this.bVs, m).catch((err: unknown) => {
-      this.writesRefused++;
-      throw this.refusal(err as Error);
-    });
+    return this.finishWrite(m);
   }
 
   /**
@@ -281,15 +320,14 @@ export class TsdbStore implements TimeSeriesStore {
     return s;
   }
 
-  /** Validates and appends one sample, recording it for the WAL record at position m; returns the next m. */
-  private take(s: MemSeries, smp: Sample, seg: number, m: number): number {
-    let t = smp.ts;
+  /** Validates and appends one point, recording it for the WAL record at position m; returns the next m. */
+  private takePoint(s: MemSeries, ts: number, v: number, seg: number, m: number): number {
+    let t = ts;
     if (!Number.isSafeInteger(t)) {
       if (!Number.isFinite(t)) return m;
       t = Math.round(t);
     }
     if (t < 0 || t >= 2 ** 49) return m;
-    const v = +smp.value;
     if (!this.appendOne(s, t, v, seg)) return m;
     this.bIds[m] = s.id;
     this.bTs[m] = t;
@@ -492,6 +530,7 @@ export class TsdbStore implements TimeSeriesStore {
     this.pending = this.pending.filter((c) => !ids.has(c.series.id));
     this.cdb.deleteSeries([...ids]);
     this.tagCache = new WeakMap();
+    this.seriesEpoch++;
     for (const s of victims) {
       this.index.remove(s);
       s.n = 0;
