@@ -122,12 +122,19 @@ export function parseGraphite(buf: Buffer, start: number, end: number, now: Unix
       const pe = i;
       do if (++i === end) break fast;
       while ((c = buf[i]!) === SP || c === TAB);
+      // a value or timestamp of at most 15 plain digits is read while it is scanned (the exact
+      // integer parseDecimal would return); anything else goes through parseDecimal
       const vs = i;
+      let iv = 0;
+      let plain = true;
       while (c > SP) {
+        const d = (c - 0x30) >>> 0;
+        if (d < 10) iv = iv * 10 + d;
+        else plain = false;
         if (++i === end) break fast;
         c = buf[i]!;
       }
-      const value = parseDecimal(buf, vs, i);
+      const value = plain && i > vs && i - vs <= 15 ? iv : parseDecimal(buf, vs, i);
       if (!Number.isFinite(value)) break fast;
       while (c === SP || c === TAB) {
         if (++i === end) break fast;
@@ -136,11 +143,16 @@ export function parseGraphite(buf: Buffer, start: number, end: number, now: Unix
       let ts = now;
       if (c > SP) {
         const ts0 = i;
+        let it = 0;
+        let tplain = true;
         while (c > SP) {
+          const d = (c - 0x30) >>> 0;
+          if (d < 10) it = it * 10 + d;
+          else tplain = false;
           if (++i === end) break fast;
           c = buf[i]!;
         }
-        const t = parseDecimal(buf, ts0, i);
+        const t = tplain && i - ts0 <= 15 ? it : parseDecimal(buf, ts0, i);
         if (t === -1) ts = now;
         else if (!(t >= 0) || t > 1e16) break fast;
         else ts = t >= MS_THRESHOLD ? Math.trunc(t) : Math.round(t * 1000);

@@ -255,11 +255,11 @@ export class TsdbStore implements TimeSeriesStore {
     if (refused !== undefined) return refused;
     if (n === 0) return Promise.resolve();
     this.scratch(n);
-    const byId = this.index.byId;
+    const index = this.index;
     const seg = this.wal.segment;
     let m = 0;
     for (let i = 0; i < n; i++) {
-      const s = byId.get(ids[i]!);
+      const s = index.get(ids[i]!);
       if (s !== undefined) m = this.takePoint(s, ts[i]!, values[i]!, seg, m);
     }
     return this.finishWrite(m);

@@ -21,6 +21,9 @@ interface TrieNode {
   series: IndexedSeries[];
 }
 
+/** Ids from 0 up to this are also kept in a dense array (8 MiB at most). */
+const BY_SLOT_LIMIT = 1 << 20;
+
 function newNode(path: string): TrieNode {
   return { path, children: undefined, series: [] };
 }
@@ -28,7 +31,14 @@ function newNode(path: string): TrieNode {
 export class SeriesIndex<S extends IndexedSeries> {
   readonly byKey = new Map<string, S>();
   readonly byId = new Map<number, S>();
+  /** The same by id as a dense array (ids below BY_SLOT_LIMIT): the columnar write path's lookup. */
+  private readonly bySlot: Array<S | undefined> = [];
   private readonly root = newNode("");
+
+  /** Series by id: an array read for the usual small ids, the Map beyond. */
+  get(id: number): S | undefined {
+    return id >= 0 && id < BY_SLOT_LIMIT ? this.bySlot[id] : this.byId.get(id);
+  }
 
   get size(): number {
     return this.byKey.size;
@@ -37,6 +47,11 @@ export class SeriesIndex<S extends IndexedSeries> {
   add(s: S): void {
     this.byKey.set(s.key, s);
     this.byId.set(s.id, s);
+    if (Number.isInteger(s.id) && s.id >= 0 && s.id < BY_SLOT_LIMIT) {
+      // filled in id order from the database; holes (deleted ids) stay undefined
+      while (this.bySlot.length < s.id) this.bySlot.push(undefined);
+      this.bySlot[s.id] = s;
+    }
     let node = this.root;
     const segs = s.name.split(".");
     for (let i = 0; i < segs.length; i++) {
@@ -55,6 +70,7 @@ export class SeriesIndex<S extends IndexedSeries> {
   remove(s: S): void {
     this.byKey.delete(s.key);
     this.byId.delete(s.id);
+    if (this.bySlot[s.id] === s) this.bySlot[s.id] = undefined;
     const segs = s.name.split(".");
     const trail: TrieNode[] = [this.root];
     let node: TrieNode | undefined = this.root;
