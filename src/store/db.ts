@@ -11,6 +11,10 @@
  * - page_size = 16384 (fresh file only): the store's chunk rows are ~1 KiB; with 4 KiB pages about
  *   12 % of every page was left unused at its end, with 16 KiB pages about 3 %.
  * - busy_timeout = 5000: a second connection (a CLI command) waits instead of failing at once.
+ * - cache_size = 2 MiB (was 16): the store keeps its hot data (heads, open rows, rollup builders)
+ *   in its own memory and reads ~1 KiB chunk rows through the OS page cache; with 16 MiB the page
+ *   cache filled during ingest for nothing (peak RSS of the store bench 179 → 167 MiB, reads and
+ *   ingest unchanged: BENCHMARKS.md, Store).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -21,7 +25,7 @@ export type Db = Database.Database;
 
 export interface OpenOptions {
   readonly readonly?: boolean;
-  /** Page cache in KiB (default 16 MiB). */
+  /** Page cache in KiB (default 2 MiB). */
   readonly cacheKiB?: number;
 }
 
@@ -44,7 +48,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
     db.pragma("temp_store = MEMORY");
-    db.pragma(`cache_size = -${options.cacheKiB ?? 16 * 1024}`);
+    db.pragma(`cache_size = -${options.cacheKiB ?? 2 * 1024}`);
   } catch (err) {
     db.close();
     throw new LoupeError("db_open_failed", `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
