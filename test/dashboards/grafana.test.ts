@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from "../../src/lib/package-info.js";
 import { convertGrafanaDashboard, isGrafanaDashboard, readImport, type Dashboard, type ImportResult } from "../../src/dashboards/index.js";
 import { normalizeVariables } from "../../src/dashboards/grafana-targets.js";
 import { startHarness } from "./harness.js";
+import { seededRandom } from "../helpers/rng.js";
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(PROJECT_ROOT, "test", "fixtures", "grafana", `${name}.json`), "utf8"));
 
@@ -184,15 +185,8 @@ test("POST /api/dashboards/import takes a Grafana file and reports what was skip
 });
 
 test("mutated Grafana files never crash the converter: a dashboard or a 400, nothing else", () => {
-  // Deterministic PRNG (mulberry32) so a failure reproduces.
-  let seed = 0x5eed;
-  const rand = (): number => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // Deterministic PRNG so a failure reproduces.
+  const rand = seededRandom(0x5eed);
   const junk = (): unknown => [null, -1, 0, 1.5, 1e308, "", "x".repeat(300), "250px", [], {}, [1, "a"], { a: 1 }, true, "${DS_X}", "#A"][Math.floor(rand() * 15)];
   const mutate = (v: unknown, depth: number): unknown => {
     if (rand() < 0.04) return junk();

@@ -19,21 +19,13 @@ import { seriesKey } from "../../src/model/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { openTestStore } from "./test-store.js";
 import type { Sample } from "../../src/model/index.js";
+import { seededRandom } from "../helpers/rng.js";
 
 const N = 100_000;
 const NOW = 1_750_000_000_000;
 const SEED = Number(process.env["FUZZ_SEED"] ?? 20261125);
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const ALPHABET = "abcxyz019._-;=, \t\r\"\\#eE+-.i ut fnaN";
 

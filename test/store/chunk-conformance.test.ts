@@ -5,17 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DecimalXorChunk, decodeChunk, decodeRaw, encodeBlock, encodeChunk, type ValueCoding } from "../../src/store/tsdb/chunkenc/index.js";
 import { decodeRollup, encodeRollup } from "../../src/store/tsdb/rollup.js";
+import { seededRandom } from "../helpers/rng.js";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const bits = new Float64Array(1);
 const words = new BigUint64Array(bits.buffer);
