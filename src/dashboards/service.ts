@@ -74,19 +74,21 @@ export interface Annotation {
   readonly createdBy: string | null;
 }
 
+export interface AnnotationFilter {
+  readonly from: UnixMs;
+  readonly to: UnixMs;
+  readonly tags?: readonly string[];
+  readonly matchAny?: boolean;
+  readonly dashboardUid?: string;
+  readonly limit?: number;
+}
+
 export interface AnnotationService {
   /**
    * Annotations overlapping [from, to], oldest first. `tags`: all of them must be present (any of
    * them with `matchAny`). `dashboardUid`: that dashboard's annotations plus the global ones.
    */
-  list(filter: {
-    readonly from: UnixMs;
-    readonly to: UnixMs;
-    readonly tags?: readonly string[];
-    readonly matchAny?: boolean;
-    readonly dashboardUid?: string;
-    readonly limit?: number;
-  }): Annotation[];
+  list(filter: AnnotationFilter): Annotation[];
   add(a: { readonly time: UnixMs; readonly timeEnd?: UnixMs; readonly text: string; readonly tags?: readonly string[]; readonly dashboardUid?: string | null }, by: string | null): Annotation;
   delete(id: number): boolean;
 }

@@ -2,7 +2,7 @@
 import type { Db } from "../db.js";
 import type { Clock } from "../../lib/clock.js";
 import { BadRequestError } from "../../lib/errors.js";
-import type { Annotation, AnnotationService } from "../../dashboards/index.js";
+import type { Annotation, AnnotationFilter, AnnotationService } from "../../dashboards/index.js";
 import type { UnixMs } from "../../model/index.js";
 
 export const ANNOTATION_LIMITS = { text: 10_000, tags: 20, tag: 50, list: 10_000, listDefault: 1000 } as const;
@@ -22,14 +22,7 @@ export class SqliteAnnotationService implements AnnotationService {
     private readonly clock: Clock,
   ) {}
 
-  list(filter: {
-    readonly from: UnixMs;
-    readonly to: UnixMs;
-    readonly tags?: readonly string[];
-    readonly matchAny?: boolean;
-    readonly dashboardUid?: string;
-    readonly limit?: number;
-  }): Annotation[] {
+  list(filter: AnnotationFilter): Annotation[] {
     const tags = [...new Set(filter.tags ?? [])].filter((t) => t !== "");
     const limit = Math.min(ANNOTATION_LIMITS.list, Math.max(1, filter.limit ?? ANNOTATION_LIMITS.listDefault));
     const where = ["a.time <= @to", "a.time_end >= @from"];
