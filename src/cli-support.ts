@@ -5,8 +5,7 @@
  */
 import { loadConfig, type Config } from "./config/index.js";
 import { errorMessage } from "./lib/errors.js";
-import { openDatabase, type Db } from "./store/db.js";
-import { migrate } from "./store/migrate.js";
+import { migrate, openDatabase, type Db } from "./store/index.js";
 
 export interface CliIo {
   out(text: string): void;

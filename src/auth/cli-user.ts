@@ -6,10 +6,10 @@
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { loadConfigOrReport, withDatabase } from "../cli-support.js";
-import type { Role } from "../http/access.js";
+import type { Role } from "./principal.js";
 import { systemClock } from "../lib/clock.js";
 import { errorMessage } from "../lib/errors.js";
-import { openAuthStores } from "../store/auth/index.js";
+import { openAuthStores } from "../store/index.js";
 import { SessionService } from "./sessions.js";
 import { UserService } from "./users.js";
 

@@ -11,7 +11,7 @@
  *   default_role. When no mapping is configured the role is not synced at sign-in (undefined), so
  *   roles set on the Admin page stick.
  */
-import type { Role } from "../http/access.js";
+import type { Role } from "./principal.js";
 
 export interface GithubProfile {
   readonly id: string;

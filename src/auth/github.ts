@@ -9,7 +9,7 @@ import { Strategy as GitHubStrategy, type Profile, type StrategyOptions } from "
 import type { StateStore } from "passport-oauth2";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../lib/logger.js";
-import type { UserRow } from "../store/auth/index.js";
+import type { UserRow } from "../store/index.js";
 import { fetchOrgs, fetchTeams } from "./github-api.js";
 import { decideGithubLogin, parseTeamIds, type GithubEmail, type GithubFacts, type GithubPolicy } from "./github-policy.js";
 import type { OAuthStateStore } from "./oauth-state.js";

@@ -6,11 +6,10 @@
 import type { RequestHandler } from "express";
 import type passport from "passport";
 import type { Config } from "../config/index.js";
-import type { Role } from "../http/access.js";
+import type { Role } from "./principal.js";
 import type { Clock } from "../lib/clock.js";
 import type { Logger } from "../lib/logger.js";
-import type { Db } from "../store/db.js";
-import { openAuthStores, type AuthStores } from "../store/auth/index.js";
+import { openAuthStores, type AuthStores, type Db } from "../store/index.js";
 import { createGithubPassport } from "./github.js";
 import { authPipeline, type PipelineDeps } from "./middleware.js";
 import { OAuthStateStore } from "./oauth-state.js";
@@ -21,6 +20,7 @@ import { SessionService } from "./sessions.js";
 import { TokenService } from "./tokens.js";
 import { UserService } from "./users.js";
 
+export { OPEN_PRINCIPAL, roleAtLeast, type Principal, type Role } from "./principal.js";
 export { authProviderConfigured, checkAuthConfig } from "./provider.js";
 export { SESSION_COOKIE, CSRF_COOKIE, setSessionCookie, clearSessionCookie, TooManyAttemptsError } from "./middleware.js";
 export { STATE_COOKIE, safeNext } from "./oauth-state.js";

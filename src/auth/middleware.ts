@@ -12,7 +12,7 @@
  *   Sec-Fetch-Site come from programs (curl, Telegraf, collectd), not browsers, and cannot be forged by a page.
  */
 import express, { type Request, type RequestHandler, type Response } from "express";
-import { OPEN_PRINCIPAL, type Principal, type Role } from "../http/access.js";
+import { OPEN_PRINCIPAL, type Principal, type Role } from "./principal.js";
 import { ForbiddenError, LoupeError, UnauthorizedError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import { parseCookies, serializeCookie } from "./cookies.js";

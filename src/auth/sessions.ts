@@ -5,7 +5,7 @@
  * user is disabled.
  */
 import type { Clock } from "../lib/clock.js";
-import type { AuthStores, SessionRow, UserRow } from "../store/auth/index.js";
+import type { AuthStores, SessionRow, UserRow } from "../store/index.js";
 import { randomToken, sha256Hex } from "./secrets.js";
 
 export interface SessionLifetimes {

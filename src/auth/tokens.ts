@@ -3,10 +3,10 @@
  * A read token acts as a Viewer, a write token as an Editor (it can send metrics and edit
  * dashboards, never manage users or tokens).
  */
-import type { Role } from "../http/access.js";
+import type { Role } from "./principal.js";
 import type { Clock } from "../lib/clock.js";
 import { BadRequestError, NotFoundError } from "../lib/errors.js";
-import type { AuthStores, TokenRow, TokenScope } from "../store/auth/index.js";
+import type { AuthStores, TokenRow, TokenScope } from "../store/index.js";
 import { randomToken, sha256Hex } from "./secrets.js";
 
 export const TOKEN_PREFIX = "loupe_";

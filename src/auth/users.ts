@@ -4,10 +4,10 @@
  * Admin created them beforehand with `loupe user add --github LOGIN`); local users by login and an
  * scrypt password.
  */
-import type { Role } from "../http/access.js";
+import type { Role } from "./principal.js";
 import type { Clock } from "../lib/clock.js";
 import { BadRequestError, ConflictError, ForbiddenError, LoupeError, NotFoundError } from "../lib/errors.js";
-import type { AuthStores, UserRow } from "../store/auth/index.js";
+import type { AuthStores, UserRow } from "../store/index.js";
 import type { GithubDecision, GithubFacts } from "./github-policy.js";
 import { DUMMY_HASH_PROMISE, MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from "./password.js";
 import type { SessionService } from "./sessions.js";

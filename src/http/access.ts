@@ -5,32 +5,16 @@
  * request is the local operator with the Admin role.
  */
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { roleAtLeast, type Principal, type Role } from "../auth/index.js";
 import { ForbiddenError, UnauthorizedError } from "../lib/errors.js";
 
-export type Role = "Viewer" | "Editor" | "Admin";
 export type Access = "public" | "viewer" | "editor" | "admin";
+export { OPEN_PRINCIPAL, roleAtLeast, type Principal, type Role } from "../auth/index.js";
 
-export interface Principal {
-  readonly kind: "user" | "token" | "anonymous" | "open";
-  readonly role: Role;
-  readonly userId?: number;
-  readonly login?: string;
-  readonly name?: string;
-  /** API tokens are scoped: a read token never writes. */
-  readonly scope?: "read" | "write";
-}
-
-export const OPEN_PRINCIPAL: Principal = Object.freeze({ kind: "open", role: "Admin", login: "local" });
-
-const RANK: Record<Role, number> = { Viewer: 1, Editor: 2, Admin: 3 };
 const NEEDED: Record<Exclude<Access, "public">, Role> = { viewer: "Viewer", editor: "Editor", admin: "Admin" };
 
 export function principalOf(res: Response): Principal | undefined {
   return (res.locals as { principal?: Principal }).principal;
-}
-
-export function roleAtLeast(role: Role, needed: Role): boolean {
-  return RANK[role] >= RANK[needed];
 }
 
 /** A handler carrying its access level, so route listings can show and test it. */

@@ -1,4 +1,5 @@
-import type { UnixMs } from "../model/time.js";
+/** Integer milliseconds since the Unix epoch: src/model's UnixMs, spelled out here because lib/ imports nothing of the project. */
+type UnixMs = number;
 
 /** Injected time source, so tests drive retention, rollups and rates with a fake clock. */
 export interface Clock {

@@ -17,6 +17,10 @@ export type { TimeSeriesStore, SeriesInfo, TagMatcher, PathNode, Consolidation, 
 export { openDatabase, type Db, type OpenOptions } from "./db.js";
 export { migrate, readMigrations, MIGRATIONS_DIR, type Migration, type MigrationResult } from "./migrate.js";
 export { matchGlob } from "./tsdb/glob.js";
+export { openAuthStores, UserStore, SessionStore, TokenStore } from "./auth/index.js";
+export type { AuthStores, UserRow, NewUser, UserRole, UserProvider, SessionRow, TokenRow, TokenScope } from "./auth/index.js";
+export { SqliteSettingsService, instanceSettingsSchema, DEFAULT_SETTINGS } from "./settings/index.js";
+export type { InstanceSettings, SettingsPatch, SettingsService } from "./settings/index.js";
 
 export interface OpenStoreOptions {
   readonly store: Config["store"];

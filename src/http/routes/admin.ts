@@ -6,7 +6,7 @@
 import express, { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Auth } from "../../auth/index.js";
-import type { TokenRow, UserRow } from "../../store/auth/index.js";
+import type { TokenRow, UserRow } from "../../store/index.js";
 import { BadRequestError } from "../../lib/errors.js";
 import { access, principalOf } from "../access.js";
 import { html, type SafeHtml } from "../views/html.js";

@@ -5,7 +5,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import { clearSessionCookie, safeNext, setSessionCookie, SignInError, TooManyAttemptsError, type Auth } from "../../auth/index.js";
-import type { UserRow } from "../../store/auth/index.js";
+import type { UserRow } from "../../store/index.js";
 import { BadRequestError, UnauthorizedError } from "../../lib/errors.js";
 import { access, principalOf } from "../access.js";
 import { html } from "../views/html.js";

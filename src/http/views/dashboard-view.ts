@@ -1,5 +1,5 @@
 /** The dashboard page shell (/d/:uid, /snapshot/:key): the browser code (web/dashboard.ts) fills the grid. */
-import type { Dashboard } from "../../dashboards/model.js";
+import type { Dashboard } from "../../dashboards/index.js";
 import { html, jsonScript, type SafeHtml } from "./html.js";
 
 export interface DashboardViewData {

@@ -1,5 +1,5 @@
 /** The dashboards list: search by title and tag, recently viewed, new dashboard and import. */
-import type { DashboardSummary } from "../../dashboards/service.js";
+import type { DashboardSummary } from "../../dashboards/index.js";
 import { html, type SafeHtml } from "./html.js";
 
 export interface HomeView {

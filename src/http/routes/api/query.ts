@@ -12,7 +12,7 @@ import type { Clock } from "../../../lib/clock.js";
 import { systemClock } from "../../../lib/clock.js";
 import { BadRequestError } from "../../../lib/errors.js";
 import { evaluateTargets, parseTime, toColumns } from "../../../query/index.js";
-import type { TimeSeriesStore } from "../../../store/api.js";
+import type { TimeSeriesStore } from "../../../store/index.js";
 import { access } from "../../access.js";
 
 export interface QueryRouteDeps {

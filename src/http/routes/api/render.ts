@@ -10,7 +10,7 @@ import type { Clock } from "../../../lib/clock.js";
 import { systemClock } from "../../../lib/clock.js";
 import { BadRequestError, LoupeError } from "../../../lib/errors.js";
 import { autoCompleteTags, autoCompleteValues, describeFunctions, evaluateTargets, parseTime, pythonRegex, renderJsonText, toRenderCsv, toRenderRaw } from "../../../query/index.js";
-import type { TimeSeriesStore } from "../../../store/api.js";
+import type { TimeSeriesStore } from "../../../store/index.js";
 import { access } from "../../access.js";
 
 /** The graphite-web version we answer as (Grafana picks its feature set from it). */

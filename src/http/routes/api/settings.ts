@@ -2,7 +2,7 @@
 import { Router } from "express";
 import { access } from "../../access.js";
 import { parseOrThrow } from "../../../dashboards/index.js";
-import { instanceSettingsSchema, type SettingsService } from "../../../store/settings/index.js";
+import { instanceSettingsSchema, type SettingsService } from "../../../store/index.js";
 import { jsonBody } from "./dashboards.js";
 
 export interface SettingsRoutesDeps {

@@ -12,7 +12,7 @@ import { access, principalOf, type AccessHandler } from "../../access.js";
 import { BadRequestError, NotFoundError } from "../../../lib/errors.js";
 import type { Clock } from "../../../lib/clock.js";
 import { dashboardSchema, parseOrThrow, type SnapshotService } from "../../../dashboards/index.js";
-import type { SettingsService } from "../../../store/settings/index.js";
+import type { SettingsService } from "../../../store/index.js";
 import { actorOf, jsonBody } from "./dashboards.js";
 
 export interface SnapshotRoutesDeps {

@@ -1,6 +1,6 @@
 /** What the page routers need; main.ts hands in the services the dashboards module builds. */
 import type { RequestHandler, Response } from "express";
-import type { AnnotationService, DashboardService, SnapshotService } from "../../../dashboards/service.js";
+import type { AnnotationService, DashboardService, SnapshotService } from "../../../dashboards/index.js";
 import type { Clock } from "../../../lib/clock.js";
 import { principalOf, roleAtLeast, type Principal } from "../../access.js";
 
