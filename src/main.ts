@@ -17,9 +17,9 @@ import { adminRoutes } from "./http/routes/admin.js";
 import { MetricsRegistry } from "./lib/metrics.js";
 import { validateSection } from "./config/index.js";
 import { errorMessage } from "./lib/errors.js";
-import { SqliteDashboardService, SqliteAnnotationService, SqliteSnapshotService } from "./store/dashboards/index.js";
+import { SqliteDashboardRepository, SqliteAnnotationService, SqliteSnapshotRepository } from "./store/dashboards/index.js";
 import { SqliteSettingsService } from "./store/settings/index.js";
-import { hostOverviewDashboard, installHostOverview, provisionDashboards } from "./dashboards/index.js";
+import { hostOverviewDashboard, installHostOverview, provisionDashboards, RepositoryDashboardService, RepositorySnapshotService } from "./dashboards/index.js";
 import { BUILTIN_COLLECTORS, deriveHostname, fullSpec, sectionName, startCollectors } from "./collectors/index.js";
 import { dashboardRoutes } from "./http/routes/api/dashboards.js";
 import { annotationRoutes } from "./http/routes/api/annotations.js";
@@ -104,9 +104,9 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     };
 
     // ---- dashboards, annotations, snapshots, settings ----
-    const dashboards = new SqliteDashboardService(db, { clock, versionsToKeep: config.dashboards.versions_to_keep });
+    const dashboards = new RepositoryDashboardService(new SqliteDashboardRepository(db, { clock, versionsToKeep: config.dashboards.versions_to_keep }));
     const annotations = new SqliteAnnotationService(db, clock);
-    const snapshots = new SqliteSnapshotService(db, clock);
+    const snapshots = new RepositorySnapshotService(new SqliteSnapshotRepository(db, clock));
     const settings = new SqliteSettingsService(db, clock);
     {
       const dlog = log.child({ module: "dashboards" });

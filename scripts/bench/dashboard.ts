@@ -26,7 +26,8 @@ import { createApp, startHttpServer, OPEN_PRINCIPAL } from "../../src/http/index
 import { queryRoutes } from "../../src/http/routes/api/query.js";
 import { pageRoutes } from "../../src/http/routes/pages/index.js";
 import { staticRoutes } from "../../src/http/routes/static.js";
-import { SqliteAnnotationService, SqliteDashboardService, SqliteSnapshotService } from "../../src/store/dashboards/index.js";
+import { SqliteAnnotationService, SqliteDashboardRepository, SqliteSnapshotRepository } from "../../src/store/dashboards/index.js";
+import { RepositoryDashboardService, RepositorySnapshotService } from "../../src/dashboards/index.js";
 import { migrate, openDatabase, openStore } from "../../src/store/index.js";
 import type { Sample } from "../../src/model/index.js";
 import { printTable } from "./_table.js";
@@ -62,7 +63,7 @@ for (let ts = Math.ceil(start / STEP) * STEP; ts < end; ts += 100 * STEP) {
 }
 clock.set(end);
 
-const dashboards = new SqliteDashboardService(db, { clock, versionsToKeep: 20 });
+const dashboards = new RepositoryDashboardService(new SqliteDashboardRepository(db, { clock, versionsToKeep: 20 }));
 dashboards.save(
   {
     uid: "bench",
@@ -87,7 +88,7 @@ const auth: RequestHandler = (_req, res, next) => {
 const app = createApp({
   log: silentLogger,
   before: [auth],
-  routers: [queryRoutes({ store, clock }), staticRoutes(), pageRoutes({ dashboards, annotations: new SqliteAnnotationService(db, clock), snapshots: new SqliteSnapshotService(db, clock), defaultHome: "", clock })],
+  routers: [queryRoutes({ store, clock }), staticRoutes(), pageRoutes({ dashboards, annotations: new SqliteAnnotationService(db, clock), snapshots: new RepositorySnapshotService(new SqliteSnapshotRepository(db, clock)), defaultHome: "", clock })],
 });
 const http = await startHttpServer(app, "127.0.0.1", 0);
 const url = `http://127.0.0.1:${http.port}/d/bench`;

@@ -9,8 +9,9 @@ import { parseArgs } from "node:util";
 import { loadConfigOrReport, withDatabase } from "../cli-support.js";
 import { systemClock } from "../lib/clock.js";
 import { errorMessage } from "../lib/errors.js";
-import { SqliteDashboardService } from "../store/dashboards/index.js";
+import { SqliteDashboardRepository } from "../store/index.js";
 import { exportDashboard } from "./exchange.js";
+import { RepositoryDashboardService } from "./service-on-repository.js";
 
 export interface DashboardCliIo {
   out(text: string): void;
@@ -51,7 +52,7 @@ export const dashboardCommand = {
     if (config === undefined) return 1;
     try {
       return await withDatabase(config, (db) => {
-        const dashboards = new SqliteDashboardService(db, { clock: systemClock, versionsToKeep: config.dashboards.versions_to_keep });
+        const dashboards = new RepositoryDashboardService(new SqliteDashboardRepository(db, { clock: systemClock, versionsToKeep: config.dashboards.versions_to_keep }));
         switch (sub) {
           case "list": {
             const rows = dashboards.list();

@@ -1,6 +1,8 @@
 /** The dashboards module: the JSON model, the services' contracts, import/export, the built-in dashboard, provisioning. */
 export * from "./model.js";
 export type * from "./service.js";
+export type * from "./repository.js";
+export { RepositoryDashboardService, RepositorySnapshotService } from "./service-on-repository.js";
 export { exportDashboard, readImport, EXPORT_FORMAT } from "./exchange.js";
 export type { ExportFile, ReadImport } from "./exchange.js";
 export { convertGrafanaDashboard, isGrafanaDashboard } from "./grafana.js";

@@ -1,6 +1,6 @@
 /**
  * What the HTTP layer (API routes and pages) uses of dashboards, annotations and snapshots.
- * Implemented on SQLite by src/store/dashboards/ and wired in main.ts.
+ * Implemented over the repositories of repository.ts (SQLite: src/store/dashboards/), wired in main.ts.
  */
 import type { UnixMs } from "../model/index.js";
 import type { Dashboard, DashboardInput } from "./model.js";

@@ -21,6 +21,8 @@ export { openAuthStores, UserStore, SessionStore, TokenStore } from "./auth/inde
 export type { AuthStores, UserRow, NewUser, UserRole, UserProvider, SessionRow, TokenRow, TokenScope } from "./auth/index.js";
 export { SqliteSettingsService, instanceSettingsSchema, DEFAULT_SETTINGS } from "./settings/index.js";
 export type { InstanceSettings, SettingsPatch, SettingsService } from "./settings/index.js";
+export { SqliteDashboardRepository, SqliteAnnotationService, SqliteSnapshotRepository, ANNOTATION_LIMITS, newSnapshotKey } from "./dashboards/index.js";
+export type { DashboardStoreOptions } from "./dashboards/index.js";
 
 export interface OpenStoreOptions {
   readonly store: Config["store"];

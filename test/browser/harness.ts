@@ -11,7 +11,8 @@ import type { RequestHandler } from "express";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { migrate, openDatabase, openStore, type TimeSeriesStore } from "../../src/store/index.js";
 import { defaultConfig } from "../../src/config/index.js";
-import { SqliteAnnotationService, SqliteDashboardService, SqliteSnapshotService } from "../../src/store/dashboards/index.js";
+import { SqliteAnnotationService, SqliteDashboardRepository, SqliteSnapshotRepository } from "../../src/store/dashboards/index.js";
+import { RepositoryDashboardService, RepositorySnapshotService } from "../../src/dashboards/index.js";
 import { SqliteSettingsService } from "../../src/store/settings/index.js";
 import { createApp, startHttpServer, OPEN_PRINCIPAL, type Principal } from "../../src/http/index.js";
 import { dashboardRoutes } from "../../src/http/routes/api/dashboards.js";
@@ -65,9 +66,9 @@ export function buildWeb(): void {
 export interface UiServer {
   readonly base: string;
   readonly store: TimeSeriesStore;
-  readonly dashboards: SqliteDashboardService;
+  readonly dashboards: RepositoryDashboardService;
   readonly annotations: SqliteAnnotationService;
-  readonly snapshots: SqliteSnapshotService;
+  readonly snapshots: RepositorySnapshotService;
   readonly settings: SqliteSettingsService;
   /** State-changing requests that arrived without the page's CSRF token. */
   readonly csrfMisses: string[];
@@ -95,9 +96,9 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
   db.pragma("synchronous = OFF");
   const cfg = defaultConfig("[store]\nfsync = off\n");
   const store = await openStore(db, { store: cfg.store, retention: cfg.retention, walPath: `${dbPath}.wal`, log: silentLogger, clock, tuning: { timers: false } });
-  const dashboards = new SqliteDashboardService(db, { clock, versionsToKeep: 20 });
+  const dashboards = new RepositoryDashboardService(new SqliteDashboardRepository(db, { clock, versionsToKeep: 20 }));
   const annotations = new SqliteAnnotationService(db, clock);
-  const snapshots = new SqliteSnapshotService(db, clock);
+  const snapshots = new RepositorySnapshotService(new SqliteSnapshotRepository(db, clock));
   const settings = new SqliteSettingsService(db, clock);
   const csrfMisses: string[] = [];
   const auth: RequestHandler = (req, res, next) => {

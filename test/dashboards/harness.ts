@@ -10,7 +10,8 @@ import { silentLogger } from "../../src/lib/logger.js";
 import { FakeClock } from "../../src/lib/clock.js";
 import { openDatabase, type Db } from "../../src/store/db.js";
 import { migrate } from "../../src/store/migrate.js";
-import { SqliteAnnotationService, SqliteDashboardService, SqliteSnapshotService } from "../../src/store/dashboards/index.js";
+import { SqliteAnnotationService, SqliteDashboardRepository, SqliteSnapshotRepository } from "../../src/store/dashboards/index.js";
+import { RepositoryDashboardService, RepositorySnapshotService } from "../../src/dashboards/index.js";
 import { SqliteSettingsService } from "../../src/store/settings/index.js";
 import { dashboardRoutes } from "../../src/http/routes/api/dashboards.js";
 import { annotationRoutes } from "../../src/http/routes/api/annotations.js";
@@ -25,9 +26,9 @@ export interface Harness {
   readonly dir: string;
   readonly db: Db;
   readonly clock: FakeClock;
-  readonly dashboards: SqliteDashboardService;
+  readonly dashboards: RepositoryDashboardService;
   readonly annotations: SqliteAnnotationService;
-  readonly snapshots: SqliteSnapshotService;
+  readonly snapshots: RepositorySnapshotService;
   readonly settings: SqliteSettingsService;
   readonly base: string;
   /** fetch as a role ("none" = no principal); a non-string body is sent as JSON. */
@@ -44,9 +45,9 @@ export function openServices(options: { versionsToKeep?: number } = {}) {
     dir,
     db,
     clock,
-    dashboards: new SqliteDashboardService(db, { clock, versionsToKeep: options.versionsToKeep ?? 20 }),
+    dashboards: new RepositoryDashboardService(new SqliteDashboardRepository(db, { clock, versionsToKeep: options.versionsToKeep ?? 20 })),
     annotations: new SqliteAnnotationService(db, clock),
-    snapshots: new SqliteSnapshotService(db, clock),
+    snapshots: new RepositorySnapshotService(new SqliteSnapshotRepository(db, clock)),
     settings: new SqliteSettingsService(db, clock),
   };
 }

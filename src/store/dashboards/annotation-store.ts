@@ -1,9 +1,32 @@
-/** AnnotationService on SQLite: `annotations` with their tags in `annotation_tags`. */
+/**
+ * AnnotationService (src/dashboards/service.ts) on SQLite, implemented without importing it (the
+ * records are plain data): `annotations` with their tags in `annotation_tags`.
+ */
 import type { Db } from "../db.js";
 import type { Clock } from "../../lib/clock.js";
 import { BadRequestError } from "../../lib/errors.js";
-import type { Annotation, AnnotationFilter, AnnotationService } from "../../dashboards/index.js";
 import type { UnixMs } from "../../model/index.js";
+
+export interface Annotation {
+  readonly id: number;
+  readonly time: UnixMs;
+  /** End of a region annotation; equal to time for a point. */
+  readonly timeEnd: UnixMs;
+  readonly text: string;
+  readonly tags: readonly string[];
+  /** Dashboard it was made on, or null for a global annotation shown everywhere. */
+  readonly dashboardUid: string | null;
+  readonly createdBy: string | null;
+}
+
+export interface AnnotationFilter {
+  readonly from: UnixMs;
+  readonly to: UnixMs;
+  readonly tags?: readonly string[];
+  readonly matchAny?: boolean;
+  readonly dashboardUid?: string;
+  readonly limit?: number;
+}
 
 export const ANNOTATION_LIMITS = { text: 10_000, tags: 20, tag: 50, list: 10_000, listDefault: 1000 } as const;
 
@@ -16,7 +39,7 @@ interface Row {
   created_by: string | null;
 }
 
-export class SqliteAnnotationService implements AnnotationService {
+export class SqliteAnnotationService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,

@@ -1,25 +1,47 @@
 /**
- * DashboardService on SQLite: the current JSON in `dashboards`, title and tags copied out for
- * listing, every save appended to `dashboard_versions` (the last `versionsToKeep` kept), recently
- * viewed dashboards per user in `dashboard_views`.
+ * The dashboard repository on SQLite (it implements src/dashboards' DashboardRepository without
+ * importing it: plain JSON records in and out, validation stays in the dashboards module): the
+ * current JSON in `dashboards`, title and tags copied out for listing, every save appended to
+ * `dashboard_versions` (the last `versionsToKeep` kept), recently viewed dashboards per user in
+ * `dashboard_views`.
  */
 import type { Statement } from "better-sqlite3";
 import type { Db } from "../db.js";
 import type { Clock } from "../../lib/clock.js";
 import { BadRequestError, ConflictError } from "../../lib/errors.js";
-import {
-  dashboardSchema,
-  parseOrThrow,
-  readImport,
-  type Dashboard,
-  type DashboardInput,
-  type DashboardService,
-  type DashboardSummary,
-  type DashboardVersion,
-  type ImportResult,
-  type StoredDashboard,
-} from "../../dashboards/index.js";
-import type { ProvisioningTarget } from "../../dashboards/provision.js";
+import type { UnixMs } from "../../model/index.js";
+
+/** What is stored of a dashboard: its JSON (kept as is) and the title and tags copied out for listing. */
+export interface DashboardDocumentInput {
+  readonly uid: string;
+  readonly title: string;
+  readonly tags: readonly string[];
+  readonly data: object;
+}
+
+export interface DashboardRow {
+  readonly data: unknown;
+  readonly version: number;
+  readonly updatedAt: UnixMs;
+  readonly updatedBy: string | null;
+  readonly provisionedFrom: string | null;
+}
+
+export interface DashboardListEntry {
+  readonly uid: string;
+  readonly title: string;
+  readonly tags: readonly string[];
+  readonly version: number;
+  readonly updatedAt: UnixMs;
+  readonly provisioned: boolean;
+}
+
+export interface DashboardVersionEntry {
+  readonly version: number;
+  readonly savedAt: UnixMs;
+  readonly savedBy: string | null;
+  readonly message: string;
+}
 
 export interface DashboardStoreOptions {
   readonly clock: Clock;
@@ -39,7 +61,7 @@ interface Row {
   provisioned_from: string | null;
 }
 
-export class SqliteDashboardService implements DashboardService, ProvisioningTarget {
+export class SqliteDashboardRepository {
   private readonly clock: Clock;
   private readonly keep: number;
   private readonly recentKeep: number;
@@ -102,14 +124,14 @@ export class SqliteDashboardService implements DashboardService, ProvisioningTar
     };
   }
 
-  list(filter: { readonly query?: string; readonly tag?: string | readonly string[] } = {}): DashboardSummary[] {
+  list(filter: { readonly query?: string; readonly tag?: string | readonly string[] } = {}): DashboardListEntry[] {
     const tags = this.tagsByUid();
     const wanted = (typeof filter.tag === "string" ? [filter.tag] : (filter.tag ?? [])).filter((t) => t !== "");
     const query = (filter.query ?? "").trim().toLowerCase();
     const rows = this.db
       .prepare("SELECT uid, title, version, updated_at, provisioned_from FROM dashboards ORDER BY title COLLATE NOCASE, uid")
       .all() as Array<Pick<Row, "uid" | "title" | "version" | "updated_at" | "provisioned_from">>;
-    const out: DashboardSummary[] = [];
+    const out: DashboardListEntry[] = [];
     for (const r of rows) {
       const t = tags.get(r.uid) ?? [];
       if (wanted.some((w) => !t.includes(w))) continue;
@@ -124,20 +146,19 @@ export class SqliteDashboardService implements DashboardService, ProvisioningTar
     return this.db.prepare("SELECT tag, count(*) AS count FROM dashboard_tags GROUP BY tag ORDER BY tag").all() as Array<{ tag: string; count: number }>;
   }
 
-  get(uid: string): StoredDashboard | undefined {
+  get(uid: string): DashboardRow | undefined {
     const r = this.q.get.get(uid);
     if (r === undefined) return undefined;
-    const dashboard = dashboardSchema.parse({ ...(JSON.parse(r.data) as object), version: r.version });
-    return { dashboard, version: r.version, updatedAt: r.updated_at, updatedBy: r.updated_by, provisioned: r.provisioned_from !== null };
+    return { data: JSON.parse(r.data) as unknown, version: r.version, updatedAt: r.updated_at, updatedBy: r.updated_by, provisionedFrom: r.provisioned_from };
   }
 
   save(
-    input: DashboardInput,
+    doc: DashboardDocumentInput,
     by: string | null,
-    options: { readonly message?: string; readonly expectedVersion?: number; readonly provisionedFrom?: string | null } = {},
+    options: { readonly message: string; readonly expectedVersion?: number; readonly provisionedFrom?: string | null },
   ): { uid: string; version: number } {
-    const d = parseOrThrow(dashboardSchema, input, "dashboard");
-    const message = (options.message ?? "").slice(0, 500);
+    const d = { uid: doc.uid, title: doc.title, tags: doc.tags };
+    const message = options.message;
     return this.db.transaction(() => {
       const head = this.q.head.get(d.uid);
       const current = head?.version ?? 0;
@@ -151,7 +172,7 @@ export class SqliteDashboardService implements DashboardService, ProvisioningTar
       }
       const version = current + 1;
       const now = this.clock.now();
-      const data = JSON.stringify({ ...d, version });
+      const data = JSON.stringify({ ...doc.data, version });
       const provisioned = options.provisionedFrom !== undefined ? options.provisionedFrom : (head?.provisioned_from ?? null);
       const params = { uid: d.uid, title: d.title, data, version, now, by, provisioned };
       if (head === undefined) this.q.insert.run(params);
@@ -168,24 +189,14 @@ export class SqliteDashboardService implements DashboardService, ProvisioningTar
     return this.q.del.run(uid).changes > 0;
   }
 
-  versions(uid: string): DashboardVersion[] {
+  versions(uid: string): DashboardVersionEntry[] {
     return this.q.versions.all(uid).map((r) => ({ version: r.version, savedAt: r.saved_at, savedBy: r.saved_by, message: r.message }));
   }
 
-  getVersion(uid: string, version: number): Dashboard | undefined {
+  /** The JSON of one saved version (parsed, not validated), undefined when there is none. */
+  getVersion(uid: string, version: number): unknown {
     const r = this.q.version.get(uid, version);
-    return r === undefined ? undefined : dashboardSchema.parse(JSON.parse(r.data));
-  }
-
-  import(json: unknown, by: string | null, options: { readonly overwrite?: boolean } = {}): ImportResult {
-    const read = readImport(json);
-    const overwrite = options.overwrite === true || read.overwrite;
-    const existing = this.q.head.get(read.dashboard.uid);
-    if (existing !== undefined && !overwrite) {
-      throw new ConflictError(`a dashboard with uid "${read.dashboard.uid}" exists; import with overwrite to replace it (its history is kept)`, "dashboard_exists");
-    }
-    this.save(read.dashboard, by, { message: read.source === "grafana" ? "imported from Grafana" : "imported" });
-    return { uid: read.dashboard.uid, title: read.dashboard.title, source: read.source, skipped: read.skipped };
+    return r === undefined ? undefined : (JSON.parse(r.data) as unknown);
   }
 
   markViewed(uid: string, user: string): void {
@@ -194,7 +205,7 @@ export class SqliteDashboardService implements DashboardService, ProvisioningTar
     this.q.pruneViews.run(user, user, this.recentKeep);
   }
 
-  recentlyViewed(user: string, limit = 10): DashboardSummary[] {
+  recentlyViewed(user: string, limit = 10): DashboardListEntry[] {
     if (!Number.isInteger(limit) || limit < 1) throw new BadRequestError("limit must be a positive integer");
     const rows = this.db
       .prepare(

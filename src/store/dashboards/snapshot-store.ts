@@ -1,12 +1,24 @@
 /**
- * SnapshotService on SQLite. A snapshot is stored whole (dashboard JSON, range, the query results
- * it showed); an expired one is invisible at once and deleted by purgeExpired().
+ * The snapshot repository on SQLite (src/dashboards' SnapshotRepository, implemented without
+ * importing it). A snapshot is stored whole (dashboard JSON, range, the query results it showed);
+ * an expired one is invisible at once and deleted by purgeExpired().
  */
 import { randomBytes } from "node:crypto";
 import type { Db } from "../db.js";
 import type { Clock } from "../../lib/clock.js";
-import { dashboardSchema, type Snapshot, type SnapshotService } from "../../dashboards/index.js";
 import type { UnixMs } from "../../model/index.js";
+
+/** A stored snapshot: `dashboard` is the JSON as saved (parsed, not validated: the dashboards module validates). */
+export interface SnapshotEntry {
+  readonly key: string;
+  readonly name: string;
+  readonly dashboard: unknown;
+  readonly range: { readonly from: UnixMs; readonly to: UnixMs };
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly createdAt: UnixMs;
+  readonly expiresAt: UnixMs | null;
+  readonly createdBy: string | null;
+}
 
 interface Row {
   key: string;
@@ -25,13 +37,13 @@ export function newSnapshotKey(): string {
   return randomBytes(24).toString("base64url");
 }
 
-export class SqliteSnapshotService implements SnapshotService {
+export class SqliteSnapshotRepository {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
 
-  create(s: Omit<Snapshot, "key" | "createdAt">): Snapshot {
+  create(s: Omit<SnapshotEntry, "key" | "createdAt">): SnapshotEntry {
     const key = newSnapshotKey();
     const createdAt = this.clock.now();
     this.db
@@ -43,7 +55,7 @@ export class SqliteSnapshotService implements SnapshotService {
     return { ...s, key, createdAt };
   }
 
-  get(key: string): Snapshot | undefined {
+  get(key: string): SnapshotEntry | undefined {
     const r = this.db
       .prepare("SELECT * FROM snapshots WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)")
       .get(key, this.clock.now()) as Row | undefined;
@@ -51,7 +63,7 @@ export class SqliteSnapshotService implements SnapshotService {
     return {
       key: r.key,
       name: r.name,
-      dashboard: dashboardSchema.parse(JSON.parse(r.dashboard)),
+      dashboard: JSON.parse(r.dashboard) as unknown,
       range: { from: r.range_from, to: r.range_to },
       data: JSON.parse(r.data) as Record<string, unknown>,
       createdAt: r.created_at,
@@ -60,7 +72,7 @@ export class SqliteSnapshotService implements SnapshotService {
     };
   }
 
-  list(): Array<Omit<Snapshot, "dashboard" | "data">> {
+  list(): Array<Omit<SnapshotEntry, "dashboard" | "data">> {
     const rows = this.db
       .prepare(
         `SELECT key, name, range_from, range_to, created_at, expires_at, created_by FROM snapshots
