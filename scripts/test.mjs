@@ -1,4 +1,4 @@
-// `npm test`: system dependencies → type check → build → every test file on Node's test runner (through tsx).
+// `npm test`: system dependencies → type check → dependency rules → size limits → build → every test file on Node's test runner (through tsx).
 // Node 20's runner neither expands globs nor finds .ts files in a folder, so the file list is built here,
 // and a run that executes no test is a failure. In CI (CI=true) a skipped test is a failure too.
 //
@@ -45,6 +45,8 @@ if (picked.length === 0) {
   }
   step("type check", "npx", ["tsc", "--noEmit", "-p", "."]);
   if (readdirSync(join(root, "web")).some((f) => f.endsWith(".ts"))) step("type check (web)", "npx", ["tsc", "--noEmit", "-p", "web"]);
+  step("dependency rules", process.execPath, ["scripts/check-deps.mjs"]);
+  step("size limits", process.execPath, ["scripts/check-size.mjs"]);
   step("build", "npm", ["run", "--silent", "build"]);
 }
 

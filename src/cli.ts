@@ -13,7 +13,7 @@ import { VERSION } from "./lib/package-info.js";
 import { startLoupe } from "./main.js";
 import { userCommand } from "./auth/index.js";
 import { setupCommand, checkCollectorsConfig } from "./collectors/index.js";
-import { dashboardCommand } from "./dashboards/cli-dashboard.js";
+import { dashboardCommand } from "./dashboards/index.js";
 
 const stdio: CliIo = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),

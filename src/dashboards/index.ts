@@ -15,3 +15,4 @@ export type { ProvisionReport } from "./provision.js";
 export { formatZodIssues, parseOrThrow } from "./validation.js";
 export { newUid, uidFromTitle, UID_RE } from "./uid.js";
 export { packPanels } from "./layout.js";
+export { dashboardCommand } from "./cli-dashboard.js";

@@ -12,7 +12,7 @@ import { BadRequestError, ParseError } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/logger.js";
 import type { MetricsRegistry } from "../../../lib/metrics.js";
 import type { SampleSink } from "../../../model/index.js";
-import { SeriesKeyCache, parseLineProtocol, parsePrecision, readBody, type Precision } from "../../../ingest/influx/index.js";
+import { SeriesKeyCache, parseLineProtocol, parsePrecision, readBody, type Precision } from "../../../ingest/index.js";
 import { access } from "../../access.js";
 
 /** The InfluxDB version we answer as: 1.8 is what Telegraf and the 1.x CLI expect. */
