@@ -11,6 +11,7 @@ import { isRelative, parseDuration, resolveRange, shiftRange, zoomOut, type AbsR
 import { interpolate, resolveVariables, ALL, type VarState } from "./lib/variables.js";
 import { placePanels, type PlacedPanel } from "./lib/grid.js";
 import { timeControls } from "./lib/timepicker.js";
+import { renderVariableBar } from "./lib/variable-bar.js";
 import { button, openPopover, toast } from "./lib/dialogs.js";
 import { openJsonEditor, openSnapshotDialog, saveView } from "./lib/dashboard-dialogs.js";
 import { debugState } from "./lib/state.js";
@@ -279,45 +280,7 @@ async function initVariables(): Promise<void> {
 }
 
 function renderVariables(): void {
-  clear(varBar);
-  varBar.hidden = vars.length === 0;
-  for (const v of vars) {
-    const choices = [...(v.includeAll ? [ALL] : []), ...v.options];
-    const label = (c: string): string => (c === ALL ? "All" : c);
-    if (!v.multi) {
-      const sel = h("select", { id: `var-${v.name}`, "data-var": v.name, disabled: !!snapshot });
-      for (const c of choices) sel.append(h("option", { value: c, selected: v.selected.includes(c) }, label(c)));
-      sel.addEventListener("change", () => {
-        v.selected = [sel.value];
-        void onVariablesChanged(v.name);
-      });
-      varBar.append(h("label", { class: "var" }, h("span", {}, v.label), sel));
-      continue;
-    }
-    // Multi-value: a button showing the selection and a checkbox list, applied as you tick.
-    const text = (): string => (v.selected.length === 0 ? "None" : v.selected.map(label).join(" + "));
-    const btn = h("button", { type: "button", class: "var-button", id: `var-${v.name}`, "data-var": v.name, disabled: !!snapshot, title: text() }, text());
-    const menu = h("div", { class: "dropdown var-menu", id: `var-${v.name}-menu`, hidden: true });
-    for (const c of choices) {
-      const cb = h("input", { type: "checkbox", value: c, checked: v.selected.includes(c) });
-      cb.addEventListener("change", () => {
-        let next = v.selected.filter((x) => x !== c);
-        if (cb.checked) next = c === ALL ? [ALL] : [...next.filter((x) => x !== ALL), c];
-        if (next.length === 0) next = v.includeAll ? [ALL] : v.options.slice(0, 1);
-        v.selected = choices.filter((x) => next.includes(x));
-        for (const other of Array.from(menu.querySelectorAll<HTMLInputElement>("input"))) other.checked = v.selected.includes(other.value);
-        btn.textContent = text();
-        btn.title = text();
-        void onVariablesChanged(v.name, false);
-      });
-      menu.append(h("label", { class: "check" }, cb, label(c)));
-    }
-    btn.addEventListener("click", () => (menu.hidden = !menu.hidden));
-    document.addEventListener("mousedown", (e) => {
-      if (!menu.hidden && !menu.contains(e.target as Node) && e.target !== btn) menu.hidden = true;
-    });
-    varBar.append(h("div", { class: "var" }, h("span", {}, v.label), h("span", { class: "var-wrap" }, btn, menu)));
-  }
+  renderVariableBar(varBar, vars, { disabled: !!snapshot, onChange: (name, rerender) => void onVariablesChanged(name, rerender) });
 }
 
 async function onVariablesChanged(name: string, rerender = true): Promise<void> {

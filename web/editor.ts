@@ -184,7 +184,20 @@ function setOpt<K extends keyof Panel["options"]>(k: K, v: Panel["options"][K] |
 }
 
 function renderOptions(): HTMLElement {
-  const o = panel.options;
+  const box = h("div", { class: "options card" }, ...titleAndType());
+  if (panel.type === "text") {
+    box.append(markdownField());
+    return box;
+  }
+  box.append(...axisFields());
+  if (panel.type === "timeseries" || panel.type === "table") box.append(legendField());
+  if (panel.type === "stat" || panel.type === "gauge") box.append(...reduceFields());
+  box.append(thresholdEditor(), ...layoutFields());
+  return box;
+}
+
+/** Title and panel type (changing the type redraws the form). */
+function titleAndType(): HTMLElement[] {
   const title = h("input", { type: "text", id: "opt-title", value: panel.title });
   title.addEventListener("input", () => {
     panel.title = title.value;
@@ -206,80 +219,81 @@ function renderOptions(): HTMLElement {
       changed(true);
     },
   );
-  const box = h("div", { class: "options card" }, field("Title", title), field("Panel type", type));
-  if (panel.type === "text") {
-    const content = h("textarea", { id: "opt-content", rows: 10, class: "code" });
-    content.value = panel.content ?? "";
-    content.addEventListener("input", () => {
-      panel.content = content.value;
-      changed(false);
-    });
-    box.append(field("Markdown", content));
-    return box;
+  return [field("Title", title), field("Panel type", type)];
+}
+
+function markdownField(): HTMLElement {
+  const content = h("textarea", { id: "opt-content", rows: 10, class: "code" });
+  content.value = panel.content ?? "";
+  content.addEventListener("input", () => {
+    panel.content = content.value;
+    changed(false);
+  });
+  return field("Markdown", content);
+}
+
+/** Draw style (time series), unit, decimals, min/max, log scale (time series). */
+function axisFields(): HTMLElement[] {
+  const o = panel.options;
+  const out: HTMLElement[] = [];
+  if (panel.type === "timeseries") {
+    const draws = [
+      { value: "lines", label: "Lines" },
+      { value: "area", label: "Area" },
+      { value: "stacked", label: "Stacked areas" },
+      { value: "bars", label: "Bars" },
+    ] as const;
+    out.push(field("Draw style", select("opt-draw", [...draws], o.draw, (v) => setOpt("draw", v))));
   }
-  if (panel.type === "timeseries")
-    box.append(
-      field(
-        "Draw style",
-        select(
-          "opt-draw",
-          [
-            { value: "lines", label: "Lines" },
-            { value: "area", label: "Area" },
-            { value: "stacked", label: "Stacked areas" },
-            { value: "bars", label: "Bars" },
-          ],
-          o.draw,
-          (v) => setOpt("draw", v),
-        ),
-      ),
-    );
-  box.append(field("Unit", select("opt-unit", UNITS, o.unit, (v) => setOpt("unit", v))));
-  box.append(h("div", { class: "row" }, field("Decimals", numberInput("opt-decimals", o.decimals, (v) => setOpt("decimals", v === undefined ? undefined : Math.max(0, Math.min(10, Math.round(v)))))), field("Min", numberInput("opt-min", o.min, (v) => setOpt("min", v))), field("Max", numberInput("opt-max", o.max, (v) => setOpt("max", v)))));
+  out.push(field("Unit", select("opt-unit", UNITS, o.unit, (v) => setOpt("unit", v))));
+  const decimals = numberInput("opt-decimals", o.decimals, (v) => setOpt("decimals", v === undefined ? undefined : Math.max(0, Math.min(10, Math.round(v)))));
+  out.push(h("div", { class: "row" }, field("Decimals", decimals), field("Min", numberInput("opt-min", o.min, (v) => setOpt("min", v))), field("Max", numberInput("opt-max", o.max, (v) => setOpt("max", v)))));
   if (panel.type === "timeseries") {
     const log = h("input", { type: "checkbox", id: "opt-log", checked: o.logScale });
     log.addEventListener("change", () => setOpt("logScale", log.checked));
-    box.append(h("label", { class: "check" }, log, "Logarithmic Y axis"));
+    out.push(h("label", { class: "check" }, log, "Logarithmic Y axis"));
   }
-  if (panel.type === "timeseries" || panel.type === "table") {
-    const calcs = h("div", { class: "row", id: "opt-legend" });
-    for (const c of ["min", "max", "avg", "last"] as const) {
-      const cb = h("input", { type: "checkbox", checked: o.legend.includes(c), "data-calc": c });
-      cb.addEventListener("change", () => setOpt("legend", (["min", "max", "avg", "last"] as const).filter((x) => (x === c ? cb.checked : o.legend.includes(x)))));
-      calcs.append(h("label", { class: "check" }, cb, c));
-    }
-    box.append(h("div", {}, h("h4", {}, panel.type === "table" ? "Columns" : "Legend values"), calcs));
+  return out;
+}
+
+/** Legend values (time series) or columns (table). */
+function legendField(): HTMLElement {
+  const o = panel.options;
+  const calcs = h("div", { class: "row", id: "opt-legend" });
+  for (const c of ["min", "max", "avg", "last"] as const) {
+    const cb = h("input", { type: "checkbox", checked: o.legend.includes(c), "data-calc": c });
+    cb.addEventListener("change", () => setOpt("legend", (["min", "max", "avg", "last"] as const).filter((x) => (x === c ? cb.checked : o.legend.includes(x)))));
+    calcs.append(h("label", { class: "check" }, cb, c));
   }
-  if (panel.type === "stat" || panel.type === "gauge") {
-    box.append(
-      field(
-        "Reduce to",
-        select(
-          "opt-reduce",
-          (["last", "avg", "min", "max", "sum"] as const).map((v) => ({ value: v, label: v })),
-          o.reduce,
-          (v) => setOpt("reduce", v),
-        ),
-      ),
-    );
-    if (panel.type === "stat") {
-      const sp = h("input", { type: "checkbox", id: "opt-sparkline", checked: o.sparkline });
-      sp.addEventListener("change", () => setOpt("sparkline", sp.checked));
-      box.append(h("label", { class: "check" }, sp, "Sparkline"));
-    }
+  return h("div", {}, h("h4", {}, panel.type === "table" ? "Columns" : "Legend values"), calcs);
+}
+
+/** Stat and gauge: the reduction, and the sparkline (stat). */
+function reduceFields(): HTMLElement[] {
+  const o = panel.options;
+  const out = [field("Reduce to", select("opt-reduce", (["last", "avg", "min", "max", "sum"] as const).map((v) => ({ value: v, label: v })), o.reduce, (v) => setOpt("reduce", v)))];
+  if (panel.type === "stat") {
+    const sp = h("input", { type: "checkbox", id: "opt-sparkline", checked: o.sparkline });
+    sp.addEventListener("change", () => setOpt("sparkline", sp.checked));
+    out.push(h("label", { class: "check" }, sp, "Sparkline"));
   }
-  box.append(thresholdEditor());
+  return out;
+}
+
+/** Repeat per variable value (when the dashboard has variables), width and height on the grid. */
+function layoutFields(): HTMLElement[] {
+  const out: HTMLElement[] = [];
   if (dash.variables.length > 0) {
     const rep = select("opt-repeat", [{ value: "", label: "No repeat" }, ...dash.variables.map((v) => ({ value: v.name, label: `Repeat for each $${v.name}` }))], panel.repeat ?? "", (v) => {
       if (v === "") delete panel.repeat;
       else panel.repeat = v;
     });
-    box.append(field("Repeat", rep));
+    out.push(field("Repeat", rep));
   }
   const w = numberInput("opt-width", panel.gridPos.w, (v) => v !== undefined && (panel.gridPos.w = Math.max(1, Math.min(24, Math.round(v)))));
   const ht = numberInput("opt-height", panel.gridPos.h, (v) => v !== undefined && (panel.gridPos.h = Math.max(1, Math.min(100, Math.round(v)))));
-  box.append(h("div", { class: "row" }, field("Width (of 24)", w), field("Height (rows)", ht)));
-  return box;
+  out.push(h("div", { class: "row" }, field("Width (of 24)", w), field("Height (rows)", ht)));
+  return out;
 }
 
 function thresholdEditor(): HTMLElement {
