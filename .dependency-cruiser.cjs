@@ -1,6 +1,6 @@
 // Loupe's layering (../shared/STYLE.md, docs/ARCHITECTURE.md), checked by `npm test` and `npm run lint:deps`.
 // A violation names the rule and the offending import (`from → to`). Property reads the tool can't see
-// (process.env) are checked by scripts/check-env.mjs in the same step.
+// (process.env) are checked by scripts/check-env.ts in the same step.
 //
 // LAYERS is the whole architecture in one table: for each top-level folder of src/, the other top-level
 // folders (and root files) it may import. The table must stay acyclic (checked below, when this file loads),

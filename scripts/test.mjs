@@ -46,7 +46,7 @@ if (picked.length === 0) {
   step("type check", "npx", ["tsc", "--noEmit", "-p", "."]);
   if (readdirSync(join(root, "web")).some((f) => f.endsWith(".ts"))) step("type check (web)", "npx", ["tsc", "--noEmit", "-p", "web"]);
   step("dependency rules", process.execPath, ["scripts/check-deps.mjs"]);
-  step("size limits", process.execPath, ["scripts/check-size.mjs"]);
+  step("size limits", process.execPath, ["--import", "tsx", "scripts/check-size.ts"]);
   step("build", "npm", ["run", "--silent", "build"]);
 }
 

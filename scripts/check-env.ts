@@ -1,7 +1,7 @@
 // Only src/config/ reads the environment (STYLE.md). dependency-cruiser sees imports, not property reads,
 // so this step of `npm run lint:deps` parses src/ and web/ with the TypeScript compiler and fails on any
 // `process.env`, `process["env"]`, `const { env } = process` or `import { env } from "node:process"`
-// outside src/config/ (and the files of ALLOWED, none today).
+// outside src/config/ (and the files of ALLOWED, none today). `node --import tsx scripts/check-env.ts`.
 import ts from "typescript";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, dirname } from "node:path";
@@ -10,16 +10,16 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Files besides src/config/ that may read the environment, each with its reason. Keep it empty if you can. */
-export const ALLOWED = [];
+export const ALLOWED: ReadonlyArray<{ readonly file: string; readonly why: string }> = [];
 
-const isProcess = (e) => (ts.isIdentifier(e) && e.text === "process") || (ts.isPropertyAccessExpression(e) && e.name.text === "process");
+const isProcess = (e: ts.Expression): boolean => (ts.isIdentifier(e) && e.text === "process") || (ts.isPropertyAccessExpression(e) && e.name.text === "process");
 
 /** Every environment read of one source text: `{ line, text }` (1-based line). */
-export function findEnvReads(file, text) {
+export function findEnvReads(file: string, text: string): Array<{ line: number; text: string }> {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const found = [];
-  const hit = (node) => found.push({ line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, text: node.getText(sf).slice(0, 80) });
-  const visit = (node) => {
+  const found: Array<{ line: number; text: string }> = [];
+  const hit = (node: ts.Node): number => found.push({ line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, text: node.getText(sf).slice(0, 80) });
+  const visit = (node: ts.Node): void => {
     if (ts.isPropertyAccessExpression(node) && node.name.text === "env" && isProcess(node.expression)) hit(node);
     else if (ts.isElementAccessExpression(node) && isProcess(node.expression) && ts.isStringLiteralLike(node.argumentExpression) && node.argumentExpression.text === "env") hit(node);
     else if (ts.isVariableDeclaration(node) && node.initializer && isProcess(node.initializer) && ts.isObjectBindingPattern(node.name)) {
@@ -34,8 +34,8 @@ export function findEnvReads(file, text) {
   return found;
 }
 
-function listTs(dir) {
-  const out = [];
+function listTs(dir: string): string[] {
+  const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out.push(...listTs(p));
@@ -44,7 +44,7 @@ function listTs(dir) {
   return out;
 }
 
-function main() {
+function main(): void {
   const files = [...listTs(join(root, "src")), ...listTs(join(root, "web"))].map((f) => relative(root, f));
   let bad = 0;
   for (const file of files) {
@@ -55,7 +55,7 @@ function main() {
     }
   }
   if (bad > 0) {
-    console.error(`\nx ${bad} environment reads outside src/config/ (scripts/check-env.mjs)`);
+    console.error(`\nx ${bad} environment reads outside src/config/ (scripts/check-env.ts)`);
     process.exit(1);
   }
   console.error(`✔ no environment read outside src/config/ (${files.length} files)`);

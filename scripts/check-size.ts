@@ -3,8 +3,8 @@
 // Lines are counted from the first to the last line of the node, comments and blank lines included.
 // Exceptions are read from one list, scripts/size-exceptions.json, which docs/ARCHITECTURE.md mirrors.
 //
-//   node scripts/check-size.mjs            check src/ and web/
-//   node scripts/check-size.mjs --all      also print every function over the limit that an exception covers
+//   node --import tsx scripts/check-size.ts         check src/ and web/ (npm run lint:size)
+//   node --import tsx scripts/check-size.ts --all   also print what the exceptions cover
 import ts from "typescript";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, dirname } from "node:path";
@@ -15,8 +15,23 @@ export const MAX_FUNCTION_LINES = 80;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-function listTs(dir) {
-  const out = [];
+export interface Oversize {
+  readonly file: string;
+  readonly kind: "file" | "function";
+  readonly name: string;
+  readonly line: number;
+  readonly lines: number;
+}
+
+interface SizeException {
+  readonly file: string;
+  readonly function?: string;
+  readonly why?: string;
+  readonly group: string;
+}
+
+function listTs(dir: string): string[] {
+  const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (name === "node_modules") continue;
@@ -26,7 +41,7 @@ function listTs(dir) {
   return out;
 }
 
-function functionName(node, sf) {
+function functionName(node: ts.SignatureDeclaration, sf: ts.SourceFile): string {
   if (node.name) return node.name.getText(sf);
   const parent = node.parent;
   if (parent && ts.isVariableDeclaration(parent)) return parent.name.getText(sf);
@@ -38,7 +53,7 @@ function functionName(node, sf) {
   return "(anonymous)";
 }
 
-function isFunctionLike(node) {
+function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
   return (
     ts.isFunctionDeclaration(node) ||
     ts.isFunctionExpression(node) ||
@@ -51,12 +66,12 @@ function isFunctionLike(node) {
 }
 
 /** Every over-limit file and function of one source text: `{ file, name, line, lines, kind }`. */
-export function measure(file, text, limits = { file: MAX_FILE_LINES, fn: MAX_FUNCTION_LINES }) {
+export function measure(file: string, text: string, limits = { file: MAX_FILE_LINES, fn: MAX_FUNCTION_LINES }): Oversize[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const found = [];
+  const found: Oversize[] = [];
   const fileLines = text.endsWith("\n") ? text.split("\n").length - 1 : text.split("\n").length;
   if (fileLines > limits.file) found.push({ file, kind: "file", name: "", line: 1, lines: fileLines });
-  const visit = (node) => {
+  const visit = (node: ts.Node): void => {
     if (isFunctionLike(node) && node.body) {
       const start = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line;
       const end = sf.getLineAndCharacterOfPosition(node.getEnd()).line;
@@ -69,30 +84,30 @@ export function measure(file, text, limits = { file: MAX_FILE_LINES, fn: MAX_FUN
   return found;
 }
 
-function loadExceptions() {
-  const raw = JSON.parse(readFileSync(join(root, "scripts", "size-exceptions.json"), "utf8"));
-  const all = [];
+function loadExceptions(): SizeException[] {
+  const raw = JSON.parse(readFileSync(join(root, "scripts", "size-exceptions.json"), "utf8")) as Record<string, unknown>;
+  const all: SizeException[] = [];
   for (const [group, entries] of Object.entries(raw)) {
     if (group.startsWith("//")) continue;
-    for (const e of entries) all.push({ ...e, group });
+    for (const e of entries as Array<Omit<SizeException, "group">>) all.push({ ...e, group });
   }
   return all;
 }
 
-function covers(exc, v) {
+function covers(exc: SizeException, v: Oversize): boolean {
   if (exc.file !== v.file) return false;
   if (exc.function === "*") return true;
   if (v.kind === "file") return exc.function === undefined || exc.function === "";
   return exc.function === v.name;
 }
 
-function main() {
+function main(): void {
   const t0 = Date.now();
   const showAll = process.argv.includes("--all");
   const exceptions = loadExceptions();
   const files = [...listTs(join(root, "src")), ...listTs(join(root, "web"))];
-  const violations = [];
-  const excused = [];
+  const violations: Oversize[] = [];
+  const excused: Array<Oversize & { group: string }> = [];
   for (const abs of files) {
     const file = relative(root, abs);
     for (const v of measure(file, readFileSync(abs, "utf8"))) {
@@ -101,7 +116,7 @@ function main() {
       else violations.push(v);
     }
   }
-  const label = (v) => (v.kind === "file" ? `${v.file}: ${v.lines} lines (max ${MAX_FILE_LINES})` : `${v.file}:${v.line} function ${v.name}: ${v.lines} lines (max ${MAX_FUNCTION_LINES})`);
+  const label = (v: Oversize): string => (v.kind === "file" ? `${v.file}: ${v.lines} lines (max ${MAX_FILE_LINES})` : `${v.file}:${v.line} function ${v.name}: ${v.lines} lines (max ${MAX_FUNCTION_LINES})`);
   if (showAll) for (const v of excused) console.error(`excepted (${v.group}): ${label(v)}`);
   const unused = exceptions.filter((e) => !excused.some((v) => covers(e, v)));
   // a stale entry is a warning, not a failure: branches merged in parallel may split a listed function
