@@ -70,6 +70,8 @@ const BROKEN: Array<[string, Record<string, string>, string]> = [
   ["only the store opens SQLite", { "src/query/bad.ts": 'import Database from "better-sqlite3";\nexport const b = Database;\n' }, "only-store-sqlite: src/query/bad.ts → node_modules/better-sqlite3/lib/index.js"],
   ["web imports no server module", { "web/bad-store.ts": 'import { t } from "../src/store/index.js";\nexport const b = t;\n' }, "web-not-src: web/bad-store.ts → src/store/index.ts"],
   ["web takes only the dashboard model's types", { "web/bad-model.ts": 'import { schema } from "../src/dashboards/model.js";\nexport const b = schema;\n' }, "web-shared-model-type-only: web/bad-model.ts → src/dashboards/model.ts"],
+  ["a module shared with the browser imports nothing of the project", { "src/lib/time-expr.ts": 'import { now } from "./clock.js";\nexport const parse = (s: string): number => s.length + now();\n' }, "web-shared-leaf: src/lib/time-expr.ts → src/lib/clock.ts"],
+  ["src never imports web sources", { "src/http/bad-web.ts": 'import { w } from "../../web/shared.js";\nexport const b = w;\n' }, "src-not-web: src/http/bad-web.ts → web/shared.ts"],
   ["src never imports scripts", { "scripts/x.ts": "export const x = 1;\n", "src/http/bad-scripts.ts": 'import { x } from "../../scripts/x.js";\nexport const b = x;\n' }, "no-scripts: src/http/bad-scripts.ts → scripts/x.ts"],
   ["nothing imports main.ts but cli.ts", { "src/http/bad-main.ts": 'import { m } from "../main.js";\nexport const b = m;\n' }, "no-import-of-roots: src/http/bad-main.ts → src/main.ts"],
   [
