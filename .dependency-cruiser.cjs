@@ -75,7 +75,7 @@ const unitPath = (u) => (u.endsWith(".ts") ? `^src/${esc(u)}$` : `^src/${esc(u)}
 const layerRules = Object.entries(LAYERS).map(([unit, allowed]) => ({
   name: `layer-${unit.replace(/\.ts$/, "")}`,
   severity: "error",
-  comment: `src/${unit} may import only ${allowed.length === 0 ? "nothing of the project" : allowed.map((a) => `src/${a}`).join(", ")} (LAYERS in .dependency-cruiser.cjs)`,
+  comment: allowed.length === 0 ? `src/${unit} imports nothing of the project (LAYERS in .dependency-cruiser.cjs)` : `src/${unit} may import only ${allowed.map((a) => `src/${a}`).join(", ")} (LAYERS in .dependency-cruiser.cjs)`,
   from: { path: unitPath(unit) },
   to: { path: "^src/", pathNot: [unitPath(unit), ...allowed.map(unitPath)] },
 }));

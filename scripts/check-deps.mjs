@@ -7,6 +7,6 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = join(root, "node_modules", "dependency-cruiser", "bin", "dependency-cruise.mjs");
-const cruise = spawnSync(process.execPath, [bin, "src", "web", "--config", ".dependency-cruiser.cjs", "--output-type", "err"], { cwd: root, stdio: "inherit" });
+const cruise = spawnSync(process.execPath, [bin, "src", "web", "--config", ".dependency-cruiser.cjs", "--output-type", "err-long"], { cwd: root, stdio: "inherit" });
 const env = spawnSync(process.execPath, ["--import", "tsx", join(root, "scripts", "check-env.ts")], { cwd: root, stdio: "inherit" });
 process.exit(cruise.status === 0 && env.status === 0 ? 0 : 1);
