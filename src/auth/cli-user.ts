@@ -70,6 +70,38 @@ function fmtTime(ms: number | null): string {
   return ms === null ? "never" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 }
 
+function listUsers(users: UserService, io: UserCliIo): number {
+  const rows = users.list();
+  if (rows.length === 0) {
+    io.out("no users");
+    return 0;
+  }
+  const w = Math.max(5, ...rows.map((r) => r.login.length));
+  io.out(`${"LOGIN".padEnd(w)}  PROVIDER  ROLE    STATE     LAST SEEN`);
+  for (const r of rows) io.out(`${r.login.padEnd(w)}  ${r.provider.padEnd(8)}  ${r.role.padEnd(6)}  ${(r.disabled ? "disabled" : "active").padEnd(8)}  ${fmtTime(r.lastSeenAt)}`);
+  return 0;
+}
+
+interface AddOptions {
+  readonly github: boolean;
+  readonly role: Role | undefined;
+  /** [auth.basic] enabled: a local user added while it is off gets a note. */
+  readonly basicEnabled: boolean;
+  askTwice(): Promise<string | undefined>;
+}
+
+async function addUser(users: UserService, login: string, o: AddOptions, io: UserCliIo): Promise<number> {
+  let password: string | undefined;
+  if (!o.github) {
+    password = await o.askTwice();
+    if (password === undefined) return 1;
+  }
+  const u = await users.add(login, { provider: o.github ? "github" : "local", ...(password !== undefined ? { password } : {}), ...(o.role !== undefined ? { role: o.role } : {}) });
+  io.out(`added ${u.provider} user ${u.login} (${u.role})`);
+  if (u.provider === "local" && !o.basicEnabled) io.err("note: [auth.basic] enabled = false, so local users cannot log in yet");
+  return 0;
+}
+
 export const userCommand = {
   summary: "manage users: add, passwd, list, role, disable, enable",
   usage: USAGE,
@@ -102,32 +134,15 @@ export const userCommand = {
         return p1;
       };
       switch (sub) {
-        case "list": {
-          const rows = users.list();
-          if (rows.length === 0) {
-            io.out("no users");
-            return 0;
-          }
-          const w = Math.max(5, ...rows.map((r) => r.login.length));
-          io.out(`${"LOGIN".padEnd(w)}  PROVIDER  ROLE    STATE     LAST SEEN`);
-          for (const r of rows) io.out(`${r.login.padEnd(w)}  ${r.provider.padEnd(8)}  ${r.role.padEnd(6)}  ${(r.disabled ? "disabled" : "active").padEnd(8)}  ${fmtTime(r.lastSeenAt)}`);
-          return 0;
-        }
+        case "list":
+          return listUsers(users, io);
         case "add": {
           const role = values.role === undefined ? undefined : asRole(values.role);
           if (values.role !== undefined && role === undefined) {
             io.err(`loupe user: --role must be one of ${ROLES.join(", ")}`);
             return 1;
           }
-          let password: string | undefined;
-          if (values.github !== true) {
-            password = await askTwice();
-            if (password === undefined) return 1;
-          }
-          const u = await users.add(login!, { provider: values.github === true ? "github" : "local", ...(password !== undefined ? { password } : {}), ...(role !== undefined ? { role } : {}) });
-          io.out(`added ${u.provider} user ${u.login} (${u.role})`);
-          if (u.provider === "local" && !config["auth.basic"].enabled) io.err("note: [auth.basic] enabled = false, so local users cannot log in yet");
-          return 0;
+          return addUser(users, login!, { github: values.github === true, role, basicEnabled: config["auth.basic"].enabled, askTwice }, io);
         }
         case "passwd": {
           const password = await askTwice();
