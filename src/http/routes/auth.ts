@@ -4,7 +4,7 @@
  */
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
-import { clearSessionCookie, safeNext, setSessionCookie, SignInError, TooManyAttemptsError, type Auth } from "../../auth/index.js";
+import { clearSessionCookie, LoginLimitedError, safeNext, setSessionCookie, SignInError, type Auth } from "../../auth/index.js";
 import type { UserRow } from "../../store/auth/index.js";
 import { BadRequestError, UnauthorizedError } from "../../lib/errors.js";
 import { access, principalOf } from "../access.js";
@@ -100,31 +100,38 @@ export function authRoutes(auth: Auth): Router {
       const json = wantsJson(req);
       const parsed = localLoginBody.safeParse(req.body);
       const nextUrl = safeNext(parsed.success ? parsed.data.next : undefined);
-      const fail = (code: string, status: number): void => {
+      const fail = (code: string, status: number, limited?: LoginLimitedError): void => {
         if (json) {
-          if (code === "too_many_attempts") return next(new TooManyAttemptsError(auth.limiter.retryAfter(req.ip ?? "unknown")));
+          if (limited !== undefined) return next(limited);
           return next(status === 401 ? new UnauthorizedError(LOGIN_ERRORS[code] ?? "login refused", code) : new SignInError(code, LOGIN_ERRORS[code] ?? "login refused"));
         }
         res.redirect(303, `/login?error=${code}${nextUrl === "/" ? "" : `&next=${encodeURIComponent(nextUrl)}`}`);
       };
       if (!auth.basicEnabled) return next(new BadRequestError("local logins are off ([auth.basic] enabled = false)", "basic_disabled"));
+      // req.ip follows [server] trust_proxy: the socket's peer unless a trusted proxy forwarded the request
       const ip = req.ip ?? "unknown";
-      const wait = auth.limiter.retryAfter(ip);
-      if (wait > 0) {
-        res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
-        auth.log.warn("login rate limited", { ip });
-        return fail("too_many_attempts", 429);
+      if (!parsed.success) {
+        const body = req.body as { login?: unknown } | undefined;
+        auth.log.warn("login refused", { login: typeof body?.login === "string" ? body.login.slice(0, 200) : undefined, reason: "malformed", ip });
+        return fail("bad_credentials", 401);
       }
-      if (!parsed.success) return fail("bad_credentials", 401);
+      const login = parsed.data.login;
+      const verdict = auth.limiter.check(login, ip);
+      if (!verdict.allowed) {
+        res.setHeader("Retry-After", String(Math.ceil(verdict.retryAfterMs / 1000)));
+        auth.log.warn("login rate limited", { login, ip, by: verdict.by, retry_after_s: Math.ceil(verdict.retryAfterMs / 1000) });
+        return fail("too_many_attempts", 429, new LoginLimitedError(verdict.retryAfterMs, verdict.by));
+      }
       try {
-        const user = await auth.users.verifyLocal(parsed.data.login, parsed.data.password);
+        const user = await auth.users.verifyLocal(login, parsed.data.password);
+        auth.limiter.succeed(login);
         startSession(req, res, user);
         if (json) return void res.json({ login: user.login, role: user.role });
         res.redirect(303, nextUrl);
       } catch (err) {
         if (!(err instanceof SignInError)) throw err;
-        auth.limiter.fail(ip);
-        auth.log.info("login refused", { login: parsed.data.login, reason: err.code, ip });
+        const locked = auth.limiter.fail(login, ip);
+        auth.log.warn("login refused", { login, reason: err.code, ip, ...(locked ? { locked: true } : {}) });
         fail(err.code, err.code === "bad_credentials" ? 401 : 403);
       }
     })().catch(next);
