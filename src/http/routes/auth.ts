@@ -14,7 +14,7 @@ import { sendPage } from "../views/layout.js";
 /** Messages for /login?error=CODE (only known codes are shown: the URL never carries free text). */
 const LOGIN_ERRORS: Readonly<Record<string, string>> = {
   bad_credentials: "Wrong login or password.",
-  too_many_attempts: "Too many failed attempts. Wait a minute and try again.",
+  too_many_attempts: "Too many failed attempts for this login. Wait a few minutes and try again.",
   user_disabled: "This user is disabled. Ask an Admin.",
   signup_disabled: "Your GitHub account has no Loupe user and sign-up is off. Ask an Admin to add you.",
   missing_team: "You are not a member of one of the GitHub teams allowed to use this Loupe.",
