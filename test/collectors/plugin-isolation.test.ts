@@ -23,9 +23,13 @@ export default { name: "spin", collect(ctx) { if (existsSync(${JSON.stringify(ma
   );
   writeFileSync(join(dir, "tick.mjs"), `export default { name: "tick", collect(ctx) { ctx.gauge("n", 1); } };\n`);
   const sink = new RecordingSink();
-  const ini = `[paths]\nplugins = ${dir}\n[collectors]\nhostname = h\n[collector.spin]\ninterval = 1s\ntimeout = 1s\n[collector.tick]\ninterval = 1s\n[collector.loadavg]\ninterval = 1s\n`;
+  const ini = `[paths]\nplugins = ${dir}\n[collectors]\nhostname = h\n[collector.spin]\ninterval = 1s\ntimeout = 3s\n[collector.tick]\ninterval = 1s\ntimeout = 30s\n[collector.loadavg]\ninterval = 1s\n`;
   const c = await createCollectors({ config: defaultConfig(ini), sink, log: silentLogger, only: ["spin", "tick", "loadavg"] });
   try {
+    // tick's worker is up before the clock starts (from source, tsx compiles in each new worker: slow on a busy machine)
+    assert.equal(await c.scheduler.run("tick"), "ok");
+    const before = c.scheduler.stats("tick")!.runs;
+    const samplesBefore = sink.samples.length;
     c.scheduler.start();
     // the main thread stays responsive: timers keep firing while spin's worker burns its CPU
     let beats = 0;
@@ -36,22 +40,21 @@ export default { name: "spin", collect(ctx) { if (existsSync(${JSON.stringify(ma
     const tick = c.scheduler.stats("tick")!;
     const loadavg = c.scheduler.stats("loadavg")!;
     assert.ok(spin.errors >= 1, `spin timed out (errors ${spin.errors})`);
-    assert.match(spin.lastError ?? "", /took longer than its timeout of 1000 ms/);
-    assert.ok(tick.runs >= 4 && tick.errors === 0, `tick kept its 1 s schedule: ${tick.runs} runs, ${tick.errors} errors`);
+    assert.match(spin.lastError ?? "", /took longer than its timeout of 3000 ms/);
+    assert.ok(tick.runs - before >= 4 && tick.errors === 0, `tick kept its 1 s schedule: ${tick.runs - before} runs, ${tick.errors} errors`);
     assert.ok(loadavg.runs >= 1 && loadavg.errors === 0, "a built-in ran too");
-    const ticks = sink.samples.filter((s) => s.name === "servers.h.tick.n").map((s) => s.ts);
+    const ticks = sink.samples.slice(samplesBefore).filter((s) => s.name === "servers.h.tick.n").map((s) => s.ts);
     assert.ok(ticks.length >= 4, `${ticks.length} tick samples`);
     // one interval apart, even while spin's runs time out (generous bounds: a loaded test machine)
     const gaps = ticks.slice(1).map((t, i) => t - ticks[i]!);
     assert.ok(gaps.every((g) => g >= 500 && g <= 2000), `tick samples about 1 s apart: ${gaps.join(", ")} ms`);
     assert.ok(beats >= 30, `the event loop kept turning (${beats} beats of 100 ms in 6 s)`);
-    // once the plugin behaves, a fresh worker runs it
+    // once the plugin behaves, the scheduler's next runs (in a fresh worker) succeed
     rmSync(marker);
     assert.equal(existsSync(marker), false);
-    let outcome = "";
-    for (let i = 0; i < 5 && outcome !== "ok"; i++) outcome = await c.scheduler.run("spin");
-    assert.equal(outcome, "ok");
-    assert.equal(sink.last().get("servers.h.spin.ok"), 1);
+    for (let i = 0; i < 200 && !sink.samples.some((x) => x.name === "servers.h.spin.ok"); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(sink.samples.some((x) => x.name === "servers.h.spin.ok"), "spin ran again");
+    assert.equal(c.scheduler.stats("spin")!.failing, false);
   } finally {
     await c.stop();
   }
