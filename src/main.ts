@@ -144,6 +144,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     // ---- auth ----
     const auth = createAuth(config, db, log.child({ module: "auth" }), clock);
     stoppers.push({ name: "auth", stop: () => auth.stop() });
+    metrics.collect(() => auth.limiter.metrics());
     before.push(...auth.before);
     routers.push(authRoutes(auth), adminRoutes(auth));
 

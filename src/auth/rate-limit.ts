@@ -80,6 +80,8 @@ const MAX_KEYS = 50_000;
 export class LoginLimiter {
   private readonly names = new Map<string, NameState>();
   private readonly addresses: FailureLimiter;
+  /** For /metrics: failures, name locks, and logins refused by each limit. */
+  readonly counts = { failures: 0, locks: 0, limitedByName: 0, limitedByAddress: 0 };
 
   constructor(
     private readonly limits: LoginLimits,
@@ -92,10 +94,14 @@ export class LoginLimiter {
   check(name: string, address: string): LoginVerdict {
     const now = this.now();
     const s = this.state(name, now);
-    if (s !== undefined && s.lockedUntil > now) return { allowed: false, by: "name", retryAfterMs: s.lockedUntil - now };
+    if (s !== undefined && s.lockedUntil > now) {
+      this.counts.limitedByName++;
+      return { allowed: false, by: "name", retryAfterMs: s.lockedUntil - now };
+    }
     const addressWait = this.addresses.retryAfter(address);
     if (addressWait > 0 && s !== undefined && s.failures.length > 0) {
       const nameClears = s.failures[s.failures.length - 1]! + this.limits.windowMs - now;
+      this.counts.limitedByAddress++;
       return { allowed: false, by: "address", retryAfterMs: Math.max(1, Math.min(addressWait, nameClears)) };
     }
     return { allowed: true };
@@ -104,6 +110,7 @@ export class LoginLimiter {
   /** Records a failure; returns true when it locked the name. */
   fail(name: string, address: string): boolean {
     const now = this.now();
+    this.counts.failures++;
     this.addresses.fail(address);
     const key = nameKey(name);
     const s = this.state(name, now) ?? { failures: [], strikes: 0, lockedUntil: 0, last: now };
@@ -113,10 +120,22 @@ export class LoginLimiter {
     s.last = now;
     if (this.names.size > MAX_KEYS) this.prune(now);
     if (s.failures.length < this.limits.perName) return false;
+    this.counts.locks++;
     s.lockedUntil = now + Math.min(this.limits.windowMs * 2 ** s.strikes, this.limits.maxLockMs);
     s.strikes++;
     s.failures = [];
     return true;
+  }
+
+  /** /metrics entries ([auth] login_max_attempts, login_max_attempts_per_address). */
+  metrics(): { name: string; help: string; type: "counter"; labels?: { by: string }; value: number }[] {
+    const c = this.counts;
+    return [
+      { name: "loupe_auth_login_failures_total", help: "failed local logins", type: "counter", value: c.failures },
+      { name: "loupe_auth_login_locks_total", help: "login names locked after [auth] login_max_attempts failures", type: "counter", value: c.locks },
+      { name: "loupe_auth_login_limited_total", help: "logins refused by a limit: by=name ([auth] login_max_attempts) or by=address (login_max_attempts_per_address)", type: "counter", labels: { by: "name" }, value: c.limitedByName },
+      { name: "loupe_auth_login_limited_total", help: "logins refused by a limit: by=name ([auth] login_max_attempts) or by=address (login_max_attempts_per_address)", type: "counter", labels: { by: "address" }, value: c.limitedByAddress },
+    ];
   }
 
   succeed(name: string): void {

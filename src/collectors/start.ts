@@ -84,6 +84,7 @@ export async function createCollectors(o: CollectorsOptions): Promise<Collectors
     const collect = r.def.create(r.values as never, { procfs, log: log.child({ collector: r.def.name }) });
     jobs.push({ name: r.def.name, intervalMs: r.intervalMs, timeoutMs: r.timeoutMs, collect, publisher });
   }
+  o.metrics?.gauge("loupe_collector_plugins_skipped", "collector plugins that failed to load ([collectors] plugin_load_timeout, plugin_max_memory, or a broken module)").set({}, pluginProblems.length);
   const scheduler = new Scheduler({ jobs, sink: o.sink, log, ...(o.metrics !== undefined ? { metrics: o.metrics } : {}), ...(o.clock !== undefined ? { clock: o.clock } : {}) });
   const stop = async (): Promise<void> => {
     await scheduler.stop();

@@ -17,8 +17,7 @@ async function addUsers(h: Harness, ...logins: string[]): Promise<void> {
 }
 
 /** A JSON login (status 200 signed in, 401 wrong, 429 limited) claiming to come through `xff`. */
-async function login(h: Harness, name: string, password: string, xff?: string): Promise<Response> {
-  const c = new Client(h.base);
+async function login(h: Harness, name: string, password: string, xff?: string, c = new Client(h.base)): Promise<Response> {
   const csrf = await c.csrf("/login");
   const headers: Record<string, string> = { "content-type": "application/json", "x-csrf-token": csrf };
   if (xff !== undefined) headers["x-forwarded-for"] = xff;
@@ -39,9 +38,14 @@ test("40 wrong passwords with a rotating X-Forwarded-For from loopback (no trust
   assert.match(locked.headers.get("retry-after") ?? "", /^\d+$/);
   assert.match(((await locked.json()) as { error: { message: string } }).error.message, /too many failed attempts for this login/);
   // 127.0.0.1 is over its own limit too (10 failures): names with no recent failure are still checked.
-  const ok = await login(h, "bob", PASSWORD, "203.0.113.99");
+  const bob = new Client(h.base);
+  const ok = await login(h, "bob", PASSWORD, "203.0.113.99", bob);
   assert.equal(ok.status, 200, "a user not under attack logs in from the same (shared) address");
   assert.deepEqual(await ok.json(), { login: "bob", role: "Viewer" });
+  const m = await (await bob.get("/metrics")).text();
+  assert.match(m, /^loupe_auth_login_failures_total 10$/m);
+  assert.match(m, /^loupe_auth_login_locks_total 1$/m);
+  assert.match(m, /^loupe_auth_login_limited_total\{by="name"\} 31$/m);
   // Every failure logged with the name and the socket address, never the claimed one nor the password.
   const refused = refusedLines(h);
   assert.equal(refused.length, 10);
