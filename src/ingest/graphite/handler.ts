@@ -136,8 +136,7 @@ export class GraphiteIngest {
         if (slot >= 0 && id >= 0 && id < 0x7fffffff) refs[slot] = id + 1;
         return this.batcher.addResolved(id, ts, value, path);
       }
-    }
-    else if (!this.withinLimits(path, source)) return;
+    } else if (!this.withinLimits(path, source)) return;
     this.batcher.add(this.sample(path, ts, value));
   }
 
