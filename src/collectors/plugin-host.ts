@@ -130,7 +130,11 @@ export class PluginHost {
       const timer = setTimeout(() => reject(new Error(`did not load within ${this.limits.loadTimeoutMs} ms ([collectors] plugin_load_timeout)`)), this.limits.loadTimeoutMs);
       w.on("message", (raw: unknown) => {
         const m = workerMessage.safeParse(raw);
-        if (!m.success) return this.env.log.debug("plugin sent an unknown message", { file: this.file });
+        if (!m.success) {
+          // only a plugin posting on its own port gets here: the run in progress cannot be trusted
+          this.run?.reject(new Error("the plugin posted a message Loupe does not understand (do not use parentPort in a plugin)"));
+          return;
+        }
         if (m.data.t === "loaded" || m.data.t === "load-error") {
           clearTimeout(timer);
           if (m.data.t === "loaded") resolve();

@@ -17,7 +17,6 @@ export type PluginCall = ["g", string, number] | ["c", string, number] | ["c", s
 
 export type PluginHostMessage =
   | { readonly t: "collect"; readonly id: number; readonly now: number; readonly options: Readonly<Record<string, string | number | boolean>> }
-  | { readonly t: "abort"; readonly reason: string }
   | { readonly t: "proc-result"; readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly t: "proc-result"; readonly id: number; readonly ok: false; readonly message: string };
 

@@ -7,7 +7,8 @@
  * Messages (all plain objects, validated on the main side):
  *   worker → main: loaded {meta} | load-error {message} | done {id, calls} | failed {id, message}
  *                  | log {level, msg, fields} | proc {id, method, arg}
- *   main → worker: collect {id, now, options} | abort {reason} | proc-result {id, ok, value|message}
+ *   main → worker: collect {id, now, options} | proc-result {id, ok, value|message}
+ * There is no "abort": at the timeout the host terminates the thread (a busy loop could not hear it).
  */
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
@@ -19,7 +20,6 @@ const port = parentPort!;
 const data = workerData as PluginWorkerData;
 type Plugin = { collect: (ctx: unknown) => unknown };
 let plugin: Plugin | undefined;
-let current: AbortController | undefined;
 const changes = new Publisher({ base: "" });
 const pendingProc = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 let procSeq = 0;
@@ -90,7 +90,6 @@ async function load(): Promise<void> {
 
 async function collect(id: number, now: number, options: Readonly<Record<string, string | number | boolean>>): Promise<void> {
   const ac = new AbortController();
-  current = ac;
   const calls: PluginCall[] = [];
   const run = changes.begin(now, ac.signal);
   const ctx = {
@@ -103,7 +102,7 @@ async function collect(id: number, now: number, options: Readonly<Record<string,
       if (Number.isFinite(value)) calls.push(["g", String(name), value]);
     },
     counter: (name: string, value: number, max?: number) => {
-      if (Number.isFinite(value)) calls.push(typeof max === "number" ? ["c", String(name), value, max] : ["c", String(name), value]);
+      if (Number.isFinite(value)) calls.push(typeof max === "number" && Number.isFinite(max) ? ["c", String(name), value, max] : ["c", String(name), value]);
     },
     change: run.ctx.change,
   };
@@ -114,8 +113,6 @@ async function collect(id: number, now: number, options: Readonly<Record<string,
     post({ t: "done", id, calls });
   } catch (err) {
     post({ t: "failed", id, message: message(err) });
-  } finally {
-    if (current === ac) current = undefined;
   }
 }
 
@@ -123,9 +120,6 @@ port.on("message", (m: PluginHostMessage) => {
   switch (m.t) {
     case "collect":
       void collect(m.id, m.now, m.options);
-      break;
-    case "abort":
-      current?.abort(new Error(m.reason));
       break;
     case "proc-result": {
       const p = pendingProc.get(m.id);

@@ -10,7 +10,8 @@ import { defaultConfig, loadConfig } from "../../src/config/index.js";
 import { createLogger, silentLogger } from "../../src/lib/logger.js";
 import { startLoupe } from "../../src/main.js";
 import { tempDir } from "../helpers/tmp.js";
-import { RecordingSink } from "./helpers.js";
+import { FakeClock } from "../../src/lib/clock.js";
+import { MemoryProcFs, RecordingSink } from "./helpers.js";
 
 test("a busy-looping plugin is stopped at its timeout; the other collectors keep their schedule; it runs again once it behaves", async () => {
   const dir = tempDir();
@@ -106,5 +107,54 @@ test("a plugin that fails to load but has its own [collector.x] section: Loupe s
     for (const e of errors) assert.equal(e["level"], "error");
   } finally {
     await loupe.stop();
+  }
+});
+
+test("in its worker a plugin still reads the injected procfs, logs through Loupe's logger, and uses counter/change state", async () => {
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, "probe.mjs"),
+    `let runs = 0;
+export default {
+  name: "probe",
+  async collect(ctx) {
+    runs++;
+    const load = await ctx.procfs.readProc("loadavg");
+    ctx.gauge("load1", Number(load.split(" ")[0]));
+    ctx.gauge("files", (await ctx.procfs.listProc("net")).length);
+    ctx.gauge("labels", (await ctx.procfs.diskLabels()).size);
+    ctx.gauge("runs", runs);
+    ctx.counter("bytes", ctx.now / 10);
+    const d = ctx.change("k", ctx.now / 1000);
+    if (d !== undefined) ctx.gauge("delta", d.delta);
+    try { await ctx.procfs.readProc("nope"); } catch (err) { ctx.log.warn("probe missed", { err: err.message, level1: ctx.log.isLevelEnabled("debug") }); }
+  },
+};\n`,
+  );
+  const procfs = new MemoryProcFs(new Map([["loadavg", "0.42 0.30 0.20 1/100 999\n"], ["net/dev", "x"], ["net/snmp", "y"]]));
+  procfs.labels.set("/dev/vda1", "root");
+  const sink = new RecordingSink();
+  const clock = new FakeClock(1_000_000);
+  const lines: string[] = [];
+  const log = createLogger({ level: "info", format: "json", sink: { write: (l) => void lines.push(l) } });
+  const c = await createCollectors({ config: defaultConfig(`[paths]\nplugins = ${dir}\n[collectors]\nhostname = h\n[collector.probe]\ntimeout = 60s\n`), sink, log, procfs, clock, only: ["probe"] });
+  try {
+    assert.equal(await c.scheduler.run("probe"), "ok");
+    clock.advance(10_000);
+    assert.equal(await c.scheduler.run("probe"), "ok");
+    const last = sink.last();
+    assert.equal(last.get("servers.h.probe.load1"), 0.42);
+    assert.equal(last.get("servers.h.probe.files"), 2);
+    assert.equal(last.get("servers.h.probe.labels"), 1);
+    assert.equal(last.get("servers.h.probe.runs"), 2, "module state kept between runs of one worker");
+    assert.equal(last.get("servers.h.probe.bytes"), 100, "counter published as a per-second rate");
+    assert.equal(last.get("servers.h.probe.delta"), 10);
+    const warned = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l["msg"] === "probe missed");
+    assert.equal(warned.length, 2);
+    assert.equal(warned[0]!["collector"], "probe");
+    assert.match(String(warned[0]!["err"]), /ENOENT.*\/proc\/nope/);
+    assert.equal(warned[0]!["level1"], false, "isLevelEnabled follows Loupe's log level");
+  } finally {
+    await c.stop();
   }
 });
