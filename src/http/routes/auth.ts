@@ -85,7 +85,8 @@ export function authRoutes(auth: Auth): Router {
       const state = info !== null && typeof info === "object" ? (info as { code?: unknown; state?: { next?: unknown }; next?: unknown }) : {};
       if (user === false || user === undefined) {
         const code = typeof state.code === "string" && state.code in LOGIN_ERRORS ? state.code : "github_failed";
-        if (code === "bad_state" || code === "missing_state") auth.log.warn("github callback refused", { reason: code, ip: req.ip });
+        // every refused sign-in is logged with the client address (the GitHub login, when known, is logged by the strategy)
+        auth.log.warn("github callback refused", { reason: code, ip: req.ip });
         return fail(code);
       }
       startSession(req, res, user);
