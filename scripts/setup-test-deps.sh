@@ -32,19 +32,23 @@ fi
 echo "setup-test-deps: installing ${missing[*]} (apt-get)" >&2
 export DEBIAN_FRONTEND=noninteractive
 # Packages must not start their services: the tests run their own instances on loopback, and this
-# script never stops, signals or reconfigures a process it did not start (nothing stopped by name or through the init system).
+# script never stops, signals or reconfigures a process it did not start (nothing is stopped by name
+# or through the init system).
 # invoke-rc.d asks /usr/sbin/policy-rc.d; exit 101 means "action forbidden". An existing policy
 # (the host's own) is left exactly as it is; only the one written here is removed afterwards.
 policy=/usr/sbin/policy-rc.d
 created_policy=0
+marker="written by loupe scripts/setup-test-deps.sh"
 cleanup() {
-  if [ "$created_policy" = 1 ]; then rm -f "$policy"; fi
+  # only ours, and only if it is still ours
+  if [ "$created_policy" = 1 ] && grep -qF "$marker" "$policy" 2>/dev/null; then rm -f "$policy"; fi
   return 0
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 if [ ! -e "$policy" ] && [ ! -L "$policy" ]; then
   # noclobber: if another process creates it between the test and here, ours fails and theirs stays.
-  if (set -o noclobber; printf '#!/bin/sh\n# written by loupe scripts/setup-test-deps.sh, removed when it ends\nexit 101\n' > "$policy") 2>/dev/null; then
+  if (set -o noclobber; printf '#!/bin/sh\n# %s, removed when it ends\nexit 101\n' "$marker" > "$policy") 2>/dev/null; then
     chmod +x "$policy"
     created_policy=1
   fi
