@@ -31,14 +31,31 @@ fi
 
 echo "setup-test-deps: installing ${missing[*]} (apt-get)" >&2
 export DEBIAN_FRONTEND=noninteractive
-# Packages must not start their services here: the tests run their own instances on loopback.
+# Packages must not start their services: the tests run their own instances on loopback, and this
+# script never stops, signals or reconfigures a process it did not start (nothing is stopped by name
+# or through the init system).
+# invoke-rc.d asks /usr/sbin/policy-rc.d; exit 101 means "action forbidden". An existing policy
+# (the host's own) is left exactly as it is; only the one written here is removed afterwards.
 policy=/usr/sbin/policy-rc.d
 created_policy=0
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; created_policy=1
-fi
-cleanup() { [ "$created_policy" = 1 ] && rm -f "$policy"; return 0; }
+marker="written by loupe scripts/setup-test-deps.sh"
+cleanup() {
+  # only ours, and only if it is still ours
+  if [ "$created_policy" = 1 ] && grep -qF "$marker" "$policy" 2>/dev/null; then rm -f "$policy"; fi
+  return 0
+}
 trap cleanup EXIT
+trap 'exit 130' INT TERM
+if [ ! -e "$policy" ] && [ ! -L "$policy" ]; then
+  # noclobber: if another process creates it between the test and here, ours fails and theirs stays.
+  if (set -o noclobber; printf '#!/bin/sh\n# %s, removed when it ends\nexit 101\n' "$marker" > "$policy") 2>/dev/null; then
+    chmod +x "$policy"
+    created_policy=1
+  fi
+fi
+if [ "$created_policy" = 0 ]; then
+  echo "setup-test-deps: keeping the existing $policy (services may start if it allows them; nothing is stopped here)" >&2
+fi
 
 apt-get update -qq >&2 || apt-get update >&2
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
@@ -49,8 +66,4 @@ for pkg in "${missing[@]}"; do
     exit 1
   fi
 done
-# Stop anything the packages started anyway (no init system here, but be sure).
-pkill -x nginx 2>/dev/null || true
-pkill -x collectd 2>/dev/null || true
-pkill -x prometheus 2>/dev/null || true
 exit 0

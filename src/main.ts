@@ -141,6 +141,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     // ---- auth ----
     const auth = createAuth(config, db, log.child({ module: "auth" }), clock);
     stoppers.push({ name: "auth", stop: () => auth.stop() });
+    metrics.collect(() => auth.limiter.metrics());
     before.push(...auth.before);
     routers.push(authRoutes(auth), adminRoutes(auth));
 
@@ -158,13 +159,15 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
       if (g.enabled && (g.tcp_addr !== null || g.udp_addr !== null)) {
         const exposed = [g.tcp_addr, g.udp_addr].some((a) => a !== null && !isLoopbackHost(a.host));
         if (exposed && g.allow_from.length === 0) glog.warn("graphite bound beyond loopback with an empty allow_from: only loopback peers are accepted", {});
-        const graphite = new GraphiteIngest({ sink: store, mapper: TemplateMapper.fromConfig(g.templates, g.tags, g.separator), clock, log: glog, metrics });
-        const listeners = await startGraphiteListeners({ tcp: g.tcp_addr, udp: g.udp_addr, allowFrom: g.allow_from, ingest: graphite, log: glog });
+        const limits = { maxNameBytes: g.max_name_length, maxTags: g.max_tags };
+        const graphite = new GraphiteIngest({ sink: store, mapper: TemplateMapper.fromConfig(g.templates, g.tags, g.separator), clock, log: glog, metrics, limits });
+        const listeners = await startGraphiteListeners({ tcp: g.tcp_addr, udp: g.udp_addr, allowFrom: g.allow_from, ingest: graphite, log: glog, idleTimeoutMs: g.idle_timeout, maxConnections: g.max_connections });
         // stopped before the store (stoppers run in reverse), so every received point is flushed into it
         stoppers.push({ name: "graphite", stop: () => listeners.close() });
       }
-      if (config["ingest.influx"].enabled)
-        routers.push(writeRoutes({ sink: store, clock, log: log.child({ module: "ingest", protocol: "influx" }), maxBodySize: config["ingest.influx"].max_body_size, metrics }));
+      const ix = config["ingest.influx"];
+      if (ix.enabled)
+        routers.push(writeRoutes({ sink: store, clock, log: log.child({ module: "ingest", protocol: "influx" }), maxBodySize: ix.max_body_size, metrics, limits: { maxNameBytes: ix.max_name_length, maxTags: ix.max_tags } }));
       routers.push(metricsRoutes({ metrics, ...(config["export.prometheus"].include_series ? { latest: () => store.latest() } : {}) }));
       before.unshift(countRequests(metrics)); // first, so refused requests are counted too
     }
@@ -174,7 +177,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     routers.push(staticRoutes(), pageRoutes({ dashboards, annotations, snapshots, settings, snapshotAccess: snapshotViewAccess(settings), defaultHome: config.dashboards.default_home, version: VERSION, clock }));
 
     void metrics;
-    const app = createApp({ log: log.child({ module: "http" }), before, routers });
+    const app = createApp({ log: log.child({ module: "http" }), before, routers, trustProxy: config.server.trust_proxy });
     const http = await startHttpServer(app, config.server.http_addr, config.server.http_port);
     stoppers.push({ name: "http", stop: () => http.close() });
     log.info("http listening", { addr: http.address, port: http.port, url: config.server.root_url });

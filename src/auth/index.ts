@@ -14,7 +14,7 @@ import { createGithubPassport } from "./github.js";
 import { authPipeline, type PipelineDeps } from "./middleware.js";
 import { OAuthStateStore } from "./oauth-state.js";
 import { authProviderConfigured, checkAuthConfig } from "./provider.js";
-import { FailureLimiter } from "./rate-limit.js";
+import { FailureLimiter, LoginLimiter } from "./rate-limit.js";
 import { securityHeaders } from "./security-headers.js";
 import { SessionService } from "./sessions.js";
 import { TokenService } from "./tokens.js";
@@ -32,7 +32,8 @@ export { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from "./password.js
 export { decideGithubLogin, chooseEmail, parseTeamIds } from "./github-policy.js";
 export type { GithubFacts, GithubPolicy, GithubDecision, GithubProfile, GithubEmail, GithubTeam } from "./github-policy.js";
 export { CONTENT_SECURITY_POLICY, securityHeaders } from "./security-headers.js";
-export { FailureLimiter } from "./rate-limit.js";
+export { FailureLimiter, LoginLimiter, LoginLimitedError } from "./rate-limit.js";
+export type { LoginLimits, LoginVerdict } from "./rate-limit.js";
 export { userCommand } from "./cli-user.js";
 
 export interface Auth {
@@ -44,7 +45,7 @@ export interface Auth {
   readonly users: UserService;
   readonly sessions: SessionService;
   readonly tokens: TokenService;
-  readonly limiter: FailureLimiter;
+  readonly limiter: LoginLimiter;
   readonly pipeline: PipelineDeps;
   /** The passport instance with the "github" strategy (undefined when GitHub login is off). */
   readonly passport: passport.Authenticator | undefined;
@@ -65,7 +66,7 @@ export function createAuth(config: Config, db: Db, log: Logger, clock: Clock): A
   const sessions = new SessionService(stores, { idleMs: a.session_idle, maxMs: a.session_max }, clock);
   const tokens = new TokenService(stores, clock);
   const users = new UserService(stores, sessions, { admins: a.admins, allowSignUp: config["auth.github"].allow_sign_up, defaultRole: config["auth.github"].default_role as Role }, clock);
-  const limiter = new FailureLimiter(a.login_max_attempts, 60_000, () => clock.now());
+  const limiter = new LoginLimiter({ perName: a.login_max_attempts, perAddress: a.login_max_attempts_per_address, windowMs: 60_000, maxLockMs: a.login_lockout_max }, () => clock.now());
   const anon = config["auth.anonymous"];
   const pipeline: PipelineDeps = {
     open,

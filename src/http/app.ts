@@ -3,7 +3,7 @@
  * error-mapping middleware. Routers are built by their modules and handed in by main.ts.
  */
 import express, { type Express, type RequestHandler, type Router } from "express";
-import { NotFoundError } from "../lib/errors.js";
+import { ConfigError, NotFoundError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import { errorMiddleware } from "./middleware/errors.js";
 import { requestLog } from "./middleware/request-log.js";
@@ -13,12 +13,26 @@ export interface AppParts {
   /** Middleware that runs before every route: auth sets res.locals.principal here. */
   readonly before: readonly RequestHandler[];
   readonly routers: readonly Router[];
+  /**
+   * [server] trust_proxy: the proxies whose X-Forwarded-For gives req.ip. Empty (the default)
+   * trusts none: req.ip is the socket's peer, whatever the request claims.
+   */
+  readonly trustProxy?: readonly string[];
+}
+
+/** Express's `trust proxy` from [server] trust_proxy; a bad entry is a ConfigError naming the key. */
+export function setTrustProxy(app: Express, proxies: readonly string[]): void {
+  try {
+    app.set("trust proxy", proxies.length === 0 ? false : [...proxies]);
+  } catch (err) {
+    throw new ConfigError(`${err instanceof Error ? err.message : String(err)}: use addresses or CIDRs such as 127.0.0.1, 10.0.0.0/8`, { section: "server", key: "trust_proxy" }, err);
+  }
 }
 
 export function createApp(parts: AppParts): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  setTrustProxy(app, parts.trustProxy ?? []);
   app.set("query parser", "extended");
   app.use(requestLog(parts.log));
   for (const mw of parts.before) app.use(mw);

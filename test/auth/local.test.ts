@@ -70,10 +70,11 @@ test("local logins: loupe user add|passwd|list, form login, rate limit, idle and
     assert.equal(noCsrf.status, 403);
   });
 
-  await t.test("after login_max_attempts failures per minute the address waits (429), even with the right password", async () => {
+  await t.test("after login_max_attempts failures per minute the login name waits (429), even with the right password", async () => {
     const b = new Client(h.base);
     const r = await localLogin(b, "admin", "wrong again 1");
     assert.match(r.headers.get("location")!, /error=bad_credentials/);
+    assert.match((await localLogin(b, "admin", "wrong again 2")).headers.get("location")!, /error=bad_credentials/, "the third failure of admin locks it");
     const limited = await localLogin(b, "admin", PASSWORD);
     assert.match(limited.headers.get("location")!, /error=too_many_attempts/);
     const json = await b.send("POST", "/login", JSON.stringify({ login: "admin", password: PASSWORD }), { "content-type": "application/json", "x-csrf-token": await b.csrf() });

@@ -4,7 +4,9 @@ export const authSection = {
   admins: opt.list("", "logins (GitHub or local) that are always Admin, comma separated"),
   session_idle: opt.duration("7d", "a session unused this long ends", { min: 60_000 }),
   session_max: opt.duration("30d", "a session ends this long after login whatever its use", { min: 60_000 }),
-  login_max_attempts: opt.int(10, "failed logins allowed per client address per minute", { min: 1 }),
+  login_max_attempts: opt.int(10, "failed logins per login name per minute before that name is locked (any password, any address); also wrong API tokens per address per minute", { min: 1 }),
+  login_max_attempts_per_address: opt.int(50, "failed logins per client address per minute before that address may only try names with no recent failure", { min: 1 }),
+  login_lockout_max: opt.duration("15m", "longest lock of a login name: each lock in a row doubles from one minute up to this", { min: 60_000 }),
 } as const;
 
 export const githubAuthSection = {

@@ -10,4 +10,6 @@ export const collectorsSection = {
     "how the host name is derived when hostname is empty (Diamond's choices)",
   ),
   path_prefix: opt.string("servers", "first segment of every collected metric path"),
+  plugin_load_timeout: opt.duration("10s", "a plugin whose import takes longer is stopped, logged and skipped", { min: 100 }),
+  plugin_max_memory: opt.size("256MB", "heap limit of each plugin's worker thread; a plugin going past it is stopped and its run counted as an error"),
 } as const;

@@ -3,6 +3,10 @@ import { opt } from "../options.js";
 export const serverSection = {
   http_addr: opt.string("127.0.0.1", "address the HTTP server listens on; without an auth provider only loopback is allowed"),
   http_port: opt.int(3000, "HTTP port for the dashboard and APIs (0 picks a free port)", { min: 0, max: 65535 }),
+  trust_proxy: opt.list(
+    "",
+    "reverse proxies (addresses or CIDRs, comma separated) whose X-Forwarded-For is believed for the client address (login limits, logs); empty trusts none, so SSH-tunnel users are the socket address",
+  ),
   root_url: opt.url("http://localhost:3000/", "public URL users reach Loupe at (OAuth callbacks derive from it)"),
 } as const;
 

@@ -8,11 +8,17 @@ export const graphiteIngestSection = {
   separator: opt.string(".", "joins several template parts that map to the same measurement, field or tag"),
   tags: opt.list("", "default tags added to every point, comma separated k=v"),
   allow_from: opt.list("", "networks (CIDR) allowed to send when bound beyond loopback; empty allows loopback only"),
+  max_name_length: opt.int(1024, "longest metric path in bytes (without its ;tags), and longest tag key or value; a longer line is skipped and counted", { min: 16, max: 65536 }),
+  max_tags: opt.int(32, "most tags on one path (name;k=v;…); a line with more is skipped and counted", { min: 0, max: 1000 }),
+  idle_timeout: opt.duration("5m", "a TCP connection that sends nothing this long is closed and counted; 0 never closes"),
+  max_connections: opt.int(1000, "most TCP connections open at once; more are closed at once and counted", { min: 1, max: 1_000_000 }),
 } as const;
 
 export const influxIngestSection = {
   enabled: opt.bool(true, "accept Influx line protocol on the HTTP port (/write, /api/v2/write)"),
   max_body_size: opt.size("25MB", "largest accepted /write body (after gunzip)"),
+  max_name_length: opt.int(1024, "longest series name (measurement.field) in bytes, and longest tag key or value; a longer line is refused and counted", { min: 16, max: 65536 }),
+  max_tags: opt.int(32, "most tags on one line; a line with more is refused and counted", { min: 0, max: 1000 }),
 } as const;
 
 export const prometheusExportSection = {

@@ -4,7 +4,7 @@
  */
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
-import { clearSessionCookie, safeNext, setSessionCookie, SignInError, TooManyAttemptsError, type Auth } from "../../auth/index.js";
+import { clearSessionCookie, LoginLimitedError, safeNext, setSessionCookie, SignInError, type Auth } from "../../auth/index.js";
 import type { UserRow } from "../../store/index.js";
 import { BadRequestError, UnauthorizedError } from "../../lib/errors.js";
 import { access, principalOf } from "../access.js";
@@ -14,7 +14,7 @@ import { sendPage } from "../views/layout.js";
 /** Messages for /login?error=CODE (only known codes are shown: the URL never carries free text). */
 const LOGIN_ERRORS: Readonly<Record<string, string>> = {
   bad_credentials: "Wrong login or password.",
-  too_many_attempts: "Too many failed attempts. Wait a minute and try again.",
+  too_many_attempts: "Too many failed attempts for this login. Wait a few minutes and try again.",
   user_disabled: "This user is disabled. Ask an Admin.",
   signup_disabled: "Your GitHub account has no Loupe user and sign-up is off. Ask an Admin to add you.",
   missing_team: "You are not a member of one of the GitHub teams allowed to use this Loupe.",
@@ -85,7 +85,8 @@ export function authRoutes(auth: Auth): Router {
       const state = info !== null && typeof info === "object" ? (info as { code?: unknown; state?: { next?: unknown }; next?: unknown }) : {};
       if (user === false || user === undefined) {
         const code = typeof state.code === "string" && state.code in LOGIN_ERRORS ? state.code : "github_failed";
-        if (code === "bad_state" || code === "missing_state") auth.log.warn("github callback refused", { reason: code, ip: req.ip });
+        // every refused sign-in is logged with the client address (the GitHub login, when known, is logged by the strategy)
+        auth.log.warn("github callback refused", { reason: code, ip: req.ip });
         return fail(code);
       }
       startSession(req, res, user);
@@ -100,31 +101,38 @@ export function authRoutes(auth: Auth): Router {
       const json = wantsJson(req);
       const parsed = localLoginBody.safeParse(req.body);
       const nextUrl = safeNext(parsed.success ? parsed.data.next : undefined);
-      const fail = (code: string, status: number): void => {
+      const fail = (code: string, status: number, limited?: LoginLimitedError): void => {
         if (json) {
-          if (code === "too_many_attempts") return next(new TooManyAttemptsError(auth.limiter.retryAfter(req.ip ?? "unknown")));
+          if (limited !== undefined) return next(limited);
           return next(status === 401 ? new UnauthorizedError(LOGIN_ERRORS[code] ?? "login refused", code) : new SignInError(code, LOGIN_ERRORS[code] ?? "login refused"));
         }
         res.redirect(303, `/login?error=${code}${nextUrl === "/" ? "" : `&next=${encodeURIComponent(nextUrl)}`}`);
       };
       if (!auth.basicEnabled) return next(new BadRequestError("local logins are off ([auth.basic] enabled = false)", "basic_disabled"));
+      // req.ip follows [server] trust_proxy: the socket's peer unless a trusted proxy forwarded the request
       const ip = req.ip ?? "unknown";
-      const wait = auth.limiter.retryAfter(ip);
-      if (wait > 0) {
-        res.setHeader("Retry-After", String(Math.ceil(wait / 1000)));
-        auth.log.warn("login rate limited", { ip });
-        return fail("too_many_attempts", 429);
+      if (!parsed.success) {
+        const body = req.body as { login?: unknown } | undefined;
+        auth.log.warn("login refused", { login: typeof body?.login === "string" ? body.login.slice(0, 200) : undefined, reason: "malformed", ip });
+        return fail("bad_credentials", 401);
       }
-      if (!parsed.success) return fail("bad_credentials", 401);
+      const login = parsed.data.login;
+      const verdict = auth.limiter.check(login, ip);
+      if (!verdict.allowed) {
+        res.setHeader("Retry-After", String(Math.ceil(verdict.retryAfterMs / 1000)));
+        auth.log.warn("login rate limited", { login, ip, by: verdict.by, retry_after_s: Math.ceil(verdict.retryAfterMs / 1000) });
+        return fail("too_many_attempts", 429, new LoginLimitedError(verdict.retryAfterMs, verdict.by));
+      }
       try {
-        const user = await auth.users.verifyLocal(parsed.data.login, parsed.data.password);
+        const user = await auth.users.verifyLocal(login, parsed.data.password);
+        auth.limiter.succeed(login);
         startSession(req, res, user);
         if (json) return void res.json({ login: user.login, role: user.role });
         res.redirect(303, nextUrl);
       } catch (err) {
         if (!(err instanceof SignInError)) throw err;
-        auth.limiter.fail(ip);
-        auth.log.info("login refused", { login: parsed.data.login, reason: err.code, ip });
+        const locked = auth.limiter.fail(login, ip);
+        auth.log.warn("login refused", { login, reason: err.code, ip, ...(locked ? { locked: true } : {}) });
         fail(err.code, err.code === "bad_credentials" ? 401 : 403);
       }
     })().catch(next);

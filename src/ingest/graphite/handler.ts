@@ -10,6 +10,7 @@ import type { Logger } from "../../lib/logger.js";
 import type { MetricsRegistry } from "../../lib/metrics.js";
 import { seriesKey, type Sample, type UnixMs } from "../../model/index.js";
 import { SampleBatcher, type ColumnarSink, type IngestSink } from "../batcher.js";
+import { checkGraphitePath, DEFAULT_NAME_LIMITS, Rejections, type NameLimits } from "../limits.js";
 import { PathInterner, parseGraphite, type GraphiteRowHandler } from "./parser.js";
 import { GraphiteStream } from "./stream.js";
 import type { TemplateMapper } from "./templates.js";
@@ -26,6 +27,8 @@ export interface GraphiteIngestOptions {
   readonly maxPending?: number;
   /** How often the `loupe.ingest.graphite.*` series are written; 0 turns that off. */
   readonly selfInterval?: number;
+  /** Name length and tag count ([ingest.graphite] max_name_length, max_tags). */
+  readonly limits?: NameLimits;
 }
 
 export interface GraphiteCounts {
@@ -43,6 +46,9 @@ export class GraphiteIngest {
   readonly counts: GraphiteCounts = { lines: 0, invalid: 0, written: 0, refused: 0, dropped: 0 };
   /** Open TCP connections (kept by the listener). */
   connections = 0;
+  /** Lines and connections refused by a limit (name length, tags, idle timeout, max connections). */
+  readonly rejections: Rejections;
+  private readonly limits: NameLimits;
   private readonly mapAll: boolean;
   private readonly paths = new PathInterner();
   private lastInvalidLog = -Infinity;
@@ -56,6 +62,8 @@ export class GraphiteIngest {
 
   constructor(private readonly o: GraphiteIngestOptions) {
     this.mapAll = o.mapper.active;
+    this.limits = o.limits ?? DEFAULT_NAME_LIMITS;
+    this.rejections = new Rejections("graphite", "ingest.graphite", o.clock, o.log);
     this.batcher = new SampleBatcher(o.sink, {
       toSample: (path, ts, value) => this.sample(path, ts, value),
       ...(o.maxBatch !== undefined ? { maxBatch: o.maxBatch } : {}),
@@ -81,6 +89,7 @@ export class GraphiteIngest {
       { name: "loupe_ingest_graphite_datagrams_dropped_total", help: "Graphite UDP datagrams dropped while the store was behind", type: "counter", value: this.counts.dropped },
       { name: "loupe_ingest_graphite_pending_points", help: "Graphite points waiting for the store", type: "gauge", value: this.batcher.pendingPoints },
       { name: "loupe_ingest_graphite_connections", help: "open Graphite TCP connections", type: "gauge", value: this.connections },
+      ...this.rejections.metrics(),
     ]);
     const every = o.selfInterval ?? 10_000;
     if (every > 0) {
@@ -97,7 +106,7 @@ export class GraphiteIngest {
   rowHandler(source: string): GraphiteRowHandler {
     return {
       paths: this.paths,
-      row: (path, value, ts, slot) => this.row(path, value, ts, slot),
+      row: (path, value, ts, slot) => this.row(path, value, ts, slot, source),
       invalid: (buf, start, end, reason) => this.invalid(buf, start, end, reason, source),
     };
   }
@@ -113,7 +122,7 @@ export class GraphiteIngest {
    * is looked up by its series key once; a series the sink does not have yet is sent as a Sample
    * (write() creates it) and resolved at its next point.
    */
-  row(path: string, value: number, ts: UnixMs, slot = -1): void {
+  row(path: string, value: number, ts: UnixMs, slot = -1, source = "direct"): void {
     this.counts.lines++;
     const res = this.resolved;
     if (res !== undefined) {
@@ -121,13 +130,22 @@ export class GraphiteIngest {
       const refs = this.paths.refs;
       const known = slot >= 0 ? refs[slot]! : 0;
       if (known > 0) return this.batcher.addResolved(known - 1, ts, value, path);
+      if (!this.withinLimits(path, source)) return;
       const id = res.seriesId(this.keyOf(path));
       if (id !== undefined) {
         if (slot >= 0 && id >= 0 && id < 0x7fffffff) refs[slot] = id + 1;
         return this.batcher.addResolved(id, ts, value, path);
       }
-    }
+    } else if (!this.withinLimits(path, source)) return;
     this.batcher.add(this.sample(path, ts, value));
+  }
+
+  /** Checks a path not seen before against max_name_length and max_tags; counts and samples refusals. */
+  private withinLimits(path: string, source: string): boolean {
+    const broken = checkGraphitePath(path, this.limits);
+    if (broken === undefined) return true;
+    this.rejections.note(broken.reason, { source, detail: broken.detail, path: path.slice(0, 120) });
+    return false;
   }
 
   /** Series were deleted: ids resolved so far may be stale (the batch holding them is sent first). */
@@ -173,6 +191,7 @@ export class GraphiteIngest {
       { name: "loupe.ingest.graphite.invalid", ts, value: c.invalid },
       { name: "loupe.ingest.graphite.points", ts, value: c.written },
       { name: "loupe.ingest.graphite.refused", ts, value: c.refused },
+      ...Object.entries(this.rejections.counts).map(([reason, value]) => ({ name: `loupe.ingest.graphite.rejected.${reason}`, ts, value })),
     ];
     this.o.sink.write(batch).catch((err: unknown) => this.o.log.debug("self metrics not written", { err: errorMessage(err) }));
   }

@@ -7,3 +7,5 @@ export { GraphiteIngest } from "./handler.js";
 export type { GraphiteIngestOptions, GraphiteCounts } from "./handler.js";
 export { startGraphiteListeners, makeAllow, allowList, isLoopbackHost } from "./listener.js";
 export type { GraphiteListeners, GraphiteListenerOptions, ListenAddr } from "./listener.js";
+export { Rejections, checkGraphitePath, DEFAULT_NAME_LIMITS } from "../limits.js";
+export type { NameLimits, RejectReason } from "../limits.js";

@@ -20,6 +20,10 @@ export interface GraphiteListenerOptions {
   readonly allowFrom: readonly string[];
   readonly ingest: GraphiteIngest;
   readonly log: Logger;
+  /** A connection silent this long is closed (ms; 0 never). [ingest.graphite] idle_timeout */
+  readonly idleTimeoutMs?: number;
+  /** Connections open at once beyond which new ones are closed. [ingest.graphite] max_connections */
+  readonly maxConnections?: number;
 }
 
 export interface GraphiteListeners {
@@ -72,6 +76,8 @@ export function makeAllow(cidrs: readonly string[]): (remote: string | undefined
 
 export async function startGraphiteListeners(o: GraphiteListenerOptions): Promise<GraphiteListeners> {
   const allow = makeAllow(o.allowFrom);
+  const idleMs = o.idleTimeoutMs ?? 0;
+  const maxConnections = o.maxConnections ?? Infinity;
   const sockets = new Set<Socket>();
   const ingest = o.ingest;
   const unsubscribe = ingest.batcher.onPressure((paused) => {
@@ -94,9 +100,24 @@ export async function startGraphiteListeners(o: GraphiteListenerOptions): Promis
           socket.destroy();
           return;
         }
+        if (sockets.size >= maxConnections) {
+          ingest.rejections.note("too_many_connections", { remote, open: sockets.size, max_connections: maxConnections });
+          socket.destroy();
+          return;
+        }
         sockets.add(socket);
         ingest.connections++;
         const stream = ingest.stream(`tcp:${remote}:${socket.remotePort}`);
+        if (idleMs > 0) {
+          socket.setTimeout(idleMs);
+          socket.on("timeout", () => {
+            // Paused by us (the store is behind): silence is ours, not the sender's.
+            if (ingest.batcher.isPaused) return void socket.setTimeout(idleMs);
+            ingest.rejections.note("idle_timeout", { remote, idle_timeout_ms: idleMs });
+            stream.end();
+            socket.destroy();
+          });
+        }
         if (ingest.batcher.isPaused) socket.pause();
         socket.on("data", (chunk: Buffer) => stream.push(chunk));
         socket.on("end", () => {

@@ -14,6 +14,7 @@
  */
 import type { Sample, Tags, UnixMs } from "../../model/index.js";
 import { parseDecimal } from "../ascii-number.js";
+import { DEFAULT_NAME_LIMITS, tooLong, type NameLimits, type RejectReason } from "../limits.js";
 
 export type Precision = "ns" | "us" | "ms" | "s" | "m" | "h";
 
@@ -21,6 +22,8 @@ export interface LineError {
   /** 1-based line number in the body. */
   readonly line: number;
   readonly message: string;
+  /** Set when the line broke an ingest limit (max_name_length, max_tags) rather than the syntax. */
+  readonly reason?: RejectReason;
 }
 
 export interface LineProtocolResult {
@@ -67,18 +70,21 @@ const QUOTE = 0x22;
 const HASH = 0x23;
 
 class LineFail {
-  constructor(readonly message: string) {}
+  constructor(
+    readonly message: string,
+    readonly reason?: RejectReason,
+  ) {}
 }
 
 /** Parses a whole body. `now` is used for lines without a timestamp. */
-export function parseLineProtocol(buf: Buffer, precision: Precision, now: UnixMs, cache: SeriesKeyCache = new SeriesKeyCache()): LineProtocolResult {
+export function parseLineProtocol(buf: Buffer, precision: Precision, now: UnixMs, cache: SeriesKeyCache = new SeriesKeyCache(), limits: NameLimits = DEFAULT_NAME_LIMITS): LineProtocolResult {
   const samples: Sample[] = [];
   const errors: LineError[] = [];
   let lines = 0;
   let lineNo = 0;
   let ls = 0;
   const end = buf.length;
-  const p = new LineParser(buf, precision, now, samples, cache);
+  const p = new LineParser(buf, precision, now, samples, cache, limits);
   while (ls < end) {
     let le = buf.indexOf(NL, ls);
     if (le < 0) le = end;
@@ -93,7 +99,7 @@ export function parseLineProtocol(buf: Buffer, precision: Precision, now: UnixMs
       const err = p.line(s, e);
       if (err !== undefined) {
         samples.length = mark;
-        errors.push({ line: lineNo, message: err });
+        errors.push(err.reason === undefined ? { line: lineNo, message: err.message } : { line: lineNo, message: err.message, reason: err.reason });
       }
     }
     ls = le + 1;
@@ -143,15 +149,16 @@ class LineParser {
     private readonly now: UnixMs,
     private readonly out: Sample[],
     private readonly cache: SeriesKeyCache,
+    private readonly limits: NameLimits,
   ) {}
 
-  /** Parses buf[s, e); returns an error message or undefined. */
-  line(s: number, e: number): string | undefined {
+  /** Parses buf[s, e); returns what was wrong or undefined. */
+  line(s: number, e: number): LineFail | undefined {
     try {
       this.parse(s, e);
       return undefined;
     } catch (err) {
-      if (err instanceof LineFail) return err.message;
+      if (err instanceof LineFail) return err;
       throw err;
     }
   }
@@ -199,6 +206,7 @@ class LineParser {
       let name = names.get(rawField);
       if (name === undefined) {
         name = `${measurement}.${unescape(buf, ks, ke)}`;
+        if (tooLong(name, this.limits.maxNameBytes)) throw new LineFail(`series name longer than ${this.limits.maxNameBytes} bytes ([ingest.influx] max_name_length)`, "name_too_long");
         if (names.size < 1000) names.set(rawField, name);
       }
       this.out.push(frozenTags === undefined ? { name, ts: 0, value } : { name, tags: frozenTags, ts: 0, value });
@@ -236,6 +244,7 @@ class LineParser {
     const measurement = esc ? unescape(buf, s, i) : buf.toString("utf8", s, i);
     if (measurement.startsWith("#")) throw new LineFail("measurement may not begin with #");
     let tags: Record<string, string> | undefined;
+    let count = 0;
     while (i < e) {
       // buf[i] is a comma here
       i++;
@@ -248,7 +257,12 @@ class LineParser {
       const ve = (i = scanKey(buf, i, e, false));
       if (ve === vs) throw new LineFail("empty tag value");
       tags ??= {};
-      tags[unescape(buf, ks, ke)] = unescape(buf, vs, ve);
+      const key = unescape(buf, ks, ke);
+      const value = unescape(buf, vs, ve);
+      if (tooLong(key, this.limits.maxNameBytes) || tooLong(value, this.limits.maxNameBytes))
+        throw new LineFail(`tag key or value longer than ${this.limits.maxNameBytes} bytes ([ingest.influx] max_name_length)`, "name_too_long");
+      tags[key] = value;
+      if (++count > this.limits.maxTags) throw new LineFail(`more than ${this.limits.maxTags} tags ([ingest.influx] max_tags)`, "too_many_tags");
     }
     return { measurement, tags: tags === undefined ? undefined : Object.freeze(tags), names: new Map() };
   }

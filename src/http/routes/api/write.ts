@@ -12,7 +12,7 @@ import { BadRequestError, ParseError } from "../../../lib/errors.js";
 import type { Logger } from "../../../lib/logger.js";
 import type { MetricsRegistry } from "../../../lib/metrics.js";
 import type { SampleSink } from "../../../model/index.js";
-import { SeriesKeyCache, parseLineProtocol, parsePrecision, readBody, type Precision } from "../../../ingest/index.js";
+import { DEFAULT_NAME_LIMITS, Rejections, SeriesKeyCache, parseLineProtocol, parsePrecision, readBody, type NameLimits, type Precision } from "../../../ingest/index.js";
 import { access } from "../../access.js";
 
 /** The InfluxDB version we answer as: 1.8 is what Telegraf and the 1.x CLI expect. */
@@ -25,6 +25,8 @@ export interface WriteRouteDeps {
   readonly maxBodySize: number;
   readonly metrics?: MetricsRegistry;
   readonly version?: string;
+  /** [ingest.influx] max_name_length and max_tags. */
+  readonly limits?: NameLimits;
 }
 
 export function writeRoutes(deps: WriteRouteDeps): Router {
@@ -32,7 +34,10 @@ export function writeRoutes(deps: WriteRouteDeps): Router {
   const version = deps.version ?? INFLUX_COMPAT_VERSION;
   const counts = { requests: 0, lines: 0, invalid: 0, points: 0 };
   const cache = new SeriesKeyCache();
+  const limits = deps.limits ?? DEFAULT_NAME_LIMITS;
+  const rejections = new Rejections("influx", "ingest.influx", deps.clock, deps.log);
   deps.metrics?.collect(() => [
+    ...rejections.metrics(["name_too_long", "too_many_tags"]),
     { name: "loupe_ingest_influx_requests_total", help: "line-protocol write requests", type: "counter", value: counts.requests },
     { name: "loupe_ingest_influx_lines_total", help: "line-protocol lines received", type: "counter", value: counts.lines },
     { name: "loupe_ingest_influx_invalid_total", help: "line-protocol lines refused", type: "counter", value: counts.invalid },
@@ -51,7 +56,8 @@ export function writeRoutes(deps: WriteRouteDeps): Router {
     if (precision === undefined || (v2 && !["ns", "us", "ms", "s"].includes(pText ?? "ns")))
       throw new BadRequestError(`precision "${pText}" is not one of ${v2 ? "ns, us, ms, s" : "ns, u, ms, s, m, h"}`, "bad_precision");
     const body = await readBody(req, deps.maxBodySize);
-    const { samples, errors, lines } = parseLineProtocol(body, precision, deps.clock.now(), cache);
+    const { samples, errors, lines } = parseLineProtocol(body, precision, deps.clock.now(), cache, limits);
+    for (const e of errors) if (e.reason !== undefined) rejections.note(e.reason, { line: e.line, detail: e.message, ip: req.ip });
     counts.requests++;
     counts.lines += lines;
     counts.invalid += errors.length;
