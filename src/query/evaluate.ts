@@ -6,6 +6,7 @@
  */
 import { BadRequestError, LoupeError, ParseError } from "../lib/errors.js";
 import { closest } from "../lib/levenshtein.js";
+import { checkRegex } from "../lib/safe-regex.js";
 import type { Consolidation, SeriesInfo, TagMatcher, TimeSeriesStore } from "../store/api.js";
 import type { CallExpr, Expr } from "./ast.js";
 import { describe } from "./functions/args.js";
@@ -92,11 +93,7 @@ export function parseTagExpression(text: string): TagMatcher {
   const op = m[2] as TagMatcher["op"];
   let value = m[3]!;
   if (op === "=~" || op === "!=~") {
-    try {
-      new RegExp(value);
-    } catch (err) {
-      throw new BadRequestError(`seriesByTag: invalid regular expression in ${JSON.stringify(text)}: ${(err as Error).message}`, "bad_regex", err);
-    }
+    checkRegex(value, `seriesByTag: ${JSON.stringify(text)}`);
     value = `(?:${value}).*`;
   }
   return { key: m[1]!.trim(), op, value };

@@ -1,5 +1,5 @@
 /** Alias functions: change series names only (the path expression stays, as in graphite-web). */
-import { pythonSub } from "../regex.js";
+import { pythonRegex } from "../regex.js";
 import { AGG_FUNCS, aggName, type AggFn, type Series } from "../series.js";
 import { intArg, nodesArg, seriesArg, strArg } from "./args.js";
 import { aggKey } from "./nodes.js";
@@ -64,9 +64,9 @@ export const aliasSub: FunctionSpec = {
   description: 'Runs series names through a regular expression search and replace (Python syntax: "\\1" for a group).',
   params: [SERIES, { name: "search", type: "string", required: true }, { name: "replace", type: "string", required: true }],
   run: (_cc, a) => {
-    const search = strArg(a, "search");
+    const search = pythonRegex(strArg(a, "search"), "aliasSub: search");
     const replace = strArg(a, "replace");
-    return seriesArg(a, "seriesList").map((s) => withName(s, pythonSub(search, replace, s.name)));
+    return seriesArg(a, "seriesList").map((s) => withName(s, search.replace(s.name, replace)));
   },
 };
 

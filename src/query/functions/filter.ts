@@ -108,7 +108,7 @@ export const exclude: FunctionSpec = {
   description: "Drops series whose name matches the regular expression.",
   params: [SERIES, { name: "pattern", type: "string", required: true }],
   run: (_cc, a) => {
-    const re = pythonRegex(strArg(a, "pattern"));
+    const re = pythonRegex(strArg(a, "pattern"), "exclude: pattern");
     return seriesArg(a, "seriesList").filter((s) => !re.test(s.name));
   },
 };
@@ -119,7 +119,7 @@ export const grep: FunctionSpec = {
   description: "Keeps only series whose name matches the regular expression.",
   params: [SERIES, { name: "pattern", type: "string", required: true }],
   run: (_cc, a) => {
-    const re = pythonRegex(strArg(a, "pattern"));
+    const re = pythonRegex(strArg(a, "pattern"), "grep: pattern");
     return seriesArg(a, "seriesList").filter((s) => re.test(s.name));
   },
 };

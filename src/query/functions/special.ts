@@ -5,7 +5,7 @@
  */
 import { BadRequestError } from "../../lib/errors.js";
 import { parseTarget } from "../parser.js";
-import { pythonSub } from "../regex.js";
+import { pythonRegex } from "../regex.js";
 import { makeSeries, safeAvg, safeLast, safeMax, safeMin, type Series, type Value } from "../series.js";
 import { parseTime } from "../time.js";
 import { formatUnits } from "./alias.js";
@@ -146,11 +146,11 @@ export const aliasQuery: FunctionSpec = {
   description: "Names each series by the last value of another query: search/replace turns the name into that query, newName formats the value (%d, %.2f, %s …).",
   params: [SERIES, { name: "search", type: "string", required: true }, { name: "replace", type: "string", required: true }, { name: "newName", type: "string", required: true }],
   run: (cc, a) => {
-    const search = strArg(a, "search");
+    const search = pythonRegex(strArg(a, "search"), "aliasQuery: search");
     const replace = strArg(a, "replace");
     const newName = strArg(a, "newName");
     return seriesArg(a, "seriesList").map((s) => {
-      const query = pythonSub(search, replace, s.name);
+      const query = search.replace(s.name, replace);
       const found = cc.evaluate(parseTarget(query));
       if (found.length === 0) throw new BadRequestError(`aliasQuery: no series found with query: ${query}`, "bad_argument");
       const current = safeLast(found[0]!.values);
@@ -167,14 +167,14 @@ export const useSeriesAbove: FunctionSpec = {
   params: [SERIES, { name: "value", type: "float", required: true }, { name: "search", type: "string", required: true }, { name: "replace", type: "string", required: true }],
   run: (cc, a) => {
     const value = numArg(a, "value");
-    const search = strArg(a, "search");
+    const search = pythonRegex(strArg(a, "search"), "useSeriesAbove: search");
     const replace = strArg(a, "replace");
     const names = seriesArg(a, "seriesList")
       .filter((s) => {
         const m = safeMax(s.values);
         return m !== null && m > value;
       })
-      .map((s) => pythonSub(search, replace, s.name));
+      .map((s) => search.replace(s.name, replace));
     if (names.length === 0) return [];
     return cc.evaluate(parseTarget(`group(${names.join(",")})`)).filter((s) => s.values.length > 0);
   },

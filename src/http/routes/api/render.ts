@@ -151,7 +151,7 @@ export function renderRoutes(deps: RenderRouteDeps): Router {
   router.get("/tags", access("viewer"), (req, res) => {
     const p = params(req);
     const filter = one(p, "filter");
-    const re = filter !== undefined && filter !== "" ? pythonRegex(filter) : undefined;
+    const re = filter !== undefined && filter !== "" ? pythonRegex(filter, "/tags: filter") : undefined;
     res.json(autoCompleteTags(deps.store, [], "", 100_000).filter((t) => re === undefined || re.test(t)).slice(0, limitOf(p)).map((tag) => ({ tag })));
   });
   const tagsComplete = (req: Request, res: Response): void => {
