@@ -173,7 +173,9 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     }
 
     // ---- query, pages ----
-    routers.push(renderRoutes({ store, clock }), queryRoutes({ store, clock }));
+    const q = config.query;
+    const limits = { timeoutMs: q.timeout, maxSeries: q.max_series, maxPoints: q.max_points };
+    routers.push(renderRoutes({ store, clock, limits, metrics }), queryRoutes({ store, clock, limits, metrics }));
     routers.push(staticRoutes(), pageRoutes({ dashboards, annotations, snapshots, settings, snapshotAccess: snapshotViewAccess(settings), defaultHome: config.dashboards.default_home, version: VERSION, clock }));
 
     void metrics;
