@@ -132,3 +132,14 @@ test("queryBudgets counts each refusal on /metrics as loupe_query_limit_exceeded
   const fresh = newBudget();
   assert.equal(fresh.series, 0, "each request gets its own budget");
 });
+
+test("deadline inside a function's own loop: a huge moving window stops at [query] timeout, not after its full run", () => {
+  const st = new MemoryStore(M).add("w.x", [[0, 1]]);
+  // 20,000-point window over 20,000 output points: 4e8 steps (seconds) if it ran to the end
+  const budget = new QueryBudget({ ...LIMITS, timeoutMs: 300 });
+  const t0 = performance.now();
+  const [r] = evaluateTargets(st, ["movingAverage(w.x, 20000)"], 20_000 * M, 40_000 * M, undefined, { budget });
+  assert.equal(r!.error?.code, "query_timeout", JSON.stringify(r!.error));
+  assert.match(r!.error!.message, /while computing movingAverage of w\.x/);
+  assert.ok(performance.now() - t0 < 30_000);
+});
