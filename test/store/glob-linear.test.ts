@@ -75,3 +75,17 @@ test("tag matchers: =~ and !=~ anchor both ends in linear time", () => {
   assert.ok(performance.now() - t0 < 1_000);
   assert.throws(() => index.match([{ key: "host", op: "=~", value: "(a)\\1" }]), /tag matcher host=~: invalid regular expression "\(a\)\\\\1": backreferences/);
 });
+
+test("both engines read classes alike (fnmatch: a ] right after [ or [! is a member; [:…] is literal)", () => {
+  const segments = ["[]]*", "*[!]]", "[[]*", "[[:a:]]*", "[a-c\\]*", "web[0-9]*", "*[^a]", "[!a-c]?*", "a/b*", "x(y)*"];
+  const texts = ["]", "]]", "a]", "[", "[x", ":", "a", "]x", "b", "\\", "web1", "webx", "ba", "aa", "d1", "a/bc", "x(y)z", "xyz"];
+  for (const seg of segments) {
+    const v8 = compileSegment(seg);
+    const re2 = compileSegment(`${seg}{,}`); // an empty alternative: same language, forced onto RE2
+    assert.ok("re" in v8 && "re" in re2);
+    for (const t of texts) assert.equal(v8.re.test(t), re2.re.test(t), `${seg} on ${JSON.stringify(t)}`);
+  }
+  assert.equal(matchGlob("a.[]]x", "a.]x"), true);
+  assert.equal(matchGlob("a.[!]]x", "a.]x"), false);
+  assert.equal(matchGlob("a.[!]]x", "a.bx"), true);
+});

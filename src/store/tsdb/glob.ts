@@ -55,7 +55,11 @@ function segmentSource(seg: string): string {
     if (ch === "*") re += "[^.]*";
     else if (ch === "?") re += "[^.]";
     else if (ch === "[") {
-      const end = seg.indexOf("]", i + 1);
+      // as fnmatch: a ] right after [ or [! is a member, not the end
+      let first = i + 1;
+      if (seg[first] === "!" || seg[first] === "^") first++;
+      if (seg[first] === "]") first++;
+      const end = seg.indexOf("]", first);
       if (end < 0) {
         re += "\\[";
         continue;
@@ -63,7 +67,8 @@ function segmentSource(seg: string): string {
       let body = seg.slice(i + 1, end);
       const negate = body.startsWith("!") || body.startsWith("^");
       if (negate) body = body.slice(1);
-      re += `[${negate ? "^" : ""}${body.replace(/\\/g, "\\\\").replace(/]/g, "\\]")}]`;
+      // escaped the same way for V8 and RE2 (RE2 would read "[:" as a POSIX class)
+      re += `[${negate ? "^" : ""}${body.replace(/[\\\][]/g, "\\$&")}]`;
       i = end;
     } else if (ch === "{") {
       // find the matching brace
