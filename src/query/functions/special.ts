@@ -108,7 +108,8 @@ export const cactiStyle: FunctionSpec = {
 
 /** Python's `fmt % number` for one conversion (%d %i %f %.2f %s %g %e, with flags and width). */
 export function pyPercent(fmt: string, v: number): string {
-  return fmt.replace(/%([-+ 0#]*)(\d+)?(?:\.(\d+))?([diufFeEgGs%])/g, (_m, flags: string, w: string | undefined, p: string | undefined, conv: string) => {
+  // a width never starts with 0 (that is a flag): flags and width cannot trade digits, so linear
+  return fmt.replace(/%([-+ 0#]*)([1-9]\d*)?(?:\.(\d+))?([diufFeEgGs%])/g, (_m, flags: string, w: string | undefined, p: string | undefined, conv: string) => {
     if (conv === "%") return "%";
     let out: string;
     switch (conv) {
