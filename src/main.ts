@@ -6,6 +6,7 @@ import type { Config } from "./config/index.js";
 import { LoupeError } from "./lib/errors.js";
 import type { Logger } from "./lib/logger.js";
 import { systemClock, type Clock } from "./lib/clock.js";
+import { configureRegexLimits } from "./lib/safe-regex.js";
 import { VERSION } from "./lib/package-info.js";
 import { openDatabase } from "./store/db.js";
 import { migrate } from "./store/migrate.js";
@@ -76,6 +77,8 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
       );
     }
 
+    // one bound for every regex from users or the config (queries, globs, collector options)
+    configureRegexLimits({ maxSize: config.query.max_regex_size });
     const db = openDatabase(config.database.path);
     stoppers.push({ name: "database", stop: () => void db.close() });
     const { applied, version } = migrate(db, undefined, config.database.path);

@@ -17,10 +17,23 @@ import { LoupeError } from "./errors.js";
 /** A pattern RE2 cannot take; `where` names the function and parameter (or config key). */
 export class RegexSyntaxError extends LoupeError {
   readonly pattern: string;
-  constructor(where: string, pattern: string, reason: string, cause?: unknown) {
-    super("bad_regex", `${where}: invalid regular expression ${JSON.stringify(pattern)}: ${reason}`, { status: 400, cause });
+  constructor(where: string, pattern: string, reason: string, cause?: unknown, code = "bad_regex") {
+    super(code, `${where}: invalid regular expression ${JSON.stringify(pattern)}: ${reason}`, { status: 400, cause });
     this.pattern = pattern;
   }
+}
+
+/**
+ * The largest compiled program accepted, in RE2 instructions (`[query] max_regex_size`): matching
+ * is linear in the input but also in the program, so `(a|b){1000}`-sized patterns are refused
+ * (code regex_too_large). An alternation of 500 host names is ~160 instructions.
+ */
+export const DEFAULT_MAX_REGEX_SIZE = 2000;
+let maxSize = DEFAULT_MAX_REGEX_SIZE;
+
+/** Sets the process-wide bound once at start (main.ts, from the config). */
+export function configureRegexLimits(limits: { readonly maxSize: number }): void {
+  maxSize = limits.maxSize;
 }
 
 export interface SafeRegex {
@@ -85,7 +98,7 @@ const cache = new Map<string, RE2JS>();
 
 function compileRe2(pattern: string, where: string): RE2JS {
   const hit = cache.get(pattern);
-  if (hit !== undefined) {
+  if (hit !== undefined && hit.programSize() <= maxSize) {
     // refresh its place: the map's order is the eviction order
     cache.delete(pattern);
     cache.set(pattern, hit);
@@ -99,6 +112,9 @@ function compileRe2(pattern: string, where: string): RE2JS {
     const msg = err instanceof Error ? err.message.replace(/^error parsing regexp: /, "") : String(err);
     throw new RegexSyntaxError(where, pattern, unsupported !== undefined ? `${unsupported}; ${NOTE}` : msg, err);
   }
+  const size = compiled.programSize();
+  if (size > maxSize)
+    throw new RegexSyntaxError(where, pattern.length > 200 ? `${pattern.slice(0, 200)}…` : pattern, `it compiles to ${size} instructions, more than [query] max_regex_size = ${maxSize}`, undefined, "regex_too_large");
   cache.set(pattern, compiled);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return compiled;

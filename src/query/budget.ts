@@ -19,7 +19,7 @@ export interface QueryLimits {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { timeoutMs: 10_000, maxSeries: 50_000, maxPoints: 10_000_000 };
 
-export type QueryLimitName = "timeout" | "max_series" | "max_points";
+export type QueryLimitName = "timeout" | "max_series" | "max_points" | "max_regex_size";
 
 /** A request-wide limit: once hit, the request's remaining targets are not evaluated. */
 export class QueryLimitError extends LoupeError {
@@ -58,6 +58,11 @@ export class QueryBudget {
 
   get points(): number {
     return this.pointsUsed;
+  }
+
+  /** Counts a refusal by a limit enforced elsewhere (a regex over [query] max_regex_size). */
+  countExceeded(limit: QueryLimitName): void {
+    this.onExceeded(limit);
   }
 
   private fail(limit: QueryLimitName, code: string, message: string, status: number): never {
@@ -111,7 +116,7 @@ export class QueryBudget {
  * loupe_query_limit_exceeded_total{limit="timeout|max_series|max_points"}.
  */
 export function queryBudgets(limits: QueryLimits = DEFAULT_QUERY_LIMITS, metrics?: MetricsRegistry): () => QueryBudget {
-  const exceeded = metrics?.counter("loupe_query_limit_exceeded_total", "requests refused by a [query] limit (timeout, max_series, max_points)", ["limit"]);
+  const exceeded = metrics?.counter("loupe_query_limit_exceeded_total", "requests refused by a [query] limit (timeout, max_series, max_points, max_regex_size)", ["limit"]);
   const onExceeded = (limit: QueryLimitName): void => exceeded?.inc({ limit });
   return () => new QueryBudget(limits, { onExceeded });
 }

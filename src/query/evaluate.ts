@@ -6,7 +6,7 @@
  */
 import { BadRequestError, LoupeError, ParseError } from "../lib/errors.js";
 import { closest } from "../lib/levenshtein.js";
-import { checkRegex } from "../lib/safe-regex.js";
+import { checkRegex, compileRegex } from "../lib/safe-regex.js";
 import type { Consolidation, SeriesInfo, TagMatcher, TimeSeriesStore } from "../store/api.js";
 import type { CallExpr, Expr } from "./ast.js";
 import { QueryBudget, QueryLimitError } from "./budget.js";
@@ -105,6 +105,24 @@ export function parseTagExpression(text: string): TagMatcher {
   return { key: m[1]!.trim(), op, value };
 }
 
+/**
+ * Series matching tag expressions: the store answers the exact ones (`=`, `!=`); the regexes are
+ * tested here, with the request's deadline checked as they go through many series.
+ */
+export function matchTagged(store: TimeSeriesStore, exprs: readonly TagMatcher[], budget?: QueryBudget, what = "seriesByTag"): SeriesInfo[] {
+  const exact = exprs.filter((m) => m.op === "=" || m.op === "!=");
+  const regexes = exprs.filter((m) => m.op === "=~" || m.op === "!=~").map((m) => ({ m, re: compileRegex(m.value, `${what}: ${m.key}${m.op}`) }));
+  const candidates = store.matchSeries(exact);
+  if (regexes.length === 0) return candidates;
+  const out: SeriesInfo[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    if ((i & 1023) === 0) budget?.check(`matching ${what}`);
+    const s = candidates[i]!;
+    if (regexes.every(({ m, re }) => re.testWhole(m.key === "name" ? s.name : (s.tags[m.key] ?? "")) === (m.op === "=~"))) out.push(s);
+  }
+  return out;
+}
+
 const seriesByTag: FunctionSpec = {
   name: "seriesByTag",
   group: "Special",
@@ -116,7 +134,7 @@ const seriesByTag: FunctionSpec = {
       return parseTagExpression(v);
     });
     if (exprs.length === 0) throw new BadRequestError("seriesByTag needs at least one tag expression", "bad_argument");
-    return cached(cc.ctx, `tags:${cc.call.text}`, () => fetchInfos(cc.ctx, cc.ctx.store.matchSeries(exprs), cc.call.text));
+    return cached(cc.ctx, `tags:${cc.call.text}`, () => fetchInfos(cc.ctx, matchTagged(cc.ctx.store, exprs, cc.ctx.budget), cc.call.text));
   },
 };
 registerFunctions([seriesByTag]);
@@ -286,6 +304,7 @@ export function evaluateTargets(
       return { target, series };
     } catch (err) {
       if (err instanceof QueryLimitError) exhausted = err;
+      if (err instanceof LoupeError && err.code === "regex_too_large") base.budget.countExceeded("max_regex_size");
       return failure(target, err);
     }
   });

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { checkRegex, compileRegex, quoteRegex, RegexSyntaxError } from "../../src/lib/safe-regex.js";
+import { checkRegex, compileRegex, configureRegexLimits, DEFAULT_MAX_REGEX_SIZE, quoteRegex, RegexSyntaxError } from "../../src/lib/safe-regex.js";
 
 const searches: Array<[pattern: string, text: string, found: boolean]> = [
   ["web", "servers.web1.cpu", true],
@@ -117,4 +117,25 @@ test("catastrophic patterns on long inputs answer at once (linear time)", () => 
     // generous: a backtracking engine takes longer than the universe has left on these
     assert.ok(performance.now() - t0 < 2_000, `${pattern} took ${performance.now() - t0} ms`);
   }
+});
+
+test("[query] max_regex_size: a pattern compiling to more instructions is refused as regex_too_large, naming the key", () => {
+  assert.doesNotThrow(() => compileRegex(Array.from({ length: 500 }, (_, i) => `web${i}`).join("|"), "t"), "500 host names fit the default");
+  assert.throws(
+    () => compileRegex("(a|b)".repeat(1000), "grep: pattern"),
+    (err: unknown) =>
+      err instanceof RegexSyntaxError &&
+      err.code === "regex_too_large" &&
+      err.status === 400 &&
+      /^grep: pattern: invalid regular expression "\(a\|b\)\(a\|b\).*…": it compiles to \d+ instructions, more than \[query\] max_regex_size = 2000$/.test(err.message),
+  );
+  configureRegexLimits({ maxSize: 20 });
+  try {
+    assert.doesNotThrow(() => compileRegex("web.*", "t"));
+    assert.throws(() => compileRegex("[a-z]{30}", "t"), /more than \[query\] max_regex_size = 20/);
+    assert.throws(() => compileRegex("web|db|cache|queue|mail|proxy|lb", "t"), /max_regex_size = 20/);
+  } finally {
+    configureRegexLimits({ maxSize: DEFAULT_MAX_REGEX_SIZE });
+  }
+  assert.doesNotThrow(() => compileRegex("web|db|cache|queue|mail|proxy|lb", "t"), "a cached pattern is checked against the bound in force");
 });

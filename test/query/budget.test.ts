@@ -143,3 +143,32 @@ test("deadline inside a function's own loop: a huge moving window stops at [quer
   assert.match(r!.error!.message, /while computing movingAverage of w\.x/);
   assert.ok(performance.now() - t0 < 30_000);
 });
+
+test("regex loops check the deadline: grep, exclude, aliasSub and seriesByTag over many series stop at [query] timeout", () => {
+  const st = new MemoryStore(M);
+  for (let i = 0; i < 3000; i++) st.add(`r.s${i}`, [[0, i]], { host: `h${i}` });
+  for (const target of ['grep(r.*, "s1")', 'exclude(r.*, "s1")', 'aliasSub(r.*, "s(\\d)", "x\\1")', 'seriesByTag("host=~h1.*")']) {
+    let now = 0;
+    let armed = false;
+    // the clock runs once the series are read (from the start for seriesByTag): each look costs 1 s of 2.5
+    const budget = new QueryBudget({ ...LIMITS, timeoutMs: 2_500 }, { now: () => (armed ? (now += 1_000) : now) });
+    const sel = st.select.bind(st);
+    st.select = (...args) => {
+      armed = true;
+      return sel(...args);
+    };
+    if (target.startsWith("seriesByTag")) armed = true;
+    const [r] = evaluateTargets(st, [target], 0, M, undefined, { budget });
+    st.select = sel;
+    assert.equal(r!.error?.code, "query_timeout", `${target}: ${JSON.stringify(r!.error ?? null)}`);
+    assert.match(r!.error!.message, /while matching/, target);
+  }
+});
+
+test("a regex over [query] max_regex_size is a 400 regex_too_large, counted as loupe_query_limit_exceeded_total{limit=max_regex_size}", () => {
+  const metrics = new MetricsRegistry();
+  const [r] = evaluateTargets(new MemoryStore(M).add("a.b", [[0, 1]]), [`grep(a.b, "${"(a|b)".repeat(1000)}")`], 0, M, undefined, { budget: queryBudgets(LIMITS, metrics)() });
+  assert.equal(r!.error?.code, "regex_too_large");
+  assert.equal(r!.error!.status, 400);
+  assert.match(metrics.expose(), /^loupe_query_limit_exceeded_total\{limit="max_regex_size"\} 1$/m);
+});

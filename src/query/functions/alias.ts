@@ -66,10 +66,13 @@ export const aliasSub: FunctionSpec = {
   group: "Alias",
   description: 'Runs series names through a regular expression search and replace (Python syntax: "\\1" for a group).',
   params: [SERIES, { name: "search", type: "string", required: true }, { name: "replace", type: "string", required: true }],
-  run: (_cc, a) => {
+  run: (cc, a) => {
     const search = pythonRegex(strArg(a, "search"), "aliasSub: search");
     const replace = strArg(a, "replace");
-    return seriesArg(a, "seriesList").map((s) => withName(s, search.replace(s.name, replace)));
+    return seriesArg(a, "seriesList").map((s, i) => {
+      if ((i & 255) === 0) cc.ctx.budget.check("matching aliasSub's search");
+      return withName(s, search.replace(s.name, replace));
+    });
   },
 };
 

@@ -171,7 +171,8 @@ export const useSeriesAbove: FunctionSpec = {
     const search = pythonRegex(strArg(a, "search"), "useSeriesAbove: search");
     const replace = strArg(a, "replace");
     const names = seriesArg(a, "seriesList")
-      .filter((s) => {
+      .filter((s, i) => {
+        if ((i & 255) === 0) cc.ctx.budget.check("matching useSeriesAbove's search");
         const m = safeMax(s.values);
         return m !== null && m > value;
       })
