@@ -6,7 +6,7 @@
  * native re2 addon.
  *
  * Patterns follow Python's `re` where RE2 can (graphite-web hands them to Python): `(?P<name>…)`,
- * `\A`, `\Z`, `(?i)`; replacement templates `\1`, `\g<1>`, `\g<name>`, `\\`, `\n` as re.sub reads
+ * `\A`, `\Z`, `{,n}`, `(?i)`; replacement templates `\1`, `\g<1>`, `\g<name>`, `\\`, `\n` as re.sub reads
  * them. What needs backtracking — backreferences, lookahead/lookbehind, atomic groups, possessive
  * quantifiers, conditionals — is refused with a RegexSyntaxError (`bad_regex`, HTTP 400) naming
  * where the pattern came from and the construct.
@@ -62,7 +62,7 @@ const UNSUPPORTED: ReadonlyArray<readonly [RegExp, string]> = [
 
 const NOTE = "Loupe matches regexes in linear time (RE2 syntax), so this construct is not available";
 
-/** Python → RE2 spelling (`\Z` → `\z`), and a clear reason for what RE2 cannot take (undefined if none found). */
+/** Python → RE2 spelling (`\Z` → `\z`, `{,n}` → `{0,n}`), and a clear reason for what RE2 cannot take (undefined if none found). */
 function translate(pattern: string): { readonly re2: string; readonly unsupported: string | undefined } {
   let out = "";
   let unsupported: string | undefined;
@@ -88,6 +88,11 @@ function translate(pattern: string): { readonly re2: string; readonly unsupporte
       continue;
     }
     if (c === "]" && inClass) inClass = false;
+    // Python reads a{,3} as a{0,3}; RE2 would take it literally
+    if (c === "{" && !inClass && /^\{,\d+\}/.test(pattern.slice(i, i + 12))) {
+      out += "{0";
+      continue;
+    }
     out += c;
   }
   return { re2: out, unsupported };

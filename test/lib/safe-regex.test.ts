@@ -19,6 +19,10 @@ const searches: Array<[pattern: string, text: string, found: boolean]> = [
   ["[]a]", "x]y", true],
   ["[^]a]", "]]]", false],
   ["a\\Zb|b", "b", true],
+  ["^ab{,2}c$", "abbc", true],
+  ["^ab{,2}c$", "abbbc", false],
+  ["^ab{,2}c$", "ac", true],
+  ["^a[{,2}]$", "a,", true],
   ["(a+)+$", "a".repeat(39) + "!", false],
   ["(a+)+$", "a".repeat(40), true],
 ];
