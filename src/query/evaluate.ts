@@ -16,7 +16,6 @@ import type { ArgValue, BoundArgs, CallContext, EvalContext, FunctionSpec, Param
 import { parseTarget, syntaxError, walkCalls } from "./parser.js";
 import { consolidateBy as consolidateSeries, makeSeries, type Series } from "./series.js";
 
-
 /** Parses a target and checks that every function exists (ParseError naming the column otherwise). */
 export function compileTarget(target: string): Expr {
   const expr = parseTarget(target);
