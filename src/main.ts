@@ -6,6 +6,7 @@ import type { Config } from "./config/index.js";
 import { LoupeError } from "./lib/errors.js";
 import type { Logger } from "./lib/logger.js";
 import { systemClock, type Clock } from "./lib/clock.js";
+import { configureRegexLimits } from "./lib/safe-regex.js";
 import { VERSION } from "./lib/package-info.js";
 import { migrate, openDatabase, openStore } from "./store/index.js";
 import { createApp, healthRoutes, startHttpServer, isLoopbackAddress } from "./http/index.js";
@@ -73,6 +74,8 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
       );
     }
 
+    // one bound for every regex from users or the config (queries, globs, collector options)
+    configureRegexLimits({ maxSize: config.query.max_regex_size });
     const db = openDatabase(config.database.path);
     stoppers.push({ name: "database", stop: () => void db.close() });
     const { applied, version } = migrate(db, undefined, config.database.path);
@@ -173,7 +176,9 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     }
 
     // ---- query, pages ----
-    routers.push(renderRoutes({ store, clock }), queryRoutes({ store, clock }));
+    const q = config.query;
+    const limits = { timeoutMs: q.timeout, maxSeries: q.max_series, maxPoints: q.max_points };
+    routers.push(renderRoutes({ store, clock, limits, metrics }), queryRoutes({ store, clock, limits, metrics }));
     routers.push(staticRoutes(), pageRoutes({ dashboards, annotations, snapshots, settings, snapshotAccess: snapshotViewAccess(settings), defaultHome: config.dashboards.default_home, version: VERSION, clock }));
 
     void metrics;

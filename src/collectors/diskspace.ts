@@ -11,6 +11,7 @@ import { errorMessage } from "../lib/errors.js";
 import { defineCollector } from "./types.js";
 import type { FsStats } from "./procfs.js";
 import { pathSegment } from "./publisher.js";
+import { compileRegex } from "../lib/safe-regex.js";
 
 export interface Mount {
   readonly device: string;
@@ -53,7 +54,7 @@ export function parseMounts(text: string): Mount[] {
 export interface MountFilter {
   readonly filesystems: readonly string[];
   readonly includeNetwork: boolean;
-  readonly exclude: readonly RegExp[];
+  readonly exclude: ReadonlyArray<{ test(mountPoint: string): boolean }>;
 }
 
 /** Which mounts to measure: listed types, no pseudo trees, no network unless asked, one per device. */
@@ -110,7 +111,7 @@ export const diskspaceCollector = defineCollector({
     const filter: MountFilter = {
       filesystems: options.filesystems,
       includeNetwork: options.include_network,
-      exclude: options.exclude_filters.map((r) => new RegExp(r)),
+      exclude: options.exclude_filters.map((r) => compileRegex(r, "[collector.diskspace] exclude_filters")),
     };
     const pending = new Set<string>();
     const reported = new Set<string>();

@@ -6,6 +6,7 @@
 import { opt } from "../config/index.js";
 import { defineCollector, MAX_U32 } from "./types.js";
 import { pathSegment } from "./publisher.js";
+import { compileRegex } from "../lib/safe-regex.js";
 
 export interface DiskStats {
   readonly device: string;
@@ -97,7 +98,8 @@ export const iostatCollector = defineCollector({
     send_zero: opt.bool(false, "publish a device even when it did no I/O in the interval"),
   },
   create(options, env) {
-    const devices = new RegExp(`^(?:${options.devices})`);
+    const devicesRe = compileRegex(options.devices, "[collector.iostat] devices");
+    const devices = { test: (name: string): boolean => devicesRe.testStart(name) };
     return async (ctx) => {
       for (const s of parseDiskstats(await env.procfs.readProc("diskstats"))) {
         if (!devices.test(s.device)) continue;

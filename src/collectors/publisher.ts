@@ -4,6 +4,7 @@
  */
 import type { Sample, UnixMs } from "../model/index.js";
 import type { CollectContext } from "./types.js";
+import { compileRegex } from "../lib/safe-regex.js";
 
 interface Previous {
   value: number;
@@ -25,21 +26,25 @@ export interface Run {
   commit(): void;
 }
 
-/** Python's re.match: anchored at the start only. */
-function anchored(source: string | undefined): RegExp | undefined {
-  return source === undefined || source === "" ? undefined : new RegExp(`^(?:${source})`);
+type Matcher = { test(name: string): boolean };
+
+/** Python's re.match (anchored at the start only), in linear time: the regex comes from the config. */
+function anchored(source: string | undefined, key: string): Matcher | undefined {
+  if (source === undefined || source === "") return undefined;
+  const re = compileRegex(source, key);
+  return { test: (name) => re.testStart(name) };
 }
 
 export class Publisher {
   private readonly prev = new Map<string, Previous>();
-  private readonly whitelist: RegExp | undefined;
-  private readonly blacklist: RegExp | undefined;
+  private readonly whitelist: Matcher | undefined;
+  private readonly blacklist: Matcher | undefined;
   private readonly base: string;
 
   constructor(options: PublisherOptions) {
     this.base = options.base;
-    this.whitelist = anchored(options.whitelist);
-    this.blacklist = anchored(options.blacklist);
+    this.whitelist = anchored(options.whitelist, "metrics_whitelist");
+    this.blacklist = anchored(options.blacklist, "metrics_blacklist");
   }
 
   /** Counter state entries currently held (for tests and the RSS benchmark). */

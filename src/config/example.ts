@@ -13,6 +13,7 @@ export const SECTION_HELP: Readonly<Record<SectionName, string>> = {
   collectors: "Settings shared by all collectors; each collector's own options are in [collector.<name>] below.",
   store: "Time-series store: write-ahead log, chunks, size guard.",
   retention: "How long each resolution is kept.",
+  query: "Bounds of one /render or /api/query request (every target together): run time, series and points read.",
   "ingest.graphite": "Graphite plaintext listener (Diamond, collectd write_graphite, carbon relays).",
   "ingest.influx": "Influx line protocol on the HTTP port (Telegraf, influx CLI).",
   "export.prometheus": "Prometheus exposition on /metrics.",

@@ -4,6 +4,7 @@
  * schema can never disagree), a one-line help and whether it is secret.
  */
 import { z } from "zod";
+import { checkRegex } from "../lib/safe-regex.js";
 
 export interface Option<T> {
   readonly kind: string;
@@ -199,12 +200,12 @@ export const opt = {
     };
     return make("url", expected, refine(parse, expected), def, help);
   },
-  /** A regular expression (validated at load). */
+  /** A regular expression (validated at load by the linear-time engine that will run it). */
   regex(def: string, help: string): Option<string> {
-    const expected = "a valid regular expression";
+    const expected = "a valid regular expression (RE2 syntax: no backreferences or lookaround)";
     const parse = (s: string): string | undefined => {
       try {
-        new RegExp(s);
+        checkRegex(s, "config");
         return s;
       } catch {
         return undefined;

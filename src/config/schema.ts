@@ -10,6 +10,7 @@ import { storeSection, retentionSection } from "./sections/store.js";
 import { graphiteIngestSection, influxIngestSection, prometheusExportSection } from "./sections/ingest.js";
 import { authSection, githubAuthSection, basicAuthSection, anonymousAuthSection } from "./sections/auth.js";
 import { dashboardsSection } from "./sections/dashboards.js";
+import { querySection } from "./sections/query.js";
 
 export const schema = {
   server: serverSection,
@@ -19,6 +20,7 @@ export const schema = {
   collectors: collectorsSection,
   store: storeSection,
   retention: retentionSection,
+  query: querySection,
   "ingest.graphite": graphiteIngestSection,
   "ingest.influx": influxIngestSection,
   "export.prometheus": prometheusExportSection,

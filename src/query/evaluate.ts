@@ -6,18 +6,15 @@
  */
 import { BadRequestError, LoupeError, ParseError } from "../lib/errors.js";
 import { closest } from "../lib/levenshtein.js";
+import { checkRegex, compileRegex } from "../lib/safe-regex.js";
 import type { Consolidation, SeriesInfo, TagMatcher, TimeSeriesStore } from "../store/api.js";
 import type { CallExpr, Expr } from "./ast.js";
+import { QueryBudget, QueryLimitError } from "./budget.js";
 import { describe } from "./functions/args.js";
 import { functionNames, getFunction, registerFunctions, storeConsolidation } from "./functions/index.js";
 import type { ArgValue, BoundArgs, CallContext, EvalContext, FunctionSpec, ParamSpec } from "./functions/types.js";
 import { parseTarget, syntaxError, walkCalls } from "./parser.js";
 import { consolidateBy as consolidateSeries, makeSeries, type Series } from "./series.js";
-
-/** A single path or tag query may not fan out to more series than this. */
-export const MAX_SERIES_PER_FETCH = 50_000;
-/** Nor read more values than this (series × buckets). */
-export const MAX_POINTS_PER_FETCH = 10_000_000;
 
 /** Parses a target and checks that every function exists (ParseError naming the column otherwise). */
 export function compileTarget(target: string): Expr {
@@ -31,32 +28,41 @@ export function compileTarget(target: string): Expr {
   return expr;
 }
 
+type SelectOpts = { step?: number; maxPoints?: number; consolidate?: Consolidation };
+
+/**
+ * Points a read of `infos` will hold, reserved in the request's budget before reading: the bound
+ * from maxPoints when it fits, else the buckets of a one-series probe (the store picks the grid).
+ */
+function reservePoints(ctx: EvalContext, ids: readonly number[], opts: SelectOpts, what: string): number {
+  const budget = ctx.budget;
+  const remaining = budget.limits.maxPoints - budget.points;
+  let perSeries: number | undefined;
+  if (opts.maxPoints !== undefined && ids.length * (opts.maxPoints + 1) <= remaining) perSeries = opts.maxPoints + 1;
+  else if (ids.length === 1) perSeries = 0; // a single series is counted after its read
+  else perSeries = ctx.store.select([ids[0]!], ctx.from, ctx.until, opts).timestamps.length;
+  budget.takePoints(ids.length * perSeries, `${what} (${ids.length} series × ${perSeries})`);
+  return ids.length * perSeries;
+}
+
 function fetchInfos(ctx: EvalContext, infos: SeriesInfo[], pathExpression: string): Series[] {
   if (infos.length === 0) return [];
-  if (infos.length > MAX_SERIES_PER_FETCH)
-    throw new BadRequestError(`${pathExpression} matches ${infos.length} series, more than the limit of ${MAX_SERIES_PER_FETCH}`, "too_many_series");
+  ctx.budget.check(`matching ${pathExpression}`);
+  ctx.budget.takeSeries(infos.length, pathExpression);
   const sorted = [...infos].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const opts: { step?: number; maxPoints?: number; consolidate?: Consolidation } = {};
+  const opts: SelectOpts = {};
   if (ctx.step !== undefined) opts.step = ctx.step;
   else if (ctx.maxPoints !== undefined) opts.maxPoints = ctx.maxPoints;
   if (ctx.consolidate !== undefined) opts.consolidate = ctx.consolidate;
-  // one process serves everyone: refuse a read that would hold more than MAX_POINTS_PER_FETCH values
-  const bounded = opts.maxPoints !== undefined && sorted.length * opts.maxPoints <= MAX_POINTS_PER_FETCH;
-  if (!bounded && sorted.length > 1) {
-    const probe = ctx.store.select([sorted[0]!.id], ctx.from, ctx.until, opts);
-    const total = probe.timestamps.length * sorted.length;
-    if (total > MAX_POINTS_PER_FETCH)
-      throw new BadRequestError(
-        `${pathExpression} would read ${total} points (${sorted.length} series × ${probe.timestamps.length}), more than the limit of ${MAX_POINTS_PER_FETCH}: use maxDataPoints or a shorter range`,
-        "too_many_points",
-      );
-  }
-  const res = ctx.store.select(
-    sorted.map((s) => s.id),
-    ctx.from,
-    ctx.until,
-    opts,
-  );
+  const ids = sorted.map((s) => s.id);
+  // one process serves everyone: refuse a read that would pass [query] max_points before it is made
+  const reserved = reservePoints(ctx, ids, opts, pathExpression);
+  const res = ctx.store.select(ids, ctx.from, ctx.until, opts);
+  // settle the reservation against what was read (the probe's grid may differ from the whole set's)
+  const actual = res.timestamps.length * ids.length;
+  if (actual > reserved) ctx.budget.takePoints(actual - reserved, pathExpression);
+  else ctx.budget.refundPoints(reserved - actual);
+  ctx.budget.check(`reading ${pathExpression}`);
   const byId = new Map(res.series.map((r) => [r.id, r.values]));
   const start = res.timestamps[0] ?? Math.ceil(res.from / res.step) * res.step;
   return sorted.map((info) => {
@@ -92,14 +98,28 @@ export function parseTagExpression(text: string): TagMatcher {
   const op = m[2] as TagMatcher["op"];
   let value = m[3]!;
   if (op === "=~" || op === "!=~") {
-    try {
-      new RegExp(value);
-    } catch (err) {
-      throw new BadRequestError(`seriesByTag: invalid regular expression in ${JSON.stringify(text)}: ${(err as Error).message}`, "bad_regex", err);
-    }
+    checkRegex(value, `seriesByTag: ${JSON.stringify(text)}`);
     value = `(?:${value}).*`;
   }
   return { key: m[1]!.trim(), op, value };
+}
+
+/**
+ * Series matching tag expressions: the store answers the exact ones (`=`, `!=`); the regexes are
+ * tested here, with the request's deadline checked as they go through many series.
+ */
+export function matchTagged(store: TimeSeriesStore, exprs: readonly TagMatcher[], budget?: QueryBudget, what = "seriesByTag"): SeriesInfo[] {
+  const exact = exprs.filter((m) => m.op === "=" || m.op === "!=");
+  const regexes = exprs.filter((m) => m.op === "=~" || m.op === "!=~").map((m) => ({ m, re: compileRegex(m.value, `${what}: ${m.key}${m.op}`) }));
+  const candidates = store.matchSeries(exact);
+  if (regexes.length === 0) return candidates;
+  const out: SeriesInfo[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    if ((i & 1023) === 0) budget?.check(`matching ${what}`);
+    const s = candidates[i]!;
+    if (regexes.every(({ m, re }) => re.testWhole(m.key === "name" ? s.name : (s.tags[m.key] ?? "")) === (m.op === "=~"))) out.push(s);
+  }
+  return out;
 }
 
 const seriesByTag: FunctionSpec = {
@@ -113,7 +133,7 @@ const seriesByTag: FunctionSpec = {
       return parseTagExpression(v);
     });
     if (exprs.length === 0) throw new BadRequestError("seriesByTag needs at least one tag expression", "bad_argument");
-    return cached(cc.ctx, `tags:${cc.call.text}`, () => fetchInfos(cc.ctx, cc.ctx.store.matchSeries(exprs), cc.call.text));
+    return cached(cc.ctx, `tags:${cc.call.text}`, () => fetchInfos(cc.ctx, matchTagged(cc.ctx.store, exprs, cc.ctx.budget), cc.call.text));
   },
 };
 registerFunctions([seriesByTag]);
@@ -195,6 +215,7 @@ function evaluateValue(expr: Expr, ctx: EvalContext): ArgValue {
     case "none":
       return null;
     case "call": {
+      ctx.budget.check(`evaluating ${expr.name}`);
       const spec = getFunction(expr.name);
       if (spec === undefined) throw new ParseError(`unknown function ${expr.name} at column ${expr.pos + 1}`, { column: expr.pos + 1 }, "unknown_function");
       // consolidateBy(x, "max") asks the store to consolidate x by max too
@@ -214,7 +235,9 @@ function evaluateValue(expr: Expr, ctx: EvalContext): ArgValue {
         },
         evaluate: (e, over = {}) => evaluateExpr(e, { ...argCtx, ...over }),
       };
-      return spec.run(cc, args);
+      const out = spec.run(cc, args);
+      ctx.budget.check(`evaluating ${expr.name}`);
+      return out;
     }
   }
 }
@@ -238,6 +261,14 @@ export interface TargetResult {
 export interface EvaluateOptions {
   /** "now" for relative times inside functions; defaults to Date.now(). */
   readonly now?: number;
+  /** The request's deadline and series/points budgets; the defaults of [query] when absent. */
+  readonly budget?: QueryBudget;
+}
+
+function failure(target: string, err: unknown): TargetResult {
+  if (err instanceof LoupeError) return { target, series: [], error: { code: err.code, message: err.message, status: err.status } };
+  // a bug in one function must not fail the other targets of a dashboard
+  return { target, series: [], error: { code: "internal", message: `query failed: ${err instanceof Error ? err.message : String(err)}`, status: 500 } };
 }
 
 /**
@@ -260,16 +291,20 @@ export function evaluateTargets(
     now: options.now ?? Date.now(),
     cache,
     shared: new Map(),
+    budget: options.budget ?? new QueryBudget(),
     ...(maxDataPoints !== undefined && maxDataPoints > 0 ? { maxPoints: Math.floor(maxDataPoints) } : {}),
   };
+  // a request-wide limit (deadline, series or points budget) ends the request: the targets after it get its error
+  let exhausted: QueryLimitError | undefined;
   return targets.map((target) => {
+    if (exhausted !== undefined) return failure(target, exhausted);
     try {
       const series = evaluateExpr(compileTarget(target), base).map((s) => consolidateToMax(s, base.maxPoints));
       return { target, series };
     } catch (err) {
-      if (err instanceof LoupeError) return { target, series: [], error: { code: err.code, message: err.message, status: err.status } };
-      // a bug in one function must not fail the other targets of a dashboard
-      return { target, series: [], error: { code: "internal", message: `query failed: ${err instanceof Error ? err.message : String(err)}`, status: 500 } };
+      if (err instanceof QueryLimitError) exhausted = err;
+      if (err instanceof LoupeError && err.code === "regex_too_large") base.budget.countExceeded("max_regex_size");
+      return failure(target, err);
     }
   });
 }

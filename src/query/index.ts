@@ -2,7 +2,9 @@
 export type { Expr, CallExpr, PathExpr } from "./ast.js";
 export { parseTarget, firstPathExpression } from "./parser.js";
 export { parseTime, parseOffset } from "./time.js";
-export { compileTarget, evaluateExpr, evaluateTargets, consolidateToMax, parseTagExpression, MAX_SERIES_PER_FETCH } from "./evaluate.js";
+export { compileTarget, evaluateExpr, evaluateTargets, consolidateToMax, parseTagExpression } from "./evaluate.js";
+export { QueryBudget, QueryLimitError, DEFAULT_QUERY_LIMITS, queryBudgets } from "./budget.js";
+export type { QueryLimits, QueryLimitName, QueryBudgetOptions } from "./budget.js";
 export type { TargetResult, EvaluateOptions } from "./evaluate.js";
 export { toRenderJson, renderJsonText, toRenderCsv, toRenderRaw, toColumns } from "./format.js";
 export type { RenderJsonSeries, Columns } from "./format.js";

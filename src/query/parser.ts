@@ -9,7 +9,8 @@ import type { CallExpr, Expr } from "./ast.js";
 
 /** Characters that end a path token (graphite-web's grammar symbols, minus the glob characters). */
 const PATH_STOP = new Set(["(", ")", ",", "=", "'", '"', "|", " ", "\t", "\n", "\r"]);
-const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// unambiguous (no two quantifiers over the same digits), so linear on a long bare token
+const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function syntaxError(target: string, pos: number, message: string, code = "target_syntax"): ParseError {

@@ -4,11 +4,10 @@
  * in graphite-web's tag database either); `name` is the metric name.
  */
 import type { SeriesInfo, TimeSeriesStore } from "../store/api.js";
-import { parseTagExpression } from "./evaluate.js";
+import { matchTagged, parseTagExpression } from "./evaluate.js";
 
 function taggedSeries(store: TimeSeriesStore, exprs: readonly string[]): SeriesInfo[] {
-  const matchers = exprs.length > 0 ? exprs.map(parseTagExpression) : [{ key: "name", op: "=~" as const, value: ".*" }];
-  return store.matchSeries(matchers).filter((s) => Object.keys(s.tags).length > 0);
+  return matchTagged(store, exprs.map(parseTagExpression), undefined, "tag expression").filter((s) => Object.keys(s.tags).length > 0);
 }
 
 function limited(values: Iterable<string>, prefix: string, limit: number): string[] {

@@ -52,6 +52,7 @@ export class MemoryStore implements TimeSeriesStore {
     return this.series.get(key)?.info;
   }
   findSeries(glob: string): SeriesInfo[] {
+    if (!/[*?[{]/.test(glob)) return [...this.series.values()].filter((s) => s.info.name === glob).map((s) => s.info);
     const re = globToRegex(glob);
     return [...this.series.values()].filter((s) => re.test(s.info.name)).map((s) => s.info);
   }

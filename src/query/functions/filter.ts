@@ -107,9 +107,12 @@ export const exclude: FunctionSpec = {
   group: "Filter Series",
   description: "Drops series whose name matches the regular expression.",
   params: [SERIES, { name: "pattern", type: "string", required: true }],
-  run: (_cc, a) => {
-    const re = pythonRegex(strArg(a, "pattern"));
-    return seriesArg(a, "seriesList").filter((s) => !re.test(s.name));
+  run: (cc, a) => {
+    const re = pythonRegex(strArg(a, "pattern"), "exclude: pattern");
+    return seriesArg(a, "seriesList").filter((s, i) => {
+      if ((i & 255) === 0) cc.ctx.budget.check("matching exclude's pattern");
+      return !re.test(s.name);
+    });
   },
 };
 
@@ -118,9 +121,12 @@ export const grep: FunctionSpec = {
   group: "Filter Series",
   description: "Keeps only series whose name matches the regular expression.",
   params: [SERIES, { name: "pattern", type: "string", required: true }],
-  run: (_cc, a) => {
-    const re = pythonRegex(strArg(a, "pattern"));
-    return seriesArg(a, "seriesList").filter((s) => re.test(s.name));
+  run: (cc, a) => {
+    const re = pythonRegex(strArg(a, "pattern"), "grep: pattern");
+    return seriesArg(a, "seriesList").filter((s, i) => {
+      if ((i & 255) === 0) cc.ctx.budget.check("matching grep's pattern");
+      return re.test(s.name);
+    });
   },
 };
 

@@ -5,7 +5,7 @@
  */
 import { BadRequestError } from "../../lib/errors.js";
 import { parseTarget } from "../parser.js";
-import { pythonSub } from "../regex.js";
+import { pythonRegex } from "../regex.js";
 import { makeSeries, safeAvg, safeLast, safeMax, safeMin, type Series, type Value } from "../series.js";
 import { parseTime } from "../time.js";
 import { formatUnits } from "./alias.js";
@@ -108,7 +108,8 @@ export const cactiStyle: FunctionSpec = {
 
 /** Python's `fmt % number` for one conversion (%d %i %f %.2f %s %g %e, with flags and width). */
 export function pyPercent(fmt: string, v: number): string {
-  return fmt.replace(/%([-+ 0#]*)(\d+)?(?:\.(\d+))?([diufFeEgGs%])/g, (_m, flags: string, w: string | undefined, p: string | undefined, conv: string) => {
+  // a width never starts with 0 (that is a flag): flags and width cannot trade digits, so linear
+  return fmt.replace(/%([-+ 0#]*)([1-9]\d*)?(?:\.(\d+))?([diufFeEgGs%])/g, (_m, flags: string, w: string | undefined, p: string | undefined, conv: string) => {
     if (conv === "%") return "%";
     let out: string;
     switch (conv) {
@@ -146,11 +147,11 @@ export const aliasQuery: FunctionSpec = {
   description: "Names each series by the last value of another query: search/replace turns the name into that query, newName formats the value (%d, %.2f, %s …).",
   params: [SERIES, { name: "search", type: "string", required: true }, { name: "replace", type: "string", required: true }, { name: "newName", type: "string", required: true }],
   run: (cc, a) => {
-    const search = strArg(a, "search");
+    const search = pythonRegex(strArg(a, "search"), "aliasQuery: search");
     const replace = strArg(a, "replace");
     const newName = strArg(a, "newName");
     return seriesArg(a, "seriesList").map((s) => {
-      const query = pythonSub(search, replace, s.name);
+      const query = search.replace(s.name, replace);
       const found = cc.evaluate(parseTarget(query));
       if (found.length === 0) throw new BadRequestError(`aliasQuery: no series found with query: ${query}`, "bad_argument");
       const current = safeLast(found[0]!.values);
@@ -167,14 +168,15 @@ export const useSeriesAbove: FunctionSpec = {
   params: [SERIES, { name: "value", type: "float", required: true }, { name: "search", type: "string", required: true }, { name: "replace", type: "string", required: true }],
   run: (cc, a) => {
     const value = numArg(a, "value");
-    const search = strArg(a, "search");
+    const search = pythonRegex(strArg(a, "search"), "useSeriesAbove: search");
     const replace = strArg(a, "replace");
     const names = seriesArg(a, "seriesList")
-      .filter((s) => {
+      .filter((s, i) => {
+        if ((i & 255) === 0) cc.ctx.budget.check("matching useSeriesAbove's search");
         const m = safeMax(s.values);
         return m !== null && m > value;
       })
-      .map((s) => pythonSub(search, replace, s.name));
+      .map((s) => search.replace(s.name, replace));
     if (names.length === 0) return [];
     return cc.evaluate(parseTarget(`group(${names.join(",")})`)).filter((s) => s.values.length > 0);
   },

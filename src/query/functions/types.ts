@@ -6,6 +6,7 @@
 import type { Expr, CallExpr } from "../ast.js";
 import type { Series } from "../series.js";
 import type { Consolidation, TimeSeriesStore } from "../../store/api.js";
+import type { QueryBudget } from "../budget.js";
 
 export type ParamType =
   | "seriesList"
@@ -52,6 +53,8 @@ export interface EvalContext {
   readonly cache: Map<string, Series[]>;
   /** State shared by the targets of one request (stacked()'s running totals). */
   readonly shared: Map<string, number[]>;
+  /** The request's deadline and series/points budgets, shared by all its targets. */
+  readonly budget: QueryBudget;
 }
 
 export interface CallContext {
@@ -60,7 +63,7 @@ export interface CallContext {
   /** The unevaluated expression of a parameter (for re-evaluation over another range). */
   argExpr(name: string): Expr | undefined;
   /** Evaluates an expression with some context fields replaced. */
-  evaluate(expr: Expr, over?: Partial<Omit<EvalContext, "store" | "cache" | "shared">>): Series[];
+  evaluate(expr: Expr, over?: Partial<Omit<EvalContext, "store" | "cache" | "shared" | "budget">>): Series[];
 }
 
 export interface BoundArgs {

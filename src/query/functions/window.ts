@@ -45,6 +45,8 @@ function movingWindow(cc: CallContext, list: Series[], w: ArgValue | undefined, 
     const name = typeof w === "string" ? `${label}(${s.name},"${w}")` : `${label}(${s.name},${w as number})`;
     const out: Value[] = [];
     for (let i = points; i < s.values.length; i++) {
+      // points × window work: a long window over a long range must not outlive [query] timeout
+      if ((i & 1023) === 0) cc.ctx.budget.check(`computing ${label} of ${s.name}`);
       const window: number[] = [];
       for (let j = i - points; j < i; j++) {
         const v = s.values[j]!;

@@ -2,9 +2,16 @@
  * Graphite globs: a pattern is split on dots (outside braces) into segments; each segment may use
  * `*` (any run within the segment), `?` (one character), `[a-z]` / `[!a-z]` (a character class) and
  * `{a,b}` (alternatives). A segment without metacharacters is matched by exact lookup.
+ *
+ * Matching is linear in the segment's length whatever the glob: a segment with at most one `*` and
+ * no `{…}` becomes a JavaScript RegExp `^c…c[^.]*c…c$` (single-character matchers around one star),
+ * whose only backtracking choice is the star's length, so a test costs O(length × pattern); any
+ * other segment (`*a*a*a*b`, nested `{…}`, which a backtracking engine explores combinatorially)
+ * is matched by the RE2 engine of lib/safe-regex.ts.
  */
+import { compileRegex } from "../../lib/safe-regex.js";
 
-export type SegmentMatcher = { readonly literal: string } | { readonly re: RegExp };
+export type SegmentMatcher = { readonly literal: string } | { readonly re: { test(segment: string): boolean } };
 
 const META = /[*?[\]{}]/;
 
@@ -48,7 +55,11 @@ function segmentSource(seg: string): string {
     if (ch === "*") re += "[^.]*";
     else if (ch === "?") re += "[^.]";
     else if (ch === "[") {
-      const end = seg.indexOf("]", i + 1);
+      // as fnmatch: a ] right after [ or [! is a member, not the end
+      let first = i + 1;
+      if (seg[first] === "!" || seg[first] === "^") first++;
+      if (seg[first] === "]") first++;
+      const end = seg.indexOf("]", first);
       if (end < 0) {
         re += "\\[";
         continue;
@@ -56,7 +67,8 @@ function segmentSource(seg: string): string {
       let body = seg.slice(i + 1, end);
       const negate = body.startsWith("!") || body.startsWith("^");
       if (negate) body = body.slice(1);
-      re += `[${negate ? "^" : ""}${body.replace(/\\/g, "\\\\").replace(/]/g, "\\]")}]`;
+      // escaped the same way for V8 and RE2 (RE2 would read "[:" as a POSIX class)
+      re += `[${negate ? "^" : ""}${body.replace(/[\\\][]/g, "\\$&")}]`;
       i = end;
     } else if (ch === "{") {
       // find the matching brace
@@ -94,9 +106,23 @@ function splitAlternatives(body: string): string[] {
   return out;
 }
 
+/** At most one `*` and no alternatives: V8's backtracking stays linear (see the header). */
+function backtracksLinearly(seg: string): boolean {
+  return !seg.includes("{") && seg.indexOf("*") === seg.lastIndexOf("*");
+}
+
 export function compileSegment(seg: string): SegmentMatcher {
   if (!META.test(seg)) return { literal: seg };
-  return { re: new RegExp(`^${segmentSource(seg)}$`) };
+  const source = segmentSource(seg);
+  if (backtracksLinearly(seg)) {
+    try {
+      return { re: new RegExp(`^${source}$`) };
+    } catch {
+      // a class V8 refuses ([z-a]): RE2 below names the problem
+    }
+  }
+  const re = compileRegex(source, `glob segment ${JSON.stringify(seg)}`);
+  return { re: { test: (segment) => re.testWhole(segment) } };
 }
 
 /** Compiles a whole glob into per-segment matchers. */

@@ -4,6 +4,7 @@
  * the branches its segments allow (fast with 10,000+ series).
  */
 import type { PathNode, TagMatcher } from "../api.js";
+import { compileRegex } from "../../lib/safe-regex.js";
 import { compileGlob, type SegmentMatcher } from "./glob.js";
 
 export interface IndexedSeries {
@@ -134,7 +135,8 @@ export class SeriesIndex<S extends IndexedSeries> {
   /** Series matching every tag matcher; the key `name` matches the series name. */
   match(matchers: readonly TagMatcher[]): S[] {
     const tests = matchers.map((m) => {
-      const re = m.op === "=~" || m.op === "!=~" ? new RegExp(`^(?:${m.value})$`) : undefined;
+      // linear-time (RE2) matching: a tag regex comes from a query
+      const re = m.op === "=~" || m.op === "!=~" ? compileRegex(m.value, `tag matcher ${m.key}${m.op}`) : undefined;
       return (s: IndexedSeries): boolean => {
         const v = m.key === "name" ? s.name : (s.tags[m.key] ?? "");
         switch (m.op) {
@@ -143,9 +145,9 @@ export class SeriesIndex<S extends IndexedSeries> {
           case "!=":
             return v !== m.value;
           case "=~":
-            return re!.test(v);
+            return re!.testWhole(v);
           case "!=~":
-            return !re!.test(v);
+            return !re!.testWhole(v);
         }
       };
     });

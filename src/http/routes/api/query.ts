@@ -11,13 +11,18 @@ import { z } from "zod";
 import type { Clock } from "../../../lib/clock.js";
 import { systemClock } from "../../../lib/clock.js";
 import { BadRequestError } from "../../../lib/errors.js";
-import { evaluateTargets, parseTime, toColumns } from "../../../query/index.js";
+import type { MetricsRegistry } from "../../../lib/metrics.js";
+import { evaluateTargets, parseTime, queryBudgets, toColumns, type QueryBudget, type QueryLimits } from "../../../query/index.js";
 import type { TimeSeriesStore } from "../../../store/index.js";
 import { access } from "../../access.js";
 
 export interface QueryRouteDeps {
   readonly store: TimeSeriesStore;
   readonly clock?: Clock;
+  /** [query] timeout, max_series, max_points (their defaults when absent). */
+  readonly limits?: QueryLimits;
+  /** Where refusals by those limits are counted. */
+  readonly metrics?: MetricsRegistry;
 }
 
 const TimeValue = z.union([z.number().finite().min(-8.64e15).max(8.64e15), z.string().min(1).max(100)]);
@@ -49,7 +54,7 @@ function toMs(v: number | string, now: number): number {
 }
 
 /** Runs a batch request in-process (the route's body, also usable by other modules). */
-export function runQueryBatch(store: TimeSeriesStore, body: QueryRequest, now: number): QueryResponse {
+export function runQueryBatch(store: TimeSeriesStore, body: QueryRequest, now: number, budget?: QueryBudget): QueryResponse {
   const from = toMs(body.from, now);
   const to = toMs(body.to, now);
   if (to <= from) throw new BadRequestError("empty time range: from must be before to", "bad_time_range");
@@ -59,7 +64,7 @@ export function runQueryBatch(store: TimeSeriesStore, body: QueryRequest, now: n
     from,
     to,
     body.maxDataPoints,
-    { now },
+    budget === undefined ? { now } : { now, budget },
   );
   return {
     from,
@@ -76,6 +81,7 @@ export function runQueryBatch(store: TimeSeriesStore, body: QueryRequest, now: n
 export function queryRoutes(deps: QueryRouteDeps): Router {
   const router = Router();
   const clock = deps.clock ?? systemClock;
+  const newBudget = queryBudgets(deps.limits, deps.metrics);
   router.post("/api/query", access("viewer"), express.json({ limit: "1mb" }), (req: Request, res: Response) => {
     const parsed = QueryRequest.safeParse(req.body);
     if (!parsed.success) {
@@ -83,7 +89,7 @@ export function queryRoutes(deps: QueryRouteDeps): Router {
       throw new BadRequestError(`invalid query request: ${issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "bad body"}`, "bad_request");
     }
     // no res.json: skips the ETag hash of a body that is never the same twice
-    const body = JSON.stringify(runQueryBatch(deps.store, parsed.data, clock.now()));
+    const body = JSON.stringify(runQueryBatch(deps.store, parsed.data, clock.now(), newBudget()));
     res.setHeader("Content-Type", "application/json; charset=utf-8");
     res.setHeader("Content-Length", Buffer.byteLength(body));
     res.end(body);

@@ -9,7 +9,20 @@ import express, { Router, type Request, type Response } from "express";
 import type { Clock } from "../../../lib/clock.js";
 import { systemClock } from "../../../lib/clock.js";
 import { BadRequestError, LoupeError } from "../../../lib/errors.js";
-import { autoCompleteTags, autoCompleteValues, describeFunctions, evaluateTargets, parseTime, pythonRegex, renderJsonText, toRenderCsv, toRenderRaw } from "../../../query/index.js";
+import type { MetricsRegistry } from "../../../lib/metrics.js";
+import {
+  autoCompleteTags,
+  autoCompleteValues,
+  describeFunctions,
+  evaluateTargets,
+  parseTime,
+  pythonRegex,
+  queryBudgets,
+  renderJsonText,
+  toRenderCsv,
+  toRenderRaw,
+  type QueryLimits,
+} from "../../../query/index.js";
 import type { TimeSeriesStore } from "../../../store/index.js";
 import { access } from "../../access.js";
 
@@ -21,6 +34,10 @@ const MAX_TARGETS = 500;
 export interface RenderRouteDeps {
   readonly store: TimeSeriesStore;
   readonly clock?: Clock;
+  /** [query] timeout, max_series, max_points (their defaults when absent). */
+  readonly limits?: QueryLimits;
+  /** Where refusals by those limits are counted. */
+  readonly metrics?: MetricsRegistry;
 }
 
 type Params = Record<string, unknown>;
@@ -60,6 +77,7 @@ function sendText(res: Response, type: string, body: string): void {
 export function renderRoutes(deps: RenderRouteDeps): Router {
   const router = Router();
   const clock = deps.clock ?? systemClock;
+  const newBudget = queryBudgets(deps.limits, deps.metrics);
   const form = express.urlencoded({ extended: false, limit: "1mb", parameterLimit: 10_000 });
 
   const render = (req: Request, res: Response): void => {
@@ -78,7 +96,7 @@ export function renderRoutes(deps: RenderRouteDeps): Router {
     if (format !== "json" && format !== "csv" && format !== "raw") throw new BadRequestError(`format ${JSON.stringify(format)} is not supported (json, csv or raw)`, "bad_format");
     const targets = list(p["target"]).filter((t) => t.trim() !== "");
     if (targets.length > MAX_TARGETS) throw new BadRequestError(`at most ${MAX_TARGETS} targets per request, got ${targets.length}`, "too_many_targets");
-    const results = evaluateTargets(deps.store, targets, from, until, maxDataPoints, { now });
+    const results = evaluateTargets(deps.store, targets, from, until, maxDataPoints, { now, budget: newBudget() });
     const failed = results.find((r) => r.error !== undefined);
     if (failed?.error !== undefined) throw new LoupeError(failed.error.code, failed.error.message, { status: failed.error.status });
     const series = results.flatMap((r) => r.series);
@@ -125,7 +143,9 @@ export function renderRoutes(deps: RenderRouteDeps): Router {
     if (queries.length === 0) throw new BadRequestError("query is required", "bad_parameter");
     const leavesOnly = flag(p, "leavesOnly");
     const byExpr: Record<string, string[]> = {};
+    const budget = newBudget();
     for (const q of queries) {
+      budget.check(`expanding ${q}`);
       const paths = deps.store
         .listChildren(q)
         .filter((n) => !leavesOnly || n.leaf)
@@ -151,7 +171,7 @@ export function renderRoutes(deps: RenderRouteDeps): Router {
   router.get("/tags", access("viewer"), (req, res) => {
     const p = params(req);
     const filter = one(p, "filter");
-    const re = filter !== undefined && filter !== "" ? pythonRegex(filter) : undefined;
+    const re = filter !== undefined && filter !== "" ? pythonRegex(filter, "/tags: filter") : undefined;
     res.json(autoCompleteTags(deps.store, [], "", 100_000).filter((t) => re === undefined || re.test(t)).slice(0, limitOf(p)).map((tag) => ({ tag })));
   });
   const tagsComplete = (req: Request, res: Response): void => {
