@@ -14,8 +14,9 @@ import type { TimeSeriesStore } from "./api.js";
 import { TsdbStore } from "./tsdb/engine.js";
 
 export type { TimeSeriesStore, SeriesInfo, TagMatcher, PathNode, Consolidation, Tier, SelectOptions, SelectResult, RawPoint, StoreStats, ResolvedWrites } from "./api.js";
-export { openDatabase, type Db, type OpenOptions } from "./db.js";
-export { migrate, readMigrations, MIGRATIONS_DIR, type Migration, type MigrationResult } from "./migrate.js";
+export { openDatabase, describeDbError, type Db, type OpenOptions } from "./db.js";
+export { lockDataDir, notWritableError, type DataDirLock } from "./lock.js";
+export { migrate, readMigrations, migrationChecksum, MIGRATIONS_DIR, type Migration, type MigrationResult } from "./migrate.js";
 export { matchGlob } from "./tsdb/glob.js";
 
 export interface OpenStoreOptions {
