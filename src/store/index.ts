@@ -12,12 +12,14 @@ import type { MetricsRegistry } from "../lib/metrics.js";
 import type { Db } from "./db.js";
 import type { TimeSeriesStore } from "./api.js";
 import { TsdbStore } from "./tsdb/engine.js";
+import type { WalFs } from "./tsdb/wal.js";
 
 export type { TimeSeriesStore, SeriesInfo, TagMatcher, PathNode, Consolidation, Tier, SelectOptions, SelectResult, RawPoint, StoreStats, ResolvedWrites } from "./api.js";
 export { openDatabase, describeDbError, type Db, type OpenOptions } from "./db.js";
 export { lockDataDir, notWritableError, type DataDirLock } from "./lock.js";
 export { migrate, readMigrations, migrationChecksum, MIGRATIONS_DIR, type Migration, type MigrationResult } from "./migrate.js";
 export { matchGlob } from "./tsdb/glob.js";
+export { nodeWalFs, type WalFs } from "./tsdb/wal.js";
 
 export interface OpenStoreOptions {
   readonly store: Config["store"];
@@ -34,6 +36,7 @@ export interface OpenStoreOptions {
     readonly commitChunks?: number;
     readonly chunksPerRow?: number;
     readonly timers?: boolean;
+    readonly walFs?: WalFs;
   };
 }
 
@@ -56,6 +59,7 @@ export async function openStore(db: Db, options: OpenStoreOptions): Promise<Time
     ...(t.commitChunks !== undefined ? { commitChunks: t.commitChunks } : {}),
     ...(t.chunksPerRow !== undefined ? { chunksPerRow: t.chunksPerRow } : {}),
     ...(t.timers !== undefined ? { timers: t.timers } : {}),
+    ...(t.walFs !== undefined ? { walFs: t.walFs } : {}),
   });
   if (options.metrics !== undefined) registerStoreMetrics(options.metrics, store);
   return store;

@@ -20,7 +20,7 @@ import { RollupBuilder } from "./rollup.js";
 import { readRawPoints, selectSeries } from "./select.js";
 import { SeriesIndex } from "./series-index.js";
 import { builderFull, TIER_1H, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
-import { PointWal, type FsyncPolicy } from "./wal.js";
+import { PointWal, type FsyncPolicy, type WalFs } from "./wal.js";
 import { applyRetention } from "./retention.js";
 import type Database from "better-sqlite3";
 
@@ -45,6 +45,8 @@ export interface EngineOptions {
   readonly chunksPerRow?: number;
   /** Run retention on a timer (default true). */
   readonly timers?: boolean;
+  /** The WAL's file-system layer (tests record the order of its calls). */
+  readonly walFs?: WalFs;
 }
 
 /** Hourly buckets a builder must hold to be written at close (fewer are rebuilt from raw rows at start). */
@@ -98,6 +100,7 @@ export class TsdbStore implements TimeSeriesStore {
       flushIntervalMs: opts.walFlushIntervalMs,
       log: opts.log,
       ...(opts.walSegmentBytes !== undefined ? { segmentBytes: opts.walSegmentBytes } : {}),
+      ...(opts.walFs !== undefined ? { fs: opts.walFs } : {}),
     });
   }
 
