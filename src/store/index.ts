@@ -50,6 +50,7 @@ export async function openStore(db: Db, options: OpenStoreOptions): Promise<Time
     chunkPoints: options.store.chunk_points,
     chunkSpan: options.store.chunk_span,
     maxSize: options.store.max_size,
+    maxSeries: options.store.max_series,
     retentionIntervalMs: options.store.retention_interval,
     retention: { raw: options.retention.raw, rollup1m: options.retention.rollup_1m, rollup1h: options.retention.rollup_1h },
     log: options.log.child({ module: "store" }),
@@ -78,6 +79,11 @@ export function registerStoreMetrics(metrics: MetricsRegistry, store: TimeSeries
       { name: "loupe_store_wal_bytes", help: "bytes of the point WAL", type: "gauge" as const, value: s.walBytes },
       { name: "loupe_store_writes_refused_total", help: "writes refused (disk full, closed)", type: "counter" as const, value: s.writesRefused },
       { name: "loupe_store_points_too_old_total", help: "points dropped: older than their series' closed chunks", type: "counter" as const, value: s.pointsTooOld ?? 0 },
+      { name: "loupe_store_max_series", help: "[store] max_series: the series budget", type: "gauge" as const, value: s.maxSeries ?? 0 },
+      { name: "loupe_store_series_refused_total", help: "new series refused: the store held [store] max_series", type: "counter" as const, value: s.seriesRefused ?? 0 },
+      { name: "loupe_store_points_refused_total", help: "points dropped because their series was refused or got no head within [store] max_series", type: "counter" as const, value: s.pointsRefused ?? 0 },
+      { name: "loupe_store_wal_replay_skipped_total", help: "points skipped by the WAL replay at start: their series got no head within [store] max_series", type: "counter" as const, value: s.walReplaySkipped ?? 0 },
+      ...Object.entries(s.memory ?? {}).map(([part, v]) => ({ name: "loupe_memory_bytes", help: "memory by part, bytes (store parts; docs/format/memory.md)", type: "gauge" as const, labels: { part }, value: v })),
     ];
   });
 }

@@ -283,6 +283,14 @@ export class PointWal {
     return this.olderBytes.size;
   }
 
+  /** Bytes of the group buffers held (written-but-unsynced records and reused spares). */
+  bufferedBytes(): number {
+    let b = 0;
+    for (const g of this.groups) b += g.buf.length;
+    for (const x of this.spare) b += x.length;
+    return b;
+  }
+
   bytes(): number {
     let b = this.segSize;
     for (const v of this.olderBytes.values()) b += v;
