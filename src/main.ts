@@ -110,7 +110,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     stoppers.push({ name: "store", stop: () => store.close() });
     const storeHealth = (): Record<string, unknown> => {
       const s = store.stats();
-      return { store: { series: s.series, points: s.pointsByTier, head_points: s.headPoints, db_bytes: s.dbBytes, wal_bytes: s.walBytes, writes_refused: s.writesRefused } };
+      return { store: { series: s.series, max_series: s.maxSeries, series_refused: s.seriesRefused, points: s.pointsByTier, head_points: s.headPoints, db_bytes: s.dbBytes, wal_bytes: s.walBytes, writes_refused: s.writesRefused } };
     };
 
     // ---- dashboards, annotations, snapshots, settings ----

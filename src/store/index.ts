@@ -16,6 +16,7 @@ import type { WalFs } from "./tsdb/wal.js";
 
 export type { TimeSeriesStore, SeriesInfo, TagMatcher, PathNode, Consolidation, Tier, SelectOptions, SelectResult, RawPoint, StoreStats, ResolvedWrites } from "./api.js";
 export { openDatabase, describeDbError, type Db, type OpenOptions } from "./db.js";
+export { checkDatabase, type CheckReport, type CheckOptions } from "./check.js";
 export { lockDataDir, notWritableError, type DataDirLock } from "./lock.js";
 export { migrate, readMigrations, migrationChecksum, MIGRATIONS_DIR, type Migration, type MigrationResult } from "./migrate.js";
 export { matchGlob } from "./tsdb/glob.js";
