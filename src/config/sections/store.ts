@@ -11,8 +11,8 @@ export const storeSection = {
   chunk_span: opt.duration("2h", "longest time span of one chunk", { min: 60_000 }),
   max_size: opt.size("0", "size guard for the database file; the oldest raw data is dropped beyond it (0 = no limit)"),
   max_series: opt.int(
-    50_000,
-    "most series the store holds; new series beyond it are refused and counted (loupe_store_series_refused_total), existing ones keep being written. Each series costs up to ~8 KiB of memory (docs/format/memory.md): 50,000 is ~400 MiB, well inside a 1 GiB VM",
+    20_000,
+    "most series the store holds; new series beyond it are refused and counted (loupe_store_series_refused_total), existing ones keep being written, and the WAL replay at start stays within it. Budget ~16 KiB of RSS per series (docs/format/memory.md): 20,000 series is ~320 MiB on top of ~130 MiB for the process, well inside a 1 GiB VM",
     { min: 1, max: 100_000_000 },
   ),
   retention_interval: opt.duration("10m", "how often retention and the size guard run", { min: 1000 }),
