@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { spawnLoupe } from "./helpers/spawn-loupe.js";
@@ -117,4 +118,26 @@ test("loupe db check and loupe run on a corrupted file: exit 1 with the next ste
   assert.match(loupe.stderr(), /db_corrupt/);
   assert.match(loupe.stderr(), /run `loupe db check`/);
   assert.equal(await runCli(["db", "frobnicate"], quiet), 1);
+});
+
+test("loupe run on a read-only data dir exits 1 naming the folder and the next step", async () => {
+  const data = join(dir, "readonly-data");
+  mkdirSync(data);
+  const ini = join(dir, "readonly.ini");
+  writeFileSync(ini, `[paths]\ndata = ${data}\n[server]\nhttp_port = 0\n[ingest.graphite]\ntcp_addr = ""\nudp_addr = ""\n`);
+  // unwritable even for root (immutable attribute), or by mode for other users
+  const root = process.getuid?.() === 0;
+  if (root) execFileSync("chattr", ["+i", data]);
+  else chmodSync(data, 0o555);
+  try {
+    const loupe = spawnLoupe(["run", "--config", ini], { cwd: dir });
+    const { code } = await loupe.exited;
+    assert.equal(code, 1, loupe.stderr());
+    assert.match(loupe.stderr(), /data_dir_read_only/);
+    assert.match(loupe.stderr(), new RegExp(`the data directory ${data.replace(/\//g, "\\/")} is not writable`));
+    assert.match(loupe.stderr(), /Make it writable by the user running Loupe/);
+  } finally {
+    if (root) execFileSync("chattr", ["-i", data]);
+    else chmodSync(data, 0o755);
+  }
 });
