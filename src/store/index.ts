@@ -81,7 +81,7 @@ export function registerStoreMetrics(metrics: MetricsRegistry, store: TimeSeries
       { name: "loupe_store_writes_refused_total", help: "writes refused (disk full, closed)", type: "counter" as const, value: s.writesRefused },
       { name: "loupe_store_points_too_old_total", help: "points dropped: older than their series' closed chunks", type: "counter" as const, value: s.pointsTooOld ?? 0 },
       { name: "loupe_store_max_series", help: "[store] max_series: the series budget", type: "gauge" as const, value: s.maxSeries ?? 0 },
-      { name: "loupe_store_series_refused_total", help: "new series refused: the store held [store] max_series", type: "counter" as const, value: s.seriesRefused ?? 0 },
+      { name: "loupe_store_series_refused_total", help: "new series refused because the store held [store] max_series (each write that would have created one)", type: "counter" as const, value: s.seriesRefused ?? 0 },
       { name: "loupe_store_points_refused_total", help: "points dropped because their series was refused or got no head within [store] max_series", type: "counter" as const, value: s.pointsRefused ?? 0 },
       { name: "loupe_store_wal_replay_skipped_total", help: "points skipped by the WAL replay at start: their series got no head within [store] max_series", type: "counter" as const, value: s.walReplaySkipped ?? 0 },
       ...Object.entries(s.memory ?? {}).map(([part, v]) => ({ name: "loupe_memory_bytes", help: "memory by part, bytes (store parts; docs/format/memory.md)", type: "gauge" as const, labels: { part }, value: v })),

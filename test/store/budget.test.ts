@@ -83,3 +83,19 @@ test("a restart replays the WAL within the same budget: oldest first, the rest s
   assert.equal(o.store.stats().pointsRefused, 2);
   await o.close();
 });
+
+test("a too-old point does not use up a head of the budget", async () => {
+  let o = await openTestStore(dir, "too-old.db", { store: { max_series: 2 } });
+  const t0 = o.clock.now();
+  await o.store.write([{ name: "o.a", ts: t0, value: 1 }, { name: "o.a", ts: t0 + 10_000, value: 2 }]);
+  await o.close(); // the head is committed: o.a has no head after the reopen
+  o = await openTestStore(dir, "too-old.db", { store: { max_series: 2 } });
+  await o.store.write([{ name: "o.a", ts: t0, value: 9 }]); // at or before the committed chunk
+  assert.equal(o.store.stats().pointsTooOld, 1);
+  await o.store.write([{ name: "o.a", ts: t0 + 20_000, value: 3 }, { name: "o.b", ts: t0 + 20_000, value: 4 }]);
+  const st = o.store.stats();
+  assert.equal(st.pointsRefused, 0);
+  assert.equal(st.headPoints, 2);
+  assert.deepEqual(o.store.readRaw(o.store.getSeries("o.b")!.id, t0, t0 + 60_000), [{ ts: t0 + 20_000, value: 4 }]);
+  await o.close();
+});

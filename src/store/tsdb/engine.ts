@@ -378,7 +378,14 @@ export class TsdbStore implements TimeSeriesStore {
 
   /** Appends one point (closing the head when needed); false when it was too old to keep. */
   private appendOne(s: MemSeries, t: number, v: number, seg: number): boolean {
-    if (s.ts === undefined && !this.budget.takeHead(this.replaying)) return false;
+    if (s.ts === undefined) {
+      // a series' first head comes out of the [store] max_series budget (a too-old point takes none)
+      if (t <= s.closedEnd) {
+        this.droppedTooOld++;
+        return false;
+      }
+      if (!this.budget.takeHead(this.replaying)) return false;
+    }
     const n = s.n;
     if (n > 0) {
       const span = this.chunkSpan;
