@@ -165,22 +165,7 @@ export class TsdbStore implements TimeSeriesStore {
       }
       rebuilt += this.rebuildRollups(s);
     }
-    if (this.index.size > this.budget.maxSeries)
-      this.opts.log.warn("the database holds more series than [store] max_series: all stay readable, no new series are accepted, and only max_series of them get a head", { series: this.index.size, max_series: this.budget.maxSeries });
-    // WAL replay into the heads, oldest segment first, within the same series budget as writes
-    let unknown = 0;
-    this.replaying = true;
-    const r = this.wal.replay((seg, id, ts, v) => {
-      const s = this.index.byId.get(id);
-      if (s === undefined) {
-        unknown++;
-        return;
-      }
-      this.appendOne(s, ts, v, seg);
-    });
-    this.replaying = false;
-    if (this.budget.replaySkipped > 0)
-      this.opts.log.warn("wal replay skipped points of series beyond [store] max_series (no head budget left)", { skipped_points: this.budget.replaySkipped, max_series: this.budget.maxSeries });
+    const { r, unknown } = this.replayWal();
     this.commitPending();
     this.truncateWal();
     this.opts.log.info("store ready", {
@@ -204,6 +189,33 @@ export class TsdbStore implements TimeSeriesStore {
       retention.unref();
       this.timers.push(commit, retention);
     }
+  }
+
+  /**
+   * Replays the WAL into the heads, oldest segment first, within the same series budget as writes
+   * (points of series that would need a head beyond [store] max_series are skipped and counted).
+   */
+  private replayWal(): { r: { records: number; samples: number }; unknown: number } {
+    if (this.index.size > this.budget.maxSeries)
+      this.opts.log.warn("the database holds more series than [store] max_series: all stay readable, no new series are accepted, and only max_series of them get a head", { series: this.index.size, max_series: this.budget.maxSeries });
+    let unknown = 0;
+    this.replaying = true;
+    let r: { records: number; samples: number };
+    try {
+      r = this.wal.replay((seg, id, ts, v) => {
+        const s = this.index.byId.get(id);
+        if (s === undefined) {
+          unknown++;
+          return;
+        }
+        this.appendOne(s, ts, v, seg);
+      });
+    } finally {
+      this.replaying = false;
+    }
+    if (this.budget.replaySkipped > 0)
+      this.opts.log.warn("wal replay skipped points of series beyond [store] max_series (no head budget left)", { skipped_points: this.budget.replaySkipped, max_series: this.budget.maxSeries });
+    return { r, unknown };
   }
 
   /** Refills the 1h builder from raw chunks committed past its watermark (after a crash). */
