@@ -55,7 +55,10 @@ function recordingFs(): { fs: WalFs; log: string[]; held: number; release(): voi
   };
 }
 
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
+/** Waits until the WAL has called fdatasync (held), however slow the machine: no timing assumption. */
+async function untilHeld(rec: { held: number }): Promise<void> {
+  while (rec.held === 0) await new Promise((r) => setTimeout(r, 5));
+}
 
 for (const fsync of ["batch", "always"] as const satisfies FsyncPolicy[]) {
   test(`fsync = ${fsync}: a write is acknowledged only after its fdatasync completed`, async () => {
@@ -67,7 +70,8 @@ for (const fsync of ["batch", "always"] as const satisfies FsyncPolicy[]) {
       rec.log.push("ack");
       acked = true;
     });
-    await tick();
+    await untilHeld(rec);
+    await new Promise((r) => setTimeout(r, 20)); // give a wrong implementation the chance to acknowledge early
     assert.equal(rec.held, 1, "fdatasync was called");
     assert.equal(acked, false, "not acknowledged while fdatasync is pending");
     rec.release();
@@ -93,12 +97,12 @@ test("a new segment's folder entry is fsynced before any record in it is acknowl
   const wal = new PointWal({ dir: join(dir, "rotate"), fsync: "batch", flushIntervalMs: 1, log: silentLogger, fs: rec.fs, segmentBytes: 64 });
   wal.replay(() => undefined);
   const first = wal.write([1, 2, 3], [1000, 2000, 3000], [1, 2, 3], 3).then(() => rec.log.push("ack 1"));
-  await tick();
+  await untilHeld(rec);
   rec.release();
   await first;
   // the record filled segment 1: segment 2 was created and its folder entry synced
   const second = wal.write([1], [4000], [4], 1).then(() => rec.log.push("ack 2"));
-  await tick();
+  await untilHeld(rec);
   rec.release();
   await second;
   const i2 = rec.log.indexOf("create 00000002.wal");
@@ -119,7 +123,8 @@ test("store.write() resolves only after the WAL's fdatasync", async () => {
   const o = await openTestStore(dir, "store-ack.db", { tuning: { walFs: rec.fs } });
   let acked = false;
   const p = o.store.write([{ name: "a.b", ts: o.clock.now(), value: 1 }]).then(() => (acked = true));
-  await tick();
+  await untilHeld(rec);
+  await new Promise((r) => setTimeout(r, 20));
   assert.equal(acked, false);
   assert.ok(rec.log.includes("fdatasync called"));
   rec.release();
