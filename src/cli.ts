@@ -1,10 +1,10 @@
 /**
- * `loupe` command line: run | check-config | version | help | setup | user.
+ * `loupe` command line: run | check-config | version | help | setup | user | dashboard | db.
  * The only place besides config/ that looks at argv, and the only one that prints with console.
  */
 import { parseArgs } from "node:util";
 import { formatEffectiveConfig } from "./config/index.js";
-import { loadConfigOrReport, type CliIo } from "./cli-support.js";
+import { dbCommand, loadConfigOrReport, type CliIo } from "./cli-support.js";
 
 export type { CliIo };
 import { LoupeError, errorMessage } from "./lib/errors.js";
@@ -116,6 +116,8 @@ registerCommand("user", userCommand);
 registerCommand("setup", setupCommand);
 
 registerCommand("dashboard", dashboardCommand);
+
+registerCommand("db", dbCommand);
 
 export async function runCli(argv: readonly string[], io: CliIo = stdio): Promise<number> {
   const [name, ...rest] = argv;

@@ -8,7 +8,7 @@ import type { Logger } from "./lib/logger.js";
 import { systemClock, type Clock } from "./lib/clock.js";
 import { configureRegexLimits } from "./lib/safe-regex.js";
 import { VERSION } from "./lib/package-info.js";
-import { migrate, openDatabase, openStore } from "./store/index.js";
+import { describeDbError, lockDataDir, migrate, openDatabase, openStore } from "./store/index.js";
 import { createApp, healthRoutes, startHttpServer, isLoopbackAddress } from "./http/index.js";
 import { createAuth, authProviderConfigured } from "./auth/index.js";
 import { authRoutes } from "./http/routes/auth.js";
@@ -48,6 +48,15 @@ export interface StartOptions {
 /** Something started that must be stopped, in reverse order of starting. */
 type Stopper = { readonly name: string; stop(): Promise<void> | void };
 
+/** Runs a step on the database, turning a corrupted or read-only file into a message with the next step. */
+async function dbStep<T>(path: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw describeDbError(err, path);
+  }
+}
+
 export async function startLoupe(config: Config, log: Logger, options: StartOptions = {}): Promise<Running> {
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
@@ -76,9 +85,12 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
 
     // one bound for every regex from users or the config (queries, globs, collector options)
     configureRegexLimits({ maxSize: config.query.max_regex_size });
+    // one process per data dir: taken before the database opens, released after it closes
+    const lock = lockDataDir(config.database.path);
+    stoppers.push({ name: "data dir lock", stop: () => lock.release() });
     const db = openDatabase(config.database.path);
     stoppers.push({ name: "database", stop: () => void db.close() });
-    const { applied, version } = migrate(db, undefined, config.database.path);
+    const { applied, version } = await dbStep(config.database.path, () => migrate(db, undefined, config.database.path));
     log.info("database ready", { path: config.database.path, schema_version: version, migrations_applied: applied.length });
     const metrics = new MetricsRegistry();
 
@@ -88,19 +100,19 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     const routers: Router[] = [healthRoutes({ version: VERSION, startedAt, details: () => storeHealth() })];
 
     // ---- store (time-series) ----
-    const store = await openStore(db, {
+    const store = await dbStep(config.database.path, () => openStore(db, {
       store: config.store,
       retention: config.retention,
       walPath: `${config.database.path}.wal`,
       log,
       clock,
       metrics,
-    });
+    }));
     // stoppers run in reverse: the store flushes its heads before the database closes
     stoppers.push({ name: "store", stop: () => store.close() });
     const storeHealth = (): Record<string, unknown> => {
       const s = store.stats();
-      return { store: { series: s.series, points: s.pointsByTier, head_points: s.headPoints, db_bytes: s.dbBytes, wal_bytes: s.walBytes, writes_refused: s.writesRefused } };
+      return { store: { series: s.series, max_series: s.maxSeries, series_refused: s.seriesRefused, points: s.pointsByTier, head_points: s.headPoints, db_bytes: s.dbBytes, wal_bytes: s.walBytes, writes_refused: s.writesRefused } };
     };
 
     // ---- dashboards, annotations, snapshots, settings ----

@@ -70,6 +70,16 @@ export interface StoreStats {
   readonly writesRefused: number;
   /** Points dropped because they were older than their series' closed chunks (late out-of-order data). */
   readonly pointsTooOld?: number;
+  /** `[store] max_series`. */
+  readonly maxSeries?: number;
+  /** New series refused because the store held max_series. */
+  readonly seriesRefused?: number;
+  /** Points dropped because their series was refused, or could get no head within max_series. */
+  readonly pointsRefused?: number;
+  /** Points skipped by the WAL replay at start because their series could get no head within max_series. */
+  readonly walReplaySkipped?: number;
+  /** The store's memory by part, in bytes (docs/format/memory.md). */
+  readonly memory?: Readonly<Record<string, number>>;
 }
 
 /**

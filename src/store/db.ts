@@ -29,13 +29,48 @@ export interface OpenOptions {
   readonly cacheKiB?: number;
 }
 
+const CORRUPT = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_INDEX", "SQLITE_CORRUPT_SEQUENCE", "SQLITE_CORRUPT_VTAB"]);
+const READ_ONLY = new Set(["EACCES", "EPERM", "EROFS", "SQLITE_READONLY", "SQLITE_READONLY_DIRECTORY", "SQLITE_READONLY_DBMOVED", "SQLITE_CANTOPEN", "SQLITE_PERM"]);
+
+/**
+ * A database error with the next step when it is one an operator must act on: a corrupted file
+ * (`db_corrupt`: restore from backup or run `loupe db check`) or a file/folder Loupe cannot write
+ * (`db_read_only`). Other errors come back as they are.
+ */
+export function describeDbError(err: unknown, path: string): unknown {
+  const code = String((err as { code?: string }).code ?? "");
+  const msg = (err as Error).message;
+  if (CORRUPT.has(code) || /database disk image is malformed|file is not a database/i.test(msg ?? "")) {
+    return new LoupeError(
+      "db_corrupt",
+      `the database file ${path} is corrupted or not a Loupe database (${msg}). ` +
+        `Restore it from backup, or run \`loupe db check\` to see what is damaged; Loupe does not start on it to avoid making it worse.`,
+      { cause: err },
+    );
+  }
+  if (READ_ONLY.has(code) || code.startsWith("SQLITE_READONLY")) {
+    return new LoupeError(
+      "db_read_only",
+      `cannot write the database ${path} (${code}: ${msg}): the file or its folder ${dirname(path)} is read-only for this user. ` +
+        `Make both writable by the user running Loupe (chown/chmod, or remount read-write), or point [database] path at a writable place.`,
+      { cause: err },
+    );
+  }
+  return err;
+}
+
+function openFailed(err: unknown, path: string): unknown {
+  const d = describeDbError(err, path);
+  return d !== err ? d : new LoupeError("db_open_failed", `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
+}
+
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   let db: Db;
   try {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (err) {
-    throw new LoupeError("db_open_failed", `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
+    throw openFailed(err, path);
   }
   try {
     db.pragma("busy_timeout = 5000");
@@ -51,7 +86,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db.pragma(`cache_size = -${options.cacheKiB ?? 2 * 1024}`);
   } catch (err) {
     db.close();
-    throw new LoupeError("db_open_failed", `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
+    throw openFailed(err, path);
   }
   return db;
 }

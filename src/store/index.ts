@@ -12,10 +12,13 @@ import type { MetricsRegistry } from "../lib/metrics.js";
 import type { Db } from "./db.js";
 import type { TimeSeriesStore } from "./api.js";
 import { TsdbStore } from "./tsdb/engine.js";
+import type { WalFs } from "./tsdb/wal.js";
 
 export type { TimeSeriesStore, SeriesInfo, TagMatcher, PathNode, Consolidation, Tier, SelectOptions, SelectResult, RawPoint, StoreStats, ResolvedWrites } from "./api.js";
-export { openDatabase, type Db, type OpenOptions } from "./db.js";
-export { migrate, readMigrations, MIGRATIONS_DIR, type Migration, type MigrationResult } from "./migrate.js";
+export { openDatabase, describeDbError, type Db, type OpenOptions } from "./db.js";
+export { checkDatabase, type CheckReport, type CheckOptions } from "./check.js";
+export { lockDataDir, notWritableError, type DataDirLock } from "./lock.js";
+export { migrate, readMigrations, migrationChecksum, MIGRATIONS_DIR, type Migration, type MigrationResult } from "./migrate.js";
 export { matchGlob } from "./tsdb/glob.js";
 export { openAuthStores, UserStore, SessionStore, TokenStore } from "./auth/index.js";
 export type { AuthStores, UserRow, NewUser, UserRole, UserProvider, SessionRow, TokenRow, TokenScope } from "./auth/index.js";
@@ -23,6 +26,7 @@ export { SqliteSettingsService, instanceSettingsSchema, DEFAULT_SETTINGS } from 
 export type { InstanceSettings, SettingsPatch, SettingsService } from "./settings/index.js";
 export { SqliteDashboardRepository, SqliteAnnotationService, SqliteSnapshotRepository, ANNOTATION_LIMITS, newSnapshotKey } from "./dashboards/index.js";
 export type { DashboardStoreOptions } from "./dashboards/index.js";
+export { nodeWalFs, type WalFs } from "./tsdb/wal.js";
 
 export interface OpenStoreOptions {
   readonly store: Config["store"];
@@ -39,6 +43,7 @@ export interface OpenStoreOptions {
     readonly commitChunks?: number;
     readonly chunksPerRow?: number;
     readonly timers?: boolean;
+    readonly walFs?: WalFs;
   };
 }
 
@@ -52,6 +57,7 @@ export async function openStore(db: Db, options: OpenStoreOptions): Promise<Time
     chunkPoints: options.store.chunk_points,
     chunkSpan: options.store.chunk_span,
     maxSize: options.store.max_size,
+    maxSeries: options.store.max_series,
     retentionIntervalMs: options.store.retention_interval,
     retention: { raw: options.retention.raw, rollup1m: options.retention.rollup_1m, rollup1h: options.retention.rollup_1h },
     log: options.log.child({ module: "store" }),
@@ -61,6 +67,7 @@ export async function openStore(db: Db, options: OpenStoreOptions): Promise<Time
     ...(t.commitChunks !== undefined ? { commitChunks: t.commitChunks } : {}),
     ...(t.chunksPerRow !== undefined ? { chunksPerRow: t.chunksPerRow } : {}),
     ...(t.timers !== undefined ? { timers: t.timers } : {}),
+    ...(t.walFs !== undefined ? { walFs: t.walFs } : {}),
   });
   if (options.metrics !== undefined) registerStoreMetrics(options.metrics, store);
   return store;
@@ -79,6 +86,11 @@ export function registerStoreMetrics(metrics: MetricsRegistry, store: TimeSeries
       { name: "loupe_store_wal_bytes", help: "bytes of the point WAL", type: "gauge" as const, value: s.walBytes },
       { name: "loupe_store_writes_refused_total", help: "writes refused (disk full, closed)", type: "counter" as const, value: s.writesRefused },
       { name: "loupe_store_points_too_old_total", help: "points dropped: older than their series' closed chunks", type: "counter" as const, value: s.pointsTooOld ?? 0 },
+      { name: "loupe_store_max_series", help: "[store] max_series: the series budget", type: "gauge" as const, value: s.maxSeries ?? 0 },
+      { name: "loupe_store_series_refused_total", help: "new series refused because the store held [store] max_series (each write that would have created one)", type: "counter" as const, value: s.seriesRefused ?? 0 },
+      { name: "loupe_store_points_refused_total", help: "points dropped because their series was refused or got no head within [store] max_series", type: "counter" as const, value: s.pointsRefused ?? 0 },
+      { name: "loupe_store_wal_replay_skipped_total", help: "points skipped by the WAL replay at start: their series got no head within [store] max_series", type: "counter" as const, value: s.walReplaySkipped ?? 0 },
+      ...Object.entries(s.memory ?? {}).map(([part, v]) => ({ name: "loupe_memory_bytes", help: "memory by part, bytes (store parts; docs/format/memory.md)", type: "gauge" as const, labels: { part }, value: v })),
     ];
   });
 }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { defaultConfig } from "../../src/config/index.js";
 import { FakeClock } from "../../src/lib/clock.js";
-import { silentLogger } from "../../src/lib/logger.js";
+import { silentLogger, type Logger } from "../../src/lib/logger.js";
 import { migrate, openDatabase, openStore, type Db, type OpenStoreOptions, type TimeSeriesStore } from "../../src/store/index.js";
 
 export interface Opened {
@@ -20,7 +20,7 @@ export type RetentionOverrides = Partial<ReturnType<typeof defaultConfig>["reten
 export async function openTestStore(
   dir: string,
   name = "loupe.db",
-  o: { store?: StoreOverrides; retention?: RetentionOverrides; clock?: FakeClock; tuning?: OpenStoreOptions["tuning"] } = {},
+  o: { store?: StoreOverrides; retention?: RetentionOverrides; clock?: FakeClock; tuning?: OpenStoreOptions["tuning"]; log?: Logger } = {},
 ): Promise<Opened> {
   const cfg = defaultConfig();
   const path = join(dir, name);
@@ -32,7 +32,7 @@ export async function openTestStore(
     store: { ...cfg.store, ...o.store },
     retention: { ...cfg.retention, ...o.retention },
     walPath,
-    log: silentLogger,
+    log: o.log ?? silentLogger,
     clock,
     tuning: { timers: false, ...o.tuning },
   });

@@ -10,6 +10,11 @@ export const storeSection = {
   chunk_points: opt.int(120, "points per closed chunk", { min: 8, max: 10000 }),
   chunk_span: opt.duration("2h", "longest time span of one chunk", { min: 60_000 }),
   max_size: opt.size("0", "size guard for the database file; the oldest raw data is dropped beyond it (0 = no limit)"),
+  max_series: opt.int(
+    20_000,
+    "most series the store holds; new series beyond it are refused and counted (loupe_store_series_refused_total), existing ones keep being written, and the WAL replay at start stays within it. Budget ~16 KiB of RSS per series (docs/format/memory.md): 20,000 series is ~320 MiB on top of ~130 MiB for the process, well inside a 1 GiB VM",
+    { min: 1, max: 100_000_000 },
+  ),
   retention_interval: opt.duration("10m", "how often retention and the size guard run", { min: 1000 }),
 } as const;
 

@@ -120,7 +120,27 @@ export function countRequests(metrics: MetricsRegistry): RequestHandler {
   };
 }
 
+/**
+ * The process side of the `loupe_memory_*` breakdown (the store adds `loupe_memory_bytes{part}`):
+ * resident set, V8 heap used and reserved, and memory outside the heap (typed arrays, SQLite,
+ * buffers), read on each scrape.
+ */
+export function registerProcessMemory(metrics: MetricsRegistry, usage: () => NodeJS.MemoryUsage = () => process.memoryUsage()): void {
+  metrics.collect(() => {
+    const m = usage();
+    const g = (name: string, help: string, value: number): { name: string; help: string; type: "gauge"; value: number } => ({ name, help, type: "gauge", value });
+    return [
+      g("loupe_memory_rss_bytes", "resident set size of the process", m.rss),
+      g("loupe_memory_heap_used_bytes", "V8 heap in use (JS objects: series index, caches)", m.heapUsed),
+      g("loupe_memory_heap_total_bytes", "V8 heap reserved", m.heapTotal),
+      g("loupe_memory_external_bytes", "memory outside the V8 heap held by JS objects (typed arrays: heads, blocks, rollups; Buffers)", m.external),
+      g("loupe_memory_array_buffers_bytes", "ArrayBuffers and Buffers (part of external)", m.arrayBuffers),
+    ];
+  });
+}
+
 export function metricsRoutes(deps: MetricsRouteDeps): Router {
+  registerProcessMemory(deps.metrics);
   const router = Router();
   router.get("/metrics", access("viewer"), (_req, res) => {
     let text = deps.metrics.expose();

@@ -20,8 +20,10 @@ import { RollupBuilder } from "./rollup.js";
 import { readRawPoints, selectSeries } from "./select.js";
 import { SeriesIndex } from "./series-index.js";
 import { builderFull, TIER_1H, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
-import { PointWal, type FsyncPolicy } from "./wal.js";
+import { PointWal, type FsyncPolicy, type WalFs } from "./wal.js";
 import { applyRetention } from "./retention.js";
+import { SeriesBudget } from "./budget.js";
+import { storeMemory } from "./memory.js";
 import type Database from "better-sqlite3";
 
 export interface EngineOptions {
@@ -45,6 +47,10 @@ export interface EngineOptions {
   readonly chunksPerRow?: number;
   /** Run retention on a timer (default true). */
   readonly timers?: boolean;
+  /** `[store] max_series`: new series beyond it are refused; as many heads at most (default: no limit). */
+  readonly maxSeries?: number;
+  /** The WAL's file-system layer (tests record the order of its calls). */
+  readonly walFs?: WalFs;
 }
 
 /** Hourly buckets a builder must hold to be written at close (fewer are rebuilt from raw rows at start). */
@@ -66,6 +72,9 @@ export class TsdbStore implements TimeSeriesStore {
   private committedChunks = 0;
   private writesRefused = 0;
   private droppedTooOld = 0;
+  readonly budget: SeriesBudget;
+  /** True while the WAL is replayed at start (budget refusals count as replay skips). */
+  private replaying = false;
   /** Bumped when series are deleted (ids resolved by writers before must be resolved again). */
   seriesEpoch = 0;
   /** Tagged samples: frozen tags object → name → series (see taggedSeries); replaced when series are deleted. */
@@ -85,6 +94,7 @@ export class TsdbStore implements TimeSeriesStore {
     readonly opts: EngineOptions,
   ) {
     this.cdb = new ChunkDb(db);
+    this.budget = new SeriesBudget(opts.maxSeries ?? Number.MAX_SAFE_INTEGER, opts.log, opts.clock);
     this.chunkSpan = opts.chunkSpan;
     this.chunkPoints = opts.chunkPoints;
     this.tiers = {
@@ -98,6 +108,7 @@ export class TsdbStore implements TimeSeriesStore {
       flushIntervalMs: opts.walFlushIntervalMs,
       log: opts.log,
       ...(opts.walSegmentBytes !== undefined ? { segmentBytes: opts.walSegmentBytes } : {}),
+      ...(opts.walFs !== undefined ? { fs: opts.walFs } : {}),
     });
   }
 
@@ -154,16 +165,7 @@ export class TsdbStore implements TimeSeriesStore {
       }
       rebuilt += this.rebuildRollups(s);
     }
-    // WAL replay into the heads
-    let unknown = 0;
-    const r = this.wal.replay((seg, id, ts, v) => {
-      const s = this.index.byId.get(id);
-      if (s === undefined) {
-        unknown++;
-        return;
-      }
-      this.appendOne(s, ts, v, seg);
-    });
+    const { r, unknown } = this.replayWal();
     this.commitPending();
     this.truncateWal();
     this.opts.log.info("store ready", {
@@ -187,6 +189,33 @@ export class TsdbStore implements TimeSeriesStore {
       retention.unref();
       this.timers.push(commit, retention);
     }
+  }
+
+  /**
+   * Replays the WAL into the heads, oldest segment first, within the same series budget as writes
+   * (points of series that would need a head beyond [store] max_series are skipped and counted).
+   */
+  private replayWal(): { r: { records: number; samples: number }; unknown: number } {
+    if (this.index.size > this.budget.maxSeries)
+      this.opts.log.warn("the database holds more series than [store] max_series: all stay readable, no new series are accepted, and only max_series of them get a head", { series: this.index.size, max_series: this.budget.maxSeries });
+    let unknown = 0;
+    this.replaying = true;
+    let r: { records: number; samples: number };
+    try {
+      r = this.wal.replay((seg, id, ts, v) => {
+        const s = this.index.byId.get(id);
+        if (s === undefined) {
+          unknown++;
+          return;
+        }
+        this.appendOne(s, ts, v, seg);
+      });
+    } finally {
+      this.replaying = false;
+    }
+    if (this.budget.replaySkipped > 0)
+      this.opts.log.warn("wal replay skipped points of series beyond [store] max_series (no head budget left)", { skipped_points: this.budget.replaySkipped, max_series: this.budget.maxSeries });
+    return { r, unknown };
   }
 
   /** Refills the 1h builder from raw chunks committed past its watermark (after a crash). */
@@ -296,6 +325,7 @@ export class TsdbStore implements TimeSeriesStore {
         const smp = batch[i]!;
         const s = byKey.get(smp.tags === undefined ? smp.name : seriesKey(smp.name, smp.tags));
         if (s !== undefined) m = this.takePoint(s, smp.ts, +smp.value, seg, m);
+        else this.budget.pointsRefused++; // its series was refused ([store] max_series)
       }
     }
     return this.finishWrite(m);
@@ -347,7 +377,12 @@ export class TsdbStore implements TimeSeriesStore {
   }
 
   private createSeries(keys: string[]): void {
-    const uniq = [...new Set(keys)].filter((k) => !this.index.byKey.has(k));
+    let uniq = [...new Set(keys)].filter((k) => !this.index.byKey.has(k));
+    const room = this.budget.room(this.index.size);
+    if (uniq.length > room) {
+      this.budget.refuseSeries(uniq.slice(room));
+      uniq = uniq.slice(0, room);
+    }
     if (uniq.length === 0) return;
     const ids = this.cdb.insertSeries(uniq, this.opts.clock.now());
     for (let i = 0; i < uniq.length; i++) this.newSeries(ids[i]!, uniq[i]!);
@@ -355,6 +390,14 @@ export class TsdbStore implements TimeSeriesStore {
 
   /** Appends one point (closing the head when needed); false when it was too old to keep. */
   private appendOne(s: MemSeries, t: number, v: number, seg: number): boolean {
+    if (s.ts === undefined) {
+      // a series' first head comes out of the [store] max_series budget (a too-old point takes none)
+      if (t <= s.closedEnd) {
+        this.droppedTooOld++;
+        return false;
+      }
+      if (!this.budget.takeHead(this.replaying)) return false;
+    }
     const n = s.n;
     if (n > 0) {
       const span = this.chunkSpan;
@@ -532,6 +575,7 @@ export class TsdbStore implements TimeSeriesStore {
     this.tagCache = new WeakMap();
     this.seriesEpoch++;
     for (const s of victims) {
+      if (s.ts !== undefined) this.budget.releaseHead();
       this.index.remove(s);
       s.n = 0;
       s.clearBlock();
@@ -571,6 +615,11 @@ export class TsdbStore implements TimeSeriesStore {
       walBytes: this.wal.bytes(),
       writesRefused: this.writesRefused,
       pointsTooOld: this.droppedTooOld,
+      maxSeries: this.budget.maxSeries,
+      seriesRefused: this.budget.seriesRefused,
+      pointsRefused: this.budget.pointsRefused,
+      walReplaySkipped: this.budget.replaySkipped,
+      memory: storeMemory(this.index.byId.values(), this.pending, this.wal.bufferedBytes(), this.db),
     };
   }
 

@@ -37,6 +37,11 @@ export class RollupBuilder implements Buckets {
 
   constructor(readonly res: number) {}
 
+  /** Bytes of its bucket buffer (memory accounting). */
+  get bytes(): number {
+    return this.buf === undefined ? 0 : this.buf.byteLength;
+  }
+
   private field(k: number): Float64Array {
     const b = this.buf;
     return b === undefined ? new Float64Array(0) : b.subarray(k * this.cap, k * this.cap + this.n);

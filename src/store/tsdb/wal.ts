@@ -8,7 +8,7 @@
  * in it. Writes arriving during a flush form the next group. fsync = always gives every write its
  * own group and fdatasync; off resolves once the bytes are handed to the OS.
  */
-import { closeSync, fdatasync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, write as fsWrite } from "node:fs";
+import * as nodeFs from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import type { Logger } from "../../lib/logger.js";
@@ -19,6 +19,47 @@ const HEADER = 8; // u32 length + u32 crc
 
 export type FsyncPolicy = "batch" | "always" | "off";
 
+/**
+ * The file-system calls the WAL makes, injectable so a test can record their order (fsync before
+ * acknowledgement, folder fsync on segment create/remove) or make them fail.
+ */
+export interface WalFs {
+  mkdirSync(dir: string): void;
+  readdirSync(dir: string): string[];
+  readFileSync(path: string): Buffer;
+  /** Opens (creating) a segment for appending. */
+  openAppend(path: string): number;
+  closeSync(fd: number): void;
+  write(fd: number, buf: Buffer, off: number, len: number, cb: (err: NodeJS.ErrnoException | null, written: number) => void): void;
+  fdatasync(fd: number, cb: (err: NodeJS.ErrnoException | null) => void): void;
+  ftruncateSync(fd: number, len: number): void;
+  truncateSync(path: string, len: number): void;
+  unlinkSync(path: string): void;
+  /** fsyncs a folder, so the creation or removal of a file in it survives a power loss. */
+  fsyncDir(dir: string): void;
+}
+
+export const nodeWalFs: WalFs = {
+  mkdirSync: (dir) => void nodeFs.mkdirSync(dir, { recursive: true }),
+  readdirSync: (dir) => nodeFs.readdirSync(dir),
+  readFileSync: (path) => nodeFs.readFileSync(path),
+  openAppend: (path) => nodeFs.openSync(path, "a"),
+  closeSync: (fd) => nodeFs.closeSync(fd),
+  write: (fd, buf, off, len, cb) => nodeFs.write(fd, buf, off, len, null, cb),
+  fdatasync: (fd, cb) => nodeFs.fdatasync(fd, cb),
+  ftruncateSync: (fd, len) => nodeFs.ftruncateSync(fd, len),
+  truncateSync: (path, len) => nodeFs.truncateSync(path, len),
+  unlinkSync: (path) => nodeFs.unlinkSync(path),
+  fsyncDir: (dir) => {
+    const fd = nodeFs.openSync(dir, "r");
+    try {
+      nodeFs.fsyncSync(fd);
+    } finally {
+      nodeFs.closeSync(fd);
+    }
+  },
+};
+
 export interface WalOptions {
   readonly dir: string;
   readonly fsync: FsyncPolicy;
@@ -27,6 +68,8 @@ export interface WalOptions {
   /** Size after which a new segment file is started. */
   readonly segmentBytes?: number;
   readonly log: Logger;
+  /** File-system layer (tests); the real one by default. */
+  readonly fs?: WalFs;
 }
 
 interface Group {
@@ -66,15 +109,23 @@ export class PointWal {
   private olderBytes = new Map<number, number>();
   /** Buffers of flushed groups, reused (fewer large allocations). */
   private readonly spare: Buffer[] = [];
+  private readonly fs: WalFs;
 
   constructor(private readonly opts: WalOptions) {
     this.segmentBytes = opts.segmentBytes ?? 64 * 1024 * 1024;
-    mkdirSync(opts.dir, { recursive: true });
+    this.fs = opts.fs ?? nodeWalFs;
+    this.fs.mkdirSync(opts.dir);
+  }
+
+  /** Makes a segment's creation or removal durable (skipped with fsync = off, like every fsync). */
+  private syncDir(): void {
+    if (this.opts.fsync !== "off") this.fs.fsyncDir(this.opts.dir);
   }
 
   /** Segment numbers present on disk, ascending. */
   segments(): number[] {
-    return readdirSync(this.opts.dir)
+    return this.fs
+      .readdirSync(this.opts.dir)
       .map((f) => /^(\d{8})\.wal$/.exec(f))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => Number(m[1]))
@@ -91,7 +142,7 @@ export class PointWal {
     const segs = this.segments();
     for (const s of segs) {
       const path = join(this.opts.dir, segName(s));
-      const buf = readFileSync(path);
+      const buf = this.fs.readFileSync(path);
       this.olderBytes.set(s, buf.length);
       let off = 0;
       if (buf.length >= WAL_MAGIC.length && buf.subarray(0, WAL_MAGIC.length).equals(WAL_MAGIC)) off = WAL_MAGIC.length;
@@ -112,7 +163,7 @@ export class PointWal {
       }
       if (off < buf.length) {
         this.opts.log.warn("wal tail cut", { segment: path, at: off, dropped_bytes: buf.length - off });
-        truncateSync(path, off);
+        this.fs.truncateSync(path, off);
         this.olderBytes.set(s, off);
       }
     }
@@ -121,9 +172,11 @@ export class PointWal {
     return { records, samples };
   }
 
+  /** Creates the next segment; its folder entry is fsynced before any record in it is acknowledged. */
   private openSegment(): void {
-    this.fd = openSync(join(this.opts.dir, segName(this.seg)), "a");
+    this.fd = this.fs.openAppend(join(this.opts.dir, segName(this.seg)));
     this.segSize = 0;
+    this.syncDir();
   }
 
   /** Current segment number: every sample written now lands in it or a later one. */
@@ -171,19 +224,19 @@ export class PointWal {
         const g = this.groups[0]!;
         try {
           if (this.segSize === 0) {
-            await writeAll(this.fd, WAL_MAGIC, WAL_MAGIC.length);
+            await writeAll(this.fs, this.fd, WAL_MAGIC, WAL_MAGIC.length);
             this.segSize = WAL_MAGIC.length;
           }
-          await writeAll(this.fd, g.buf, g.len);
+          await writeAll(this.fs, this.fd, g.buf, g.len);
           this.segSize += g.len;
-          if (this.opts.fsync !== "off") await datasync(this.fd);
+          if (this.opts.fsync !== "off") await datasync(this.fs, this.fd);
           this.groups.shift();
           if (this.spare.length < 4) this.spare.push(g.buf);
           g.resolve();
         } catch (err) {
           // cut a partly written record off, so later records are not stranded behind it
           try {
-            ftruncateSync(this.fd, this.segSize);
+            this.fs.ftruncateSync(this.fd, this.segSize);
           } catch {
             // a device that cannot be truncated: the replay stops at the torn record
           }
@@ -199,7 +252,7 @@ export class PointWal {
 
   private rotate(): void {
     try {
-      closeSync(this.fd);
+      this.fs.closeSync(this.fd);
     } catch {
       // already closed
     }
@@ -214,19 +267,28 @@ export class PointWal {
     for (const s of [...this.olderBytes.keys()]) {
       if (s >= seg || s >= this.seg) continue;
       try {
-        unlinkSync(join(this.opts.dir, segName(s)));
+        this.fs.unlinkSync(join(this.opts.dir, segName(s)));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
       }
       this.olderBytes.delete(s);
       removed++;
     }
+    if (removed > 0) this.syncDir();
     return removed;
   }
 
   /** Number of segments before the current one still on disk. */
   get olderSegments(): number {
     return this.olderBytes.size;
+  }
+
+  /** Bytes of the group buffers held (written-but-unsynced records and reused spares). */
+  bufferedBytes(): number {
+    let b = 0;
+    for (const g of this.groups) b += g.buf.length;
+    for (const x of this.spare) b += x.length;
+    return b;
   }
 
   bytes(): number {
@@ -249,13 +311,15 @@ export class PointWal {
     await this.drain();
     this.closed = true;
     if (this.timer !== undefined) clearImmediate(this.timer);
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd >= 0) this.fs.closeSync(this.fd);
     this.fd = -1;
   }
 
   /** Removes every segment (after all head data was committed elsewhere). */
   removeAll(): void {
-    for (const s of this.segments()) unlinkSync(join(this.opts.dir, segName(s)));
+    const segs = this.segments();
+    for (const s of segs) this.fs.unlinkSync(join(this.opts.dir, segName(s)));
+    if (segs.length > 0) this.syncDir();
     this.olderBytes.clear();
     this.segSize = 0;
   }
@@ -263,7 +327,7 @@ export class PointWal {
   static sizeOnDisk(dir: string): number {
     let b = 0;
     try {
-      for (const f of readdirSync(dir)) b += statSync(join(dir, f)).size;
+      for (const f of nodeFs.readdirSync(dir)) b += nodeFs.statSync(join(dir, f)).size;
     } catch {
       // no folder yet
     }
@@ -271,11 +335,11 @@ export class PointWal {
   }
 }
 
-function writeAll(fd: number, buf: Buffer, len: number): Promise<void> {
+function writeAll(fs: WalFs, fd: number, buf: Buffer, len: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let off = 0;
     const step = (): void => {
-      fsWrite(fd, buf, off, len - off, null, (err, n) => {
+      fs.write(fd, buf, off, len - off, (err, n) => {
         if (err) return reject(err);
         off += n;
         if (off < len) step();
@@ -287,8 +351,8 @@ function writeAll(fd: number, buf: Buffer, len: number): Promise<void> {
   });
 }
 
-function datasync(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+function datasync(fs: WalFs, fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 }
 
 /** Encodes one samples record at `off`; returns the new end. */
