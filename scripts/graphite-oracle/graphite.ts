@@ -1,13 +1,14 @@
 // Debian's carbon-cache + graphite-web on loopback, everything (config, whisper files, tag db, logs)
 // under one temp folder, each started and stopped by its PID. carbon's clock starts at the dataset's
-// NOW (run_at_clock.py); graphite-web is asked with `now=NOW` on every request (see replay.ts).
+// NOW (run_at_clock.py); graphite-web's clock is frozen at NOW (libfaketime: it never sleeps) and
+// every request also carries `now=NOW`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { EVENTS, NOW, SERIES, datasetLines } from "./dataset.js";
-import { freePort, sendLines, stopChild, waitFor } from "./processes.js";
+import { EVENTS, FAKETIME_FROZEN, NOW, SERIES, datasetLines } from "./dataset.js";
+import { faketimeEnv, freePort, sendLines, stopChild, waitFor } from "./processes.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = "/usr/bin/python3";
@@ -106,7 +107,7 @@ export async function startGraphiteOracle(log: (msg: string) => void): Promise<G
   const pyEnv = { ORACLE_DIR: dir, ORACLE_WEB_PORT: String(ports.web), PYTHONPATH: HERE };
   const migrate = spawnSync(PYTHON, [join(HERE, "serve_graphite_web.py"), "migrate"], { env: { ...process.env, ...pyEnv }, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`graphite-web migrate failed: ${migrate.stderr}`);
-  const web = startChild(PYTHON, [join(HERE, "serve_graphite_web.py")], { ...pyEnv, TZ: "UTC" }, join(dir, "log", "web.out"));
+  const web = startChild(PYTHON, [join(HERE, "serve_graphite_web.py")], { ...pyEnv, ...faketimeEnv(FAKETIME_FROZEN) }, join(dir, "log", "web.out"));
   const baseUrl = `http://127.0.0.1:${ports.web}`;
   let carbon: ChildProcess | undefined;
   const stop = async (): Promise<void> => {
