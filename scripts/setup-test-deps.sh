@@ -12,6 +12,9 @@ declare -A NEED=(
   [collectd]=/usr/sbin/collectd
   [prometheus]=/usr/bin/promtool
   [influxdb-client]=/usr/bin/influx
+  [graphite-carbon]=/usr/bin/carbon-cache
+  [graphite-web]=/usr/bin/graphite-manage
+  [faketime]=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 )
 
 missing=()

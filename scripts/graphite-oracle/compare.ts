@@ -93,3 +93,42 @@ export function formatSummary(s: Summary): string {
   const lines = [...s.byClass].map(([c, n]) => `  ${c.padEnd(16)} ${String(n.agreed).padStart(4)} / ${String(n.total).padEnd(4)} ${((100 * n.agreed) / n.total).toFixed(1)} %`);
   return [`agreement per class:`, ...lines, `overall: ${s.agreed} / ${s.total} = ${s.percent} %`].join("\n");
 }
+
+/**
+ * Why a render answer differs, for the worklist (docs/graphite-compat.md): "window" when Loupe's
+ * points are graphite-web's shifted by one step ([from, until) against (from, until]) and every
+ * shared timestamp agrees; "window+values" when shifted and some shared value differs; "values"
+ * on the same timestamps; "step" when the step (consolidation, tier) differs; "names", "count",
+ * "status" or "body" otherwise.
+ */
+export function diagnose(want: Answer, got: Answer): string {
+  if (want.status !== got.status) return `status ${got.status}≠${want.status}`;
+  if (want.kind !== "series" || got.kind !== "series") return "body";
+  if (want.body.length !== got.body.length) return "series count";
+  const kinds = new Set<string>();
+  for (let i = 0; i < want.body.length; i++) {
+    const w = want.body[i]!;
+    const g = got.body[i]!;
+    if (w.target !== g.target) kinds.add("names");
+    const wp = w.datapoints;
+    const gp = g.datapoints;
+    if (wp.length === 0 || gp.length === 0) {
+      if (wp.length !== gp.length) kinds.add("count");
+      continue;
+    }
+    const wStep = wp.length > 1 ? wp[1]![1] - wp[0]![1] : 0;
+    const gStep = gp.length > 1 ? gp[1]![1] - gp[0]![1] : 0;
+    if (wStep !== gStep && wp.length > 1 && gp.length > 1) {
+      kinds.add("step");
+      continue;
+    }
+    const wantAt = new Map(wp.map(([v, t]) => [t, v]));
+    const shifted = gp[0]![1] !== wp[0]![1];
+    let valuesDiffer = false;
+    for (const [v, t] of gp) if (wantAt.has(t) && !sameValue(wantAt.get(t)!, v)) valuesDiffer = true;
+    if (shifted) kinds.add(valuesDiffer ? "window+values" : "window");
+    else if (wp.length !== gp.length) kinds.add(valuesDiffer ? "count+values" : "count");
+    else if (valuesDiffer) kinds.add("values");
+  }
+  return [...kinds].sort().join(",") || "same";
+}

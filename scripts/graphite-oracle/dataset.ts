@@ -134,3 +134,10 @@ export const EVENTS: readonly OracleEvent[] = [
   { when: NOW - 2.5 * 3600, what: "deploy web2", tags: ["deploy", "web2"], data: "v1.3" },
   { when: NOW - 4 * 3600 + 5, what: "deploy web1 again", tags: ["deploy", "web1"], data: "v1.4" },
 ];
+
+/** Timestamp of a series' last point (its newest non-null slot). */
+export function lastPointTime(s: SeriesSpec): number {
+  const first = NOW - s.span;
+  for (let t = NOW - STEP; t >= first; t -= STEP) if (s.value((t - first) / STEP, t) !== null) return t;
+  return first;
+}

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnLoupe } from "../../test/helpers/spawn-loupe.js";
-import { EVENTS, FAKETIME_FROZEN, NOW, SERIES, STEP, datasetLines } from "./dataset.js";
+import { EVENTS, FAKETIME_FROZEN, SERIES, STEP, datasetLines, lastPointTime } from "./dataset.js";
 import { faketimeEnv, sendLines, stopChild, waitFor } from "./processes.js";
 
 const COLLECTORS = ["cpu", "memory", "loadavg", "diskspace", "iostat", "network", "vmstat", "uptime", "sockets", "tcp", "processes", "nginx"];
@@ -15,12 +15,19 @@ export interface LoupeOracle {
   stop(): Promise<void>;
 }
 
-async function lastPointPresent(baseUrl: string, path: string): Promise<boolean> {
-  const q = new URLSearchParams({ target: path, from: String(NOW - 3 * STEP), until: String(NOW), format: "json" });
+/** The window a series' last point is probed in (wide: Loupe may answer a sparse series at a coarser step). */
+const probe = (path: string, at: number): URLSearchParams => {
+  const [name, ...tags] = path.split(";");
+  const target = tags.length === 0 ? path : `seriesByTag(${[`name=${name}`, ...tags].map((t) => `'${t}'`).join(",")})`;
+  return new URLSearchParams({ target, from: String(at - 3600), until: String(at + STEP), format: "json" });
+};
+
+async function lastPointPresent(baseUrl: string, path: string, at: number): Promise<boolean> {
+  const q = probe(path, at);
   const res = await fetch(`${baseUrl}/render?${q.toString()}`);
   if (!res.ok) return false;
   const body = (await res.json()) as { datapoints: [number | null, number][] }[];
-  return body.some((s) => s.datapoints.some(([v, t]) => t === NOW - STEP && v !== null));
+  return body.some((s) => s.datapoints.some(([v, t]) => t >= at - 400 && v !== null));
 }
 
 export async function startLoupeOracle(log: (msg: string) => void = () => undefined): Promise<LoupeOracle> {
@@ -57,7 +64,13 @@ export async function startLoupeOracle(log: (msg: string) => void = () => undefi
       });
       if (!res.ok) log(`loupe: annotation ${e.what}: HTTP ${res.status} ${await res.text()}`);
     }
-    for (const s of SERIES) await waitFor(`loupe to store ${s.path}`, () => lastPointPresent(baseUrl, s.path), 60_000, 100);
+    for (const s of SERIES) {
+      const at = lastPointTime(s);
+      await waitFor(`loupe to store ${s.path}`, () => lastPointPresent(baseUrl, s.path, at), 60_000, 100).catch(async (e: Error) => {
+        const answer = await (await fetch(`${baseUrl}/render?${probe(s.path, at).toString()}`)).text();
+        throw new Error(`${e.message}; its point at ${at} is missing from ${answer.slice(0, 300)}`);
+      });
+    }
     log(`loupe at ${baseUrl} holds the dataset (${sent} points)`);
     return { baseUrl, stop };
   } catch (e) {
