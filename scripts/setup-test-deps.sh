@@ -2,6 +2,7 @@
 # Installs the system packages Loupe's test suite drives for real:
 #   nginx (nginx collector), chromium (browser tests), collectd (Graphite peer),
 #   prometheus (promtool + scrape test), influxdb-client (the `influx` CLI writing line protocol).
+#   graphite-carbon + graphite-web (npm run oracle:record), faketime (libfaketime: the oracle Loupe's frozen clock).
 # Called by `npm test`. Installs with apt-get when running as root; otherwise says what is missing.
 set -euo pipefail
 
@@ -14,7 +15,7 @@ declare -A NEED=(
   [influxdb-client]=/usr/bin/influx
   [graphite-carbon]=/usr/bin/carbon-cache
   [graphite-web]=/usr/bin/graphite-manage
-  [faketime]=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+  [faketime]=/usr/bin/faketime
 )
 
 missing=()
