@@ -2,7 +2,6 @@
 # Installs the system packages Loupe's test suite drives for real:
 #   nginx (nginx collector), chromium (browser tests), collectd (Graphite peer),
 #   prometheus (promtool + scrape test), influxdb-client (the `influx` CLI writing line protocol).
-#   graphite-carbon + graphite-web (npm run oracle:record), faketime (libfaketime: the oracle Loupe's frozen clock).
 # Called by `npm test`. Installs with apt-get when running as root; otherwise says what is missing.
 set -euo pipefail
 
