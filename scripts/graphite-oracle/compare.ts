@@ -97,7 +97,8 @@ export function formatSummary(s: Summary): string {
 /**
  * Why a render answer differs, for the worklist (docs/graphite-compat.md): "window" when Loupe's
  * points are graphite-web's shifted by one step ([from, until) against (from, until]) and every
- * shared timestamp agrees; "window+values" when shifted and some shared value differs; "values"
+ * shared timestamp agrees; "window+values" when shifted and some shared value differs; "range" when
+ * the points start elsewhere (not one step earlier: time zone, time form); "values"
  * on the same timestamps; "step" when the step (consolidation, tier) differs; "names", "count",
  * "status" or "body" otherwise.
  */
@@ -123,10 +124,10 @@ export function diagnose(want: Answer, got: Answer): string {
       continue;
     }
     const wantAt = new Map(wp.map(([v, t]) => [t, v]));
-    const shifted = gp[0]![1] !== wp[0]![1];
+    const shift = wp[0]![1] - gp[0]![1];
     let valuesDiffer = false;
     for (const [v, t] of gp) if (wantAt.has(t) && !sameValue(wantAt.get(t)!, v)) valuesDiffer = true;
-    if (shifted) kinds.add(valuesDiffer ? "window+values" : "window");
+    if (shift !== 0) kinds.add(`${shift === (wStep || gStep) ? "window" : "range"}${valuesDiffer ? "+values" : ""}`);
     else if (wp.length !== gp.length) kinds.add(valuesDiffer ? "count+values" : "count");
     else if (valuesDiffer) kinds.add("values");
   }

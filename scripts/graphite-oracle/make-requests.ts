@@ -157,6 +157,7 @@ fn(`stdev(${T}, 5)`);
 fn(`events('deploy')`);
 fn(`events()`);
 fn(`events('deploy', 'web1')`, W6);
+fn(`events('*')`, W6);
 
 // --- tagged series through render ---
 const tg = (target: string, win = W): void => render("tags-render", target, win);
@@ -174,7 +175,7 @@ tg(`disk.used;dc=east;host=web1`);
 tg(`disk.used;host=web1;dc=east`);
 
 // --- maxDataPoints consolidation and tier choice ---
-const mdp = (target: string, win: { from: string; until: string }, n: number, extra: Record<string, string> = {}): void =>
+const mdp = (target: string | string[], win: { from: string; until: string }, n: number, extra: Record<string, string> = {}): void =>
   render("maxDataPoints", target, win, { maxDataPoints: String(n), ...extra });
 const R6h = W6;
 const R2d = { from: s(NOW - 2 * D), until: s(NOW) };
@@ -196,6 +197,7 @@ mdp(`consolidateBy(${G}, 'average')`, R6h, 100);
 mdp(`consolidateBy(${E}, 'sum')`, R6h, 50);
 mdp(`consolidateBy(${T}, 'first')`, R6h, 100);
 mdp(`consolidateBy(${T}, 'last')`, R6h, 100);
+mdp(`consolidateBy(${G}, 'avg_zero')`, R6h, 100);
 mdp(G, R6h, 100);
 mdp(E, R2d, 300);
 mdp(`summarize(${T}, '1h', 'avg')`, R2d, 300);
@@ -205,6 +207,10 @@ mdp(`aliasSub(${T}, 'oracle\\.(\\w+)\\..*', '\\1')`, R2d, 300);
 mdp(`seriesByTag('name=disk.used')`, R2d, 300);
 mdp(`nonNegativeDerivative(${C})`, R2d, 300);
 mdp(T, { from: s(NOW - 6 * H + 5), until: s(NOW - 5) }, 100);
+mdp(T, R6h, 1);
+mdp(G, R6h, 100, { xFilesFactor: "0.5" });
+mdp(E, R6h, 100, { xFilesFactor: "0.2" });
+mdp(["oracle.web1.load.01", "oracle.web1.load.05"], R2d, 300);
 
 // --- formats ---
 for (const format of ["csv", "raw", "json"]) {
@@ -238,6 +244,8 @@ tf("-1w", "-6d");
 tf("-1mon", "-29d");
 get("time-forms", "/render", [["target", T], ["from", "-1h"], ["format", "json"]]);
 get("time-forms", "/render", [["target", T], ["format", "json"], ["maxDataPoints", "50"]]);
+render("time-forms", T, { from: "21:00_20261119", until: "22:00_20261119" }, { tz: "Europe/Berlin" });
+render("time-forms", T, { from: "-1h", until: "now" }, { tz: "America/New_York" });
 
 // --- find ---
 for (const q of ["*", "oracle.*", "oracle.*.load.*", "oracle.*.*.01", "oracle.web1.*", "oracle.web1.cpu.*", "oracle.web?.load",
@@ -270,6 +278,7 @@ get("tags", "/tags/autoComplete/tags", [["expr", "name=disk.used"]]);
 get("tags", "/tags/autoComplete/values", [["tag", "host"]]);
 get("tags", "/tags/autoComplete/values", [["tag", "name"], ["valuePrefix", "disk"]]);
 get("tags", "/tags/autoComplete/values", [["tag", "dc"], ["expr", "host=web2"]]);
+get("tags", "/tags/autoComplete/tags", [["tagPrefix", ""], ["limit", "2"]]);
 
 // --- errors ---
 const bad = (target: string, extra: Record<string, string> = {}): void => render("errors", target, W, extra);

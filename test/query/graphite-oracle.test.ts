@@ -81,6 +81,7 @@ test("diagnose names a one-step window shift apart from a value difference", () 
   assert.equal(diagnose(want, series("a", [[9, 10], [1, 20]])), "window");
   assert.equal(diagnose(want, series("a", [[9, 10], [5, 20]])), "window+values");
   assert.equal(diagnose(want, series("a", [[1, 20], [3, 30]])), "values");
+  assert.equal(diagnose(want, series("a", [[7, -3580], [8, -3570]])), "range");
   assert.equal(diagnose(want, series("a", [[1, 0], [2, 60]])), "step");
 });
 
