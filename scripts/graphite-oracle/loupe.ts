@@ -30,6 +30,18 @@ async function lastPointPresent(baseUrl: string, path: string, at: number): Prom
   return body.some((s) => s.datapoints.some(([v, t]) => t >= at - 400 && v !== null));
 }
 
+/**
+ * Loupe writes its own `loupe.ingest.graphite.*` series every 10 s; whether they exist yet would change
+ * `find?query=*` from run to run. Wait (at most 15 s) until they do, so every run sees the same tree.
+ */
+async function waitForSelfMetrics(baseUrl: string): Promise<void> {
+  const q = new URLSearchParams({ query: "loupe.ingest.graphite.*" });
+  await waitFor("loupe's own metrics", async () => {
+    const res = await fetch(`${baseUrl}/metrics/find?${q.toString()}`);
+    return res.ok && ((await res.json()) as unknown[]).length > 0;
+  }, 15_000, 200).catch(() => undefined);
+}
+
 export async function startLoupeOracle(log: (msg: string) => void = () => undefined): Promise<LoupeOracle> {
   const dir = mkdtempSync(join(tmpdir(), "loupe-oracle-loupe-"));
   const ini = COLLECTORS.map((c) => `[collector.${c}]\nenabled = false\n`).join("\n");
@@ -71,6 +83,7 @@ export async function startLoupeOracle(log: (msg: string) => void = () => undefi
         throw new Error(`${e.message}; its point at ${at} is missing from ${answer.slice(0, 300)}`);
       });
     }
+    await waitForSelfMetrics(baseUrl);
     log(`loupe at ${baseUrl} holds the dataset (${sent} points)`);
     return { baseUrl, stop };
   } catch (e) {
