@@ -104,7 +104,7 @@ export async function startGraphiteOracle(log: (msg: string) => void): Promise<G
   writeFileSync(join(dir, "conf", "storage-schemas.conf"), STORAGE_SCHEMAS);
   writeFileSync(join(dir, "conf", "storage-aggregation.conf"), STORAGE_AGGREGATION);
 
-  const pyEnv = { ORACLE_DIR: dir, ORACLE_WEB_PORT: String(ports.web), PYTHONPATH: HERE };
+  const pyEnv = { ORACLE_DIR: dir, ORACLE_WEB_PORT: String(ports.web), PYTHONPATH: HERE, PYTHONDONTWRITEBYTECODE: "1" };
   const migrate = spawnSync(PYTHON, [join(HERE, "serve_graphite_web.py"), "migrate"], { env: { ...process.env, ...pyEnv }, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`graphite-web migrate failed: ${migrate.stderr}`);
   const web = startChild(PYTHON, [join(HERE, "serve_graphite_web.py")], { ...pyEnv, ...faketimeEnv(FAKETIME_FROZEN) }, join(dir, "log", "web.out"));
