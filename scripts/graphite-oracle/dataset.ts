@@ -32,13 +32,13 @@ function noise(i: number, salt: number): number {
 }
 
 /**
- * Older than 8 days (beyond the 10 s archive) a long series is constant within each 10-minute slot,
- * so whisper's coarse archive (which keeps one written sample per slot there) and an average agree:
- * the comparison then measures consolidation and tier choice, not carbon's write path.
+ * Older than 15 days (beyond the 10 s archive) a long series is constant within each 10-minute slot,
+ * so whisper's 1-minute archive (which keeps one written sample per slot there, not an average) and
+ * an average agree: the comparison then measures consolidation and tier choice, not carbon's write path.
  */
 function load(salt: number, base: number) {
   return (_i: number, t: number): number => {
-    const old = t < NOW - 8 * DAY;
+    const old = t < NOW - 15 * DAY;
     const k = old ? Math.floor(t / 600) : Math.floor(t / STEP);
     return r3(base + 1.5 * Math.sin((k * (old ? 60 : 1) * 2 * Math.PI) / 8640) + noise(k, salt));
   };

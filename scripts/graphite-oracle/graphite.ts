@@ -14,8 +14,12 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = "/usr/bin/python3";
 const CARBON = "/usr/bin/carbon-cache";
 
-/** 10 s for 8 days, then 10 minutes for 60 days: long ranges and maxDataPoints are both exercised. */
-export const STORAGE_SCHEMAS = "[oracle]\npattern = .*\nretentions = 10s:8d,10m:60d\n";
+/**
+ * Whisper archives mirroring Loupe's default tiers ([retention] raw 15d, rollup_1m 90d, rollup_1h 2y), so
+ * that graphite-web's archive choice is one Loupe can reproduce: 10 s for 15 days, 1 minute for 90 days,
+ * 1 hour for 2 years. Long ranges (30 days: the 1-minute archive) and maxDataPoints are both exercised.
+ */
+export const STORAGE_SCHEMAS = "[oracle]\npattern = .*\nretentions = 10s:15d,1m:90d,1h:2y\n";
 export const STORAGE_AGGREGATION = "[default]\npattern = .*\nxFilesFactor = 0.5\naggregationMethod = average\n";
 
 export interface GraphiteOracle {
