@@ -12,6 +12,9 @@ declare -A NEED=(
   [collectd]=/usr/sbin/collectd
   [prometheus]=/usr/bin/promtool
   [influxdb-client]=/usr/bin/influx
+  [graphite-carbon]=/usr/bin/carbon-cache
+  [graphite-web]=/usr/bin/graphite-manage
+  [faketime]=/usr/bin/faketime
 )
 
 missing=()
