@@ -12,3 +12,7 @@ export { transition } from "./state.js";
 export type { Outcome } from "./state.js";
 export { Evaluator } from "./evaluator.js";
 export type { EvaluatorOptions, EvaluatorCounters } from "./evaluator.js";
+export { parseMatcher, matches, formatMatcher, checkMatcher } from "./matchers.js";
+export { readNotifiers, formatNotifiers, NOTIFIER_PREFIX } from "./notifier-config.js";
+export type { NotifierConfig, NotifierOptions } from "./notifier-config.js";
+export { checkAlertingConfig } from "./check.js";
