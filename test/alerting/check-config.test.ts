@@ -50,7 +50,7 @@ test("check-config fails on a bad rule file, naming file, line, field and a sugg
 });
 
 const NOTIFIER_CASES: ReadonlyArray<[string, string, RegExp]> = [
-  ["unknown key", "[notifier.ops]\ntype = webhook\nurl = http://x/\nurll = 1\n", /line 4.*unknown key \(did you mean "url"\?\)/s],
+  ["unknown key", "[notifier.ops]\ntype = webhook\nurl = http://x/\nurll = 1\n", /:4: \[notifier\.ops\] urll: unknown key \(did you mean "url"\?\)/],
   ["bad type", "[notifier.ops]\ntype = pager\n", /type.*expected one of webhook, slack, email, alertmanager/s],
   ["missing url", "[notifier.ops]\ntype = slack\n", /a slack notifier needs url/],
   ["email without recipients", "[notifier.mail]\ntype = email\n", /needs to \(recipients\)/],
