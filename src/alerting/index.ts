@@ -16,3 +16,11 @@ export { parseMatcher, matches, formatMatcher, checkMatcher } from "./matchers.j
 export { readNotifiers, formatNotifiers, NOTIFIER_PREFIX } from "./notifier-config.js";
 export type { NotifierConfig, NotifierOptions } from "./notifier-config.js";
 export { checkAlertingConfig } from "./check.js";
+export { AlertingService } from "./service.js";
+export type { AlertingServiceOptions, RuleInput } from "./service.js";
+export { startAlerting, queryOver } from "./start.js";
+export type { AlertingDeps, QueryableStore } from "./start.js";
+export { Dispatcher, fingerprintOf } from "./dispatch.js";
+export type { NotifierStatus, Route } from "./dispatch.js";
+export { createSender, webhookBody, slackBody, alertmanagerBody, emailContent } from "./notifiers/index.js";
+export type { Sender, Notification, NotifiedAlert } from "./notifiers/index.js";
