@@ -12,6 +12,7 @@ declare -A NEED=(
   [collectd]=/usr/sbin/collectd
   [prometheus]=/usr/bin/promtool
   [influxdb-client]=/usr/bin/influx
+  [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager
 )
 
 missing=()
