@@ -143,7 +143,7 @@ export class Evaluator {
     const out: Planned[] = [];
     let withData = 0;
     for (const s of series) {
-      const value = reduceValues(valuesIn(s, now - rule.window, now), rule.reduce);
+      const value = reduceValues(valuesIn(s, now - rule.window, now), rule.reduce, s.step, rule.predict_for);
       const labels = { alertname: rule.alert, ...seriesLabels(s, this.o), ...rule.labels };
       const id: Identity = { fingerprint: s.name, labels, annotations: templated(rule, labels, value, s.name) };
       if (value !== null) withData++;

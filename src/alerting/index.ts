@@ -24,3 +24,5 @@ export { Dispatcher, fingerprintOf } from "./dispatch.js";
 export type { NotifierStatus, Route } from "./dispatch.js";
 export { createSender, webhookBody, slackBody, alertmanagerBody, emailContent } from "./notifiers/index.js";
 export type { Sender, Notification, NotifiedAlert } from "./notifiers/index.js";
+export { builtinRules, BUILTIN_GROUP } from "./builtin.js";
+export { predictLinear, silentIntervals, hostOf } from "./series.js";

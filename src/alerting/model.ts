@@ -4,7 +4,13 @@
  */
 import type { UnixMs } from "../model/index.js";
 
-export const REDUCERS = ["last", "avg", "min", "max", "sum", "count", "delta"] as const;
+/**
+ * How a series' values over the window become one number. Beyond the usual ones:
+ * `predict_linear` is the least-squares line through the window extrapolated `predict_for` past
+ * its end (the last value when the window shows no clear linear trend, R² < 0.8), and
+ * `silent_intervals` is how many of the series' own sending intervals have passed since its last value.
+ */
+export const REDUCERS = ["last", "avg", "min", "max", "sum", "count", "delta", "predict_linear", "silent_intervals"] as const;
 export type Reducer = (typeof REDUCERS)[number];
 
 export const OPS = [">", ">=", "<", "<=", "==", "!="] as const;
@@ -28,6 +34,8 @@ export interface RuleSpec {
   readonly threshold: number;
   readonly for: number;
   readonly keep_firing_for: number;
+  /** predict_linear only: how far past the window's end the line is extrapolated, ms. */
+  readonly predict_for: number;
   readonly no_data: NoDataPolicy;
   readonly error: ErrorPolicy;
   readonly labels: Readonly<Record<string, string>>;
@@ -39,6 +47,7 @@ export const RULE_DEFAULTS = {
   window: 5 * 60_000,
   for: 0,
   keep_firing_for: 0,
+  predict_for: 24 * 3_600_000,
   no_data: "no_data",
   error: "error",
 } as const satisfies Partial<RuleSpec>;

@@ -14,6 +14,7 @@ import type { AlertStateStore, RuleStore, SilenceStore } from "./ports.js";
 import type { QueryFn } from "./series.js";
 import { AlertingService } from "./service.js";
 import { formatValue } from "./template.js";
+import { builtinRules } from "./builtin.js";
 
 /** The store as the query layer takes it (alerting never imports the store). */
 export type QueryableStore = Parameters<typeof evaluateTargets>[0];
@@ -44,6 +45,7 @@ export interface AlertingDeps {
 export function startAlerting(d: AlertingDeps): AlertingService {
   const notifiers = readNotifiers(d.config);
   const annotate = d.annotate;
+  const builtin = builtinRules(d.config);
   return new AlertingService({
     settings: d.config.alerting,
     notifiers,
@@ -56,6 +58,7 @@ export function startAlerting(d: AlertingDeps): AlertingService {
     clock: d.clock,
     log: d.log,
     ...(d.metrics !== undefined ? { metrics: d.metrics } : {}),
+    ...(builtin !== undefined ? { builtinGroups: [builtin] } : {}),
     ...(annotate !== undefined ? { onChanges: (cs: readonly StateChange[]) => annotateChanges(cs, annotate, d.log) } : {}),
   });
 }

@@ -17,7 +17,7 @@ export interface FieldProblem {
   readonly atKey?: boolean;
 }
 
-export const RULE_FIELDS = ["alert", "expr", "reduce", "window", "op", "threshold", "for", "keep_firing_for", "no_data", "error", "labels", "annotations"] as const;
+export const RULE_FIELDS = ["alert", "expr", "reduce", "window", "op", "threshold", "for", "keep_firing_for", "predict_for", "no_data", "error", "labels", "annotations"] as const;
 export const GROUP_FIELDS = ["name", "interval", "rules"] as const;
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_:.-]*$/;
@@ -110,6 +110,7 @@ export function validateRule(raw: unknown, at: FieldPath = []): { spec?: RuleSpe
     threshold: typeof threshold === "number" ? threshold : 0,
     for: durationField(raw["for"], [...at, "for"], out, RULE_DEFAULTS.for),
     keep_firing_for: durationField(raw["keep_firing_for"], [...at, "keep_firing_for"], out, RULE_DEFAULTS.keep_firing_for),
+    predict_for: durationField(raw["predict_for"], [...at, "predict_for"], out, RULE_DEFAULTS.predict_for),
     no_data: oneOf(raw["no_data"], NO_DATA_POLICIES, [...at, "no_data"], out, RULE_DEFAULTS.no_data),
     error: oneOf(raw["error"], ERROR_POLICIES, [...at, "error"], out, RULE_DEFAULTS.error),
     labels: stringMap(raw["labels"], [...at, "labels"], out, false),
