@@ -19,7 +19,7 @@ export interface EmailOptions {
 export function emailContent(n: Notification, subjectTemplate: string): { subject: string; text: string } {
   const subject = renderTemplate(subjectTemplate, { status: n.status, labels: n.commonLabels, count: n.alerts.length }).replace(/[\r\n]+/g, " ");
   const blocks = n.alerts.map((a) => {
-    const lines = [`[${a.status.toUpperCase()}] ${a.labels["alertname"] ?? ""} = ${formatValue(a.value)}`, `  since ${new Date(a.startsAt).toISOString()}${a.endsAt !== null ? `, resolved ${new Date(a.endsAt).toISOString()}` : ""}`];
+    const lines = [`[${a.status.toUpperCase()}] ${a.labels["alertname"] ?? ""} (value ${formatValue(a.value)})`, `  since ${new Date(a.startsAt).toISOString()}${a.endsAt !== null ? `, resolved ${new Date(a.endsAt).toISOString()}` : ""}`];
     for (const [k, v] of Object.entries(a.annotations)) lines.push(`  ${k}: ${v}`);
     lines.push(`  labels: ${Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(", ")}`);
     return lines.join("\n");
