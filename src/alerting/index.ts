@@ -26,3 +26,5 @@ export { createSender, webhookBody, slackBody, alertmanagerBody, emailContent } 
 export type { Sender, Notification, NotifiedAlert } from "./notifiers/index.js";
 export { builtinRules, BUILTIN_GROUP } from "./builtin.js";
 export { predictLinear, silentIntervals, hostOf } from "./series.js";
+export { backtest, preview, BACKTEST_MAX_EVALUATIONS } from "./backtest.js";
+export type { BacktestResult, BacktestSeries, BacktestPeriod, BacktestOptions, PreviewRow } from "./backtest.js";

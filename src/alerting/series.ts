@@ -19,8 +19,11 @@ export interface QueryResult {
   readonly error?: string;
 }
 
-/** Evaluates one Graphite target over [from, to); `now` anchors relative times inside functions. */
-export type QueryFn = (target: string, from: number, to: number, now: number) => QueryResult;
+/**
+ * Evaluates one Graphite target over [from, to); `now` anchors relative times inside functions.
+ * `maxDataPoints` lets the store answer from rollups (backtests over days).
+ */
+export type QueryFn = (target: string, from: number, to: number, now: number, maxDataPoints?: number) => QueryResult;
 
 export interface LabelOptions {
   /** Diamond's path prefix ([collectors] path_prefix, "servers"): `<prefix>.<host>.…` gives host. */

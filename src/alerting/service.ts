@@ -19,6 +19,7 @@ import type { AlertStateStore, HistoryFilter, RuleStore, SilenceStore, StoredRul
 import { loadRuleDir, type RuleFileProblem, formatRuleProblem } from "./rule-file.js";
 import type { QueryFn } from "./series.js";
 import { alertingMetrics } from "./metrics.js";
+import { backtest, preview, type BacktestResult, type PreviewRow } from "./backtest.js";
 
 export interface AlertingServiceOptions {
   readonly settings: Config["alerting"];
@@ -266,6 +267,22 @@ export class AlertingService {
     if (existing !== undefined && existing.source.kind !== "ui") throw new ConflictError(`rule ${uid} is read-only here (${existing.source.kind})`, "rule_read_only");
     if (!this.o.rules.delete(uid)) throw new NotFoundError(`no rule ${uid}`, "rule_not_found");
     this.rebuild();
+  }
+
+  private asRule(input: RuleInput): Rule {
+    return { ...input.spec, uid: input.uid ?? "preview", group: input.group, source: { kind: "ui" } };
+  }
+
+  /** A rule (saved or not) evaluated once now: each series' value and whether it matches. */
+  preview(input: RuleInput): { rows: PreviewRow[]; truncated: boolean; error?: string } {
+    return preview(this.asRule(input), this.o.query, this.o.clock.now(), { pathPrefix: this.o.pathPrefix, hostLabel: this.o.settings.path_prefix_label, maxSeries: this.o.settings.max_instances_per_rule });
+  }
+
+  /** A rule (saved or not) replayed over the last `days` days of stored data. */
+  backtest(input: RuleInput, days: number): BacktestResult {
+    const to = this.o.clock.now();
+    const step = input.interval ?? this.o.settings.default_interval;
+    return backtest(this.asRule(input), this.o.query, { from: to - days * 86_400_000, to, step, maxSeries: this.o.settings.max_instances_per_rule, pathPrefix: this.o.pathPrefix, hostLabel: this.o.settings.path_prefix_label });
   }
 
   /** Drops history older than [alerting] history. */

@@ -20,8 +20,8 @@ import { builtinRules } from "./builtin.js";
 export type QueryableStore = Parameters<typeof evaluateTargets>[0];
 
 /** A QueryFn over the store: one Graphite target, raw resolution. */
-export function queryOver(store: QueryableStore, maxDataPoints?: number): QueryFn {
-  return (target, from, to, now) => {
+export function queryOver(store: QueryableStore): QueryFn {
+  return (target, from, to, now, maxDataPoints) => {
     const [r] = evaluateTargets(store, [target], from, to, maxDataPoints, { now });
     if (r === undefined) return { series: [] };
     return r.error !== undefined ? { series: [], error: r.error.message } : { series: r.series };

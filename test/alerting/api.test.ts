@@ -149,3 +149,27 @@ test("history: state changes of the last 7 days, newest first, by rule", async (
   const r = (await h.call("Viewer", "GET", "/api/alert-history?rule=host%2FLoadHigh")).json as Array<{ from: string; to: string }>;
   assert.deepEqual(r.map((c) => `${c.from}>${c.to}`), ["pending>firing", "normal>pending"]);
 });
+
+test("POST /api/alert-rules/preview and /backtest: Editors try a rule before saving it; bad input is a 400 naming the field", async () => {
+  const h = await harness();
+  h.clock.set(T0);
+  const body = { group: "mine", alert: "X", expr: "servers.*.loadavg.01", op: ">", threshold: 10 };
+  assert.equal((await h.call("Viewer", "POST", "/api/alert-rules/preview", body)).status, 403);
+  const p = await h.call("Editor", "POST", "/api/alert-rules/preview", body);
+  assert.equal(p.status, 200, p.text);
+  assert.deepEqual((p.json as { rows: Array<{ series: string; value: number; matches: boolean }> }).rows.map((r) => [r.series, r.value, r.matches]), [
+    ["servers.web1.loadavg.01", 20, true],
+    ["servers.web2.loadavg.01", 1, false],
+  ]);
+  const b = await h.call("Editor", "POST", "/api/alert-rules/backtest", { ...body, days: 1 });
+  assert.equal(b.status, 200, b.text);
+  const bt = b.json as { evaluations: number; series: number };
+  assert.equal(bt.series, 2);
+  assert.ok(bt.evaluations > 0);
+  const bad = await h.call("Editor", "POST", "/api/alert-rules/backtest", { ...body, days: 99 });
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /days/);
+  const badRule = await h.call("Editor", "POST", "/api/alert-rules/preview", { ...body, window: "soon" });
+  assert.equal(badRule.status, 400);
+  assert.match(badRule.text, /window: expected a duration/);
+});
