@@ -38,6 +38,7 @@ import { countRequests, metricsRoutes } from "./http/routes/metrics.js";
 import { readNotifiers, startAlerting } from "./alerting/index.js";
 import { SqliteAlertStateStore, SqliteRuleStore, SqliteSilenceStore } from "./store/alerting/index.js";
 import { alertRoutes } from "./http/routes/api/alerts.js";
+import { alertPages } from "./http/routes/pages/alerts.js";
 
 export interface Running {
   readonly httpPort: number;
@@ -179,7 +180,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     if (config.alerting.enabled) {
       const alerting = startAlerting({ config, store, states: new SqliteAlertStateStore(db), rules: new SqliteRuleStore(db, clock), silences: new SqliteSilenceStore(db, clock), clock, log: log.child({ module: "alerting" }), metrics, annotate: (a) => void annotations.add(a, "loupe:alerting") });
       stoppers.push({ name: "alerting", stop: () => alerting.stop() });
-      routers.push(alertRoutes({ alerting, notifiers: readNotifiers(config), clock }));
+      routers.push(alertRoutes({ alerting, notifiers: readNotifiers(config), clock }), alertPages({ alerting, clock }));
     }
 
     // ---- query, pages ----

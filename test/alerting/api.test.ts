@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { RequestHandler } from "express";
 import { createApp, startHttpServer, type Principal, type Role } from "../../src/http/index.js";
 import { alertRoutes } from "../../src/http/routes/api/alerts.js";
+import { alertPages } from "../../src/http/routes/pages/alerts.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { FakeClock } from "../../src/lib/clock.js";
 import { MetricsRegistry } from "../../src/lib/metrics.js";
@@ -32,7 +33,7 @@ async function harness() {
   const metrics = new MetricsRegistry();
   const notifiers = readNotifiers(config);
   const alerting = new AlertingService({ settings: config.alerting, notifiers, pathPrefix: "servers", externalURL: "http://loupe/", query: q.query, states, rules: new SqliteRuleStore(db, clock), silences: new SqliteSilenceStore(db, clock), clock, log: silentLogger, metrics, timers: false, senderFor: () => ({ send: async () => undefined }) });
-  const app = createApp({ log: silentLogger, before: [testPrincipal], routers: [alertRoutes({ alerting, notifiers, clock })] });
+  const app = createApp({ log: silentLogger, before: [testPrincipal], routers: [alertRoutes({ alerting, notifiers, clock }), alertPages({ alerting, clock })] });
   const http = await startHttpServer(app, "127.0.0.1", 0);
   after(() => http.close());
   const call = async (role: Role | "none", method: string, path: string, body?: unknown) => {
@@ -40,7 +41,7 @@ async function harness() {
     if (body !== undefined) headers["content-type"] = "application/json";
     const res = await fetch(`http://127.0.0.1:${http.port}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
-    return { status: res.status, json: text === "" ? undefined : (JSON.parse(text) as unknown), text };
+    return { status: res.status, json: text === "" || !(res.headers.get("content-type") ?? "").includes("json") ? undefined : (JSON.parse(text) as unknown), text };
   };
   return { alerting, clock, call, metrics, q };
 }
@@ -172,4 +173,31 @@ test("POST /api/alert-rules/preview and /backtest: Editors try a rule before sav
   const badRule = await h.call("Editor", "POST", "/api/alert-rules/preview", { ...body, window: "soon" });
   assert.equal(badRule.status, 400);
   assert.match(badRule.text, /window: expected a duration/);
+});
+
+test("the Alerts page lists instances, rules with their source, silences, notifiers and history; the rule editor is for Editors", async () => {
+  const h = await harness();
+  await h.alerting.evaluateAll(T0);
+  h.clock.set(T0);
+  const page = await h.call("Viewer", "GET", "/alerts");
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<tr data-rule="host\/LoadHigh" data-state="pending">/);
+  assert.match(page.text, /servers\.web1\.loadavg\.01/);
+  assert.match(page.text, /host\.yml:5/);
+  assert.match(page.text, /normal → pending/);
+  assert.match(page.text, /data-notifier="ops"/);
+  assert.doesNotMatch(page.text, /New rule/, "no editing for Viewers");
+  assert.doesNotMatch(page.text, /secret-hook/);
+  assert.match((await h.call("Editor", "GET", "/alerts")).text, /New rule/);
+  assert.equal((await h.call("Viewer", "GET", "/alerts/rules/new")).status, 403);
+  const editor = await h.call("Editor", "GET", "/alerts/rules/new");
+  assert.equal(editor.status, 200);
+  assert.match(editor.text, /id="rule-backtest"/);
+  const created = await h.call("Editor", "POST", "/api/alert-rules", { group: "mine", alert: "Mine", expr: "servers.*.loadavg.01", op: ">", threshold: 3, window: "10m", labels: { team: "db" } });
+  const uid = (created.json as { uid: string }).uid;
+  const edit = await h.call("Editor", "GET", `/alerts/rules/${uid}/edit`);
+  assert.equal(edit.status, 200);
+  assert.match(edit.text, /name="window" value="10m"/);
+  assert.match(edit.text, /name="labels" value="team=db"/);
+  assert.equal((await h.call("Editor", "GET", "/alerts/rules/host%2FLoadHigh/edit")).status, 404, "provisioned rules have no editor");
 });
