@@ -1,13 +1,14 @@
 /**
  * Backtest: how a rule would have behaved over past data (default the last 7 days) before it is
- * saved. The target is read once over the whole range (the store answers from rollups when the
- * range is long), then the rule's reduce/condition/for/keep_firing_for run at every evaluation
+ * saved. The target is read once over the whole range — from the hourly rollups when the series
+ * are many (an approximation for windows under an hour: the window becomes one hourly average),
+ * else at one bucket per evaluation step — then the rule's reduce/condition/for/keep_firing_for run at every evaluation
  * step through the same state machine as live evaluation. Notifications are counted as one
  * firing and one resolved message per firing period (grouping can only merge them further).
  */
 import type { UnixMs } from "../model/index.js";
 import { compare, type AlertInstance, type Rule } from "./model.js";
-import { reduceValues, seriesLabels, type LabelOptions, type QueryFn, type SeriesData } from "./series.js";
+import { reduceValues, seriesLabels, type LabelOptions, type QueryFn, type QueryResult, type SeriesData } from "./series.js";
 import { transition } from "./state.js";
 
 export interface BacktestOptions extends LabelOptions {
@@ -17,8 +18,8 @@ export interface BacktestOptions extends LabelOptions {
   readonly step: number;
   readonly maxEvaluations?: number;
   readonly maxSeries: number;
-  /** Points per series read from the store (bounds memory; the store picks the tier). */
-  readonly maxPoints?: number;
+  /** Raw points (series × range at 1 min) above which the hourly rollups are read instead of finer data. */
+  readonly fineBudget?: number;
 }
 
 export interface BacktestPeriod {
@@ -50,12 +51,28 @@ export interface BacktestResult {
 }
 
 export const BACKTEST_MAX_EVALUATIONS = 2016; // 7 days at 5 minutes
+/** Reading finer than hourly rollups costs about one raw point per minute per series: allowed up to this many. */
+export const BACKTEST_FINE_BUDGET = 500_000;
+const HOUR = 3_600_000;
+
+/**
+ * Reads the target for the backtest: hourly rollups first (cheap for any number of series); finer
+ * data (one bucket per evaluation step) when the series are few enough for BACKTEST_FINE_BUDGET.
+ */
+function readForBacktest(rule: Rule, query: QueryFn, o: BacktestOptions, step: number): QueryResult {
+  const from = o.from - rule.window;
+  const range = o.to - from;
+  const coarse = query(rule.expr, from, o.to, o.to, Math.max(1, Math.ceil(range / HOUR)));
+  if (coarse.error !== undefined || coarse.series.length === 0) return coarse;
+  const fineCost = coarse.series.length * (range / 60_000);
+  if (fineCost > (o.fineBudget ?? BACKTEST_FINE_BUDGET) || Math.min(rule.window, step) >= HOUR) return coarse;
+  return query(rule.expr, from, o.to, o.to, Math.ceil(range / step));
+}
 
 export function backtest(rule: Rule, query: QueryFn, o: BacktestOptions): BacktestResult {
   const maxEvals = o.maxEvaluations ?? BACKTEST_MAX_EVALUATIONS;
   const step = Math.max(o.step, Math.ceil((o.to - o.from) / maxEvals / 1000) * 1000);
-  const maxPoints = o.maxPoints ?? 10_000;
-  const res = query(rule.expr, o.from - rule.window, o.to, o.to, maxPoints);
+  const res = readForBacktest(rule, query, o, step);
   const empty = { from: o.from, to: o.to, step, resolution: 0, evaluations: 0, series: 0, truncated: false, fired: [], firingPeriods: 0, notifications: 0 };
   if (res.error !== undefined) return { ...empty, error: res.error };
   const all = [...res.series].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -81,9 +98,11 @@ function runSeries(rule: Rule, s: SeriesData, o: BacktestOptions, step: number):
   let open: UnixMs | null = null;
   let evaluations = 0;
   const id = { fingerprint: s.name, labels: {}, annotations: {} };
+  // data coarser than the window (hourly rollups): each evaluation sees at least one bucket
+  const window = Math.max(rule.window, s.step);
   for (let t = o.from + step; t <= o.to; t += step) {
     evaluations++;
-    const i0 = Math.max(0, Math.ceil((t - rule.window - s.start) / s.step));
+    const i0 = Math.max(0, Math.ceil((t - window - s.start) / s.step));
     const i1 = Math.min(s.values.length, Math.ceil((t - s.start) / s.step));
     const value = i1 > i0 ? reduceValues(s.values.slice(i0, i1), rule.reduce, s.step, rule.predict_for) : rule.reduce === "count" ? 0 : null;
     const cond = value === null ? rule.no_data === "alerting" : compare(value, rule.op, rule.threshold);
