@@ -7,9 +7,8 @@
  * firing and one resolved message per firing period (grouping can only merge them further).
  */
 import type { UnixMs } from "../model/index.js";
-import { compare, type AlertInstance, type Rule } from "./model.js";
+import { compare, type Rule } from "./model.js";
 import { reduceValues, seriesLabels, type LabelOptions, type QueryFn, type QueryResult, type SeriesData } from "./series.js";
-import { transition } from "./state.js";
 
 export interface BacktestOptions extends LabelOptions {
   readonly from: UnixMs;
@@ -91,31 +90,81 @@ export function backtest(rule: Rule, query: QueryFn, o: BacktestOptions): Backte
   return { ...empty, resolution, evaluations, series: list.length, truncated: all.length > list.length, fired, firingPeriods, notifications: firingPeriods + resolvedPeriods };
 }
 
-/** Sliding-window evaluation of one series; prefix indices keep each step O(window points). */
+/**
+ * Sliding-window evaluation of one series with the live state machine's rules (state.ts) inlined:
+ * no object per step, the window reduced in place. 1,000 series × 2,016 steps stay well under a second.
+ */
 function runSeries(rule: Rule, s: SeriesData, o: BacktestOptions, step: number): { periods: BacktestPeriod[]; evaluations: number } {
   const periods: BacktestPeriod[] = [];
-  let prev: AlertInstance | undefined;
-  let open: UnixMs | null = null;
+  let state: "normal" | "pending" | "firing" = "normal";
+  let activeAt = 0;
+  let lastTrue = 0;
+  let open = 0;
   let evaluations = 0;
-  const id = { fingerprint: s.name, labels: {}, annotations: {} };
   // data coarser than the window (hourly rollups): each evaluation sees at least one bucket
   const window = Math.max(rule.window, s.step);
   for (let t = o.from + step; t <= o.to; t += step) {
     evaluations++;
     const i0 = Math.max(0, Math.ceil((t - window - s.start) / s.step));
     const i1 = Math.min(s.values.length, Math.ceil((t - s.start) / s.step));
-    const value = i1 > i0 ? reduceValues(s.values.slice(i0, i1), rule.reduce, s.step, rule.predict_for) : rule.reduce === "count" ? 0 : null;
+    const value = reduceRange(s.values, i0, i1, rule, s.step);
     const cond = value === null ? rule.no_data === "alerting" : compare(value, rule.op, rule.threshold);
-    const tr = transition(rule, prev, cond ? { kind: "true", value } : { kind: "false", value }, id, t);
-    prev = tr.next?.state === "resolved" ? undefined : tr.next;
-    if (tr.to === "firing" && tr.from !== "firing") open = t;
-    if (tr.from === "firing" && tr.to !== "firing" && open !== null) {
+    if (cond) {
+      lastTrue = t;
+      if (state === "normal") {
+        activeAt = t;
+        state = rule.for <= 0 ? "firing" : "pending";
+        if (state === "firing") open = t;
+      } else if (state === "pending" && t - activeAt >= rule.for) {
+        state = "firing";
+        open = t;
+      }
+    } else if (state === "pending") state = "normal";
+    else if (state === "firing" && !(rule.keep_firing_for > 0 && t - lastTrue < rule.keep_firing_for)) {
+      state = "normal";
       periods.push({ from: open, to: t });
-      open = null;
     }
   }
-  if (open !== null) periods.push({ from: open, to: null });
+  if (state === "firing") periods.push({ from: open, to: null });
   return { periods, evaluations };
+}
+
+/** reduceValues over values[i0, i1) without copying for the simple reducers. */
+function reduceRange(values: ReadonlyArray<number | null>, i0: number, i1: number, rule: Rule, step: number): number | null {
+  if (i1 <= i0) return rule.reduce === "count" ? 0 : null;
+  if (rule.reduce === "predict_linear" || rule.reduce === "silent_intervals") return reduceValues(values.slice(i0, i1), rule.reduce, step, rule.predict_for);
+  let n = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let first = 0;
+  let last = 0;
+  for (let i = i0; i < i1; i++) {
+    const v = values[i];
+    if (v === null || v === undefined || v !== v) continue;
+    if (n === 0) first = v;
+    n++;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    last = v;
+  }
+  if (rule.reduce === "count") return n;
+  if (n === 0) return null;
+  switch (rule.reduce) {
+    case "last":
+      return last;
+    case "avg":
+      return sum / n;
+    case "min":
+      return min;
+    case "max":
+      return max;
+    case "sum":
+      return sum;
+    default:
+      return last - first;
+  }
 }
 
 export interface PreviewRow {

@@ -23,7 +23,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-test("HostSilent fires when a Graphite sender stops", { timeout: 60_000 }, async () => {
+test("HostSilent fires when a Graphite sender stops, and resolves when it sends again", { timeout: 60_000 }, async () => {
   const dir = tempDir("loupe-silent-");
   const port = await freePort();
   const rx = await startReceiver();
@@ -32,7 +32,7 @@ test("HostSilent fires when a Graphite sender stops", { timeout: 60_000 }, async
     `[paths]\ndata = ${dir}\nplugins = ${join(dir, "plugins")}`,
     `[ingest.graphite]\ntcp_addr = 127.0.0.1:${port}\nudp_addr =`,
     "[alerting]\nbuiltin_interval = 1s\nbuiltin_disk_fill = false\nbuiltin_fs_full = false\nbuiltin_memory_low = false\nbuiltin_load_high = false\nbuiltin_collector_failing = false",
-    `[notifier.hook]\nurl = ${rx.url}\ngroup_wait = 0s\nmatch = host=remote1`,
+    `[notifier.hook]\nurl = ${rx.url}\ngroup_wait = 0s\ngroup_interval = 1s\nmatch = host=remote1`,
   ].join("\n");
   const loupe = await startLoupe(loadConfig({ text, env: {} }), silentLogger);
   const sock = connect(port, "127.0.0.1");
@@ -54,6 +54,16 @@ test("HostSilent fires when a Graphite sender stops", { timeout: 60_000 }, async
     assert.match(body.alerts[0]!.annotations["summary"]!, /^remote1 has sent nothing for \d+(\.\d+)? of its intervals$/);
     const firing = (await api()).filter((a) => a.labels["host"] === "remote1");
     assert.deepEqual(firing.map((a) => [a.alertname, a.state]), [["HostSilent", "firing"]]);
+
+    const again = connect(port, "127.0.0.1");
+    await new Promise<void>((r) => again.once("connect", () => r()));
+    for (let i = 0; i < 4; i++) {
+      again.write(`servers.remote1.cpu.total.user 5 ${Date.now()}\n`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    again.end();
+    await rx.waitFor(() => rx.posts.length >= 2, 30_000);
+    assert.equal((rx.posts[1]!.body as { status: string }).status, "resolved");
   } finally {
     sock.destroy();
     await loupe.stop();
