@@ -71,3 +71,36 @@ test("preview: each series' value now and whether the condition holds", async ()
     await s.close();
   }
 });
+
+test("backtest and live evaluation agree: the same firing periods on random series (for, keep_firing_for)", async () => {
+  const { Evaluator } = await import("../../src/alerting/index.js");
+  const { openStateDb, scripted } = await import("./helpers.js");
+  const { silentLogger } = await import("../../src/lib/logger.js");
+  const { seededRandom } = await import("../helpers/rng.js");
+  const random = seededRandom(12);
+  let periods = 0;
+  for (let round = 0; round < 20; round++) {
+    const step = MIN;
+    const n = 300;
+    const start = NOW - n * step;
+    const values = Array.from({ length: n }, () => (random() < 0.1 ? null : Math.round(random() * 20)));
+    const s = { name: "servers.web1.x", tags: { name: "servers.web1.x" }, start, step, values };
+    const r = rule({ expr: "x", threshold: 12, window: 3 * MIN, reduce: (["last", "avg", "max", "min"] as const)[round % 4]!, for: (round % 3) * MIN, keep_firing_for: (round % 2) * 2 * MIN });
+    const bt = backtest(r, () => ({ series: [s] }), { from: start + 10 * MIN, to: NOW, step, maxSeries: 10, ...LABELS, maxEvaluations: 10_000 });
+    const q = scripted();
+    q.set("x", () => [s]);
+    const ev = new Evaluator({ query: q.query, states: openStateDb().states, clock: new FakeClock(0), log: silentLogger, budgetMs: 1e9, maxInstancesPerRule: 10, ...LABELS });
+    const live: Array<{ from: number; to: number | null }> = [];
+    for (let t = start + 10 * MIN + step; t <= NOW; t += step) {
+      for (const c of ev.evaluateRule({ ...r, no_data: "ok" }, t)) {
+        if (c.fingerprint === "") continue;
+        if (c.to === "firing") live.push({ from: t, to: null });
+        if (c.from === "firing") live[live.length - 1] = { ...live[live.length - 1]!, to: t };
+      }
+    }
+    const expected = bt.fired[0]?.firing ?? [];
+    assert.deepEqual(expected, live, `round ${round}: ${JSON.stringify(r)}`);
+    periods += live.length;
+  }
+  assert.ok(periods > 20, `the rounds fire (${periods} periods)`);
+});
