@@ -22,14 +22,13 @@ function make(alert: string, spec: Partial<RuleSpec> & Pick<RuleSpec, "expr" | "
   return { alert, ...RULE_DEFAULTS, labels: {}, annotations: {}, ...spec, uid: `${BUILTIN_GROUP}/${alert}`, group: BUILTIN_GROUP, source: { kind: "builtin" } };
 }
 
-/** The built-in group as configured; undefined when every built-in is off. */
-export function builtinRules(config: Pick<Config, "alerting" | "collectors">): RuleGroup | undefined {
-  const a = config.alerting;
-  if (!a.builtin_rules) return undefined;
-  const p = config.collectors.path_prefix === "" ? "*" : `${config.collectors.path_prefix}.*`;
-  const rules: Rule[] = [];
-  if (a.builtin_disk_fill)
-    rules.push(
+type Settings = Config["alerting"];
+
+/** Each built-in: its switch in [alerting] and its rule (p: the Diamond prefix glob, "servers.*"). */
+const BUILTINS: ReadonlyArray<{ readonly on: (a: Settings) => boolean; readonly rule: (a: Settings, p: string) => Rule }> = [
+  {
+    on: (a) => a.builtin_disk_fill,
+    rule: (a, p) =>
       make("DiskWillFillIn24h", {
         expr: `${p}.diskspace.*.byte_avail`,
         reduce: "predict_linear",
@@ -42,9 +41,10 @@ export function builtinRules(config: Pick<Config, "alerting" | "collectors">): R
         labels: { severity: "warning" },
         annotations: { summary: "{{ $labels.host }}: {{ $series }} will be full within the next day at its current rate" },
       }),
-    );
-  if (a.builtin_fs_full)
-    rules.push(
+  },
+  {
+    on: (a) => a.builtin_fs_full,
+    rule: (a, p) =>
       make("FilesystemAlmostFull", {
         // each filesystem's byte_avail as a % of its byte_used + byte_avail (df's view), the byte_used half dropped
         expr: `grep(asPercent(${p}.diskspace.*.{byte_used,byte_avail}, None, 1, 3), "byte_avail,")`,
@@ -56,9 +56,10 @@ export function builtinRules(config: Pick<Config, "alerting" | "collectors">): R
         labels: { severity: "critical" },
         annotations: { summary: "{{ $labels.host }}: only {{ $value }} % available ({{ $series }})" },
       }),
-    );
-  if (a.builtin_host_silent)
-    rules.push(
+  },
+  {
+    on: (a) => a.builtin_host_silent,
+    rule: (a, p) =>
       make("HostSilent", {
         expr: `${p}.${a.builtin_host_silent_metric}`,
         reduce: "silent_intervals",
@@ -69,9 +70,10 @@ export function builtinRules(config: Pick<Config, "alerting" | "collectors">): R
         labels: { severity: "critical" },
         annotations: { summary: "{{ $labels.host }} has sent nothing for {{ $value }} of its intervals" },
       }),
-    );
-  if (a.builtin_memory_low)
-    rules.push(
+  },
+  {
+    on: (a) => a.builtin_memory_low,
+    rule: (a, p) =>
       make("MemoryLow", {
         expr: `asPercent(${p}.memory.MemAvailable, ${p}.memory.MemTotal)`,
         reduce: "avg",
@@ -83,9 +85,10 @@ export function builtinRules(config: Pick<Config, "alerting" | "collectors">): R
         labels: { severity: "warning" },
         annotations: { summary: "{{ $labels.host }}: {{ $value }} % of memory available" },
       }),
-    );
-  if (a.builtin_load_high)
-    rules.push(
+  },
+  {
+    on: (a) => a.builtin_load_high,
+    rule: (a, p) =>
       make("LoadHigh", {
         expr: `${p}.loadavg.05_normalized`,
         reduce: "avg",
@@ -97,9 +100,10 @@ export function builtinRules(config: Pick<Config, "alerting" | "collectors">): R
         labels: { severity: "warning" },
         annotations: { summary: "{{ $labels.host }}: load {{ $value }} per core" },
       }),
-    );
-  if (a.builtin_collector_failing)
-    rules.push(
+  },
+  {
+    on: (a) => a.builtin_collector_failing,
+    rule: (a, p) =>
       make("CollectorFailing", {
         expr: "loupe.collector.*.errors",
         reduce: "delta",
@@ -111,6 +115,14 @@ export function builtinRules(config: Pick<Config, "alerting" | "collectors">): R
         labels: { severity: "warning" },
         annotations: { summary: "collector {{ $series }} keeps failing (see Loupe's log)" },
       }),
-    );
+  },
+];
+
+/** The built-in group as configured; undefined when every built-in is off. */
+export function builtinRules(config: Pick<Config, "alerting" | "collectors">): RuleGroup | undefined {
+  const a = config.alerting;
+  if (!a.builtin_rules) return undefined;
+  const p = config.collectors.path_prefix === "" ? "*" : `${config.collectors.path_prefix}.*`;
+  const rules = BUILTINS.filter((b) => b.on(a)).map((b) => b.rule(a, p));
   return rules.length === 0 ? undefined : { name: BUILTIN_GROUP, interval: a.builtin_interval, rules };
 }

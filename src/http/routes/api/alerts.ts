@@ -95,8 +95,15 @@ const silenceBody = z.object({
 
 export function alertRoutes(deps: AlertRoutesDeps): Router {
   const router = Router();
+  instanceRoutes(router, deps);
+  ruleRoutes(router, deps);
+  silenceRoutes(router, deps);
+  prometheusRoutes(router, deps);
+  return router;
+}
+
+function instanceRoutes(router: Router, deps: AlertRoutesDeps): void {
   const a = deps.alerting;
-  const intervalOf = (r: Rule): number => a.groups().find((g) => g.name === r.group)?.interval ?? 0;
 
   router.get("/api/alerts", access("viewer"), (req, res) => {
     const state = queryString(req, "state");
@@ -109,6 +116,31 @@ export function alertRoutes(deps: AlertRoutesDeps): Router {
         .map((i) => instanceJson(i, i.state === "firing" && a.isSilenced(i.labels, now))),
     );
   });
+
+  router.get("/api/alert-history", access("viewer"), (req, res) => {
+    const now = deps.clock.now();
+    const num = (name: string, d: number): number => {
+      const s = queryString(req, name);
+      const v = s === "" ? d : Number(s);
+      if (!Number.isSafeInteger(v) || v < 0) throw new BadRequestError(`${name}: expected milliseconds`, "validation_failed");
+      return v;
+    };
+    const rule = queryString(req, "rule");
+    res.json(a.history({ from: num("from", now - 7 * 86_400_000), to: num("to", now), limit: num("limit", 1000), ...(rule !== "" ? { ruleUid: rule } : {}) }));
+  });
+
+  router.get("/api/alert-notifiers", access("viewer"), (_req, res) => {
+    res.json(a.notifierStatus());
+  });
+
+  router.get("/api/alert-notifiers/config", access("admin"), (_req, res) => {
+    res.json(deps.notifiers.map((n) => ({ ...n, bearer_token: n.bearer_token === "" ? "" : "***", smtp_password: n.smtp_password === "" ? "" : "***" })));
+  });
+}
+
+function ruleRoutes(router: Router, deps: AlertRoutesDeps): void {
+  const a = deps.alerting;
+  const intervalOf = (r: Rule): number => a.groups().find((g) => g.name === r.group)?.interval ?? 0;
 
   router.get("/api/alert-rules", access("viewer"), (_req, res) => {
     res.json({ rules: a.rules().map((r) => ruleJson(r, intervalOf(r), a)), problems: a.fileProblems() });
@@ -152,17 +184,10 @@ export function alertRoutes(deps: AlertRoutesDeps): Router {
     res.status(204).end();
   });
 
-  router.get("/api/alert-history", access("viewer"), (req, res) => {
-    const now = deps.clock.now();
-    const num = (name: string, d: number): number => {
-      const s = queryString(req, name);
-      const v = s === "" ? d : Number(s);
-      if (!Number.isSafeInteger(v) || v < 0) throw new BadRequestError(`${name}: expected milliseconds`, "validation_failed");
-      return v;
-    };
-    const rule = queryString(req, "rule");
-    res.json(a.history({ from: num("from", now - 7 * 86_400_000), to: num("to", now), limit: num("limit", 1000), ...(rule !== "" ? { ruleUid: rule } : {}) }));
-  });
+}
+
+function silenceRoutes(router: Router, deps: AlertRoutesDeps): void {
+  const a = deps.alerting;
 
   router.get("/api/silences", access("viewer"), (req, res) => {
     const now = deps.clock.now();
@@ -196,15 +221,11 @@ export function alertRoutes(deps: AlertRoutesDeps): Router {
     res.status(204).end();
   });
 
-  router.get("/api/alert-notifiers", access("viewer"), (_req, res) => {
-    res.json(a.notifierStatus());
-  });
+}
 
-  router.get("/api/alert-notifiers/config", access("admin"), (_req, res) => {
-    res.json(deps.notifiers.map((n) => ({ ...n, bearer_token: n.bearer_token === "" ? "" : "***", smtp_password: n.smtp_password === "" ? "" : "***" })));
-  });
-
-  // ---- Prometheus-compatible ----
+/** Prometheus-compatible reads. */
+function prometheusRoutes(router: Router, deps: AlertRoutesDeps): void {
+  const a = deps.alerting;
 
   router.get("/api/v1/alerts", access("viewer"), (_req, res) => {
     const alerts = a
@@ -239,6 +260,4 @@ export function alertRoutes(deps: AlertRoutesDeps): Router {
     }));
     res.json({ status: "success", data: { groups } });
   });
-
-  return router;
 }
