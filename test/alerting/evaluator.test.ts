@@ -209,3 +209,24 @@ test("evaluation budget: rules left when a group's budget is spent are skipped a
   assert.equal(skipped, 2, "3 rules take 1.2 s > 1 s");
   assert.deepEqual(overruns, [["g", 2]]);
 });
+
+test("history is kept [alerting] history: older state changes are purged, newer kept", async () => {
+  const { AlertingService } = await import("../../src/alerting/index.js");
+  const { SqliteRuleStore, SqliteSilenceStore } = await import("../../src/store/alerting/index.js");
+  const { defaultConfig } = await import("../../src/config/index.js");
+  const { db, states } = openStateDb();
+  const clock = new FakeClock(T0);
+  const q = scripted();
+  let v = 20;
+  q.set("x.*", (now) => [series("x.a", [v], now)]);
+  const config = defaultConfig("[alerting]\nhistory = 1d\nbuiltin_rules = false");
+  const svc = new AlertingService({ settings: config.alerting, notifiers: [], pathPrefix: "servers", externalURL: "http://l/", query: q.query, states, rules: new SqliteRuleStore(db, clock), silences: new SqliteSilenceStore(db, clock), clock, log: silentLogger, timers: false });
+  svc.saveRule({ uid: "r", group: "g", interval: null, spec: { ...rule({ expr: "x.*" }) } }, null);
+  await svc.evaluateAll(T0); // normal > firing
+  v = 1;
+  await svc.evaluateAll(T0 + 2 * 86_400_000); // firing > normal, two days later
+  assert.equal(svc.history({ from: 0, to: T0 * 2 }).length, 2);
+  assert.equal(svc.purge(T0 + 2 * 86_400_000 + MIN), 1, "the change older than 1 d");
+  assert.deepEqual(svc.history({ from: 0, to: T0 * 2 }).map((c) => c.to), ["normal"]);
+  assert.deepEqual(svc.instances(), [], "the resolved instance is forgotten when no notifier owes its resolution");
+});

@@ -78,6 +78,11 @@ test("webhook: exactly one firing and one resolved POST across a restart in the 
     assert.equal(resolved.alerts[0]!.fingerprint, firing.alerts[0]!.fingerprint);
     assert.equal(resolved.alerts[0]!.startsAt, firing.alerts[0]!.startsAt, "same start across the restart");
     assert.notEqual(resolved.alerts[0]!.endsAt, "0001-01-01T00:00:00Z");
+    // state changes appear as (global) annotations on dashboards
+    const annos = (await (await fetch(`http://127.0.0.1:${loupe.httpPort}/api/annotations?tags=alert`)).json()) as Array<{ text: string; tags: string[]; dashboardUid: string | null }>;
+    assert.deepEqual(annos.map((a) => [...a.tags].sort()), [["LoadHigh", "alert", "firing"], ["LoadHigh", "alert", "resolved"]]);
+    assert.deepEqual(annos.map((a) => a.text), ["LoadHigh (web1) firing: 20", "LoadHigh (web1) resolved: 1"]);
+    assert.ok(annos.every((a) => a.dashboardUid === null));
     const metrics = await (await fetch(`http://127.0.0.1:${loupe.httpPort}/metrics`)).text();
     assert.match(metrics, /loupe_alerting_notifications_total\{notifier="hook"\} 1/, "one send by this process (the resolution)");
   } finally {
