@@ -108,7 +108,8 @@ test("a failing webhook: attempts counted, status visible, the message delivered
     await alerting.evaluateAll(T0);
     const st = alerting.notifierStatus()[0]!;
     assert.equal(st.failedAttempts, 1);
-    assert.match(st.lastError!, /answered 500/);
+    assert.match(st.lastError!, /^POST to 127\.0\.0\.1:\d+ answered 500/);
+    assert.doesNotMatch(st.lastError!, /\/hook/, "no URL path (webhook paths hold tokens)");
     rx.status = 200;
     await alerting.dispatch(T0 + 1000);
     assert.equal(rx.posts.length, 1);
@@ -117,4 +118,22 @@ test("a failing webhook: attempts counted, status visible, the message delivered
   } finally {
     await rx.close();
   }
+});
+
+test("an unreachable webhook: the error names the host and the cause, not the URL's path", async () => {
+  const load = { v: 20 };
+  const { createServer } = await import("node:net");
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const { alerting } = service(`[notifier.hook]\nurl = http://127.0.0.1:${port}/services/T000/B000/secret-token\ngroup_wait = 0s\ntimeout = 2s`, load);
+  await alerting.evaluateAll(T0);
+  const st = alerting.notifierStatus()[0]!;
+  assert.equal(st.lastError, `POST to 127.0.0.1:${port} failed: ECONNREFUSED`);
+  assert.doesNotMatch(st.lastError!, /secret-token/);
+  await alerting.stop();
 });

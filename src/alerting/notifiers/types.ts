@@ -39,9 +39,19 @@ export function isoTime(ms: UnixMs | null): string {
   return ms === null ? "0001-01-01T00:00:00Z" : new Date(ms).toISOString();
 }
 
-/** POSTs JSON; throws with the status and the start of the body on a non-2xx answer. */
+/**
+ * POSTs JSON; throws with the status and the start of the body on a non-2xx answer. Errors name
+ * only the host: webhook paths often hold a token (Slack's do), and errors reach logs and the UI.
+ */
 export async function postJson(url: string, body: unknown, signal: AbortSignal, headers: Readonly<Record<string, string>> = {}): Promise<void> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal });
+  const host = new URL(url).host;
+  let res: Response;
+  try {
+    res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`POST to ${host} failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+  }
   const text = await res.text();
-  if (!res.ok) throw new Error(`${url} answered ${res.status}${text !== "" ? `: ${text.slice(0, 200)}` : ""}`);
+  if (!res.ok) throw new Error(`POST to ${host} answered ${res.status}${text !== "" ? `: ${text.slice(0, 200)}` : ""}`);
 }
