@@ -65,7 +65,20 @@ export function formatNotifiers(config: Config, notifiers: readonly NotifierConf
   for (const n of notifiers) {
     const section = `${NOTIFIER_PREFIX}${n.name}`;
     text += `\n[${section}]\n`;
-    for (const [key, value] of effectiveSection(config, section, notifierSection)) text += `${key} = ${notifierSection[key as keyof typeof notifierSection]?.secret === true && value !== "" ? "***" : value}\n`;
+    for (const [key, value] of effectiveSection(config, section, notifierSection)) {
+      const secret = notifierSection[key as keyof typeof notifierSection]?.secret === true && value !== "";
+      text += `${key} = ${secret ? "***" : key === "url" ? maskUrlPath(value) : value}\n`;
+    }
   }
   return text;
+}
+
+/** `https://hooks.slack.com/***`: webhook paths and queries often hold a token. */
+export function maskUrlPath(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname === "/" && u.search === "" ? url : `${u.protocol}//${u.host}/***`;
+  } catch {
+    return url === "" ? "" : "***";
+  }
 }

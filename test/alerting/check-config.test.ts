@@ -38,6 +38,7 @@ test("check-config validates rule files: exit 0 and a summary when valid", async
   assert.match(r.out, /alerting: 1 rule\(s\) in 1 group\(s\) from 1 file\(s\)/);
   assert.match(r.out, /\[notifier\.ops\]\ntype = webhook/);
   assert.match(r.out, /bearer_token = \*\*\*/);
+  assert.match(r.out, /url = http:\/\/127\.0\.0\.1:9000\/\*\*\*/, "webhook paths may hold a token");
   assert.doesNotMatch(r.out, /hunter2/);
 });
 
