@@ -96,7 +96,7 @@ export class Evaluator {
         if (wall() - t0 > this.o.budgetMs) {
           const skipped = group.rules.length - i;
           this.o.counters?.overrun(group.name, skipped);
-          this.o.log.warn("alert group evaluation over budget: rules skipped this round", { group: group.name, skipped, budget_ms: this.o.budgetMs });
+          this.o.log.warn("alert group evaluation over [alerting] eval_budget: rules skipped this round", { group: group.name, skipped, budget_ms: this.o.budgetMs });
           return skipped;
         }
       }
@@ -138,6 +138,7 @@ export class Evaluator {
     const series = [...result.series].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (series.length > this.o.maxInstancesPerRule) {
       this.o.counters?.dropped(rule, series.length - this.o.maxInstancesPerRule);
+      this.o.log.warn("alert rule returns more series than [alerting] max_instances_per_rule: the rest are not evaluated", { rule: rule.uid, series: series.length, limit: this.o.maxInstancesPerRule });
       series.length = this.o.maxInstancesPerRule;
     }
     const out: Planned[] = [];
