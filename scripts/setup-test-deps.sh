@@ -15,6 +15,7 @@ declare -A NEED=(
   [graphite-carbon]=/usr/bin/carbon-cache
   [graphite-web]=/usr/bin/graphite-manage
   [faketime]=/usr/bin/faketime
+  [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager
 )
 
 missing=()

@@ -14,6 +14,7 @@ import { startLoupe } from "./main.js";
 import { userCommand } from "./auth/index.js";
 import { setupCommand, checkCollectorsConfig } from "./collectors/index.js";
 import { dashboardCommand } from "./dashboards/index.js";
+import { checkAlertingConfig } from "./alerting/index.js";
 
 const stdio: CliIo = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
@@ -79,14 +80,16 @@ const commands: Record<string, Command> = {
       const config = loadConfigOrReport(values.config, io);
       if (config === undefined) return 1;
       let collectors: Awaited<ReturnType<typeof checkCollectorsConfig>>;
+      let alerting: ReturnType<typeof checkAlertingConfig>;
       try {
         collectors = await checkCollectorsConfig(config);
+        alerting = checkAlertingConfig(config);
       } catch (err) {
         io.err(`loupe: invalid configuration\n${errorMessage(err)}`);
         return 1;
       }
       for (const w of collectors.warnings) io.err(`warning: ${w}`);
-      io.out(formatEffectiveConfig(config) + collectors.text);
+      io.out(formatEffectiveConfig(config) + collectors.text + alerting.text + `\n; ${alerting.summary}\n`);
       return 0;
     },
   },

@@ -33,6 +33,10 @@ import { snapshotViewAccess } from "./http/routes/api/snapshots.js";
 import { GraphiteIngest, TemplateMapper, startGraphiteListeners, isLoopbackHost } from "./ingest/index.js";
 import { writeRoutes } from "./http/routes/api/write.js";
 import { countRequests, metricsRoutes } from "./http/routes/metrics.js";
+import { readNotifiers, startAlerting } from "./alerting/index.js";
+import { SqliteAlertStateStore, SqliteRuleStore, SqliteSilenceStore } from "./store/index.js";
+import { alertRoutes } from "./http/routes/api/alerts.js";
+import { alertPages } from "./http/routes/pages/alerts.js";
 
 export interface Running {
   readonly httpPort: number;
@@ -185,6 +189,13 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
         routers.push(writeRoutes({ sink: store, clock, log: log.child({ module: "ingest", protocol: "influx" }), maxBodySize: ix.max_body_size, metrics, limits: { maxNameBytes: ix.max_name_length, maxTags: ix.max_tags } }));
       routers.push(metricsRoutes({ metrics, ...(config["export.prometheus"].include_series ? { latest: () => store.latest() } : {}) }));
       before.unshift(countRequests(metrics)); // first, so refused requests are counted too
+    }
+
+    // ---- alerting (stopped before the store: stoppers run in reverse) ----
+    if (config.alerting.enabled) {
+      const alerting = startAlerting({ config, store, states: new SqliteAlertStateStore(db), rules: new SqliteRuleStore(db, clock), silences: new SqliteSilenceStore(db, clock), clock, log: log.child({ module: "alerting" }), metrics, annotate: (a) => void annotations.add(a, "loupe:alerting") });
+      stoppers.push({ name: "alerting", stop: () => alerting.stop() });
+      routers.push(alertRoutes({ alerting, notifiers: readNotifiers(config), clock }), alertPages({ alerting, clock }));
     }
 
     // ---- query, pages ----

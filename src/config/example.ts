@@ -22,6 +22,7 @@ export const SECTION_HELP: Readonly<Record<SectionName, string>> = {
   "auth.basic": "Local users with passwords.",
   "auth.anonymous": "Visitors without login.",
   dashboards: "Dashboards and their provisioning.",
+  alerting: "Alert rules: evaluation, history, built-in rules. Notifiers are [notifier.<name>] sections (below).",
 };
 
 export interface ExtraSection {

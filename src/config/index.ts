@@ -6,3 +6,4 @@ export { schema, DYNAMIC_SECTION_PREFIXES } from "./schema.js";
 export type { ConfigValues, SectionName, Schema } from "./schema.js";
 export { formatExampleIni, SECTION_HELP } from "./example.js";
 export type { ExtraSection } from "./example.js";
+export { notifierSection } from "./sections/alerting.js";

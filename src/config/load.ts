@@ -141,7 +141,7 @@ function buildConfig(text: string, file: string | undefined, env: NodeJS.Process
       dynamic.set(name, { name, values: raw, location: secLoc });
       continue;
     }
-    const guess = closest(name, [...staticNames, "collector.<name>"]);
+    const guess = closest(name, [...staticNames, ...DYNAMIC_SECTION_PREFIXES.map((p) => `${p}<name>`)]);
     problems.push(new ConfigError(`unknown section${guess !== undefined ? ` (did you mean [${guess}]?)` : ""}`, { ...fileLoc, ...(line !== undefined ? { line } : {}), section: name }));
   }
 

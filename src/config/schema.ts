@@ -11,6 +11,7 @@ import { graphiteIngestSection, influxIngestSection, prometheusExportSection } f
 import { authSection, githubAuthSection, basicAuthSection, anonymousAuthSection } from "./sections/auth.js";
 import { dashboardsSection } from "./sections/dashboards.js";
 import { querySection } from "./sections/query.js";
+import { alertingSection } from "./sections/alerting.js";
 
 export const schema = {
   server: serverSection,
@@ -29,12 +30,13 @@ export const schema = {
   "auth.basic": basicAuthSection,
   "auth.anonymous": anonymousAuthSection,
   dashboards: dashboardsSection,
+  alerting: alertingSection,
 } as const satisfies Record<string, SectionSpec>;
 
 export type Schema = typeof schema;
 export type SectionName = keyof Schema;
 
-/** Prefixes of dynamic sections: `[collector.nginx]`. */
-export const DYNAMIC_SECTION_PREFIXES = ["collector."] as const;
+/** Prefixes of dynamic sections: `[collector.nginx]`, `[notifier.ops]`. */
+export const DYNAMIC_SECTION_PREFIXES = ["collector.", "notifier."] as const;
 
 export type ConfigValues = { readonly [S in SectionName]: SectionValues<Schema[S]> };

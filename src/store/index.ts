@@ -94,3 +94,4 @@ export function registerStoreMetrics(metrics: MetricsRegistry, store: TimeSeries
     ];
   });
 }
+export { SqliteAlertStateStore, SqliteRuleStore, SqliteSilenceStore, HISTORY_LIST_LIMIT } from "./alerting/index.js";

@@ -13,7 +13,7 @@ import { assetUrl } from "./assets.js";
 export type Theme = "light" | "dark";
 
 /** Top-bar entries; `nav` marks the current one. */
-export type NavKey = "home" | "dashboards" | "explore" | "annotations" | "settings" | "admin" | "login" | "none";
+export type NavKey = "home" | "dashboards" | "explore" | "alerts" | "annotations" | "settings" | "admin" | "login" | "none";
 
 export interface LayoutOptions {
   readonly title: string;
@@ -34,6 +34,7 @@ export interface LayoutOptions {
 const NAV: ReadonlyArray<{ key: NavKey; href: string; label: string; admin?: boolean }> = [
   { key: "dashboards", href: "/dashboards", label: "Dashboards" },
   { key: "explore", href: "/explore", label: "Explore" },
+  { key: "alerts", href: "/alerts", label: "Alerts" },
   { key: "annotations", href: "/annotations", label: "Annotations" },
   { key: "settings", href: "/settings", label: "Settings" },
   { key: "admin", href: "/admin", label: "Admin", admin: true },
