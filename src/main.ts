@@ -48,16 +48,16 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
   const stoppers = new Stoppers(log);
   const ctx: Context = { config, log, clock, metrics: new MetricsRegistry(), startedAt: clock.now(), onStop: (name, stop) => stoppers.add(name, stop) };
   try {
-    checkStartup(config); //                              1. config checks
-    const db = await openDatabaseStep(ctx); //            2. data dir lock → database → migrations
-    const store = await openTimeSeriesStore(ctx, db); //  3. store
-    const dashboards = await openDashboards(ctx, db); //  4. dashboards, annotations, snapshots, settings
-    const auth = openAuth(ctx, db); //                    5. auth
-    await runCollectors(ctx, store); //                   6. collectors
-    await listenGraphite(ctx, store); //                  7. ingest (Influx /write is served by http)
-    //                                                    8. alerting: open its stores, start the evaluator, hand it to http
-    const app = await serveHttp(ctx, { store, dashboards, auth }); // 9. http
-    return { httpPort: app.port, app: app.app, stop: () => stoppers.stopAll() };
+    checkStartup(config); // 1. config checks
+    const db = await openDatabaseStep(ctx); // 2. data dir lock → database → migrations
+    const store = await openTimeSeriesStore(ctx, db); // 3. time-series store
+    const dashboards = await openDashboards(ctx, db); // 4. dashboards, annotations, snapshots, settings
+    const auth = openAuth(ctx, db); // 5. auth
+    await runCollectors(ctx, store); // 6. collectors
+    await listenGraphite(ctx, store); // 7. ingest (Influx /write is a route of http)
+    // 8. alerting: open its stores, start the evaluator, hand it to http below
+    const http = await serveHttp(ctx, { store, dashboards, auth }); // 9. http
+    return { httpPort: http.port, app: http.app, stop: () => stoppers.stopAll() };
   } catch (err) {
     await stoppers.stopAll();
     throw err;
