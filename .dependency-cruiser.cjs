@@ -43,13 +43,6 @@ const FACADE_EXCEPTIONS = [
   "^src/store/api\\.ts$",
 ];
 
-/**
- * TEMPORARY (issue 11, phase 2, the lead's): main.ts imports 15 route modules by deep path; they will be
- * registered by the http module from what main.ts hands it. Remove this list then.
- */
-const PHASE2_DEEP_IMPORTS_FROM = ["^src/main\\.ts$"];
-const PHASE2_DEEP_IMPORTS_TO = ["^src/http/routes/"];
-
 /** The only src/ files web/ may import: pure, dependency-free code shared by the server and the browser. */
 const WEB_SHARED = [
   "^src/lib/time-expr\\.ts$", // one parser of `now-6h/d` for the server and the browser
@@ -119,19 +112,9 @@ module.exports = {
     {
       name: "facade-from-root-files",
       severity: "error",
-      comment: "main.ts, cli.ts and cli-support.ts import folders only through their index.ts façade",
-      from: { path: "^src/[^/]+\\.ts$", pathNot: PHASE2_DEEP_IMPORTS_FROM },
+      comment: "main.ts, cli.ts and cli-support.ts import folders only through their index.ts façade (routes are registered by the http module: createHttp)",
+      from: { path: "^src/[^/]+\\.ts$" },
       to: { path: `^src/(${FACADE_FOLDERS.join("|")})/.+`, pathNot: [`^src/(${FACADE_FOLDERS.join("|")})/index\\.ts$`, ...FACADE_EXCEPTIONS] },
-    },
-    {
-      name: "facade-from-main",
-      severity: "error",
-      comment: "main.ts imports folders only through their index.ts façade (TEMPORARY exception: the http route modules, phase 2)",
-      from: { path: PHASE2_DEEP_IMPORTS_FROM },
-      to: {
-        path: `^src/(${FACADE_FOLDERS.join("|")})/.+`,
-        pathNot: [`^src/(${FACADE_FOLDERS.join("|")})/index\\.ts$`, ...FACADE_EXCEPTIONS, ...PHASE2_DEEP_IMPORTS_TO],
-      },
     },
     {
       name: "only-store-sqlite",

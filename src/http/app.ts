@@ -1,12 +1,14 @@
 /**
  * The express application: shared middleware, then each area's routers, then 404 and the one
- * error-mapping middleware. Routers are built by their modules and handed in by main.ts.
+ * error-mapping middleware. `createHttp` builds it from the services main.ts hands in (the route
+ * table is routes/index.ts); `createApp` takes ready routers (tests mount just the ones they need).
  */
 import express, { type Express, type RequestHandler, type Router } from "express";
 import { ConfigError, NotFoundError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import { errorMiddleware } from "./middleware/errors.js";
 import { requestLog } from "./middleware/request-log.js";
+import { buildRoutes, type HttpDeps } from "./routes/index.js";
 
 export interface AppParts {
   readonly log: Logger;
@@ -40,4 +42,9 @@ export function createApp(parts: AppParts): Express {
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(parts.log));
   return app;
+}
+
+/** The whole app: every route of routes/index.ts, built from the module services in `deps`. */
+export function createHttp(deps: HttpDeps): Express {
+  return createApp({ log: deps.log.child({ module: "http" }), ...buildRoutes(deps), trustProxy: deps.config.server.trust_proxy });
 }

@@ -1,5 +1,8 @@
-export { createApp } from "./app.js";
+/** The http module: `createHttp(deps)` builds the whole app from the services main.ts hands in. */
+export { createApp, createHttp } from "./app.js";
 export type { AppParts } from "./app.js";
+export { buildRoutes } from "./routes/index.js";
+export type { AppRoutes, DashboardServices, HttpDeps } from "./routes/index.js";
 export { access, principalOf, roleAtLeast, OPEN_PRINCIPAL } from "./access.js";
 export type { Access, Principal, Role } from "./access.js";
 export { healthRoutes } from "./routes/health.js";

@@ -1,15 +1,16 @@
 /**
  * Login and logout: the login page, GitHub OAuth (start and callback on the same path as Grafana,
- * /login/github), the local login form, logout, and /api/user (who am I).
+ * /login/github), the local login form, logout, and /api/user (who am I). One handler per route.
  */
-import express, { Router, type NextFunction, type Request, type Response } from "express";
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import { clearSessionCookie, LoginLimitedError, safeNext, setSessionCookie, SignInError, type Auth } from "../../auth/index.js";
 import type { UserRow } from "../../store/index.js";
 import { BadRequestError, UnauthorizedError } from "../../lib/errors.js";
 import { access, principalOf } from "../access.js";
-import { html } from "../views/html.js";
+import { html, type SafeHtml } from "../views/html.js";
 import { sendPage } from "../views/layout.js";
+import { csrfOf, sessionCookieOf } from "../validate.js";
 
 /** Messages for /login?error=CODE (only known codes are shown: the URL never carries free text). */
 const LOGIN_ERRORS: Readonly<Record<string, string>> = {
@@ -33,34 +34,29 @@ function wantsJson(req: Request): boolean {
   return req.is("application/json") === "application/json";
 }
 
-export function authRoutes(auth: Auth): Router {
-  const router = Router();
-  const secure = auth.pipeline.secureCookies;
+/** The `next` query parameter, made safe (a local path; "/" otherwise). */
+function nextOf(req: Request): string {
+  return safeNext(typeof req.query["next"] === "string" ? req.query["next"] : undefined);
+}
 
-  const startSession = (req: Request, res: Response, user: UserRow): void => {
-    const old = (res.locals as { sessionCookie?: string }).sessionCookie;
-    if (old !== undefined) auth.sessions.destroy(old); // the id changes at every login
-    const { cookieValue } = auth.sessions.create(user.id);
-    setSessionCookie(res, cookieValue, auth.pipeline);
-    auth.log.info("login", { login: user.login, provider: user.provider, role: user.role, ip: req.ip });
-  };
+/** A new session for `user` (replacing the one the request came with: the id changes at every login). */
+function startSession(auth: Auth, req: Request, res: Response, user: UserRow): void {
+  const old = sessionCookieOf(res);
+  if (old !== undefined) auth.sessions.destroy(old);
+  const { cookieValue } = auth.sessions.create(user.id);
+  setSessionCookie(res, cookieValue, auth.pipeline);
+  auth.log.info("login", { login: user.login, provider: user.provider, role: user.role, ip: req.ip });
+}
 
-  router.get("/login", access("public"), (req, res) => {
-    const next = safeNext(typeof req.query["next"] === "string" ? req.query["next"] : undefined);
-    if (auth.open) return res.redirect(302, next);
-    const p = principalOf(res);
-    if (p?.kind === "user") return res.redirect(302, next);
-    const code = typeof req.query["error"] === "string" ? req.query["error"] : undefined;
-    const message = code !== undefined ? LOGIN_ERRORS[code] : undefined;
-    const csrf = (res.locals as { csrfToken?: string }).csrfToken ?? "";
-    const nextQ = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
-    const body = html`<section class="card stack login">
+function loginForm(auth: Auth, res: Response, next: string, message: string | undefined): SafeHtml {
+  const nextQ = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
+  return html`<section class="card stack login">
   <h1>Sign in to Loupe</h1>
   ${message !== undefined ? html`<p class="error-text" role="alert" id="login-error">${message}</p>` : ""}
   ${auth.githubEnabled ? html`<p><a class="btn primary" id="login-github" href="/login/github${nextQ}">Sign in with GitHub</a></p>` : ""}
   ${auth.basicEnabled
     ? html`<form method="post" action="/login" class="stack" id="login-form">
-    <input type="hidden" name="_csrf" value="${csrf}">
+    <input type="hidden" name="_csrf" value="${csrfOf(res)}">
     <input type="hidden" name="next" value="${next}">
     <label>Login <input type="text" name="login" autocomplete="username" required autofocus></label>
     <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
@@ -68,101 +64,122 @@ export function authRoutes(auth: Auth): Router {
   </form>`
     : ""}
 </section>`;
-    sendPage(req, res, { title: "Sign in", body, nav: "login" });
-  });
+}
 
-  // Grafana's path for both the start and the callback, so an OAuth app made for Grafana works unchanged.
-  router.get("/login/github", access("public"), (req: Request, res: Response, next: NextFunction) => {
-    const passport = auth.passport;
-    if (passport === undefined) return res.redirect(302, "/login");
-    const fail = (code: string): void => res.redirect(302, `/login?error=${encodeURIComponent(code)}`);
-    if (typeof req.query["error"] === "string") return fail("github_denied");
-    const handler = passport.authenticate("github", { session: false }, (err: unknown, user: UserRow | false | undefined, info: unknown) => {
-      if (err !== null && err !== undefined) {
-        auth.log.warn("github sign-in failed", { err: err instanceof Error ? err.message : "unknown error" });
-        return fail("github_failed");
-      }
-      const state = info !== null && typeof info === "object" ? (info as { code?: unknown; state?: { next?: unknown }; next?: unknown }) : {};
-      if (user === false || user === undefined) {
-        const code = typeof state.code === "string" && state.code in LOGIN_ERRORS ? state.code : "github_failed";
-        // every refused sign-in is logged with the client address (the GitHub login, when known, is logged by the strategy)
-        auth.log.warn("github callback refused", { reason: code, ip: req.ip });
-        return fail(code);
-      }
-      startSession(req, res, user);
-      const target = typeof state.state?.next === "string" ? state.state.next : typeof state.next === "string" ? state.next : "/";
-      res.redirect(302, safeNext(target));
-    }) as (req: Request, res: Response, next: NextFunction) => void;
-    handler(req, res, next);
-  });
+/** GET /login: the sign-in page; a visitor already signed in (or an open Loupe) goes on to `next`. */
+const loginPage = (auth: Auth): RequestHandler => (req, res) => {
+  const next = nextOf(req);
+  if (auth.open || principalOf(res)?.kind === "user") return res.redirect(302, next);
+  const code = typeof req.query["error"] === "string" ? req.query["error"] : undefined;
+  const message = code !== undefined ? LOGIN_ERRORS[code] : undefined;
+  sendPage(req, res, { title: "Sign in", body: loginForm(auth, res, next, message), nav: "login" });
+};
 
-  router.post("/login", access("public"), express.urlencoded({ extended: false, limit: "100kb" }), express.json({ limit: "100kb" }), (req, res, next) => {
-    void (async () => {
-      const json = wantsJson(req);
-      const parsed = localLoginBody.safeParse(req.body);
-      const nextUrl = safeNext(parsed.success ? parsed.data.next : undefined);
-      const fail = (code: string, status: number, limited?: LoginLimitedError): void => {
-        if (json) {
-          if (limited !== undefined) return next(limited);
-          return next(status === 401 ? new UnauthorizedError(LOGIN_ERRORS[code] ?? "login refused", code) : new SignInError(code, LOGIN_ERRORS[code] ?? "login refused"));
-        }
-        res.redirect(303, `/login?error=${code}${nextUrl === "/" ? "" : `&next=${encodeURIComponent(nextUrl)}`}`);
-      };
-      if (!auth.basicEnabled) return next(new BadRequestError("local logins are off ([auth.basic] enabled = false)", "basic_disabled"));
-      // req.ip follows [server] trust_proxy: the socket's peer unless a trusted proxy forwarded the request
-      const ip = req.ip ?? "unknown";
-      if (!parsed.success) {
-        const body = req.body as { login?: unknown } | undefined;
-        auth.log.warn("login refused", { login: typeof body?.login === "string" ? body.login.slice(0, 200) : undefined, reason: "malformed", ip });
-        return fail("bad_credentials", 401);
-      }
-      const login = parsed.data.login;
-      const verdict = auth.limiter.check(login, ip);
-      if (!verdict.allowed) {
-        res.setHeader("Retry-After", String(Math.ceil(verdict.retryAfterMs / 1000)));
-        auth.log.warn("login rate limited", { login, ip, by: verdict.by, retry_after_s: Math.ceil(verdict.retryAfterMs / 1000) });
-        return fail("too_many_attempts", 429, new LoginLimitedError(verdict.retryAfterMs, verdict.by));
-      }
-      try {
-        const user = await auth.users.verifyLocal(login, parsed.data.password);
-        auth.limiter.succeed(login);
-        startSession(req, res, user);
-        if (json) return void res.json({ login: user.login, role: user.role });
-        res.redirect(303, nextUrl);
-      } catch (err) {
-        if (!(err instanceof SignInError)) throw err;
-        const locked = auth.limiter.fail(login, ip);
-        auth.log.warn("login refused", { login, reason: err.code, ip, ...(locked ? { locked: true } : {}) });
-        fail(err.code, err.code === "bad_credentials" ? 401 : 403);
-      }
-    })().catch(next);
-  });
-
-  router.post("/logout", access("public"), (req, res) => {
-    const sid = (res.locals as { sessionCookie?: string }).sessionCookie;
-    if (sid !== undefined) {
-      auth.sessions.destroy(sid);
-      auth.log.info("logout", { login: principalOf(res)?.login });
+/** GET /login/github: Grafana's path for both the OAuth start and the callback, so an OAuth app made for Grafana works unchanged. */
+const githubLogin = (auth: Auth): RequestHandler => (req, res, next) => {
+  const passport = auth.passport;
+  if (passport === undefined) return res.redirect(302, "/login");
+  const fail = (code: string): void => res.redirect(302, `/login?error=${encodeURIComponent(code)}`);
+  if (typeof req.query["error"] === "string") return fail("github_denied");
+  const handler = passport.authenticate("github", { session: false }, (err: unknown, user: UserRow | false | undefined, info: unknown) => {
+    if (err !== null && err !== undefined) {
+      auth.log.warn("github sign-in failed", { err: err instanceof Error ? err.message : "unknown error" });
+      return fail("github_failed");
     }
-    clearSessionCookie(res, secure);
-    if (wantsJson(req) || req.get("accept")?.includes("application/json") === true) return void res.status(204).end();
-    res.redirect(303, auth.open ? "/" : "/login");
-  });
+    const state = info !== null && typeof info === "object" ? (info as { code?: unknown; state?: { next?: unknown }; next?: unknown }) : {};
+    if (user === false || user === undefined) {
+      const code = typeof state.code === "string" && state.code in LOGIN_ERRORS ? state.code : "github_failed";
+      // every refused sign-in is logged with the client address (the GitHub login, when known, is logged by the strategy)
+      auth.log.warn("github callback refused", { reason: code, ip: req.ip });
+      return fail(code);
+    }
+    startSession(auth, req, res, user);
+    const target = typeof state.state?.next === "string" ? state.state.next : typeof state.next === "string" ? state.next : "/";
+    res.redirect(302, safeNext(target));
+  }) as (req: Request, res: Response, next: NextFunction) => void;
+  handler(req, res, next);
+};
 
-  // GET never changes state (a link or <img> elsewhere must not log anyone out): it offers the button.
-  router.get("/logout", access("public"), (req, res) => {
-    const csrf = (res.locals as { csrfToken?: string }).csrfToken ?? "";
-    const body = html`<section class="card stack login"><h1>Sign out</h1>
-<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${csrf}"><button class="btn primary" type="submit" id="logout">Sign out</button></form></section>`;
-    sendPage(req, res, { title: "Sign out", body, nav: "login" });
-  });
+/**
+ * How a refused local login is answered: a JSON client gets the error (429 with Retry-After when
+ * rate limited, 401 for bad credentials, 403 otherwise); a form is sent back to /login?error=CODE.
+ */
+function refuseLogin(req: Request, res: Response, next: NextFunction, nextUrl: string, code: string, status: number, limited?: LoginLimitedError): void {
+  if (wantsJson(req)) {
+    if (limited !== undefined) return next(limited);
+    return next(status === 401 ? new UnauthorizedError(LOGIN_ERRORS[code] ?? "login refused", code) : new SignInError(code, LOGIN_ERRORS[code] ?? "login refused"));
+  }
+  res.redirect(303, `/login?error=${code}${nextUrl === "/" ? "" : `&next=${encodeURIComponent(nextUrl)}`}`);
+}
 
-  router.get("/api/user", access("viewer"), (_req, res) => {
-    const p = principalOf(res)!;
-    // The CSRF token is safe to return here: other sites cannot read same-origin JSON (no CORS).
-    const csrfToken = p.kind === "token" ? null : ((res.locals as { csrfToken?: string }).csrfToken ?? null);
-    res.json({ kind: p.kind, login: p.login ?? null, name: p.name ?? null, role: p.role, scope: p.scope ?? null, csrfToken });
-  });
+/** POST /login (form or JSON: login, password, next): rate limited per login and per address. */
+async function localLogin(auth: Auth, req: Request, res: Response, next: NextFunction): Promise<void> {
+  const parsed = localLoginBody.safeParse(req.body);
+  const nextUrl = safeNext(parsed.success ? parsed.data.next : undefined);
+  const refuse = (code: string, status: number, limited?: LoginLimitedError): void => refuseLogin(req, res, next, nextUrl, code, status, limited);
+  if (!auth.basicEnabled) return next(new BadRequestError("local logins are off ([auth.basic] enabled = false)", "basic_disabled"));
+  // req.ip follows [server] trust_proxy: the socket's peer unless a trusted proxy forwarded the request
+  const ip = req.ip ?? "unknown";
+  if (!parsed.success) {
+    const body = req.body as { login?: unknown } | undefined;
+    auth.log.warn("login refused", { login: typeof body?.login === "string" ? body.login.slice(0, 200) : undefined, reason: "malformed", ip });
+    return refuse("bad_credentials", 401);
+  }
+  const login = parsed.data.login;
+  const verdict = auth.limiter.check(login, ip);
+  if (!verdict.allowed) {
+    res.setHeader("Retry-After", String(Math.ceil(verdict.retryAfterMs / 1000)));
+    auth.log.warn("login rate limited", { login, ip, by: verdict.by, retry_after_s: Math.ceil(verdict.retryAfterMs / 1000) });
+    return refuse("too_many_attempts", 429, new LoginLimitedError(verdict.retryAfterMs, verdict.by));
+  }
+  try {
+    const user = await auth.users.verifyLocal(login, parsed.data.password);
+    auth.limiter.succeed(login);
+    startSession(auth, req, res, user);
+    if (wantsJson(req)) return void res.json({ login: user.login, role: user.role });
+    res.redirect(303, nextUrl);
+  } catch (err) {
+    if (!(err instanceof SignInError)) throw err;
+    const locked = auth.limiter.fail(login, ip);
+    auth.log.warn("login refused", { login, reason: err.code, ip, ...(locked ? { locked: true } : {}) });
+    refuse(err.code, err.code === "bad_credentials" ? 401 : 403);
+  }
+}
 
+/** POST /logout: ends the session; JSON clients get 204, forms go to /login (or / when Loupe is open). */
+const logout = (auth: Auth): RequestHandler => (req, res) => {
+  const sid = sessionCookieOf(res);
+  if (sid !== undefined) {
+    auth.sessions.destroy(sid);
+    auth.log.info("logout", { login: principalOf(res)?.login });
+  }
+  clearSessionCookie(res, auth.pipeline.secureCookies);
+  if (wantsJson(req) || req.get("accept")?.includes("application/json") === true) return void res.status(204).end();
+  res.redirect(303, auth.open ? "/" : "/login");
+};
+
+/** GET /logout never changes state (a link or <img> elsewhere must not log anyone out): it offers the button. */
+const logoutPage: RequestHandler = (req, res) => {
+  const body = html`<section class="card stack login"><h1>Sign out</h1>
+<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${csrfOf(res)}"><button class="btn primary" type="submit" id="logout">Sign out</button></form></section>`;
+  sendPage(req, res, { title: "Sign out", body, nav: "login" });
+};
+
+/** GET /api/user: who am I. The CSRF token is safe to return here: other sites cannot read same-origin JSON (no CORS). */
+const whoAmI: RequestHandler = (_req, res) => {
+  const p = principalOf(res)!;
+  const csrfToken = p.kind === "token" ? null : ((res.locals as { csrfToken?: string }).csrfToken ?? null);
+  res.json({ kind: p.kind, login: p.login ?? null, name: p.name ?? null, role: p.role, scope: p.scope ?? null, csrfToken });
+};
+
+export function authRoutes(auth: Auth): Router {
+  const router = Router();
+  const body = [express.urlencoded({ extended: false, limit: "100kb" }), express.json({ limit: "100kb" })];
+  router.get("/login", access("public"), loginPage(auth));
+  router.get("/login/github", access("public"), githubLogin(auth));
+  router.post("/login", access("public"), ...body, (req, res, next) => void localLogin(auth, req, res, next).catch(next));
+  router.post("/logout", access("public"), logout(auth));
+  router.get("/logout", access("public"), logoutPage);
+  router.get("/api/user", access("viewer"), whoAmI);
   return router;
 }

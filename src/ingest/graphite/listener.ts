@@ -74,119 +74,142 @@ export function makeAllow(cidrs: readonly string[]): (remote: string | undefined
   };
 }
 
+/** Who may send and what happens to each accepted socket, shared by the TCP and UDP listeners. */
+interface ListenerContext {
+  readonly o: GraphiteListenerOptions;
+  readonly allow: (remote: string | undefined) => boolean;
+  /** Open TCP connections (paused and resumed together with the batcher's back-pressure). */
+  readonly sockets: Set<Socket>;
+}
+
 export async function startGraphiteListeners(o: GraphiteListenerOptions): Promise<GraphiteListeners> {
-  const allow = makeAllow(o.allowFrom);
-  const idleMs = o.idleTimeoutMs ?? 0;
-  const maxConnections = o.maxConnections ?? Infinity;
-  const sockets = new Set<Socket>();
+  const ctx: ListenerContext = { o, allow: makeAllow(o.allowFrom), sockets: new Set<Socket>() };
   const ingest = o.ingest;
   const unsubscribe = ingest.batcher.onPressure((paused) => {
-    for (const s of sockets) {
+    for (const s of ctx.sockets) {
       if (paused) s.pause();
       else s.resume();
     }
   });
-  let server: Server | undefined;
-  let udp: UdpSocket | undefined;
-  let tcpPort: number | undefined;
-  let udpPort: number | undefined;
-
+  let tcp: { server: Server; port: number } | undefined;
+  let udp: { socket: UdpSocket; port: number } | undefined;
   try {
-    if (o.tcp !== null) {
-      const srv = createServer({ noDelay: true }, (socket) => {
-        const remote = socket.remoteAddress;
-        if (!allow(remote)) {
-          o.log.warn("graphite connection refused: not in allow_from", { remote });
-          socket.destroy();
-          return;
-        }
-        if (sockets.size >= maxConnections) {
-          ingest.rejections.note("too_many_connections", { remote, open: sockets.size, max_connections: maxConnections });
-          socket.destroy();
-          return;
-        }
-        sockets.add(socket);
-        ingest.connections++;
-        const stream = ingest.stream(`tcp:${remote}:${socket.remotePort}`);
-        if (idleMs > 0) {
-          socket.setTimeout(idleMs);
-          socket.on("timeout", () => {
-            // Paused by us (the store is behind): silence is ours, not the sender's.
-            if (ingest.batcher.isPaused) return void socket.setTimeout(idleMs);
-            ingest.rejections.note("idle_timeout", { remote, idle_timeout_ms: idleMs });
-            stream.end();
-            socket.destroy();
-          });
-        }
-        if (ingest.batcher.isPaused) socket.pause();
-        socket.on("data", (chunk: Buffer) => stream.push(chunk));
-        socket.on("end", () => {
-          stream.end();
-          socket.end();
-        });
-        socket.on("error", (err) => o.log.debug("graphite connection error", { remote, err: err.message }));
-        socket.on("close", () => {
-          sockets.delete(socket);
-          ingest.connections--;
-        });
-      });
-      server = srv;
-      await new Promise<void>((resolve, reject) => {
-        srv.once("error", reject);
-        srv.listen(o.tcp!.port, o.tcp!.host, () => {
-          srv.off("error", reject);
-          resolve();
-        });
-      });
-      tcpPort = (srv.address() as AddressInfo).port;
-      o.log.info("graphite tcp listening", { addr: o.tcp.host, port: tcpPort });
-    }
-    if (o.udp !== null) {
-      const sock = createSocket({ type: isIPv6(o.udp.host) ? "udp6" : "udp4", recvBufferSize: 8 * 1024 * 1024 });
-      udp = sock;
-      const handlers = new Map<string, ReturnType<GraphiteIngest["rowHandler"]>>();
-      sock.on("message", (msg, rinfo) => {
-        if (!allow(rinfo.address)) return;
-        if (ingest.batcher.overloaded) {
-          ingest.counts.dropped++;
-          return;
-        }
-        let h = handlers.get(rinfo.address);
-        if (h === undefined) {
-          if (handlers.size > 1000) handlers.clear();
-          h = ingest.rowHandler(`udp:${rinfo.address}`);
-          handlers.set(rinfo.address, h);
-        }
-        ingest.parseDatagram(msg, h);
-      });
-      sock.on("error", (err) => o.log.warn("graphite udp error", { err: err.message }));
-      await new Promise<void>((resolve, reject) => {
-        sock.once("error", reject);
-        sock.bind(o.udp!.port, o.udp!.host, () => {
-          sock.off("error", reject);
-          resolve();
-        });
-      });
-      udpPort = sock.address().port;
-      o.log.info("graphite udp listening", { addr: o.udp.host, port: udpPort });
-    }
+    if (o.tcp !== null) tcp = await startTcpListener(ctx, o.tcp);
+    if (o.udp !== null) udp = await startUdpListener(ctx, o.udp);
   } catch (err) {
-    server?.close();
-    udp?.close();
+    tcp?.server.close();
     unsubscribe();
     throw err;
   }
-
   return {
-    tcpPort,
-    udpPort,
+    tcpPort: tcp?.port,
+    udpPort: udp?.port,
     close: async () => {
       unsubscribe();
-      const closed = server === undefined ? Promise.resolve() : new Promise<void>((r) => server!.close(() => r()));
-      for (const s of sockets) s.destroy();
-      if (udp !== undefined) await new Promise<void>((r) => udp!.close(() => r()));
+      const closed = tcp === undefined ? Promise.resolve() : new Promise<void>((r) => tcp!.server.close(() => r()));
+      for (const s of ctx.sockets) s.destroy();
+      if (udp !== undefined) await new Promise<void>((r) => udp!.socket.close(() => r()));
       await closed;
       await ingest.close();
     },
   };
+}
+
+async function startTcpListener(ctx: ListenerContext, addr: ListenAddr): Promise<{ server: Server; port: number }> {
+  const server = createServer({ noDelay: true }, (socket) => acceptConnection(ctx, socket));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(addr.port, addr.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  ctx.o.log.info("graphite tcp listening", { addr: addr.host, port });
+  return { server, port };
+}
+
+/** One TCP connection: refused outside allow_from or over max_connections, else streamed into the handler. */
+function acceptConnection(ctx: ListenerContext, socket: Socket): void {
+  const { o, sockets } = ctx;
+  const ingest = o.ingest;
+  const remote = socket.remoteAddress;
+  if (!ctx.allow(remote)) {
+    o.log.warn("graphite connection refused: not in allow_from", { remote });
+    socket.destroy();
+    return;
+  }
+  const maxConnections = o.maxConnections ?? Infinity;
+  if (sockets.size >= maxConnections) {
+    ingest.rejections.note("too_many_connections", { remote, open: sockets.size, max_connections: maxConnections });
+    socket.destroy();
+    return;
+  }
+  sockets.add(socket);
+  ingest.connections++;
+  const stream = ingest.stream(`tcp:${remote}:${socket.remotePort}`);
+  const idleMs = o.idleTimeoutMs ?? 0;
+  if (idleMs > 0) {
+    socket.setTimeout(idleMs);
+    socket.on("timeout", () => {
+      // Paused by us (the store is behind): silence is ours, not the sender's.
+      if (ingest.batcher.isPaused) return void socket.setTimeout(idleMs);
+      ingest.rejections.note("idle_timeout", { remote, idle_timeout_ms: idleMs });
+      stream.end();
+      socket.destroy();
+    });
+  }
+  if (ingest.batcher.isPaused) socket.pause();
+  socket.on("data", (chunk: Buffer) => stream.push(chunk));
+  socket.on("end", () => {
+    stream.end();
+    socket.end();
+  });
+  socket.on("error", (err) => o.log.debug("graphite connection error", { remote, err: err.message }));
+  socket.on("close", () => {
+    sockets.delete(socket);
+    ingest.connections--;
+  });
+}
+
+/** UDP: a datagram from outside allow_from, or while the batcher is overloaded, is dropped. */
+async function startUdpListener(ctx: ListenerContext, addr: ListenAddr): Promise<{ socket: UdpSocket; port: number }> {
+  const { o } = ctx;
+  const ingest = o.ingest;
+  const socket = createSocket({ type: isIPv6(addr.host) ? "udp6" : "udp4", recvBufferSize: 8 * 1024 * 1024 });
+  const handlers = new Map<string, ReturnType<GraphiteIngest["rowHandler"]>>();
+  socket.on("message", (msg, rinfo) => {
+    if (!ctx.allow(rinfo.address)) return;
+    if (ingest.batcher.overloaded) {
+      ingest.counts.dropped++;
+      return;
+    }
+    let h = handlers.get(rinfo.address);
+    if (h === undefined) {
+      if (handlers.size > 1000) handlers.clear();
+      h = ingest.rowHandler(`udp:${rinfo.address}`);
+      handlers.set(rinfo.address, h);
+    }
+    ingest.parseDatagram(msg, h);
+  });
+  socket.on("error", (err) => o.log.warn("graphite udp error", { err: err.message }));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once("error", reject);
+      socket.bind(addr.port, addr.host, () => {
+        socket.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    try {
+      socket.close();
+    } catch {
+      // never bound: nothing to release
+    }
+    throw err;
+  }
+  const port = socket.address().port;
+  o.log.info("graphite udp listening", { addr: addr.host, port });
+  return { socket, port };
 }

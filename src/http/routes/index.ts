@@ -1,0 +1,116 @@
+/**
+ * The route table: every router of the app, built from the module services main.ts hands in
+ * (`HttpDeps`), in the order express tries them. The only place that knows which route module
+ * serves what; main.ts calls `createHttp(deps)` (app.ts) and never imports a route module.
+ */
+import type { RequestHandler, Router } from "express";
+import { readNotifiers, type AlertingService } from "../../alerting/index.js";
+import type { Auth } from "../../auth/index.js";
+import type { Config } from "../../config/index.js";
+import type { AnnotationService, DashboardService, SnapshotService } from "../../dashboards/index.js";
+import type { Clock } from "../../lib/clock.js";
+import type { Logger } from "../../lib/logger.js";
+import type { MetricsRegistry } from "../../lib/metrics.js";
+import type { SettingsService, TimeSeriesStore } from "../../store/index.js";
+import { adminRoutes } from "./admin.js";
+import { alertRoutes } from "./api/alerts.js";
+import { alertPages } from "./pages/alerts.js";
+import { annotationRoutes } from "./api/annotations.js";
+import { dashboardRoutes } from "./api/dashboards.js";
+import { queryRoutes } from "./api/query.js";
+import { renderRoutes } from "./api/render.js";
+import { settingsRoutes } from "./api/settings.js";
+import { snapshotRoutes, snapshotViewAccess } from "./api/snapshots.js";
+import { writeRoutes } from "./api/write.js";
+import { authRoutes } from "./auth.js";
+import { eventRoutes } from "./events.js";
+import { healthRoutes, storeHealth } from "./health.js";
+import { countRequests, metricsRoutes } from "./metrics.js";
+import { pageRoutes } from "./pages/index.js";
+import { staticRoutes } from "./static.js";
+
+/** The dashboards module's services (persistence in the store, wired by main.ts). */
+export interface DashboardServices {
+  readonly dashboards: DashboardService;
+  readonly annotations: AnnotationService;
+  readonly snapshots: SnapshotService;
+  readonly settings: SettingsService;
+}
+
+/** What the http module is handed: the config, shared parts, and each module's services. */
+export interface HttpDeps {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly metrics: MetricsRegistry;
+  readonly version: string;
+  /** When the process started (ms), for /healthz's uptime. */
+  readonly startedAt: number;
+  /** The time-series store: /api/query, /render, Influx /write (its SampleSink), /metrics, /healthz. */
+  readonly store: TimeSeriesStore;
+  readonly dashboards: DashboardServices;
+  readonly auth: Auth;
+  /** The alerting service when [alerting] is on. */
+  readonly alerting?: AlertingService | undefined;
+}
+
+export interface AppRoutes {
+  /** Middleware run before every route, in order. */
+  readonly before: readonly RequestHandler[];
+  readonly routers: readonly Router[];
+}
+
+export function buildRoutes(deps: HttpDeps): AppRoutes {
+  return {
+    // request counting first, so refused requests are counted too; then auth (principal, CSRF)
+    before: [countRequests(deps.metrics), ...deps.auth.before],
+    routers: [
+      healthRoutes({ version: deps.version, startedAt: deps.startedAt, details: () => storeHealth(deps.store) }),
+      ...dashboardRouters(deps),
+      authRoutes(deps.auth),
+      adminRoutes(deps.auth),
+      ...ingestRouters(deps),
+      ...alertRouters(deps),
+      ...queryRouters(deps),
+      staticRoutes(),
+      pageRoutes({ ...deps.dashboards, snapshotAccess: snapshotViewAccess(deps.dashboards.settings), defaultHome: deps.config.dashboards.default_home, version: deps.version, clock: deps.clock }),
+    ],
+  };
+}
+
+/** Dashboards, annotations (and Graphite's /events), snapshots, instance settings. */
+function dashboardRouters(deps: HttpDeps): Router[] {
+  const { dashboards, annotations, snapshots, settings } = deps.dashboards;
+  const clock = deps.clock;
+  return [
+    dashboardRoutes({ dashboards, clock }),
+    annotationRoutes({ annotations, clock }),
+    eventRoutes({ annotations, clock }),
+    snapshotRoutes({ snapshots, settings, clock, maxBytes: deps.config.dashboards.snapshot_max_size }),
+    settingsRoutes({ settings }),
+  ];
+}
+
+/** Influx /write (when [ingest.influx] enabled) and /metrics (Prometheus exposition). */
+function ingestRouters(deps: HttpDeps): Router[] {
+  const { config, store, metrics } = deps;
+  const ix = config["ingest.influx"];
+  const write = ix.enabled
+    ? [writeRoutes({ sink: store, clock: deps.clock, log: deps.log.child({ module: "ingest", protocol: "influx" }), maxBodySize: ix.max_body_size, metrics, limits: { maxNameBytes: ix.max_name_length, maxTags: ix.max_tags } })]
+    : [];
+  return [...write, metricsRoutes({ metrics, ...(config["export.prometheus"].include_series ? { latest: () => store.latest() } : {}) })];
+}
+
+/** Graphite /render and the dashboards' batched /api/query, under the [query] limits. */
+function queryRouters(deps: HttpDeps): Router[] {
+  const q = deps.config.query;
+  const common = { store: deps.store, clock: deps.clock, limits: { timeoutMs: q.timeout, maxSeries: q.max_series, maxPoints: q.max_points }, metrics: deps.metrics };
+  return [renderRoutes(common), queryRoutes(common)];
+}
+
+/** The alerting API and pages, when [alerting] is on. */
+function alertRouters(deps: HttpDeps): Router[] {
+  const alerting = deps.alerting;
+  if (alerting === undefined) return [];
+  return [alertRoutes({ alerting, notifiers: readNotifiers(deps.config), clock: deps.clock }), alertPages({ alerting, clock: deps.clock })];
+}
