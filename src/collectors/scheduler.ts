@@ -130,7 +130,7 @@ export class Scheduler {
       reg === undefined
         ? undefined
         : {
-            duration: reg.gauge("loupe_collector_duration_ms", "duration of the last run of each collector, in milliseconds", ["collector"]),
+            duration: reg.gauge("loupe_collector_duration_seconds", "duration of the last run of each collector, in seconds", ["collector"]),
             errors: reg.counter("loupe_collector_errors_total", "collector runs that failed or timed out", ["collector"]),
             skipped: reg.counter("loupe_collector_skipped_total", "collector runs skipped because the previous one was still running", ["collector"]),
             runs: reg.counter("loupe_collector_runs_total", "collector runs started", ["collector"]),
@@ -275,7 +275,7 @@ export class Scheduler {
     }
     const duration = performance.now() - t0;
     s.lastDurationMs = duration;
-    this.m?.duration.set(labels, duration);
+    this.m?.duration.set(labels, duration / 1000);
     const stopped = error instanceof StoppingError;
     if (outcome !== "ok" && !stopped) {
       s.errors++;

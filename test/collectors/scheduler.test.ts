@@ -51,7 +51,7 @@ test("a failing collector is counted and logged once per state change; the other
   assert.ok(sink.last().has("loupe.collector.bad.duration_ms"));
   assert.equal(sink.last().get("loupe.collector.bad.skipped"), 0);
   assert.match(metrics.expose(), /loupe_collector_errors_total\{collector="bad"\} 3/);
-  assert.match(metrics.expose(), /loupe_collector_duration_ms\{collector="good"\} /);
+  assert.match(metrics.expose(), /loupe_collector_duration_seconds\{collector="good"\} /);
 
   fail = false;
   assert.equal(await s.run("bad"), "ok");
