@@ -1,0 +1,93 @@
+/**
+ * Commit: queued chunks go to SQLite in one transaction (when enough gathered, each tick, at
+ * retention and at stop); after each commit, WAL segments whose points are all committed are
+ * deleted. A failed commit is remembered and writes are refused until a retry succeeds.
+ */
+import { errorMessage } from "../../lib/errors.js";
+import type { EngineState } from "./engine-state.js";
+import { closeBuilder, closeHead, sealRow } from "./head-close.js";
+import { applyRetention } from "./retention.js";
+import { TIER_1H } from "./tiers.js";
+import { refreshCounts } from "./stats.js";
+
+/** Hourly buckets a builder must hold to be written at close (fewer are rebuilt from raw rows at start). */
+const CLOSE_MIN_BUCKETS = 12;
+
+export function tick(e: EngineState): void {
+  if (e.closed) return;
+  if (e.pending.length > 0 || e.failure !== undefined) tryCommit(e);
+}
+
+/** Commits queued chunks; on failure remembers the error (writes are refused) and keeps them queued. */
+export function tryCommit(e: EngineState): boolean {
+  try {
+    commitPending(e);
+    if (e.failure !== undefined) e.opts.log.info("store writes accepted again");
+    e.failure = undefined;
+    return true;
+  } catch (err) {
+    if (e.failure === undefined) e.opts.log.error("store commit failed; refusing writes", { err: errorMessage(err) });
+    e.failure = err as Error;
+    return false;
+  }
+}
+
+export function commitPending(e: EngineState): void {
+  e.lastCommit = e.opts.clock.now();
+  const batch = e.pending;
+  if (batch.length === 0) return;
+  e.cdb.insertChunks(batch);
+  e.pending = [];
+  for (const c of batch) {
+    c.series.pending = [];
+    e.committedPoints[c.tier]! += c.points;
+  }
+  e.committedChunks += batch.length;
+  truncateWal(e);
+}
+
+/** Deletes WAL segments whose points are all in committed chunks; closes heads that pin old segments. */
+export function truncateWal(e: EngineState): void {
+  let min = e.wal.segment;
+  for (const c of e.pending) if (c.seg < min) min = c.seg;
+  const current = e.wal.segment;
+  let pinning = 0;
+  for (const s of e.index.byId.values()) {
+    let pin = s.n > 0 ? s.headSeg : Infinity;
+    if (s.blockSeg < pin) pin = s.blockSeg;
+    if (pin < min) {
+      // a head or row that stays open for many segments (an idle series) would keep the WAL growing
+      if (current - pin >= 3) {
+        closeHead(e, s);
+        sealRow(e, s);
+        pinning++;
+      } else min = pin;
+    }
+  }
+  if (pinning > 0) return; // their chunks commit with the next batch, then the segments go
+  e.wal.truncateBefore(min);
+}
+
+export function runRetention(e: EngineState): void {
+  if (e.closed) return;
+  tryCommit(e);
+  applyRetention(e.cdb, e.tiers, e.opts.maxSize, e.opts.clock.now(), e.opts.log);
+  truncateWal(e);
+  refreshCounts(e);
+}
+
+/**
+ * Closes every head and builder and commits them. At close (`atClose`), an hourly builder holding
+ * fewer than CLOSE_MIN_BUCKETS buckets is not written: every stop would otherwise leave one tiny
+ * rollup row per series (~150 bytes with its index entry, for a few buckets). Its buckets are
+ * rebuilt at the next start from the raw rows past its watermark (rebuildRollups, as after a
+ * crash), which costs at most that many hours of raw data per series to decode.
+ */
+export function flushAll(e: EngineState, atClose: boolean): void {
+  for (const s of e.index.byId.values()) {
+    closeHead(e, s);
+    sealRow(e, s);
+    if (!atClose || (s.builders[TIER_1H]?.n ?? 0) >= CLOSE_MIN_BUCKETS) closeBuilder(e, s, TIER_1H);
+  }
+  commitPending(e);
+}
