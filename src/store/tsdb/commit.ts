@@ -5,7 +5,7 @@
  */
 import { errorMessage } from "../../lib/errors.js";
 import type { EngineState } from "./engine-state.js";
-import { closeBuilder, closeHead, sealRow } from "./head-close.js";
+import { closeBuilder, closeHead, closeIdleHeads, sealRow } from "./head-close.js";
 import { applyRetention } from "./retention.js";
 import { TIER_1H } from "./tiers.js";
 import { refreshCounts } from "./stats.js";
@@ -13,9 +13,37 @@ import { refreshCounts } from "./stats.js";
 /** Hourly buckets a builder must hold to be written at close (fewer are rebuilt from raw rows at start). */
 const CLOSE_MIN_BUCKETS = 12;
 
+/** Default `[store] head_idle`. */
+export const HEAD_IDLE_MS = 30_000;
+
 export function tick(e: EngineState): void {
   if (e.closed) return;
   if (e.pending.length > 0 || e.failure !== undefined) tryCommit(e);
+  const idle = e.opts.headIdleMs ?? HEAD_IDLE_MS;
+  const now = e.opts.clock.now();
+  if (now - e.lastSweep >= Math.min(15_000, Math.max(1000, idle / 4))) sweepIdle(e, now);
+}
+
+/**
+ * Bounded WAL while running: closes idle heads, commits them, and starts a new WAL segment when
+ * nothing pins the current one (every head and row closed) or it is 10 × head_idle old, so that
+ * segments whose points are all committed are deleted continuously rather than at a stop.
+ */
+export function sweepIdle(e: EngineState, now: number): void {
+  e.lastSweep = now;
+  const idle = e.opts.headIdleMs ?? HEAD_IDLE_MS;
+  const { closed, open } = closeIdleHeads(e, now, idle);
+  if (closed > 0 && !tryCommit(e)) return;
+  if (e.wal.segment !== e.segSeen) {
+    e.segSeen = e.wal.segment;
+    e.segSeenAt = now;
+  }
+  if (open > 0 && now - e.segSeenAt < 10 * idle) return;
+  try {
+    if (e.wal.rotateIfQuiet()) truncateWal(e);
+  } catch (err) {
+    e.opts.log.error("wal segment rotation failed", { err: errorMessage(err) });
+  }
 }
 
 /** Commits queued chunks; on failure remembers the error (writes are refused) and keeps them queued. */
@@ -50,14 +78,15 @@ export function commitPending(e: EngineState): void {
 export function truncateWal(e: EngineState): void {
   let min = e.wal.segment;
   for (const c of e.pending) if (c.seg < min) min = c.seg;
-  const current = e.wal.segment;
+  // a head or row pinning a segment with 3 segments' worth of log after it (an idle series, a
+  // slow one) would keep the WAL growing: it is closed
+  const tooOld = e.wal.segmentHolding(3 * e.wal.segmentBytes);
   let pinning = 0;
   for (const s of e.index.byId.values()) {
     let pin = s.n > 0 ? s.headSeg : Infinity;
     if (s.blockSeg < pin) pin = s.blockSeg;
     if (pin < min) {
-      // a head or row that stays open for many segments (an idle series) would keep the WAL growing
-      if (current - pin >= 3) {
+      if (pin <= tooOld) {
         closeHead(e, s);
         sealRow(e, s);
         pinning++;
@@ -71,7 +100,8 @@ export function truncateWal(e: EngineState): void {
 export function runRetention(e: EngineState): void {
   if (e.closed) return;
   tryCommit(e);
-  applyRetention(e.cdb, e.tiers, e.opts.maxSize, e.opts.clock.now(), e.opts.log);
+  sweepIdle(e, e.opts.clock.now());
+  applyRetention(e.cdb, e.tiers, e.opts.maxSize, e.opts.clock.now(), e.opts.log, e.wal.bytes());
   truncateWal(e);
   refreshCounts(e);
 }

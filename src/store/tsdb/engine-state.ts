@@ -21,8 +21,10 @@ export interface EngineOptions {
   readonly walFlushIntervalMs: number;
   readonly chunkPoints: number;
   readonly chunkSpan: number;
-  /** Bytes; 0 = no limit. */
+  /** Bytes (database file + point WAL); 0 = no limit. */
   readonly maxSize: number;
+  /** `[store] head_idle`: an open chunk idle this long (wall clock) is closed and committed. */
+  readonly headIdleMs?: number;
   readonly retentionIntervalMs: number;
   readonly retention: { readonly raw: number; readonly rollup1m: number; readonly rollup1h: number };
   readonly log: Logger;
@@ -61,6 +63,14 @@ export class EngineState {
   committedChunks = 0;
   writesRefused = 0;
   droppedTooOld = 0;
+  /** Heads closed because they were idle or open for chunk_span of wall-clock time. */
+  headsClosedIdle = 0;
+  /** Wall-clock time of the batch being written (one clock read per batch, not per point). */
+  now = 0;
+  lastSweep = 0;
+  /** The WAL segment last seen by the idle sweep, and when it was first seen (wall clock). */
+  segSeen = -1;
+  segSeenAt = 0;
   /** True while the WAL is replayed at start (budget refusals count as replay skips). */
   replaying = false;
   /** Bumped when series are deleted (ids resolved by writers before must be resolved again). */

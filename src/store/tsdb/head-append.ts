@@ -49,6 +49,7 @@ export function writeResolved(e: EngineState, ids: Float64Array, ts: Float64Arra
   if (refused !== undefined) return refused;
   if (n === 0) return Promise.resolve();
   scratch(e, n);
+  e.now = e.opts.clock.now();
   const index = e.index;
   const seg = e.wal.segment;
   let m = 0;
@@ -65,6 +66,7 @@ export function writeSamples(e: EngineState, batch: readonly Sample[]): Promise<
   const n = batch.length;
   if (n === 0) return Promise.resolve();
   scratch(e, n);
+  e.now = e.opts.clock.now();
   const byKey = e.index.byKey;
   const seg = e.wal.segment;
   let m = 0;
@@ -171,6 +173,8 @@ export function appendOne(e: EngineState, s: MemSeries, t: number, v: number, se
     }
   }
   const cap = e.chunkPoints;
+  if (s.n === 0) s.headAt = e.now;
+  s.touched = e.now;
   const r = s.append(t, v, cap, seg);
   if (r === TOO_OLD) {
     e.droppedTooOld++;

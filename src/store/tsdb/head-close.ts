@@ -64,3 +64,25 @@ export function closeBuilder(e: EngineState, s: MemSeries, tier: number): void {
   e.pending.push(c);
   s.pending.push(c);
 }
+
+/**
+ * Closes the heads (and seals the rows) of series idle for `[store] head_idle` of wall-clock time
+ * (or 3 of their intervals, if longer, so a 5-minute series is not cut point by point), and heads
+ * open for chunk_span of wall-clock time. Returns how many series were closed and how many still
+ * hold an open head or row.
+ */
+export function closeIdleHeads(e: EngineState, now: number, idleMs: number): { closed: number; open: number } {
+  let closed = 0;
+  let open = 0;
+  for (const s of e.index.byId.values()) {
+    if (s.n === 0 && s.blockCount === 0) continue;
+    const idle = now - s.touched >= Math.max(idleMs, 3 * s.interval);
+    if (idle || (s.n > 0 && now - s.headAt >= e.chunkSpan)) {
+      closeHead(e, s);
+      sealRow(e, s);
+      closed++;
+    } else open++;
+  }
+  e.headsClosedIdle += closed;
+  return { closed, open };
+}

@@ -20,6 +20,7 @@ export interface StartReport {
 
 /** Loads the engine's state from the database and the WAL (see the file comment). */
 export function loadEngine(e: EngineState): StartReport {
+  e.now = e.opts.clock.now(); // replayed heads count as written now (for head_idle)
   for (const { id, key } of e.cdb.loadSeries()) e.newSeries(id, key);
   for (const r of e.cdb.pointsByTier()) {
     e.committedPoints[r.tier] = r.points;

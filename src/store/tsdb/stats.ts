@@ -39,6 +39,7 @@ export function engineStats(e: EngineState): StoreStats {
     seriesRefused: e.budget.seriesRefused,
     pointsRefused: e.budget.pointsRefused,
     walReplaySkipped: e.budget.replaySkipped,
+    headsClosedIdle: e.headsClosedIdle,
     memory: storeMemory(e.index.byId.values(), e.pending, e.wal.bufferedBytes(), e.db),
   };
 }
