@@ -20,6 +20,7 @@ import { EngineState, type EngineOptions } from "./engine-state.js";
 import { writeResolved, writeSamples } from "./head-append.js";
 import { latestPoints, readRaw } from "./head-read.js";
 import { loadEngine } from "./head-wal.js";
+import { saveRollupState } from "./rollup-state.js";
 import { selectSeries } from "./select.js";
 import { engineStats, refreshCounts } from "./stats.js";
 import type Database from "better-sqlite3";
@@ -50,6 +51,7 @@ export class TsdbStore implements TimeSeriesStore {
       wal_samples: r.walSamples,
       wal_unknown_series: r.walUnknownSeries,
       rollup_chunks_rebuilt: r.rollupChunksRebuilt,
+      rollup_builders_restored: r.rollupBuildersRestored,
       ms: Date.now() - t0,
     });
     if (e.opts.timers === false) return;
@@ -169,6 +171,12 @@ export class TsdbStore implements TimeSeriesStore {
       // the WAL stays: the next start replays it
       e.opts.log.error("store flush at close failed; the WAL will be replayed at next start", { err: errorMessage(err) });
       await e.wal.close().catch(() => undefined);
+      return;
+    }
+    try {
+      saveRollupState(e.opts.walDir, e.index.byId.values());
+    } catch (err) {
+      e.opts.log.warn("rollup state not saved; the next start rebuilds it from raw rows", { err: errorMessage(err) });
     }
   }
 }

@@ -9,6 +9,7 @@ import type { EngineState } from "./engine-state.js";
 import { appendOne } from "./head-append.js";
 import { feedRollups } from "./head-close.js";
 import type { MemSeries } from "./head.js";
+import { takeRollupState } from "./rollup-state.js";
 import { TIER_1H, TIER_RAW } from "./tiers.js";
 
 export interface StartReport {
@@ -16,6 +17,7 @@ export interface StartReport {
   readonly walSamples: number;
   readonly walUnknownSeries: number;
   readonly rollupChunksRebuilt: number;
+  readonly rollupBuildersRestored: number;
 }
 
 /** Loads the engine's state from the database and the WAL (see the file comment). */
@@ -26,20 +28,28 @@ export function loadEngine(e: EngineState): StartReport {
     e.committedPoints[r.tier] = r.points;
     e.committedChunks += r.chunks;
   }
+  const saved = takeRollupState(e.opts.walDir, (why) => e.opts.log.warn("saved rollup state ignored; rebuilding from raw rows", { why }));
   let rebuilt = 0;
+  let restored = 0;
   for (const s of e.index.byId.values()) {
     loadLastRow(e, s);
     const b1h = s.builders[TIER_1H];
     if (b1h !== undefined) {
       const lastRollup = e.cdb.lastChunk(s.id, TIER_1H);
-      if (lastRollup?.wm != null) b1h.wm = lastRollup.wm;
+      if (lastRollup?.wm != null) b1h.wm = b1h.base = lastRollup.wm;
+      // the state saved at the last clean stop, when the database still ends where it did then
+      const sv = saved.get(s.id);
+      if (sv !== undefined && sv.closedEnd === s.closedEnd && sv.base === b1h.base) {
+        b1h.addBuckets(sv.buckets, sv.wm);
+        restored++;
+      }
     }
     rebuilt += rebuildRollups(e, s);
   }
   const { records, samples, unknown } = replayWal(e);
   commitPending(e);
   truncateWal(e);
-  return { walRecords: records, walSamples: samples, walUnknownSeries: unknown, rollupChunksRebuilt: rebuilt };
+  return { walRecords: records, walSamples: samples, walUnknownSeries: unknown, rollupChunksRebuilt: rebuilt, rollupBuildersRestored: restored };
 }
 
 /** Decodes a row into the reused scratch arrays when it is one raw chunk (no garbage per row). */
