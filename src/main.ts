@@ -161,10 +161,12 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     routers.push(authRoutes(auth), adminRoutes(auth));
 
     // ---- collectors ----
+    let selfOn: boolean;
     {
       const collectors = await startCollectors({ config, sink: store, log, metrics, clock });
       // stopped before the store (stoppers run in reverse): timers off, running collections awaited
       stoppers.push({ name: "collectors", stop: () => collectors.stop() });
+      selfOn = selfSeriesOn(config.collectors.self_series, collectors.scheduler.names.length);
     }
 
     // ---- ingest ----
@@ -175,7 +177,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
         const exposed = [g.tcp_addr, g.udp_addr].some((a) => a !== null && !isLoopbackHost(a.host));
         if (exposed && g.allow_from.length === 0) glog.warn("graphite bound beyond loopback with an empty allow_from: only loopback peers are accepted", {});
         const limits = { maxNameBytes: g.max_name_length, maxTags: g.max_tags };
-        const graphite = new GraphiteIngest({ sink: store, mapper: TemplateMapper.fromConfig(g.templates, g.tags, g.separator), clock, log: glog, metrics, limits });
+        const graphite = new GraphiteIngest({ sink: store, mapper: TemplateMapper.fromConfig(g.templates, g.tags, g.separator), clock, log: glog, metrics, limits, ...(selfOn ? {} : { selfInterval: 0 }) });
         const listeners = await startGraphiteListeners({ tcp: g.tcp_addr, udp: g.udp_addr, allowFrom: g.allow_from, ingest: graphite, log: glog, idleTimeoutMs: g.idle_timeout, maxConnections: g.max_connections });
         // stopped before the store (stoppers run in reverse), so every received point is flushed into it
         stoppers.push({ name: "graphite", stop: () => listeners.close() });
@@ -209,4 +211,9 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     await stopAll();
     throw err;
   }
+}
+
+/** Whether Loupe writes its own loupe.* series: `[collectors] self_series`, auto = when some collector runs. */
+export function selfSeriesOn(mode: "auto" | "on" | "off", collectorsRunning: number): boolean {
+  return mode === "on" || (mode === "auto" && collectorsRunning > 0);
 }
