@@ -15,6 +15,7 @@ declare -A NEED=(
   [graphite-carbon]=/usr/bin/carbon-cache
   [graphite-web]=/usr/bin/graphite-manage
   [faketime]=/usr/bin/faketime
+  [victoria-metrics]=/usr/bin/victoria-metrics
 )
 
 missing=()
