@@ -14,7 +14,9 @@
  * at settle); Q1 = 1 day of raw points of one deep series (Loupe /render, VM /api/v1/export); Q2 =
  * 7 days × 100 deep series at maxDataPoints=300 (Loupe /render with its own consolidation, VM
  * `avg_over_time[2016s]` at step 2016 s); start = time from spawn to a healthy HTTP answer on the
- * stopped data. Medians over rounds; the ratio row is Loupe / VictoriaMetrics.
+ * stopped data (a new process: Node and tsx start-up included); for Loupe also the store's own open
+ * time from its log, with the rollup state saved at the stop and without it (rebuilt from raw rows).
+ * Medians over rounds; the ratio row is Loupe / VictoriaMetrics.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -220,6 +222,11 @@ async function stop(r: Running): Promise<number> {
 
 type Figures = Record<string, number>;
 
+function lastStoreReadyMs(dir: string): number {
+  const all = [...readFileSync(join(dir, "loupe.log"), "utf8").matchAll(/store ready .* ms=(\d+)/g)];
+  return all.length === 0 ? NaN : Number(all[all.length - 1]![1]);
+}
+
 async function round(sys: System): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), `loupe-vsvm-${sys.name}-`));
   try {
@@ -232,6 +239,9 @@ async function round(sys: System): Promise<Figures> {
     const f: Figures = { wideAcc, wideVis, deepAcc, deepVis };
     f["diskRunning"] = duBytes(join(dir, "data")) / points;
     f["idleRss"] = rssMiB(pid, "VmRSS");
+    // a second look after as long again (Loupe closes heads idle for [store] head_idle, 30 s)
+    await new Promise((res) => setTimeout(res, SETTLE_S * 1000));
+    f["diskRunning2"] = duBytes(join(dir, "data")) / points;
     f["q1"] = await timed(() => sys.q1(r));
     f["q2"] = await timed(() => sys.q2(r));
     f["peakRss"] = rssMiB(pid, "VmHWM");
@@ -241,6 +251,14 @@ async function round(sys: System): Promise<Figures> {
     const again = await sys.start(dir, true);
     f["startMs"] = Date.now() - t;
     await stop(again);
+    if (sys === loupe) {
+      // the store's own open time (its "store ready" log line) with the rollup state saved at the
+      // stop, then without it (rebuilt from raw rows, as before the state was saved)
+      f["storeOpenMs"] = lastStoreReadyMs(dir);
+      rmSync(join(dir, "data", "loupe.db.wal", "rollup-state.bin"), { force: true });
+      await stop(await sys.start(dir, true));
+      f["storeOpenRebuildMs"] = lastStoreReadyMs(dir);
+    }
     return f;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -252,6 +270,7 @@ const COLUMNS: Array<[key: string, label: string, fmt: (v: number) => string]> =
   ["wideVis", "wide visible pts/s", (v) => formatNumber(v)],
   ["deepVis", "deep visible pts/s", (v) => formatNumber(v)],
   ["diskRunning", `disk running B/pt (+${SETTLE_S} s)`, (v) => v.toFixed(2)],
+  ["diskRunning2", `disk running B/pt (+${2 * SETTLE_S} s)`, (v) => v.toFixed(2)],
   ["diskStopped", "disk stopped B/pt", (v) => v.toFixed(2)],
   ["peakRss", "peak RSS MiB", (v) => formatNumber(v)],
   ["idleRss", "idle RSS MiB", (v) => formatNumber(v)],
@@ -259,6 +278,8 @@ const COLUMNS: Array<[key: string, label: string, fmt: (v: number) => string]> =
   ["q2", "Q2 ms", (v) => formatNumber(v)],
   ["startMs", "start ms", (v) => formatNumber(v)],
   ["stopMs", "stop ms", (v) => formatNumber(v)],
+  ["storeOpenMs", "store open ms", (v) => formatNumber(v)],
+  ["storeOpenRebuildMs", "store open ms, rollups rebuilt", (v) => formatNumber(v)],
 ];
 
 async function main(): Promise<void> {
@@ -276,7 +297,7 @@ async function main(): Promise<void> {
       console.error(`vs-vm round ${i + 1} ${sys.name}: ${JSON.stringify(f)}`);
     }
   }
-  const med = (name: string, key: string): number => median(results.get(name)!.map((f) => f[key]!));
+  const med = (name: string, key: string): number => median(results.get(name)!.map((f) => f[key] ?? NaN));
   const rows = ["VictoriaMetrics", "Loupe"].map((n) => [n, ...COLUMNS.map(([k, , fmt]) => fmt(med(n, k)))]);
   rows.push(["Loupe / VM", ...COLUMNS.map(([k]) => `${(med("Loupe", k) / med("VictoriaMetrics", k)).toFixed(2)}×`)]);
   const points = WIDE.series * WIDE.points + DEEP.series * DEEP.points;
