@@ -242,6 +242,9 @@ async function round(sys: System): Promise<Figures> {
     // a second look after as long again (Loupe closes heads idle for [store] head_idle, 30 s)
     await new Promise((res) => setTimeout(res, SETTLE_S * 1000));
     f["diskRunning2"] = duBytes(join(dir, "data")) / points;
+    // Loupe's parts: the point WAL and SQLite's own WAL file
+    f["pointWal"] = duBytes(join(dir, "data", "loupe.db.wal")) / points;
+    f["sqliteWal"] = duBytes(join(dir, "data", "loupe.db-wal")) / points;
     f["q1"] = await timed(() => sys.q1(r));
     f["q2"] = await timed(() => sys.q2(r));
     f["peakRss"] = rssMiB(pid, "VmHWM");

@@ -43,6 +43,7 @@ test("after a burst then head_idle of quiet, the WAL segments are gone and a reo
   assert.equal(st.headsClosedIdle, SERIES);
   assert.equal(st.walBytes, 0);
   assert.equal(walOnDisk(o.walPath), 0, "no WAL bytes left on disk");
+  assert.equal(statSync(`${o.path}-wal`).size, 0, "SQLite's own WAL file is checkpointed and truncated too");
 
   // kill -9 style: the first store is never closed; a second one opens the same files
   const again = await openTestStore(dir, "burst.db", { clock: o.clock });

@@ -3,6 +3,7 @@
  * retention and at stop); after each commit, WAL segments whose points are all committed are
  * deleted. A failed commit is remembered and writes are refused until a retry succeeds.
  */
+import { statSync } from "node:fs";
 import { errorMessage } from "../../lib/errors.js";
 import type { EngineState } from "./engine-state.js";
 import { closeBuilder, closeHead, closeIdleHeads, sealRow } from "./head-close.js";
@@ -34,6 +35,7 @@ export function sweepIdle(e: EngineState, now: number): void {
   const idle = e.opts.headIdleMs ?? HEAD_IDLE_MS;
   const { closed, open } = closeIdleHeads(e, now, idle);
   if (closed > 0 && !tryCommit(e)) return;
+  if (closed > 0 || sqliteWalBytes(e) > SQLITE_WAL_MAX) checkpointSqlite(e);
   if (e.wal.segment !== e.segSeen) {
     e.segSeen = e.wal.segment;
     e.segSeenAt = now;
@@ -95,6 +97,30 @@ export function truncateWal(e: EngineState): void {
   }
   if (pinning > 0) return; // their chunks commit with the next batch, then the segments go
   e.wal.truncateBefore(min);
+}
+
+/** SQLite's WAL file size beyond which the sweep checkpoints it even while writes go on. */
+const SQLITE_WAL_MAX = 64 * 1024 * 1024;
+
+function sqliteWalBytes(e: EngineState): number {
+  try {
+    return statSync(`${e.db.name}-wal`).size;
+  } catch {
+    return 0; // in-memory database, or no WAL file yet
+  }
+}
+
+/**
+ * Copies SQLite's WAL into the database file and truncates it: the WAL file otherwise keeps its
+ * largest size (up to the 1000-page autocheckpoint plus the last transaction, ~16 MiB and more)
+ * until a stop, counted on disk twice with the database pages it holds.
+ */
+function checkpointSqlite(e: EngineState): void {
+  try {
+    e.db.pragma("wal_checkpoint(TRUNCATE)");
+  } catch (err) {
+    e.opts.log.warn("sqlite wal checkpoint failed", { err: errorMessage(err) });
+  }
 }
 
 export function runRetention(e: EngineState): void {
