@@ -181,11 +181,15 @@ function send(port: number, w: typeof WIDE, first: number): Promise<number> {
   });
 }
 
+/** RSS (MiB) when the sender of a phase ended, before the visibility polls. */
+const rssAfterSend = new Map<string, number>();
+
 /** Sends one phase; returns [accepted pts/s, visible pts/s]. */
 async function phase(sys: System, r: Running, w: typeof WIDE, first: number): Promise<[number, number]> {
   const total = w.series * w.points;
   const t0 = Date.now();
   const sent = await send(r.graphite, w, first);
+  rssAfterSend.set(w.prefix, rssMiB(r.child.pid!, "VmRSS"));
   const last = first + (w.points - 1) * STEP_S;
   for (;;) {
     const n = await sys.count(r, w.prefix, first - STEP_S, last + STEP_S);
@@ -236,7 +240,7 @@ async function round(sys: System): Promise<Figures> {
     const [deepAcc, deepVis] = await phase(sys, r, DEEP, DEEP_FIRST);
     await new Promise((res) => setTimeout(res, SETTLE_S * 1000));
     const points = WIDE.series * WIDE.points + DEEP.series * DEEP.points;
-    const f: Figures = { wideAcc, wideVis, deepAcc, deepVis };
+    const f: Figures = { wideAcc, wideVis, deepAcc, deepVis, rssAfterWideSend: rssAfterSend.get("wide")!, rssAfterDeepSend: rssAfterSend.get("deep")! };
     f["diskRunning"] = duBytes(join(dir, "data")) / points;
     f["idleRss"] = rssMiB(pid, "VmRSS");
     // a second look after as long again (Loupe closes heads idle for [store] head_idle, 30 s)
