@@ -16,6 +16,7 @@ declare -A NEED=(
   [graphite-web]=/usr/bin/graphite-manage
   [faketime]=/usr/bin/faketime
   [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager
+  [victoria-metrics]=/usr/bin/victoria-metrics
 )
 
 missing=()

@@ -55,8 +55,8 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     const store = await openTimeSeriesStore(ctx, db); // 3. time-series store
     const dashboards = await openDashboards(ctx, db); // 4. dashboards, annotations, snapshots, settings
     const auth = openAuth(ctx, db); // 5. auth
-    await runCollectors(ctx, store); // 6. collectors
-    await listenGraphite(ctx, store); // 7. ingest (Influx /write is a route of http)
+    const selfOn = await runCollectors(ctx, store); // 6. collectors
+    await listenGraphite(ctx, store, selfOn); // 7. ingest (Influx /write is a route of http)
     const alerting = startAlertingStep(ctx, db, store, dashboards); // 8. alerting
     const http = await serveHttp(ctx, { store, dashboards, auth, alerting }); // 9. http
     return { httpPort: http.port, app: http.app, stop: () => stoppers.stopAll() };
@@ -156,22 +156,24 @@ function openAuth(ctx: Context, db: Db): Auth {
   return auth;
 }
 
-async function runCollectors(ctx: Context, store: TimeSeriesStore): Promise<void> {
+/** Starts the collectors; answers whether Loupe writes its own loupe.* series ([collectors] self_series). */
+async function runCollectors(ctx: Context, store: TimeSeriesStore): Promise<boolean> {
   const { config, log, metrics, clock } = ctx;
   const collectors = await startCollectors({ config, sink: store, log, metrics, clock });
   // stopped before the store (stoppers run in reverse): timers off, running collections awaited
   ctx.onStop("collectors", () => collectors.stop());
+  return selfSeriesOn(config.collectors.self_series, collectors.scheduler.names.length);
 }
 
 /** The Graphite TCP/UDP listeners, when [ingest.graphite] is on with an address. */
-async function listenGraphite(ctx: Context, store: TimeSeriesStore): Promise<void> {
+async function listenGraphite(ctx: Context, store: TimeSeriesStore, selfOn: boolean): Promise<void> {
   const g = ctx.config["ingest.graphite"];
   if (!g.enabled || (g.tcp_addr === null && g.udp_addr === null)) return;
   const glog = ctx.log.child({ module: "ingest", protocol: "graphite" });
   const exposed = [g.tcp_addr, g.udp_addr].some((a) => a !== null && !isLoopbackHost(a.host));
   if (exposed && g.allow_from.length === 0) glog.warn("graphite bound beyond loopback with an empty allow_from: only loopback peers are accepted", {});
   const limits = { maxNameBytes: g.max_name_length, maxTags: g.max_tags };
-  const ingest = new GraphiteIngest({ sink: store, mapper: TemplateMapper.fromConfig(g.templates, g.tags, g.separator), clock: ctx.clock, log: glog, metrics: ctx.metrics, limits });
+  const ingest = new GraphiteIngest({ sink: store, mapper: TemplateMapper.fromConfig(g.templates, g.tags, g.separator), clock: ctx.clock, log: glog, metrics: ctx.metrics, limits, ...(selfOn ? {} : { selfInterval: 0 }) });
   const listeners = await startGraphiteListeners({ tcp: g.tcp_addr, udp: g.udp_addr, allowFrom: g.allow_from, ingest, log: glog, idleTimeoutMs: g.idle_timeout, maxConnections: g.max_connections });
   // stopped before the store (stoppers run in reverse), so every received point is flushed into it
   ctx.onStop("graphite", () => listeners.close());
@@ -229,4 +231,9 @@ class Stoppers {
       }
     }
   }
+}
+
+/** Whether Loupe writes its own loupe.* series: `[collectors] self_series`, auto = when some collector runs. */
+export function selfSeriesOn(mode: "auto" | "on" | "off", collectorsRunning: number): boolean {
+  return mode === "on" || (mode === "auto" && collectorsRunning > 0);
 }

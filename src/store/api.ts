@@ -78,6 +78,8 @@ export interface StoreStats {
   readonly pointsRefused?: number;
   /** Points skipped by the WAL replay at start because their series could get no head within max_series. */
   readonly walReplaySkipped?: number;
+  /** Open chunks closed early ([store] head_idle, or open for chunk_span of wall-clock time). */
+  readonly headsClosedIdle?: number;
   /** The store's memory by part, in bytes (docs/format/memory.md). */
   readonly memory?: Readonly<Record<string, number>>;
 }

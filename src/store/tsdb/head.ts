@@ -54,6 +54,9 @@ export class MemSeries {
   headLast = 0;
   /** Oldest WAL segment holding a head point. */
   headSeg = Infinity;
+  /** Wall-clock time (ms) of the head's first point and of the series' last point (idle heads close). */
+  headAt = 0;
+  touched = 0;
   /** Last timestamp of the closed chunks: older points are refused. */
   closedEnd = -Infinity;
   lastTs = -Infinity;
@@ -157,7 +160,8 @@ export class MemSeries {
    */
   append(t: number, v: number, cap: number, seg: number): number {
     if (t <= this.closedEnd) return TOO_OLD;
-    if (t >= this.lastTs) {
+    const prev = this.lastTs;
+    if (t >= prev) {
       this.lastTs = t;
       this.lastValue = v;
     }
@@ -169,6 +173,8 @@ export class MemSeries {
       vs = this.vs = headPool.take(cap);
     }
     if (n === 0) {
+      // a head's first point: the spacing from the series' previous point (in a closed chunk)
+      if (t > prev && prev > -Infinity) this.noteSpacing(t - prev);
       ts[0] = t;
       vs[0] = v;
       this.n = 1;

@@ -44,7 +44,8 @@ export interface RetentionResult {
   readonly bytesAfter: number;
 }
 
-export function applyRetention(cdb: ChunkDb, tiers: TierSettings, maxSize: number, now: number, log: Logger): RetentionResult {
+/** `walBytes`: the point WAL's size, counted with the database against maxSize (it is on disk too). */
+export function applyRetention(cdb: ChunkDb, tiers: TierSettings, maxSize: number, now: number, log: Logger, walBytes = 0): RetentionResult {
   const bytesBefore = cdb.fileBytes();
   let droppedChunks = 0;
   let droppedPoints = 0;
@@ -65,7 +66,7 @@ export function applyRetention(cdb: ChunkDb, tiers: TierSettings, maxSize: numbe
   }
   if (maxSize > 0) {
     for (const tier of [TIER_RAW, TIER_1M, TIER_1H]) {
-      for (let used = cdb.usedBytes(); used > maxSize; used = cdb.usedBytes()) {
+      for (let used = cdb.usedBytes() + walBytes; used > maxSize; used = cdb.usedBytes() + walBytes) {
         const oldest = cdb.oldestStart(tier);
         if (oldest === undefined) break;
         // drop the oldest share of this tier's time span the excess suggests (at least an hour)

@@ -34,6 +34,8 @@ export class RollupBuilder implements Buckets {
   n = 0;
   /** Newest raw timestamp folded in so far. */
   wm = -Infinity;
+  /** The watermark when the builder was last emptied (its buckets hold what came after). */
+  base = -Infinity;
 
   constructor(readonly res: number) {}
 
@@ -150,6 +152,7 @@ export class RollupBuilder implements Buckets {
   take(): { data: Uint8Array; start: number; end: number; n: number; wm: number; buckets: Buckets } {
     const buckets: Buckets = { n: this.n, ts: this.ts, count: this.count, min: this.min, max: this.max, sum: this.sum, last: this.last };
     const data = encodeRollup(buckets);
+    this.base = this.wm;
     const out = { data, start: buckets.ts[0]!, end: buckets.ts[this.n - 1]!, n: this.n, wm: this.wm, buckets };
     // the taken buckets keep the old buffer; the next bucket starts a small new one
     this.buf = undefined;

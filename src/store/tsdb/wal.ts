@@ -8,7 +8,6 @@
  * in it. Writes arriving during a flush form the next group. fsync = always gives every write its
  * own group and fdatasync; off resolves once the bytes are handed to the OS.
  */
-import * as nodeFs from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import type { Logger } from "../../lib/logger.js";
@@ -66,7 +65,7 @@ export class PointWal {
   private flushing = false;
   private timer: NodeJS.Immediate | undefined;
   private closed = false;
-  private readonly segmentBytes: number;
+  readonly segmentBytes: number;
   /** Bytes of the segments before the current one. */
   private olderBytes = new Map<number, number>();
   /** Buffers of flushed groups, reused (fewer large allocations). */
@@ -240,9 +239,30 @@ export class PointWal {
     return removed;
   }
 
-  /** Number of segments before the current one still on disk. */
-  get olderSegments(): number {
-    return this.olderBytes.size;
+  /**
+   * The newest segment from which the log (that segment to the current one) holds at least
+   * `bytes`; -1 when the whole log is smaller.
+   */
+  segmentHolding(bytes: number): number {
+    let b = this.segSize;
+    if (b >= bytes) return this.seg;
+    const older = [...this.olderBytes.keys()].sort((x, y) => y - x);
+    for (const s of older) {
+      b += this.olderBytes.get(s)!;
+      if (b >= bytes) return s;
+    }
+    return -1;
+  }
+
+  /**
+   * Starts a new segment when the current one holds records and no write is in flight, so that
+   * the current one can be deleted once its points are committed. False when it did not.
+   */
+  rotateIfQuiet(): boolean {
+    if (this.closed || this.flushing || this.groups.length > 0 || this.timer !== undefined) return false;
+    if (this.segSize <= WAL_MAGIC.length) return false;
+    this.rotate();
+    return true;
   }
 
   /** Bytes of the group buffers held (written-but-unsynced records and reused spares). */
@@ -284,16 +304,6 @@ export class PointWal {
     if (segs.length > 0) this.syncDir();
     this.olderBytes.clear();
     this.segSize = 0;
-  }
-
-  static sizeOnDisk(dir: string): number {
-    let b = 0;
-    try {
-      for (const f of nodeFs.readdirSync(dir)) b += nodeFs.statSync(join(dir, f)).size;
-    } catch {
-      // no folder yet
-    }
-    return b;
   }
 }
 
