@@ -47,6 +47,8 @@ export interface EvalContext {
   readonly maxPoints?: number;
   /** A fixed step (ms) for fetches, e.g. movingAverage's look-back must match the first fetch. */
   readonly step?: number;
+  /** xFilesFactor given to fetched series (the request's, else graphite's default 0). */
+  readonly xff?: number;
   /** Consolidation asked of the store (consolidateBy around a path). */
   readonly consolidate?: Consolidation;
   /** Per-request fetch cache (same path and range fetched once). */

@@ -83,20 +83,22 @@ export function renderRoutes(deps: RenderRouteDeps): Router {
   const render = (req: Request, res: Response): void => {
     const p = params(req);
     const now = clock.now();
-    const from = parseTime(one(p, "from") ?? "-24h", now);
-    const until = parseTime(one(p, "until") ?? one(p, "to") ?? "now", now);
-    if (until <= from) throw new BadRequestError(`empty time range: from (${new Date(from).toISOString()}) is not before until (${new Date(until).toISOString()})`, "bad_time_range");
-    const mdpText = one(p, "maxDataPoints");
-    let maxDataPoints: number | undefined;
-    if (mdpText !== undefined && mdpText !== "") {
-      maxDataPoints = Number(mdpText);
-      if (!Number.isInteger(maxDataPoints) || maxDataPoints <= 0) throw new BadRequestError(`maxDataPoints must be a positive integer, got ${JSON.stringify(mdpText)}`, "bad_parameter");
-    }
+    const t1 = parseTime(one(p, "from") ?? "-24h", now);
+    const t2 = parseTime(one(p, "until") ?? one(p, "to") ?? "now", now);
+    // graphite-web takes the earlier of the two as the start
+    const from = Math.min(t1, t2);
+    const until = Math.max(t1, t2);
+    if (until === from) throw new BadRequestError(`empty time range: from and until are both ${new Date(from).toISOString()}`, "bad_time_range");
     const format = (one(p, "format") ?? "json").toLowerCase();
     if (format !== "json" && format !== "csv" && format !== "raw") throw new BadRequestError(`format ${JSON.stringify(format)} is not supported (json, csv or raw)`, "bad_format");
+    // graphite-web: maxDataPoints only when all digits, and only for json
+    const mdpText = one(p, "maxDataPoints");
+    const maxDataPoints = format === "json" && mdpText !== undefined && /^[0-9]+$/.test(mdpText) && Number(mdpText) > 0 ? Number(mdpText) : undefined;
+    const xffText = one(p, "xFilesFactor");
+    const xFilesFactor = xffText !== undefined && Number.isFinite(Number(xffText)) ? Number(xffText) : undefined;
     const targets = list(p["target"]).filter((t) => t.trim() !== "");
     if (targets.length > MAX_TARGETS) throw new BadRequestError(`at most ${MAX_TARGETS} targets per request, got ${targets.length}`, "too_many_targets");
-    const results = evaluateTargets(deps.store, targets, from, until, maxDataPoints, { now, budget: newBudget() });
+    const results = evaluateTargets(deps.store, targets, from, until, maxDataPoints, { now, budget: newBudget(), ...(xFilesFactor !== undefined ? { xFilesFactor } : {}) });
     const failed = results.find((r) => r.error !== undefined);
     if (failed?.error !== undefined) throw new LoupeError(failed.error.code, failed.error.message, { status: failed.error.status });
     const series = results.flatMap((r) => r.series);
