@@ -23,11 +23,11 @@ function consolidateRuns(s: Series, values: readonly Value[], vpp: number): Valu
   const fn = AGG_FUNCS[s.consolidate];
   const out: Value[] = [];
   for (let i = 0; i < values.length; i += vpp) {
-    const buf: number[] = [];
     const end = Math.min(values.length, i + vpp);
-    for (let k = i; k < end; k++) if (values[k] !== null) buf.push(values[k]!);
-    // graphite divides by valuesPerPoint even for the last, short run
-    out.push(buf.length > 0 && buf.length / vpp >= s.xff ? fn(buf) : null);
+    let nonNull = 0;
+    for (let k = i; k < end; k++) if (values[k] !== null) nonNull++;
+    // graphite divides by valuesPerPoint even for the last, short run; avg_zero counts nulls as zeros
+    out.push(nonNull > 0 && nonNull / vpp >= s.xff ? fn(values.slice(i, end)) : null);
   }
   return out;
 }

@@ -40,11 +40,15 @@ const DEFAULT_RESOLUTION = 10_000;
 
 /**
  * The raw resolution of a set of series: the store's finest natural interval (a one-bucket probe),
- * or the default grid when they are sparser than SPARSE_SPACING.
+ * or the default grid when they are sparser than SPARSE_SPACING; and the step the read will have
+ * on the tier that covers `from`.
  */
-function rawResolution(ctx: EvalContext, ids: readonly number[]): number {
-  const probe = ctx.store.select(ids, ctx.until, ctx.until + 1, {});
-  return probe.step > SPARSE_SPACING ? DEFAULT_RESOLUTION : probe.step;
+function rawResolution(ctx: EvalContext, ids: readonly number[], from: number): { step: number; readStep: number } {
+  // the store plans a read without options at the data's spacing, on the tier whose retention covers `from`
+  const probe = ctx.store.select(ids, from, from + 1, {});
+  const tierRes = probe.tier === "1h" ? 3_600_000 : probe.tier === "1m" ? 60_000 : 0;
+  const step = probe.step > SPARSE_SPACING ? DEFAULT_RESOLUTION : probe.step;
+  return { step, readStep: Math.max(step, tierRes) };
 }
 
 /**
@@ -63,15 +67,16 @@ export function readWindow(from: number, until: number): { from: number; until: 
  * then answers exactly. Beyond it the store picks a coarser tier and step from maxPoints.
  */
 export const READ_VALUES_PER_POINT = 256;
+/** …and never less than this many (maxDataPoints=1 over 6 h still reads the 10 s data). */
+const MIN_READ_VALUES = 65_536;
 
 /** The store options of a fetch: the resolution's step, or the store's choice beyond the read budget. */
 function fetchOptions(ctx: EvalContext, ids: readonly number[], win: { from: number; until: number }): SelectOpts & { buckets: number } {
-  const step = ctx.step ?? rawResolution(ctx, ids);
-  const buckets = Math.max(0, Math.ceil(win.until / step) - Math.ceil(win.from / step));
+  const { step, readStep } = ctx.step !== undefined ? { step: ctx.step, readStep: ctx.step } : rawResolution(ctx, ids, win.from);
+  const buckets = Math.max(0, Math.ceil(win.until / readStep) - Math.ceil(win.from / readStep));
+  const budget = ctx.maxPoints === undefined ? Infinity : Math.max(MIN_READ_VALUES, ctx.maxPoints * READ_VALUES_PER_POINT);
   const opts: SelectOpts & { buckets: number } =
-    ctx.step === undefined && ctx.maxPoints !== undefined && buckets > ctx.maxPoints * READ_VALUES_PER_POINT
-      ? { maxPoints: ctx.maxPoints, buckets: ctx.maxPoints + 1 }
-      : { step, buckets };
+    ctx.step === undefined && ctx.maxPoints !== undefined && buckets > budget ? { maxPoints: ctx.maxPoints, buckets: ctx.maxPoints + 1 } : { step, buckets };
   if (ctx.consolidate !== undefined) opts.consolidate = ctx.consolidate;
   return opts;
 }
