@@ -190,7 +190,10 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     // ---- query, pages ----
     const q = config.query;
     const limits = { timeoutMs: q.timeout, maxSeries: q.max_series, maxPoints: q.max_points };
-    routers.push(renderRoutes({ store, clock, limits, metrics }), queryRoutes({ store, clock, limits, metrics }));
+    // graphite's events(): the annotations in [from, until) carrying all the tags
+    const events = (from: number, until: number, tags: readonly string[] | undefined): number[] =>
+      annotations.list({ from, to: until, ...(tags !== undefined ? { tags } : {}) }).filter((a) => a.time >= from && a.time < until).map((a) => a.time);
+    routers.push(renderRoutes({ store, clock, limits, metrics, events }), queryRoutes({ store, clock, limits, metrics }));
     routers.push(staticRoutes(), pageRoutes({ dashboards, annotations, snapshots, settings, snapshotAccess: snapshotViewAccess(settings), defaultHome: config.dashboards.default_home, version: VERSION, clock }));
 
     void metrics;

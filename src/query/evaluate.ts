@@ -12,7 +12,7 @@ import type { CallExpr, Expr } from "./ast.js";
 import { QueryBudget, QueryLimitError } from "./budget.js";
 import { describe } from "./functions/args.js";
 import { functionNames, getFunction, registerFunctions, storeConsolidation } from "./functions/index.js";
-import type { ArgValue, BoundArgs, CallContext, EvalContext, FunctionSpec, ParamSpec } from "./functions/types.js";
+import type { ArgValue, BoundArgs, CallContext, EvalContext, EventSource, FunctionSpec, ParamSpec } from "./functions/types.js";
 import { parseTarget, syntaxError, walkCalls } from "./parser.js";
 import { consolidateForJson } from "./consolidate.js";
 import { makeSeries, type Series } from "./series.js";
@@ -62,13 +62,16 @@ export function readWindow(from: number, until: number): { from: number; until: 
 }
 
 /**
- * With maxDataPoints, a series is read at its resolution while that is at most this many values
- * per returned point (7 days of 10 s data at 300 points is 202): graphite-web's own consolidation
- * then answers exactly. Beyond it the store picks a coarser tier and step from maxPoints.
+ * With maxDataPoints, a fetch is read at the series' resolution while that is at most
+ * READ_VALUES_PER_POINT values per returned point (7 days of 10 s data at 300 points is 202; never
+ * less than MIN_READ_VALUES) and at most FULL_READ_VALUES values over all its series (a few series
+ * over 2 days at 10 s; ~0.1 s of decoding): graphite-web's own consolidation then answers exactly.
+ * Beyond either, the store picks a coarser tier and step from maxPoints (100 series over 7 days
+ * read the 1 h tier: coarser than graphite-web, but within the render budget).
  */
 export const READ_VALUES_PER_POINT = 256;
-/** …and never less than this many (maxDataPoints=1 over 6 h still reads the 10 s data). */
 const MIN_READ_VALUES = 65_536;
+export const FULL_READ_VALUES = 250_000;
 
 /** The store options of a fetch: the resolution's step, or the store's choice beyond the read budget. */
 function fetchOptions(ctx: EvalContext, ids: readonly number[], win: { from: number; until: number }): SelectOpts & { buckets: number } {
@@ -76,7 +79,9 @@ function fetchOptions(ctx: EvalContext, ids: readonly number[], win: { from: num
   const buckets = Math.max(0, Math.ceil(win.until / readStep) - Math.ceil(win.from / readStep));
   const budget = ctx.maxPoints === undefined ? Infinity : Math.max(MIN_READ_VALUES, ctx.maxPoints * READ_VALUES_PER_POINT);
   const opts: SelectOpts & { buckets: number } =
-    ctx.step === undefined && ctx.maxPoints !== undefined && buckets > budget ? { maxPoints: ctx.maxPoints, buckets: ctx.maxPoints + 1 } : { step, buckets };
+    ctx.step === undefined && ctx.maxPoints !== undefined && (buckets > budget || buckets * ids.length > FULL_READ_VALUES)
+      ? { maxPoints: ctx.maxPoints, buckets: ctx.maxPoints + 1 }
+      : { step, buckets };
   if (ctx.consolidate !== undefined) opts.consolidate = ctx.consolidate;
   return opts;
 }
@@ -291,6 +296,8 @@ export interface EvaluateOptions {
   readonly budget?: QueryBudget;
   /** The request's xFilesFactor: the default of every fetched series (graphite-web's DEFAULT_XFILES_FACTOR is 0). */
   readonly xFilesFactor?: number;
+  /** Where events() reads the events (none when absent). */
+  readonly events?: EventSource;
   /**
    * "answer" (graphite-web, the default): maxDataPoints consolidation over the time range of all
    * series of all targets; "target": each target's series on their own (Loupe's /api/query panels).
@@ -328,6 +335,7 @@ export function evaluateTargets(
     budget: options.budget ?? new QueryBudget(),
     ...(maxDataPoints !== undefined && maxDataPoints > 0 ? { maxPoints: Math.floor(maxDataPoints) } : {}),
     ...(options.xFilesFactor !== undefined ? { xff: options.xFilesFactor } : {}),
+    ...(options.events !== undefined ? { events: options.events } : {}),
   };
   // a request-wide limit (deadline, series or points budget) ends the request: the targets after it get its error
   let exhausted: QueryLimitError | undefined;

@@ -112,20 +112,25 @@ test("/render with absolute unix-second times and a GET query string; CSV and ra
   assert.equal(await (await fetch(`${base}/render?${q}`)).text(), `servers.web1.cpu.user,${from + 10},${from + 70},10|355.0,356.0,357.0,358.0,359.0,None\n`);
 });
 
-test("/render errors: bad syntax and unknown functions are 400 naming the column", async () => {
-  const cases: Array<[string, string, RegExp]> = [
-    ["sumSeries(servers.*.cpu.user", "target_syntax", /column 29/],
-    ["sumSeries(servers.*.cpu.user))", "target_syntax", /column 30/],
-    ["scale(nosuchFunction(a.b), 2)", "unknown_function", /nosuchFunction at column 7/],
-    ["scale(a.b, \"x)", "target_syntax", /unterminated string at column 12/],
+test("/render errors: unknown functions are 400 naming the column; a syntax error reads the parseable prefix as graphite-web does", async () => {
+  const res = await fetch(`${base}/render`, form([["target", "scale(nosuchFunction(a.b), 2)"], ["from", "-1h"]]));
+  assert.equal(res.status, 400);
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  assert.equal(body.error.code, "unknown_function");
+  assert.match(body.error.message, /nosuchFunction at column 7/);
+  // graphite-web 1.1.8 (measured): the leading path `sumSeries` matches nothing; an extra `)` is ignored
+  const lenient: Array<[string, string[]]> = [
+    ["sumSeries(servers.*.cpu.user", []],
+    ['scale(a.b, "x)', []],
+    ["sumSeries(servers.*.cpu.user))", ["sumSeries(servers.*.cpu.user)"]],
   ];
-  for (const [target, code, message] of cases) {
-    const res = await fetch(`${base}/render`, form([["target", target], ["from", "-1h"]]));
-    assert.equal(res.status, 400, target);
-    const body = (await res.json()) as { error: { code: string; message: string } };
-    assert.equal(body.error.code, code, target);
-    assert.match(body.error.message, message, target);
+  for (const [target, names] of lenient) {
+    const r = await fetch(`${base}/render`, form([["target", target], ["from", "-1h"]]));
+    assert.equal(r.status, 200, target);
+    assert.deepEqual(((await r.json()) as RenderJson).map((s) => s.target), names, target);
   }
+  const failing = await fetch(`${base}/render`, form([["target", "movingAverage(servers.web1.cpu.user, 'x')"], ["from", "-1h"]]));
+  assert.equal(failing.status, 500, "graphite-web 1.1.8 lets a function's argument error escape as 500");
   const empty = await fetch(`${base}/render?target=servers.web1.cpu.user&from=-1min&until=`);
   assert.equal(empty.status, 200, "an empty until means now");
   const bad = await fetch(`${base}/render?target=a.b&from=yesterday-ish`);
