@@ -63,13 +63,13 @@ export function readWindow(from: number, until: number): { from: number; until: 
 
 /**
  * With maxDataPoints, a fetch is read at the series' resolution while that is at most
- * READ_VALUES_PER_POINT values per returned point (7 days of 10 s data at 300 points is 202; never
+ * READ_VALUES_PER_POINT values per returned point (10 days of 10 s data at 300 points is 288; never
  * less than MIN_READ_VALUES) and at most FULL_READ_VALUES values over all its series (a few series
  * over 2 days at 10 s; ~0.1 s of decoding): graphite-web's own consolidation then answers exactly.
  * Beyond either, the store picks a coarser tier and step from maxPoints (100 series over 7 days
  * read the 1 h tier: coarser than graphite-web, but within the render budget).
  */
-export const READ_VALUES_PER_POINT = 256;
+export const READ_VALUES_PER_POINT = 512;
 const MIN_READ_VALUES = 65_536;
 export const FULL_READ_VALUES = 250_000;
 
@@ -123,7 +123,12 @@ function cached(ctx: EvalContext, key: string, load: () => Series[]): Series[] {
   return v;
 }
 
+/** A path is a glob over names; a tagged path (`name;k=v;…`) names one series by its canonical key, as in graphite-web. */
 function fetchPath(ctx: EvalContext, path: string): Series[] {
+  if (path.includes(";")) {
+    const info = ctx.store.getSeries(path);
+    return cached(ctx, `key:${path}`, () => fetchInfos(ctx, info !== undefined ? [info] : [], path));
+  }
   return cached(ctx, `path:${path}`, () => fetchInfos(ctx, ctx.store.findSeries(path), path));
 }
 

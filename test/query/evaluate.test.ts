@@ -175,3 +175,14 @@ test("renderJsonText says what toRenderJson says, with and without noNullPoints"
     [2.5, 180],
   ]);
 });
+
+test("a raw tagged path names one series by its canonical key (graphite-web: another tag order finds nothing)", () => {
+  const st = new MemoryStore(M).add("disk.used", [[M, 5]], { dc: "east", host: "web1" });
+  const [hit, miss] = evaluateTargets(st, ["disk.used;dc=east;host=web1", "disk.used;host=web1;dc=east"], 0, 2 * M);
+  assert.deepEqual(hit!.series.map((s) => [s.name, s.values[0]]), [["disk.used;dc=east;host=web1", 5]]);
+  assert.equal(miss!.error, undefined);
+  assert.deepEqual(miss!.series, []);
+  // keyword arguments still parse: the '=' belongs to a path only after a ';'
+  const [kw] = evaluateTargets(st, ["aliasByTags(disk.used;dc=east;host=web1, 'host')"], 0, 2 * M);
+  assert.deepEqual(kw!.series.map((s) => s.name), ["web1"]);
+});

@@ -29,7 +29,8 @@ export const events: FunctionSpec = {
         if (i >= 0 && i < n) values[i] = (values[i] ?? 0) + 1;
       }
     }
-    const name = `events(${tags.map((t) => `"${t}"`).join(", ")})`;
+    // graphite-web: events("a", "b"), and events("") without tags
+    const name = `events("${tags.join(`", "`)}")`;
     return [makeSeries(name, startS * 1000, 1000, values)];
   },
 };

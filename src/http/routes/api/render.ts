@@ -110,8 +110,9 @@ function renderHandler(deps: RenderRouteDeps, clock: Clock, newBudget: () => Que
   return (req, res) => {
     const p = params(req);
     const now = clock.now();
-    const t1 = parseTime(one(p, "from") ?? "-24h", now);
-    const t2 = parseTime(one(p, "until") ?? one(p, "to") ?? "now", now);
+    const tz = one(p, "tz");
+    const t1 = parseTime(one(p, "from") ?? "-24h", now, tz);
+    const t2 = parseTime(one(p, "until") ?? one(p, "to") ?? "now", now, tz);
     // graphite-web takes the earlier of the two as the start
     const from = Math.min(t1, t2);
     const until = Math.max(t1, t2);
