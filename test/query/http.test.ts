@@ -156,6 +156,15 @@ test("/metrics/find answers Graphite's treejson shape, by GET and form POST", as
   assert.equal((await fetch(`${base}/metrics/find`)).status, 400);
 });
 
+test("/metrics/find merges nodes by name with the query's wildcards in the id, as graphite-web's tree_json", async () => {
+  const merged = (await (await fetch(`${base}/metrics/find?query=servers.*.cpu`)).json()) as Array<{ id: string; text: string; leaf: number }>;
+  assert.deepEqual(merged.map((n) => [n.id, n.text, n.leaf]), [["servers.*.cpu", "cpu", 0]]);
+  const leaves = (await (await fetch(`${base}/metrics/find?query=servers.web?.cpu.user`)).json()) as Array<{ id: string; leaf: number }>;
+  assert.deepEqual(leaves.map((n) => [n.id, n.leaf]), [["servers.web?.cpu.user", 1]]);
+  const top = (await (await fetch(`${base}/metrics/find?query=*`)).json()) as Array<{ id: string }>;
+  assert.deepEqual(top.map((n) => n.id), ["servers"], "no tagged series here, so no _tagged");
+});
+
 test("/metrics/expand, /metrics/index.json, /version, /functions", async () => {
   assert.deepEqual(await (await fetch(`${base}/metrics/index.json`)).json(), ["servers.web1.cpu.system", "servers.web1.cpu.user", "servers.web2.cpu.user"]);
   assert.deepEqual(await (await fetch(`${base}/metrics/expand?query=servers.*.cpu.*`)).json(), {

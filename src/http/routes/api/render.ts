@@ -29,7 +29,7 @@ import {
   type EventSource,
   type QueryLimits,
 } from "../../../query/index.js";
-import type { TimeSeriesStore } from "../../../store/index.js";
+import type { PathNode, TimeSeriesStore } from "../../../store/index.js";
 import { access } from "../../access.js";
 
 /** The graphite-web version we answer as (Grafana picks its feature set from it). */
@@ -149,12 +149,34 @@ function basePath(query: string): string {
   return i < 0 ? "" : query.slice(0, i + 1);
 }
 
+/** Loupe's own metrics (`loupe.*`) stay out of the top of the tree: graphite-web's has no such node. */
+const SELF_TREE = "loupe";
+
+/**
+ * The top of the tree as graphite-web's whisper tree has it: the first nodes of plain (untagged)
+ * series, and `_tagged` (where carbon keeps tagged series) when any tagged series exists and the
+ * query matches it; tagged names are not tree nodes.
+ */
+function topLevel(store: TimeSeriesStore, query: string, nodes: readonly PathNode[]): PathNode[] {
+  const plain = new Set<string>();
+  let tagged = false;
+  for (const s of store.matchSeries([{ key: "name", op: "=~", value: ".*" }])) {
+    if (s.key === s.name) plain.add(s.name.split(".")[0]!);
+    else tagged = true;
+  }
+  const out = nodes.filter((n) => plain.has(n.text) && n.text !== SELF_TREE);
+  // simple globs only (`*`, `_t*`, `_tagged`): enough for the tree's top
+  const simple = /^[\w*?]+$/.test(query) ? new RegExp(`^${query.replace(/\*/g, ".*").replace(/\?/g, ".")}$`) : undefined;
+  if (tagged && simple?.test("_tagged") === true) out.unshift({ path: "_tagged", text: "_tagged", leaf: false, expandable: true });
+  return out;
+}
+
 function findHandler(deps: RenderRouteDeps): Handler {
   return (req, res) => {
     const p = params(req);
     const query = one(p, "query");
     if (query === undefined || query === "") throw new BadRequestError("query is required", "bad_parameter");
-    const nodes = deps.store.listChildren(query);
+    let nodes = deps.store.listChildren(query);
     const format = one(p, "format") ?? "treejson";
     if (format === "completer") {
       res.json({ metrics: nodes.map((n) => ({ path: n.expandable ? `${n.path}.` : n.path, name: n.text, is_leaf: n.leaf && !n.expandable ? "1" : "0" })) });
@@ -163,6 +185,7 @@ function findHandler(deps: RenderRouteDeps): Handler {
     if (format !== "treejson" && format !== "json") throw new BadRequestError(`format ${JSON.stringify(format)} is not supported (treejson or completer)`, "bad_format");
     // graphite-web's tree_json: one node per name (the first one found), its id the query's base path + name
     const base = basePath(query);
+    if (base === "") nodes = topLevel(deps.store, query, nodes);
     const seen = new Set<string>();
     const out: Array<Record<string, string | number>> = [];
     for (const n of nodes) {
