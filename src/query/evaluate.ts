@@ -12,9 +12,10 @@ import type { CallExpr, Expr } from "./ast.js";
 import { QueryBudget, QueryLimitError } from "./budget.js";
 import { describe } from "./functions/args.js";
 import { functionNames, getFunction, registerFunctions, storeConsolidation } from "./functions/index.js";
-import type { ArgValue, BoundArgs, CallContext, EvalContext, FunctionSpec, ParamSpec } from "./functions/types.js";
+import type { ArgValue, BoundArgs, CallContext, EvalContext, EventSource, FunctionSpec, ParamSpec } from "./functions/types.js";
 import { parseTarget, syntaxError, walkCalls } from "./parser.js";
-import { consolidateBy as consolidateSeries, makeSeries, type Series } from "./series.js";
+import { consolidateForJson } from "./consolidate.js";
+import { makeSeries, type Series } from "./series.js";
 
 /** Parses a target and checks that every function exists (ParseError naming the column otherwise). */
 export function compileTarget(target: string): Expr {
@@ -31,18 +32,58 @@ export function compileTarget(target: string): Expr {
 type SelectOpts = { step?: number; maxPoints?: number; consolidate?: Consolidation };
 
 /**
- * Points a read of `infos` will hold, reserved in the request's budget before reading: the bound
- * from maxPoints when it fits, else the buckets of a one-series probe (the store picks the grid).
+ * A series sparser than this is read on the default grid (its spacing is its density, not its
+ * resolution: a hit every 370 s is shown at 10 s with nulls between, as graphite's archive does).
  */
-function reservePoints(ctx: EvalContext, ids: readonly number[], opts: SelectOpts, what: string): number {
-  const budget = ctx.budget;
-  const remaining = budget.limits.maxPoints - budget.points;
-  let perSeries: number | undefined;
-  if (opts.maxPoints !== undefined && ids.length * (opts.maxPoints + 1) <= remaining) perSeries = opts.maxPoints + 1;
-  else if (ids.length === 1) perSeries = 0; // a single series is counted after its read
-  else perSeries = ctx.store.select([ids[0]!], ctx.from, ctx.until, opts).timestamps.length;
-  budget.takePoints(ids.length * perSeries, `${what} (${ids.length} series × ${perSeries})`);
-  return ids.length * perSeries;
+const SPARSE_SPACING = 300_000;
+const DEFAULT_RESOLUTION = 10_000;
+
+/**
+ * The raw resolution of a set of series: the store's finest natural interval (a one-bucket probe),
+ * or the default grid when they are sparser than SPARSE_SPACING; and the step the read will have
+ * on the tier that covers `from`.
+ */
+function rawResolution(ctx: EvalContext, ids: readonly number[], from: number): { step: number; readStep: number } {
+  // the store plans a read without options at the data's spacing, on the tier whose retention covers `from`
+  const probe = ctx.store.select(ids, from, from + 1, {});
+  const tierRes = probe.tier === "1h" ? 3_600_000 : probe.tier === "1m" ? 60_000 : 0;
+  const step = probe.step > SPARSE_SPACING ? DEFAULT_RESOLUTION : probe.step;
+  return { step, readStep: Math.max(step, tierRes) };
+}
+
+/**
+ * graphite-web's window: the steps in (from, until], each bucket [t, t + step) labelled t. The
+ * store answers [from', until') on multiples of its step, so the read is [from + 1, until + 1):
+ * the first bucket is the first multiple after `from`, the last the one holding `until`. The
+ * store picks the tier whose retention covers `from` (raw, then 1 min, then 1 h) as whisper does.
+ */
+export function readWindow(from: number, until: number): { from: number; until: number } {
+  return { from: from + 1, until: until + 1 };
+}
+
+/**
+ * With maxDataPoints, a fetch is read at the series' resolution while that is at most
+ * READ_VALUES_PER_POINT values per returned point (10 days of 10 s data at 300 points is 288; never
+ * less than MIN_READ_VALUES) and at most FULL_READ_VALUES values over all its series (a few series
+ * over 2 days at 10 s; ~0.1 s of decoding): graphite-web's own consolidation then answers exactly.
+ * Beyond either, the store picks a coarser tier and step from maxPoints (100 series over 7 days
+ * read the 1 h tier: coarser than graphite-web, but within the render budget).
+ */
+export const READ_VALUES_PER_POINT = 512;
+const MIN_READ_VALUES = 65_536;
+export const FULL_READ_VALUES = 250_000;
+
+/** The store options of a fetch: the resolution's step, or the store's choice beyond the read budget. */
+function fetchOptions(ctx: EvalContext, ids: readonly number[], win: { from: number; until: number }): SelectOpts & { buckets: number } {
+  const { step, readStep } = ctx.step !== undefined ? { step: ctx.step, readStep: ctx.step } : rawResolution(ctx, ids, win.from);
+  const buckets = Math.max(0, Math.ceil(win.until / readStep) - Math.ceil(win.from / readStep));
+  const budget = ctx.maxPoints === undefined ? Infinity : Math.max(MIN_READ_VALUES, ctx.maxPoints * READ_VALUES_PER_POINT);
+  const opts: SelectOpts & { buckets: number } =
+    ctx.step === undefined && ctx.maxPoints !== undefined && (buckets > budget || buckets * ids.length > FULL_READ_VALUES)
+      ? { maxPoints: ctx.maxPoints, buckets: ctx.maxPoints + 1 }
+      : { step, buckets };
+  if (ctx.consolidate !== undefined) opts.consolidate = ctx.consolidate;
+  return opts;
 }
 
 function fetchInfos(ctx: EvalContext, infos: SeriesInfo[], pathExpression: string): Series[] {
@@ -50,15 +91,13 @@ function fetchInfos(ctx: EvalContext, infos: SeriesInfo[], pathExpression: strin
   ctx.budget.check(`matching ${pathExpression}`);
   ctx.budget.takeSeries(infos.length, pathExpression);
   const sorted = [...infos].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const opts: SelectOpts = {};
-  if (ctx.step !== undefined) opts.step = ctx.step;
-  else if (ctx.maxPoints !== undefined) opts.maxPoints = ctx.maxPoints;
-  if (ctx.consolidate !== undefined) opts.consolidate = ctx.consolidate;
   const ids = sorted.map((s) => s.id);
+  const win = readWindow(ctx.from, ctx.until);
+  const { buckets, ...opts } = fetchOptions(ctx, ids, win);
   // one process serves everyone: refuse a read that would pass [query] max_points before it is made
-  const reserved = reservePoints(ctx, ids, opts, pathExpression);
-  const res = ctx.store.select(ids, ctx.from, ctx.until, opts);
-  // settle the reservation against what was read (the probe's grid may differ from the whole set's)
+  const reserved = ids.length * buckets;
+  ctx.budget.takePoints(reserved, `${pathExpression} (${ids.length} series × ${buckets})`);
+  const res = ctx.store.select(ids, win.from, win.until, opts);
   const actual = res.timestamps.length * ids.length;
   if (actual > reserved) ctx.budget.takePoints(actual - reserved, pathExpression);
   else ctx.budget.refundPoints(reserved - actual);
@@ -69,6 +108,7 @@ function fetchInfos(ctx: EvalContext, infos: SeriesInfo[], pathExpression: strin
     const s = makeSeries(info.key, start, res.step, [...(byId.get(info.id) ?? res.timestamps.map(() => null))]);
     s.pathExpression = pathExpression;
     s.tags = { ...info.tags, name: info.name };
+    if (ctx.xff !== undefined) s.xff = ctx.xff;
     return s;
   });
 }
@@ -83,7 +123,12 @@ function cached(ctx: EvalContext, key: string, load: () => Series[]): Series[] {
   return v;
 }
 
+/** A path is a glob over names; a tagged path (`name;k=v;…`) names one series by its canonical key, as in graphite-web. */
 function fetchPath(ctx: EvalContext, path: string): Series[] {
+  if (path.includes(";")) {
+    const info = ctx.store.getSeries(path);
+    return cached(ctx, `key:${path}`, () => fetchInfos(ctx, info !== undefined ? [info] : [], path));
+  }
   return cached(ctx, `path:${path}`, () => fetchInfos(ctx, ctx.store.findSeries(path), path));
 }
 
@@ -242,15 +287,6 @@ function evaluateValue(expr: Expr, ctx: EvalContext): ArgValue {
   }
 }
 
-/**
- * Graphite's maxDataPoints consolidation at render time: a series longer than maxPoints is
- * combined into buckets of ceil(len / maxPoints) points with its consolidation function.
- */
-export function consolidateToMax(s: Series, maxPoints: number | undefined): Series {
-  if (maxPoints === undefined || maxPoints <= 0 || s.values.length <= maxPoints) return s;
-  return consolidateSeries(s, Math.ceil(s.values.length / maxPoints));
-}
-
 export interface TargetResult {
   readonly target: string;
   readonly series: Series[];
@@ -263,6 +299,15 @@ export interface EvaluateOptions {
   readonly now?: number;
   /** The request's deadline and series/points budgets; the defaults of [query] when absent. */
   readonly budget?: QueryBudget;
+  /** The request's xFilesFactor: the default of every fetched series (graphite-web's DEFAULT_XFILES_FACTOR is 0). */
+  readonly xFilesFactor?: number;
+  /** Where events() reads the events (none when absent). */
+  readonly events?: EventSource;
+  /**
+   * "answer" (graphite-web, the default): maxDataPoints consolidation over the time range of all
+   * series of all targets; "target": each target's series on their own (Loupe's /api/query panels).
+   */
+  readonly consolidateOver?: "answer" | "target";
 }
 
 function failure(target: string, err: unknown): TargetResult {
@@ -272,7 +317,8 @@ function failure(target: string, err: unknown): TargetResult {
 }
 
 /**
- * Runs each target over [from, to) and returns its series (consolidated to maxDataPoints). A bad
+ * Runs each target over graphite's window (from, to] and returns its series (consolidated to
+ * maxDataPoints as graphite-web consolidates json). A bad
  * target gets an `error` and an empty list; the others still run. Never throws.
  */
 export function evaluateTargets(
@@ -293,18 +339,26 @@ export function evaluateTargets(
     shared: new Map(),
     budget: options.budget ?? new QueryBudget(),
     ...(maxDataPoints !== undefined && maxDataPoints > 0 ? { maxPoints: Math.floor(maxDataPoints) } : {}),
+    ...(options.xFilesFactor !== undefined ? { xff: options.xFilesFactor } : {}),
+    ...(options.events !== undefined ? { events: options.events } : {}),
   };
   // a request-wide limit (deadline, series or points budget) ends the request: the targets after it get its error
   let exhausted: QueryLimitError | undefined;
-  return targets.map((target) => {
+  const results = targets.map((target): TargetResult => {
     if (exhausted !== undefined) return failure(target, exhausted);
     try {
-      const series = evaluateExpr(compileTarget(target), base).map((s) => consolidateToMax(s, base.maxPoints));
-      return { target, series };
+      return { target, series: evaluateExpr(compileTarget(target), base) };
     } catch (err) {
       if (err instanceof QueryLimitError) exhausted = err;
       if (err instanceof LoupeError && err.code === "regex_too_large") base.budget.countExceeded("max_regex_size");
       return failure(target, err);
     }
   });
+  const mdp = base.maxPoints;
+  if (mdp === undefined) return results;
+  if (options.consolidateOver === "target") return results.map((r) => ({ ...r, series: consolidateForJson(r.series, mdp) }));
+  // graphite-web consolidates the whole answer at once: the time range is over all its series
+  const all = consolidateForJson(results.flatMap((r) => r.series), mdp);
+  let k = 0;
+  return results.map((r) => ({ ...r, series: r.series.map(() => all[k++]!) }));
 }

@@ -61,8 +61,15 @@ class Parser {
   private token(): string {
     const start = this.i;
     let depth = 0;
+    let tagged = false;
     while (this.i < this.src.length) {
       const c = this.src[this.i]!;
+      // a tagged path (`disk.used;dc=east`): after its first ';' an '=' belongs to the path
+      if (c === ";") tagged = true;
+      if (c === "=" && tagged && depth === 0) {
+        this.i++;
+        continue;
+      }
       if (c === "{") depth++;
       else if (c === "}") {
         if (depth === 0) break;

@@ -82,53 +82,87 @@ function parseYmd(s: string): number | undefined {
   return Date.UTC(y, mo - 1, d);
 }
 
-/** The reference part (before any offset). */
-function parseReference(ref: string, now: UnixMs, original: string): UnixMs {
-  const r = ref.toLowerCase();
-  if (r === "" || r === "now") return now;
-  if (r === "today" || r === "midnight") return utcDay(now);
+/** A day part: today, yesterday, tomorrow, YYYYMMDD, MM/DD/YY[YY] (wall-clock ms of its midnight). */
+function parseDay(r: string, now: UnixMs): number | undefined {
+  if (r === "" || r === "today") return utcDay(now);
   if (r === "yesterday") return utcDay(now) - 86_400_000;
   if (r === "tomorrow") return utcDay(now) + 86_400_000;
-  if (r === "noon") return utcDay(now) + 12 * 3_600_000;
-  if (r === "teatime") return utcDay(now) + 16 * 3_600_000;
-  if (/^\d+$/.test(r)) {
-    const ymd = r.length === 8 ? parseYmd(r) : undefined;
-    if (ymd !== undefined) return ymd;
-    return Number(r) * 1000;
-  }
-  // HH:MM[am|pm][_]YYYYMMDD or HH:MM alone (today)
-  let m = /^(\d{1,2}):(\d{2})(am|pm)?(\d{8})?$/.exec(r);
-  if (m) {
-    let h = Number(m[1]);
-    const min = Number(m[2]);
-    if (m[3] === "pm" && h < 12) h += 12;
-    if (m[3] === "am" && h === 12) h = 0;
-    if (h > 23 || min > 59) throw bad(original, "hour or minute out of range");
-    const day = m[4] !== undefined ? parseYmd(m[4]) : utcDay(now);
-    if (day === undefined) throw bad(original, "bad date");
-    return day + h * 3_600_000 + min * 60_000;
-  }
-  m = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(r);
+  if (/^\d{8}$/.test(r)) return parseYmd(r);
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(r);
   if (m) {
     let y = Number(m[3]);
     if (m[3]!.length === 2) y += y < 70 ? 2000 : 1900;
     return Date.UTC(y, Number(m[1]) - 1, Number(m[2]));
   }
+  return undefined;
+}
+
+/** A time-of-day part at the start of the reference: midnight, noon, teatime, HH:MM[am|pm]. */
+function parseTimeOfDay(r: string, original: string): { ms: number; rest: string } | undefined {
+  for (const [word, h] of [["midnight", 0], ["noon", 12], ["teatime", 16]] as const) if (r.startsWith(word)) return { ms: h * 3_600_000, rest: r.slice(word.length) };
+  const m = /^(\d{1,2}):(\d{2})(am|pm)?/.exec(r);
+  if (!m) return undefined;
+  let h = Number(m[1]);
+  const min = Number(m[2]);
+  if (m[3] === "pm" && h < 12) h += 12;
+  if (m[3] === "am" && h === 12) h = 0;
+  if (h > 23 || min > 59) throw bad(original, "hour or minute out of range");
+  return { ms: h * 3_600_000 + min * 60_000, rest: r.slice(m[0].length) };
+}
+
+/**
+ * The reference part (before any offset). `wall` says it is a wall-clock time (a day and a time of
+ * day) that a `tz` shifts; `now` and unix seconds are instants.
+ */
+function parseReference(ref: string, now: UnixMs, original: string): { t: UnixMs; wall: boolean } {
+  const r = ref.toLowerCase();
+  if (r === "" || r === "now") return { t: now, wall: false };
+  if (/^\d+$/.test(r) && !(r.length === 8 && parseYmd(r) !== undefined)) return { t: Number(r) * 1000, wall: false };
+  // graphite-web: an optional time of day, then an optional day ("noon yesterday", "13:00_20261119")
+  const tod = parseTimeOfDay(r, original);
+  const day = parseDay(tod?.rest ?? r, now);
+  if (day !== undefined) return { t: day + (tod?.ms ?? 0), wall: true };
   if (/^\d{4}-\d{2}-\d{2}[t ]/.test(r) || /^\d{4}-\d{2}-\d{2}$/.test(r)) {
     const t = Date.parse(ref.length === 10 ? `${ref}T00:00:00Z` : ref);
-    if (Number.isFinite(t)) return t;
+    if (Number.isFinite(t)) return { t, wall: false };
   }
   throw bad(original, "not a Graphite time (now, -6h, now-6h, unix seconds, HH:MM_YYYYMMDD, YYYYMMDD)");
 }
 
-/** Parses a Graphite `from`/`until` value (or a number of seconds) to ms, within JavaScript's date range. */
-export function parseTime(text: string | number, now: UnixMs): UnixMs {
-  const t = parseTimeUnchecked(text, now);
+/** Offset (ms) of a time zone from UTC at an instant, by Intl; 0 for UTC. */
+function zoneOffset(tz: string, at: number): number {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" }).formatToParts(at);
+  } catch {
+    throw new BadRequestError(`unknown time zone ${JSON.stringify(tz)} (tz)`, "bad_time");
+  }
+  const n = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(n("year"), n("month") - 1, n("day"), n("hour") % 24, n("minute"), n("second"));
+  return wall - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * Parses a Graphite `from`/`until` value (or a number of seconds) to ms, within JavaScript's date
+ * range. With `tz`, wall-clock forms (`21:00_20261119`, `midnight`, `noon yesterday`) are read in
+ * that time zone, as graphite-web does; relative ones and unix seconds are unaffected.
+ */
+export function parseTime(text: string | number, now: UnixMs, tz?: string): UnixMs {
+  const t = parseTimeUnchecked(text, now, tz);
   if (!Number.isFinite(t) || Math.abs(t) > 8.64e15) throw bad(String(text), "out of range");
   return t;
 }
 
-function parseTimeUnchecked(text: string | number, now: UnixMs): UnixMs {
+function reference(ref: string, now: UnixMs, original: string, tz: string | undefined): UnixMs {
+  if (tz === undefined || tz === "" || tz.toUpperCase() === "UTC") return parseReference(ref, now, original).t;
+  const local = parseReference(ref, now + zoneOffset(tz, now), original);
+  if (!local.wall) return parseReference(ref, now, original).t;
+  // wall clock in tz → instant (the offset at the guess, then corrected once for a DST edge)
+  const guess = local.t - zoneOffset(tz, local.t);
+  return local.t - zoneOffset(tz, guess);
+}
+
+function parseTimeUnchecked(text: string | number, now: UnixMs, tz?: string): UnixMs {
   if (typeof text === "number") {
     if (!Number.isFinite(text)) throw bad(String(text), "not a finite number");
     return text * 1000;
@@ -136,14 +170,14 @@ function parseTimeUnchecked(text: string | number, now: UnixMs): UnixMs {
   const trimmed = text.trim();
   if (trimmed === "") throw bad(text, "empty");
   // ISO dates contain '-' that is not an offset
-  if (/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return parseReference(trimmed, now, text);
+  if (/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return parseReference(trimmed, now, text).t;
   // graphite-web drops '_', ',' and spaces before parsing ("04:00 20110501" = "04:00_20110501")
   const s = trimmed.replace(/[_, ]/g, "");
   if (s[0] === "-" || s[0] === "+") return now + parseOffset(s);
   const signs = [s.indexOf("-"), s.indexOf("+")].filter((x) => x > 0);
   if (signs.length > 0) {
     const at = Math.min(...signs);
-    return parseReference(s.slice(0, at), now, text) + parseOffset(s.slice(at));
+    return reference(s.slice(0, at), now, text, tz) + parseOffset(s.slice(at));
   }
-  return parseReference(s, now, text);
+  return reference(s, now, text, tz);
 }

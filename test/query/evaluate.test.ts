@@ -1,7 +1,7 @@
 /** What the evaluator asks of the store, per-request caching, argument binding errors, render-time consolidation. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { consolidateToMax, evaluateTargets, toColumns } from "../../src/query/index.js";
+import { evaluateTargets, toColumns } from "../../src/query/index.js";
 import { makeSeries } from "../../src/query/series.js";
 import { MemoryStore } from "./memory-store.js";
 
@@ -13,29 +13,45 @@ function store(): MemoryStore {
   return st.add("a.b", pts((i) => i)).add("a.c", pts((i) => 2 * i));
 }
 
-test("the store gets maxPoints, an explicit step for look-backs, and the consolidateBy function", () => {
+test("the store is read over graphite's window (from, until] at the series' resolution, consolidateBy passed on", () => {
   const st = store();
   evaluateTargets(st, ["a.b"], 10 * M, 20 * M, 5);
   evaluateTargets(st, ["movingAverage(a.b,2)"], 10 * M, 20 * M);
   evaluateTargets(st, ['consolidateBy(a.*,"max")'], 10 * M, 20 * M, 5);
+  // each fetch: a one-millisecond probe of the resolution at `until`, then the read of [from + 1, until + 1)
+  const reads = st.selects.filter((s) => s.to - s.from > 1);
+  // (movingAverage's look-back is read at the first read's step: no probe)
+  assert.equal(st.selects.length - reads.length, 3);
   assert.deepEqual(
-    st.selects.map((s) => [s.from / M, s.to / M, s.options]),
+    reads.map((s) => [s.from - 1, s.to - 1, s.options]),
     [
-      [10, 20, { maxPoints: 5 }],
-      [10, 20, {}],
-      [8, 20, { step: M }],
-      [10, 20, { maxPoints: 5, consolidate: "max" }],
+      [10 * M, 20 * M, { step: M }],
+      [10 * M, 20 * M, { step: M }],
+      [8 * M, 20 * M, { step: M }],
+      [10 * M, 20 * M, { step: M, consolidate: "max" }],
     ],
   );
+});
+
+test("beyond the read budget of maxDataPoints the store picks tier and step", () => {
+  const st = store();
+  evaluateTargets(st, ["a.b"], 0, 200_000 * M, 5);
+  assert.deepEqual(st.selects.at(-1)!.options, { maxPoints: 5 });
+});
+
+test("a series is read over (from, until]: the first point is one step after from, the last at until", () => {
+  const [r] = evaluateTargets(store(), ["a.b"], 10 * M, 15 * M);
+  assert.equal(r!.series[0]!.start, 11 * M);
+  assert.deepEqual(r!.series[0]!.values, [11, 12, 13, 14, 15]);
 });
 
 test("a path used twice in one request is fetched once", () => {
   const st = store();
   const [r] = evaluateTargets(st, ["asPercent(a.*, sumSeries(a.*))"], 0, 20 * M);
   assert.equal(r!.error, undefined);
-  // one read of both series (after the one-series size probe of an unbounded read)
-  assert.equal(st.selects.filter((x) => x.ids.length === 2).length, 1);
-  assert.deepEqual(r!.series.map((s) => s.values[3]), [(3 / 9) * 100, (6 / 9) * 100]);
+  // one read of both series (besides the probe of their resolution)
+  assert.equal(st.selects.filter((x) => x.ids.length === 2 && x.to - x.from > 1).length, 1);
+  assert.deepEqual(r!.series.map((s) => s.values[2]), [(3 / 9) * 100, (6 / 9) * 100]);
 });
 
 test("argument errors name the function and column; one bad target leaves the others", async (t) => {
@@ -75,14 +91,6 @@ test("summarize and hitcount refuse more than a million buckets", () => {
     const [r] = evaluateTargets(store(), [`${f}(a.b, "1s")`], 0, 30 * 24 * 60 * M);
     assert.equal(r!.error?.code, "too_many_points", f);
   }
-});
-
-test("render-time consolidation to maxDataPoints uses the series' consolidation function", () => {
-  const s = makeSeries("x", 0, M, [1, 2, 3, 4, 5, 6, 7]);
-  assert.deepEqual(consolidateToMax(s, 3).values, [2, 5, 7]);
-  assert.equal(consolidateToMax(s, 3).step, 3 * M);
-  assert.deepEqual(consolidateToMax({ ...s, consolidate: "max" }, 4).values, [2, 4, 6, 7]);
-  assert.equal(consolidateToMax(s, 10), s);
 });
 
 test("toColumns puts a query's series on one grid: the finest step, coarser series held over their span", () => {
@@ -166,4 +174,15 @@ test("renderJsonText says what toRenderJson says, with and without noNullPoints"
     [1, 60],
     [2.5, 180],
   ]);
+});
+
+test("a raw tagged path names one series by its canonical key (graphite-web: another tag order finds nothing)", () => {
+  const st = new MemoryStore(M).add("disk.used", [[M, 5]], { dc: "east", host: "web1" });
+  const [hit, miss] = evaluateTargets(st, ["disk.used;dc=east;host=web1", "disk.used;host=web1;dc=east"], 0, 2 * M);
+  assert.deepEqual(hit!.series.map((s) => [s.name, s.values[0]]), [["disk.used;dc=east;host=web1", 5]]);
+  assert.equal(miss!.error, undefined);
+  assert.deepEqual(miss!.series, []);
+  // keyword arguments still parse: the '=' belongs to a path only after a ';'
+  const [kw] = evaluateTargets(st, ["aliasByTags(disk.used;dc=east;host=web1, 'host')"], 0, 2 * M);
+  assert.deepEqual(kw!.series.map((s) => s.name), ["web1"]);
 });

@@ -12,7 +12,7 @@ const M = 60_000;
 const N = 200_000;
 
 function st(): MemoryStore {
-  return new MemoryStore(M).add("a.b", [[0, 1], [M, 2]]);
+  return new MemoryStore(M).add("a.b", [[M, 1], [2 * M, 2]]);
 }
 
 const cases: Array<[what: string, target: string, check: (r: ReturnType<typeof evaluateTargets>[number]) => void]> = [

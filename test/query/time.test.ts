@@ -63,3 +63,20 @@ test("offsets (timeShift, summarize intervals)", () => {
   assert.equal(parseOffset("+5min"), 5 * 60_000);
   assert.equal(parseOffset("2hours"), 2 * H);
 });
+
+test("graphite-web's time of day before a day: noon yesterday, 13:00 yesterday, teatime tomorrow", () => {
+  const now = Date.UTC(2026, 10, 20, 0, 0, 0);
+  assert.equal(parseTime("noon yesterday", now), Date.UTC(2026, 10, 19, 12));
+  assert.equal(parseTime("13:00 yesterday", now), Date.UTC(2026, 10, 19, 13));
+  assert.equal(parseTime("teatime tomorrow", now), Date.UTC(2026, 10, 21, 16));
+  assert.equal(parseTime("21:00_20261119", now), Date.UTC(2026, 10, 19, 21));
+});
+
+test("tz reads wall-clock forms in the zone (measured: 21:00_20261119 in Europe/Berlin is 20:00 UTC); relative ones stay", () => {
+  const now = Date.UTC(2026, 10, 20, 0, 0, 0);
+  assert.equal(parseTime("21:00_20261119", now, "Europe/Berlin"), Date.UTC(2026, 10, 19, 20));
+  assert.equal(parseTime("20260701", now, "Europe/Berlin"), Date.UTC(2026, 5, 30, 22));
+  assert.equal(parseTime("-1h", now, "America/New_York"), now - 3_600_000);
+  assert.equal(parseTime("1795132800", now, "Europe/Berlin"), 1795132800 * 1000);
+  assert.throws(() => parseTime("midnight", now, "Mars/Olympus"), /unknown time zone/);
+});

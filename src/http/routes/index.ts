@@ -105,7 +105,11 @@ function ingestRouters(deps: HttpDeps): Router[] {
 function queryRouters(deps: HttpDeps): Router[] {
   const q = deps.config.query;
   const common = { store: deps.store, clock: deps.clock, limits: { timeoutMs: q.timeout, maxSeries: q.max_series, maxPoints: q.max_points }, metrics: deps.metrics };
-  return [renderRoutes(common), queryRoutes(common)];
+  // graphite's events(): the annotations in [from, until) carrying all the tags
+  const annotations = deps.dashboards.annotations;
+  const events = (from: number, until: number, tags: readonly string[] | undefined): number[] =>
+    annotations.list({ from, to: until, ...(tags !== undefined ? { tags } : {}) }).filter((a) => a.time >= from && a.time < until).map((a) => a.time);
+  return [renderRoutes({ ...common, events }), queryRoutes(common)];
 }
 
 /** The alerting API and pages, when [alerting] is on. */

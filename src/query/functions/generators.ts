@@ -58,11 +58,10 @@ export const threshold: FunctionSpec = {
   params: [{ name: "value", type: "float", required: true }, { name: "label", type: "string" }, { name: "color", type: "string" }],
   run: (cc, a) => {
     const v = numArg(a, "value");
-    const lit = cc.call.args[0] ?? cc.call.kwargs["value"];
     const label = optStrArg(a, "label");
     const startS = Math.floor(cc.ctx.from / 1000);
     const stepS = Math.max(1, Math.trunc((Math.floor(cc.ctx.until / 1000) - startS) / 2));
-    const text = pyNumber(v, lit?.kind === "number" ? lit.isInt : false);
+    const text = pyNumber(v, false);
     const s = makeSeries(label !== undefined && label !== "" ? label : text, startS * 1000, stepS * 1000, [v, v, v]);
     s.pathExpression = `constantLine(${text})`;
     return [s];

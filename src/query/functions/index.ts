@@ -46,6 +46,7 @@ import { graphFunctions } from "./graph.js";
 import { aggregateLine, nPercentile, percentileOfSeries, removeAbovePercentile, removeBelowPercentile } from "./calculate.js";
 import { exponentialMovingAverage, integralByInterval, timeSlice, timeStack } from "./ranges.js";
 import { identity, sinFunction, threshold, timeFunction } from "./generators.js";
+import { events } from "./events.js";
 import { holtWintersAberration, holtWintersConfidenceBands, holtWintersForecast } from "./holt-winters.js";
 import { exp, linearRegression, logit, powSeries, sigmoid, smartSummarize, stdev, weightedAverage } from "./regression.js";
 import {
@@ -63,7 +64,7 @@ import {
 import { aggregateSeriesLists, aggregateWithWildcards, applyByNode, diffSeriesLists, divideSeriesLists, mapReduceSpecs, multiplySeriesLists, rangeOfSeries, sumSeriesLists } from "./lists.js";
 import type { FunctionSpec } from "./types.js";
 
-export type { FunctionSpec, ParamSpec, ParamType, CallContext, EvalContext, BoundArgs, ArgValue } from "./types.js";
+export type { FunctionSpec, ParamSpec, ParamType, CallContext, EvalContext, BoundArgs, ArgValue, EventSource } from "./types.js";
 export { storeConsolidation } from "./transform.js";
 
 const table = new Map<string, FunctionSpec>();
@@ -168,6 +169,7 @@ registerFunctions([
   integralByInterval,
   timeSlice,
   timeStack,
+  events,
   timeFunction,
   sinFunction,
   identity,

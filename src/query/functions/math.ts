@@ -70,12 +70,26 @@ export const offsetToZero: FunctionSpec = {
 };
 
 /** Python 3's round(): half to even. */
-function pyRound(x: number, digits: number): number {
+/**
+ * Python's round(x, digits): the double's exact decimal value rounded, half to even. Only exact
+ * ties round to even; 1.15 (really 1.149999…) rounds to 1.1 as in Python.
+ */
+export function pyRound(x: number, digits: number): number {
+  if (!Number.isFinite(x) || digits > 15) return x;
+  if (digits < 0) {
+    const f = Math.pow(10, -digits);
+    return pyRound(x / f, 0) * f;
+  }
+  const exact = Math.abs(x).toFixed(Math.min(100, digits + 60));
+  const dot = exact.indexOf(".");
+  const keep = exact.slice(0, dot + 1 + digits);
+  const rest = exact.slice(dot + 1 + digits);
+  const tie = /^50*$/.test(rest);
+  const up = rest[0]! > "5" || (rest[0] === "5" && !tie) || (tie && Number(keep.at(-1) === "." ? keep.at(-2) : keep.at(-1)) % 2 === 1);
   const f = Math.pow(10, digits);
-  const y = x * f;
-  const r = Math.round(y);
-  const out = Math.abs(y % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-  return out / f;
+  const base = Number(keep.endsWith(".") ? keep.slice(0, -1) : keep);
+  const r = up ? (Math.round(base * f) + 1) / f : base;
+  return x < 0 ? -r : r;
 }
 
 export const round: FunctionSpec = {

@@ -88,7 +88,8 @@ export const timeSlice: FunctionSpec = {
         name,
         pathExpression: name,
         values: s.values.map((v, i) => {
-          const t = (s.start + i * s.step) / 1000;
+          // graphite-web walks the values from the request's start, not the series' (one step early)
+          const t = (cc.ctx.from + i * s.step) / 1000;
           return t < start || t > end ? null : v;
         }),
       };

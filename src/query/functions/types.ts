@@ -37,6 +37,8 @@ export interface ParamSpec {
 /** An argument after evaluation: a series list, or a literal. */
 export type ArgValue = Series[] | number | string | boolean | null;
 
+export type EventSource = (from: number, until: number, tags: readonly string[] | undefined) => readonly number[];
+
 export interface EvalContext {
   readonly store: TimeSeriesStore;
   /** Requested range [from, until), ms. */
@@ -47,6 +49,10 @@ export interface EvalContext {
   readonly maxPoints?: number;
   /** A fixed step (ms) for fetches, e.g. movingAverage's look-back must match the first fetch. */
   readonly step?: number;
+  /** Times (ms) of the events in [from, until) carrying all `tags` (every event when undefined): events(). */
+  readonly events?: EventSource;
+  /** xFilesFactor given to fetched series (the request's, else graphite's default 0). */
+  readonly xff?: number;
   /** Consolidation asked of the store (consolidateBy around a path). */
   readonly consolidate?: Consolidation;
   /** Per-request fetch cache (same path and range fetched once). */

@@ -207,8 +207,7 @@ export const constantLine: FunctionSpec = {
   params: [{ name: "value", type: "float", required: true }],
   run: (cc, a) => {
     const v = numArg(a, "value");
-    const lit = cc.call.args[0] ?? cc.call.kwargs["value"];
-    const text = pyNumber(v, lit?.kind === "number" ? lit.isInt : false);
+    const text = pyNumber(v, false);
     const startS = Math.floor(cc.ctx.from / 1000);
     const endS = Math.floor(cc.ctx.until / 1000);
     const stepS = Math.max(1, Math.trunc((endS - startS) / 2));

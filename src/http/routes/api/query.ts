@@ -64,7 +64,7 @@ export function runQueryBatch(store: TimeSeriesStore, body: QueryRequest, now: n
     from,
     to,
     body.maxDataPoints,
-    budget === undefined ? { now } : { now, budget },
+    budget === undefined ? { now, consolidateOver: "target" } : { now, budget, consolidateOver: "target" },
   );
   return {
     from,
