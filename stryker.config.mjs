@@ -14,28 +14,29 @@ export const MODULES = {
   },
   wal: {
     mutate: ["src/store/tsdb/wal.ts"],
-    tests: ["test/store/wal.test.ts", "test/store/wal-format.test.ts"],
+    tests: ["test/store/wal-format.test.ts", "test/store/wal.test.ts"],
   },
   ingest: {
     mutate: ["src/ingest/graphite/parser.ts", "src/ingest/influx/parser.ts", "src/ingest/ascii-number.ts"],
-    tests: ["test/ingest/ascii-number.test.ts", "test/ingest/graphite-parser.test.ts", "test/ingest/influx-parser.test.ts", "test/ingest/parser-property.test.ts"],
+    tests: ["test/ingest/parser-property.test.ts", "test/ingest/ascii-number.test.ts", "test/ingest/influx-parser.test.ts", "test/ingest/graphite-parser.test.ts"],
   },
   access: {
     mutate: ["src/http/access.ts"],
     tests: ["test/auth/access-unit.test.ts", "test/auth/route-access.test.ts"],
   },
-  auth: {
-    mutate: ["src/auth/**/*.ts", "!src/auth/index.ts"],
-    tests: [
-      "test/auth/auth-unit.test.ts",
-      "test/auth/oauth-state.test.ts",
-      "test/auth/github-policy.test.ts",
-      "test/auth/csrf-methods.test.ts",
-      "test/auth/tokens.test.ts",
-      "test/auth/local.test.ts",
-      "test/auth/github.test.ts",
-      "test/auth/hardening.test.ts",
-    ],
+  // src/auth/** in three runs (each reports when it ends), fast unit tests first: a mutant stops at the
+  // first test file that kills it, and the server-level files only run for what the unit tests miss.
+  "auth-core": {
+    mutate: ["src/auth/{cookies,secrets,credentials,password,security-headers,provider,oauth-state,github-policy}.ts"],
+    tests: ["test/auth/auth-unit.test.ts", "test/auth/oauth-state.test.ts", "test/auth/github-policy.test.ts", "test/auth/hardening.test.ts"],
+  },
+  "auth-services": {
+    mutate: ["src/auth/{sessions,tokens,users,rate-limit}.ts"],
+    tests: ["test/auth/auth-unit.test.ts", "test/auth/local.test.ts", "test/auth/tokens.test.ts"],
+  },
+  "auth-web": {
+    mutate: ["src/auth/{middleware,github,github-api,cli-user}.ts"],
+    tests: ["test/auth/csrf-methods.test.ts", "test/auth/tokens.test.ts", "test/auth/github.test.ts", "test/auth/local.test.ts"],
   },
 };
 
