@@ -28,11 +28,11 @@ export const MODULES = {
   // first test file that kills it, and the server-level files only run for what the unit tests miss.
   "auth-core": {
     mutate: ["src/auth/{cookies,secrets,credentials,password,security-headers,provider,oauth-state,github-policy}.ts"],
-    tests: ["test/auth/auth-unit.test.ts", "test/auth/oauth-state.test.ts", "test/auth/github-policy.test.ts", "test/auth/hardening.test.ts"],
+    tests: ["test/auth/auth-unit.test.ts", "test/auth/oauth-state.test.ts", "test/auth/github-policy.test.ts", "test/auth/users-unit.test.ts"],
   },
   "auth-services": {
     mutate: ["src/auth/{sessions,tokens,users,rate-limit}.ts"],
-    tests: ["test/auth/auth-unit.test.ts", "test/auth/local.test.ts", "test/auth/tokens.test.ts"],
+    tests: ["test/auth/auth-unit.test.ts", "test/auth/users-unit.test.ts", "test/auth/local.test.ts", "test/auth/tokens.test.ts"],
   },
   "auth-web": {
     mutate: ["src/auth/{middleware,github,github-api,cli-user}.ts"],

@@ -31,6 +31,7 @@ export class OAuthStateStore {
   constructor(
     clock: Clock | (() => number),
     private readonly secureCookies: boolean,
+    private readonly maxPending = MAX_PENDING,
   ) {
     this.now = typeof clock === "function" ? clock : () => clock.now();
   }
@@ -66,7 +67,7 @@ export class OAuthStateStore {
   private prune(): void {
     const now = this.now();
     for (const [k, v] of this.pending) if (v.expires < now) this.pending.delete(k);
-    while (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
+    while (this.pending.size >= this.maxPending) this.pending.delete(this.pending.keys().next().value!);
   }
 }
 

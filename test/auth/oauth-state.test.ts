@@ -111,13 +111,15 @@ test("oauth state: expired logins are pruned when a new one starts; at most MAX_
   start(store);
   assert.equal(store.pendingCount, 2, "the two expired ones are pruned");
 
-  const big = new OAuthStateStore(new FakeClock(0), false);
+  assert.equal(OAUTH_STATE_MAX_PENDING, 10_000, "the default bound");
+  const MAX = 5;
+  const big = new OAuthStateStore(new FakeClock(0), false, MAX);
   const first = start(big).state;
   const second = start(big).state;
-  for (let i = 2; i < OAUTH_STATE_MAX_PENDING; i++) start(big);
-  assert.equal(big.pendingCount, OAUTH_STATE_MAX_PENDING);
+  for (let i = 2; i < MAX; i++) start(big);
+  assert.equal(big.pendingCount, MAX);
   const newest = start(big).state;
-  assert.equal(big.pendingCount, OAUTH_STATE_MAX_PENDING, "bounded");
+  assert.equal(big.pendingCount, MAX, "bounded");
   assert.equal(finish(big, first, cookieFor(first)).ok, false, "the oldest was dropped");
   assert.equal(finish(big, second, cookieFor(second)).ok, true, "the second oldest is kept");
   assert.equal(finish(big, newest, cookieFor(newest)).ok, true);
