@@ -10,7 +10,9 @@
 export const MODULES = {
   chunkenc: {
     mutate: ["src/store/tsdb/chunkenc/**/*.ts", "!src/store/tsdb/chunkenc/index.ts"],
-    tests: ["test/store/chunk-conformance.test.ts", "test/store/chunkenc-property.test.ts"],
+    // the shared conformance suite is left out here: it is several times slower under instrumentation and
+    // its timeouts dominated the run; the property file covers the same code at every boundary
+    tests: ["test/store/chunkenc-property.test.ts"],
   },
   wal: {
     mutate: ["src/store/tsdb/wal.ts"],
@@ -24,11 +26,15 @@ export const MODULES = {
     mutate: ["src/http/access.ts"],
     tests: ["test/auth/access-unit.test.ts", "test/auth/route-access.test.ts"],
   },
-  // src/auth/** in three runs (each reports when it ends), fast unit tests first: a mutant stops at the
+  // src/auth/** in four runs (each reports when it ends), fast unit tests first: a mutant stops at the
   // first test file that kills it, and the server-level files only run for what the unit tests miss.
-  "auth-core": {
-    mutate: ["src/auth/{cookies,secrets,credentials,password,security-headers,provider,oauth-state,github-policy}.ts"],
-    tests: ["test/auth/auth-unit.test.ts", "test/auth/oauth-state.test.ts", "test/auth/github-policy.test.ts", "test/auth/users-unit.test.ts"],
+  "auth-request": {
+    mutate: ["src/auth/{cookies,secrets,credentials,oauth-state,security-headers}.ts"],
+    tests: ["test/auth/auth-unit.test.ts", "test/auth/oauth-state.test.ts"],
+  },
+  "auth-policy": {
+    mutate: ["src/auth/{password,provider,github-policy}.ts"],
+    tests: ["test/auth/auth-unit.test.ts", "test/auth/github-policy.test.ts", "test/auth/users-unit.test.ts"],
   },
   "auth-services": {
     mutate: ["src/auth/{sessions,tokens,users,rate-limit}.ts"],
@@ -57,7 +63,7 @@ export default {
   mutate: mod.mutate,
   coverageAnalysis: "perTest",
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
-  timeoutMS: 4_000,
+  timeoutMS: 6_000,
   timeoutFactor: 2,
   incremental: true,
   incrementalFile: `reports/mutation/${name}.incremental.json`,
