@@ -16,7 +16,7 @@ export const MODULES = {
   },
   wal: {
     mutate: ["src/store/tsdb/wal.ts"],
-    tests: ["test/store/wal-format.test.ts", "test/store/wal.test.ts"],
+    tests: ["test/store/wal-format.test.ts", "test/store/wal-groups.test.ts", "test/store/wal.test.ts"],
   },
   ingest: {
     mutate: ["src/ingest/graphite/parser.ts", "src/ingest/influx/parser.ts", "src/ingest/ascii-number.ts"],
