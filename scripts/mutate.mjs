@@ -1,6 +1,7 @@
 // `npm run mutate [-- module ...]`: StrykerJS, one module at a time (see stryker.config.mjs), then the
-// mutation score per module. Modules: chunkenc, wal, ingest, access, auth-request, auth-policy,
-// auth-services, auth-web ("auth" names the four auth runs; all modules when none is named).
+// mutation score per module. Modules: chunkenc, wal, ingest-number, ingest-graphite, ingest-influx,
+// access, auth-request, auth-policy, auth-services, auth-web ("ingest" and "auth" name their runs;
+// all modules when none is named).
 // Incremental: a re-run only tests mutants whose code or tests changed (reports/mutation/*.incremental.json).
 // MUTATE_CONCURRENCY (default 2) sets the worker count; keep it low on a shared machine.
 import { spawnSync } from "node:child_process";
@@ -11,7 +12,7 @@ import { MODULES } from "../stryker.config.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const picked = process.argv.slice(2);
-const ALIASES = { auth: ["auth-request", "auth-policy", "auth-services", "auth-web"] };
+const ALIASES = { ingest: ["ingest-number", "ingest-graphite", "ingest-influx"], auth: ["auth-request", "auth-policy", "auth-services", "auth-web"] };
 const names = (picked.length > 0 ? picked : Object.keys(MODULES)).flatMap((n) => ALIASES[n] ?? [n]);
 for (const n of names) if (!(n in MODULES)) { console.error(`mutate: unknown module ${n} (${Object.keys(MODULES).join(", ")})`); process.exit(2); }
 
