@@ -4,12 +4,17 @@
  * replayed nor another browser's callback is accepted. Implements passport-oauth2's state store.
  */
 import type { Request, Response } from "express";
+import type { Clock } from "../lib/clock.js";
 import { parseCookies, serializeCookie } from "./cookies.js";
 import { randomToken, safeEqual } from "./secrets.js";
 
 export const STATE_COOKIE = "loupe_oauth_state";
-const TTL_MS = 10 * 60_000;
-const MAX_PENDING = 10_000;
+/** How long a started GitHub login may take: a state older than this is refused. */
+export const OAUTH_STATE_TTL_MS = 10 * 60_000;
+/** Pending logins remembered at most (the oldest are dropped first). */
+export const OAUTH_STATE_MAX_PENDING = 10_000;
+const TTL_MS = OAUTH_STATE_TTL_MS;
+const MAX_PENDING = OAUTH_STATE_MAX_PENDING;
 
 export interface PendingLogin {
   readonly next: string;
@@ -20,11 +25,21 @@ type VerifyCb = (err: Error | null, ok: boolean, info?: unknown) => void;
 
 export class OAuthStateStore {
   private readonly pending = new Map<string, { expires: number; login: PendingLogin }>();
+  private readonly now: () => number;
 
+  /** `clock`: the injected Clock (lib/clock.ts), or a function returning the time in ms. */
   constructor(
-    private readonly now: () => number,
+    clock: Clock | (() => number),
     private readonly secureCookies: boolean,
-  ) {}
+    private readonly maxPending = MAX_PENDING,
+  ) {
+    this.now = typeof clock === "function" ? clock : () => clock.now();
+  }
+
+  /** Logins started and neither finished nor pruned yet. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
 
   /** passport-oauth2 calls this when redirecting to the authorize URL. */
   store(req: Request, _meta: unknown, cb: StoreCb): void {
@@ -52,7 +67,7 @@ export class OAuthStateStore {
   private prune(): void {
     const now = this.now();
     for (const [k, v] of this.pending) if (v.expires < now) this.pending.delete(k);
-    while (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
+    while (this.pending.size >= this.maxPending) this.pending.delete(this.pending.keys().next().value!);
   }
 }
 
