@@ -105,8 +105,9 @@ function runSeries(rule: Rule, s: SeriesData, o: BacktestOptions, step: number):
   const window = Math.max(rule.window, s.step);
   for (let t = o.from + step; t <= o.to; t += step) {
     evaluations++;
-    const i0 = Math.max(0, Math.ceil((t - window - s.start) / s.step));
-    const i1 = Math.min(s.values.length, Math.ceil((t - s.start) / s.step));
+    // the window is (t − window, t], as the query layer and live evaluation read it
+    const i0 = Math.max(0, Math.floor((t - window - s.start) / s.step) + 1);
+    const i1 = Math.min(s.values.length, Math.floor((t - s.start) / s.step) + 1);
     const value = reduceRange(s.values, i0, i1, rule, s.step);
     const cond = value === null ? rule.no_data === "alerting" : compare(value, rule.op, rule.threshold);
     if (cond) {
@@ -181,7 +182,7 @@ export function preview(rule: Rule, query: QueryFn, now: UnixMs, o: LabelOptions
   if (res.error !== undefined) return { rows: [], truncated: false, error: res.error };
   const all = [...res.series].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const rows = all.slice(0, o.maxSeries).map((s) => {
-    const i0 = Math.max(0, Math.ceil((now - rule.window - s.start) / s.step));
+    const i0 = Math.max(0, Math.floor((now - rule.window - s.start) / s.step) + 1);
     const value = reduceValues(s.values.slice(i0), rule.reduce, s.step, rule.predict_for);
     return { series: s.name, labels: { alertname: rule.alert, ...seriesLabels(s, o), ...rule.labels }, value, matches: value === null ? rule.no_data === "alerting" : compare(value, rule.op, rule.threshold) };
   });

@@ -150,10 +150,10 @@ export function silentIntervals(values: ReadonlyArray<number | null>): number {
   return (values.length - 1 - idx[idx.length - 1]!) / interval;
 }
 
-/** Values of `s` whose timestamps fall in [from, to). */
+/** Values of `s` whose timestamps fall in (from, to]: the window graphite-web (and so the query layer) answers. */
 export function valuesIn(s: SeriesData, from: number, to: number): ReadonlyArray<number | null> {
   if (s.step <= 0) return s.values;
-  const i0 = Math.max(0, Math.ceil((from - s.start) / s.step));
-  const i1 = Math.min(s.values.length, Math.ceil((to - s.start) / s.step));
+  const i0 = Math.max(0, Math.floor((from - s.start) / s.step) + 1);
+  const i1 = Math.min(s.values.length, Math.floor((to - s.start) / s.step) + 1);
   return i0 === 0 && i1 === s.values.length ? s.values : s.values.slice(i0, Math.max(i0, i1));
 }

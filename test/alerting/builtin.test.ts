@@ -94,7 +94,9 @@ test("FilesystemAlmostFull, MemoryLow, LoadHigh and CollectorFailing fire on wha
   const s = await openTestStore(tempDir("loupe-builtin-"), "tsdb.db", { clock: new FakeClock(NOW) });
   try {
     const samples: Sample[] = [];
-    for (let i = 30; i >= 1; i--) {
+    // one point a minute up to NOW itself: windows are graphite's (from, until], so a 2-minute window holds
+    // the points at NOW − 1m and NOW
+    for (let i = 29; i >= 0; i--) {
       const ts = NOW - i * MIN;
       samples.push(
         { name: "servers.web1.diskspace.root.byte_used", ts, value: 97 * GB },
