@@ -14,7 +14,7 @@ import type { MetricsRegistry } from "../../lib/metrics.js";
 import type { SettingsService, TimeSeriesStore } from "../../store/index.js";
 import { adminRoutes } from "./admin.js";
 import { alertRoutes } from "./api/alerts.js";
-import { alertPages } from "./pages/alerts.js";
+import { alertPages, alertsOffPage } from "./pages/alerts.js";
 import { annotationRoutes } from "./api/annotations.js";
 import { dashboardRoutes } from "./api/dashboards.js";
 import { queryRoutes } from "./api/query.js";
@@ -115,6 +115,6 @@ function queryRouters(deps: HttpDeps): Router[] {
 /** The alerting API and pages, when [alerting] is on. */
 function alertRouters(deps: HttpDeps): Router[] {
   const alerting = deps.alerting;
-  if (alerting === undefined) return [];
+  if (alerting === undefined) return [alertsOffPage()]; // the top bar links /alerts either way
   return [alertRoutes({ alerting, notifiers: readNotifiers(deps.config), clock: deps.clock }), alertPages({ alerting, clock: deps.clock })];
 }

@@ -6,6 +6,7 @@ import type { Clock } from "../../../lib/clock.js";
 import { formatDuration } from "../../../config/index.js";
 import type { AlertingService } from "../../../alerting/index.js";
 import { sendPage } from "../../views/layout.js";
+import { html } from "../../views/html.js";
 import { alertsBody, ruleEditorBody } from "../../views/alerts-view.js";
 import { canEdit } from "./deps.js";
 
@@ -63,5 +64,15 @@ export function alertPages(deps: AlertPageDeps): Router {
     sendPage(req, res, { title: `Edit ${s.alert}`, body: ruleEditorBody({ uid, rule }), nav: "alerts", scripts: ["alerts.js"] });
   });
 
+  return router;
+}
+
+/** GET /alerts when `[alerting] enabled = false`: says so, rather than the top bar's link leading to a 404. */
+export function alertsOffPage(): Router {
+  const router = Router();
+  router.get("/alerts", access("viewer"), (req, res) => {
+    const body = html`<h1>Alerts</h1><p class="empty">Alerting is off: no rule is evaluated and no notification is sent. Set <code>[alerting] enabled = true</code> in the INI file and restart Loupe to turn it on.</p>`;
+    sendPage(req, res, { title: "Alerts", body, nav: "alerts" });
+  });
   return router;
 }
