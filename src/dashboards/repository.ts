@@ -5,7 +5,9 @@
  * the schema and import conversion stay here, in src/dashboards/service-on-repository.ts.
  * Annotations are plain records: the store implements AnnotationService (service.ts) itself.
  */
-import type { UnixMs } from "../model/index.js";
+import type { SnapshotRecord, UnixMs } from "../model/index.js";
+
+export type { SnapshotRecord } from "../model/index.js";
 import type { DashboardSummary, DashboardVersion } from "./service.js";
 
 /** A validated dashboard as handed to persistence: its JSON (stored as is) and what is copied out for listing. */
@@ -49,18 +51,6 @@ export interface DashboardRepository {
   setProvisioned(uid: string, from: string | null): void;
   /** undefined: no such dashboard; null: not provisioned. */
   provisionedFrom(uid: string): string | null | undefined;
-}
-
-/** A stored snapshot: `dashboard` is the JSON as saved (parsed, not validated). */
-export interface SnapshotRecord {
-  readonly key: string;
-  readonly name: string;
-  readonly dashboard: unknown;
-  readonly range: { readonly from: UnixMs; readonly to: UnixMs };
-  readonly data: Readonly<Record<string, unknown>>;
-  readonly createdAt: UnixMs;
-  readonly expiresAt: UnixMs | null;
-  readonly createdBy: string | null;
 }
 
 export interface SnapshotRepository {

@@ -2,17 +2,10 @@
  * What the HTTP layer (API routes and pages) uses of dashboards, annotations and snapshots.
  * Implemented over the repositories of repository.ts (SQLite: src/store/dashboards/), wired in main.ts.
  */
-import type { UnixMs } from "../model/index.js";
-import type { Dashboard, DashboardInput } from "./model.js";
+import type { Annotation, AnnotationFilter, DashboardSummary, UnixMs } from "../model/index.js";
 
-export interface DashboardSummary {
-  readonly uid: string;
-  readonly title: string;
-  readonly tags: readonly string[];
-  readonly version: number;
-  readonly updatedAt: UnixMs;
-  readonly provisioned: boolean;
-}
+export type { Annotation, AnnotationFilter, DashboardSummary } from "../model/index.js";
+import type { Dashboard, DashboardInput } from "./model.js";
 
 export interface StoredDashboard {
   readonly dashboard: Dashboard;
@@ -60,27 +53,6 @@ export interface DashboardService {
   /** Records a dashboard as recently viewed by a user (home page). */
   markViewed(uid: string, user: string): void;
   recentlyViewed(user: string, limit?: number): DashboardSummary[];
-}
-
-export interface Annotation {
-  readonly id: number;
-  readonly time: UnixMs;
-  /** End of a region annotation; equal to time for a point. */
-  readonly timeEnd: UnixMs;
-  readonly text: string;
-  readonly tags: readonly string[];
-  /** Dashboard it was made on, or null for a global (API/deploy) annotation shown everywhere. */
-  readonly dashboardUid: string | null;
-  readonly createdBy: string | null;
-}
-
-export interface AnnotationFilter {
-  readonly from: UnixMs;
-  readonly to: UnixMs;
-  readonly tags?: readonly string[];
-  readonly matchAny?: boolean;
-  readonly dashboardUid?: string;
-  readonly limit?: number;
 }
 
 export interface AnnotationService {

@@ -3,3 +3,4 @@ export { SECOND, MINUTE, HOUR, DAY } from "./time.js";
 export type { Sample, SampleSink, Tags } from "./sample.js";
 export { seriesKey, parseSeriesKey } from "./sample.js";
 export * from "./alerting.js";
+export type * from "./dashboard-records.js";

@@ -5,28 +5,10 @@
 import type { Db } from "../db.js";
 import type { Clock } from "../../lib/clock.js";
 import { BadRequestError } from "../../lib/errors.js";
-import type { UnixMs } from "../../model/index.js";
+import type { Annotation, AnnotationFilter, UnixMs } from "../../model/index.js";
 
-export interface Annotation {
-  readonly id: number;
-  readonly time: UnixMs;
-  /** End of a region annotation; equal to time for a point. */
-  readonly timeEnd: UnixMs;
-  readonly text: string;
-  readonly tags: readonly string[];
-  /** Dashboard it was made on, or null for a global annotation shown everywhere. */
-  readonly dashboardUid: string | null;
-  readonly createdBy: string | null;
-}
+export type { Annotation, AnnotationFilter } from "../../model/index.js";
 
-export interface AnnotationFilter {
-  readonly from: UnixMs;
-  readonly to: UnixMs;
-  readonly tags?: readonly string[];
-  readonly matchAny?: boolean;
-  readonly dashboardUid?: string;
-  readonly limit?: number;
-}
 
 export const ANNOTATION_LIMITS = { text: 10_000, tags: 20, tag: 50, list: 10_000, listDefault: 1000 } as const;
 

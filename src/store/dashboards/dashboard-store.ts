@@ -9,7 +9,9 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "../db.js";
 import type { Clock } from "../../lib/clock.js";
 import { BadRequestError, ConflictError } from "../../lib/errors.js";
-import type { UnixMs } from "../../model/index.js";
+import type { DashboardSummary as DashboardListEntry, UnixMs } from "../../model/index.js";
+
+export type { DashboardSummary as DashboardListEntry } from "../../model/index.js";
 
 /** What is stored of a dashboard: its JSON (kept as is) and the title and tags copied out for listing. */
 export interface DashboardDocumentInput {
@@ -25,15 +27,6 @@ export interface DashboardRow {
   readonly updatedAt: UnixMs;
   readonly updatedBy: string | null;
   readonly provisionedFrom: string | null;
-}
-
-export interface DashboardListEntry {
-  readonly uid: string;
-  readonly title: string;
-  readonly tags: readonly string[];
-  readonly version: number;
-  readonly updatedAt: UnixMs;
-  readonly provisioned: boolean;
 }
 
 export interface DashboardVersionEntry {

@@ -6,19 +6,10 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../db.js";
 import type { Clock } from "../../lib/clock.js";
-import type { UnixMs } from "../../model/index.js";
+import type { SnapshotRecord as SnapshotEntry, UnixMs } from "../../model/index.js";
 
-/** A stored snapshot: `dashboard` is the JSON as saved (parsed, not validated: the dashboards module validates). */
-export interface SnapshotEntry {
-  readonly key: string;
-  readonly name: string;
-  readonly dashboard: unknown;
-  readonly range: { readonly from: UnixMs; readonly to: UnixMs };
-  readonly data: Readonly<Record<string, unknown>>;
-  readonly createdAt: UnixMs;
-  readonly expiresAt: UnixMs | null;
-  readonly createdBy: string | null;
-}
+export type { SnapshotRecord as SnapshotEntry } from "../../model/index.js";
+
 
 interface Row {
   key: string;
