@@ -130,42 +130,10 @@ function runSeries(rule: Rule, s: SeriesData, o: BacktestOptions, step: number):
   return { periods, evaluations };
 }
 
-/** reduceValues over values[i0, i1) without copying for the simple reducers. */
+/** reduceValues over values[i0, i1), without copying. */
 function reduceRange(values: ReadonlyArray<number | null>, i0: number, i1: number, rule: Rule, step: number): number | null {
   if (i1 <= i0) return rule.reduce === "count" ? 0 : null;
-  if (rule.reduce === "predict_linear" || rule.reduce === "silent_intervals") return reduceValues(values.slice(i0, i1), rule.reduce, step, rule.predict_for);
-  let n = 0;
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  let first = 0;
-  let last = 0;
-  for (let i = i0; i < i1; i++) {
-    const v = values[i];
-    if (v === null || v === undefined || v !== v) continue;
-    if (n === 0) first = v;
-    n++;
-    sum += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    last = v;
-  }
-  if (rule.reduce === "count") return n;
-  if (n === 0) return null;
-  switch (rule.reduce) {
-    case "last":
-      return last;
-    case "avg":
-      return sum / n;
-    case "min":
-      return min;
-    case "max":
-      return max;
-    case "sum":
-      return sum;
-    default:
-      return last - first;
-  }
+  return reduceValues(values, rule.reduce, step, rule.predict_for, i0, i1);
 }
 
 export interface PreviewRow {

@@ -54,18 +54,24 @@ export function hostOf(name: string, prefix: string): string | undefined {
   return re.exec(name)?.[1];
 }
 
-/** The values' reduction; null when the window holds no value. `step` (ms) and `predictFor` serve predict_linear. */
-export function reduceValues(values: ReadonlyArray<number | null>, how: Reducer, step = 1, predictFor = 0): number | null {
-  if (how === "predict_linear") return predictLinear(values, step, predictFor);
-  if (how === "silent_intervals") return silentIntervals(values);
+/**
+ * The reduction of values[i0, i1) (all of them by default; the backtest slides a window without copying);
+ * null when the window holds no value. `step` (ms) and `predictFor` serve predict_linear.
+ */
+export function reduceValues(values: ReadonlyArray<number | null>, how: Reducer, step = 1, predictFor = 0, i0 = 0, i1 = values.length): number | null {
+  if (how === "predict_linear" || how === "silent_intervals") {
+    const w = i0 === 0 && i1 === values.length ? values : values.slice(i0, i1);
+    return how === "predict_linear" ? predictLinear(w, step, predictFor) : silentIntervals(w);
+  }
   let n = 0;
   let sum = 0;
   let min = Infinity;
   let max = -Infinity;
   let first: number | null = null;
   let last: number | null = null;
-  for (const v of values) {
-    if (v === null || Number.isNaN(v)) continue;
+  for (let i = i0; i < i1; i++) {
+    const v = values[i];
+    if (v === null || v === undefined || Number.isNaN(v)) continue;
     n++;
     sum += v;
     if (v < min) min = v;
