@@ -7,29 +7,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+
 import { join } from "node:path";
 import { FakeClock } from "../../src/lib/clock.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { defaultConfig } from "../../src/config/index.js";
 import { AlertingService, readNotifiers } from "../../src/alerting/index.js";
 import { SqliteRuleStore, SqliteSilenceStore } from "../../src/store/alerting/index.js";
-import { needs } from "../helpers/system.js";
+import { needs, freePort } from "../helpers/system.js";
 import { tempDir } from "../helpers/tmp.js";
 import { openStateDb, scripted, series } from "./helpers.js";
 import { mkdirSync } from "node:fs";
 
 const AM = "/usr/bin/prometheus-alertmanager";
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 interface AmAlert {
   labels: Record<string, string>;

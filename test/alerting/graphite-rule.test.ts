@@ -7,13 +7,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { startLoupe } from "../../src/main.js";
 import { tempDir } from "../helpers/tmp.js";
 import { startReceiver } from "./receiver.js";
+import { freePort } from "../helpers/system.js";
 
 const RULES = `groups:
   - name: host
@@ -29,16 +30,6 @@ const RULES = `groups:
         labels: { severity: critical }
         annotations: { summary: "{{ $labels.host }}: {{ $value }} % free on /" }
 `;
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

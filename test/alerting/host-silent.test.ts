@@ -5,23 +5,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { startLoupe } from "../../src/main.js";
 import { tempDir } from "../helpers/tmp.js";
 import { startReceiver } from "./receiver.js";
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
+import { freePort } from "../helpers/system.js";
 
 test("HostSilent fires when a Graphite sender stops, and resolves when it sends again", { timeout: 60_000 }, async () => {
   const dir = tempDir("loupe-silent-");

@@ -3,13 +3,13 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createServer } from "node:net";
+
 import type { RequestHandler } from "express";
 import { createApp, startHttpServer, OPEN_PRINCIPAL } from "../../src/http/index.js";
 import { countRequests, metricsRoutes, promName, promSeriesName, exposeSeries, type LatestPoint } from "../../src/http/routes/metrics.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { MetricsRegistry } from "../../src/lib/metrics.js";
-import { needs } from "../helpers/system.js";
+import { needs, freePort } from "../helpers/system.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const LATEST: LatestPoint[] = [
@@ -99,16 +99,6 @@ test("promtool check metrics accepts /metrics", { skip: needs("/usr/bin/promtool
     await http.close();
   }
 });
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 test("a real Prometheus server scrapes /metrics and reports the target up", { skip: needs("/usr/bin/prometheus") }, async () => {
   const { http } = await serve(true);

@@ -5,11 +5,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSocket } from "node:dgram";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { loadConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { startLoupe } from "../../src/main.js";
-import { needs } from "../helpers/system.js";
+import { needs, freePort } from "../helpers/system.js";
 import { tempDir } from "../helpers/tmp.js";
 
 test("startLoupe: Graphite TCP and UDP and Influx /write reach the store and /metrics", async () => {
@@ -118,12 +118,3 @@ test("a real Prometheus server scrapes the whole of Loupe's /metrics (own metric
   }
 });
 
-async function freePort(): Promise<number> {
-  return await new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
