@@ -16,7 +16,7 @@ import { commonOptions } from "./options.js";
 import { DEFAULT_PLUGIN_LIMITS, describePlugin, PluginHost, type PluginLimits } from "./plugin-host.js";
 import type { ProcFs } from "./procfs.js";
 import { COLLECTOR_NAME, type CollectorRegistry } from "./registry.js";
-import type { AnyCollectorDefinition, CollectContext, CollectFn } from "./types.js";
+import type { AnyCollectorDefinition, CollectContext, CollectFn, CollectorEnv } from "./types.js";
 
 type AnyOption = Option<string | number | boolean>;
 
@@ -67,9 +67,11 @@ function toOption(o: z.infer<typeof optionSchema>): AnyOption {
   return opt.string(o.default, o.help);
 }
 
-/** A validated plugin description → a collector definition whose runs happen in a worker thread. */
-export function workerPluginDefinition(meta: unknown, file: string, limits: PluginLimits = DEFAULT_PLUGIN_LIMITS): AnyCollectorDefinition {
-  const p = pluginMetaSchema.parse(meta);
+type PluginDescription = Omit<z.infer<typeof pluginSchema>, "collect">;
+type OwnOptions = Readonly<Record<string, string | number | boolean>>;
+
+/** The collector definition of a validated plugin description; `run` makes its collect function from its own options. */
+function definitionOf(p: PluginDescription, file: string, run: (own: OwnOptions, env: CollectorEnv) => CollectFn): AnyCollectorDefinition {
   const options: Record<string, AnyOption> = {};
   for (const [k, o] of Object.entries(p.options)) options[k] = toOption(o);
   return {
@@ -82,37 +84,28 @@ export function workerPluginDefinition(meta: unknown, file: string, limits: Plug
     create(values, env) {
       const own: Record<string, string | number | boolean> = {};
       for (const k of Object.keys(options)) own[k] = values[k] as string | number | boolean;
-      Object.freeze(own);
-      const host = new PluginHost(file, limits, env);
-      host.prestart();
-      const collect: ClosableCollectFn = (ctx) => host.collect(ctx, own);
-      collect.close = () => host.close();
-      return collect;
+      return run(Object.freeze(own), env);
     },
   };
+}
+
+/** A validated plugin description → a collector definition whose runs happen in a worker thread. */
+export function workerPluginDefinition(meta: unknown, file: string, limits: PluginLimits = DEFAULT_PLUGIN_LIMITS): AnyCollectorDefinition {
+  return definitionOf(pluginMetaSchema.parse(meta), file, (own, env) => {
+    const host = new PluginHost(file, limits, env);
+    host.prestart();
+    const collect: ClosableCollectFn = (ctx) => host.collect(ctx, own);
+    collect.close = () => host.close();
+    return collect;
+  });
 }
 
 /** A plugin module export → a collector definition run in this thread (tests of the contract). */
 export function pluginDefinition(exported: unknown, file: string): AnyCollectorDefinition {
   const p = pluginSchema.parse(exported);
-  const options: Record<string, AnyOption> = {};
-  for (const [k, o] of Object.entries(p.options)) options[k] = toOption(o);
-  return {
-    name: p.name,
-    help: p.help,
-    enabledByDefault: p.enabledByDefault,
-    ...(p.path !== undefined ? { path: p.path } : {}),
-    options: options as SectionSpec,
-    source: file,
-    create(values, env) {
-      const own: Record<string, string | number | boolean> = {};
-      for (const k of Object.keys(options)) own[k] = values[k] as string | number | boolean;
-      Object.freeze(own);
-      return async (ctx) => {
-        await p.collect({ ...ctx, gauge: ctx.gauge, counter: ctx.counter, change: ctx.change, options: own, log: env.log, procfs: env.procfs });
-      };
-    },
-  };
+  return definitionOf(p, file, (own, env) => async (ctx) => {
+    await p.collect({ ...ctx, gauge: ctx.gauge, counter: ctx.counter, change: ctx.change, options: own, log: env.log, procfs: env.procfs });
+  });
 }
 
 function describe(err: unknown): string {
