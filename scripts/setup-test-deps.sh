@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages Loupe's test suite drives for real:
 #   nginx (nginx collector), chromium (browser tests), collectd (Graphite peer),
-#   prometheus (promtool + scrape test), influxdb-client (the `influx` CLI writing line protocol).
+#   prometheus (promtool + scrape test, remote_write into Loupe), influxdb-client (the `influx` CLI writing line protocol),
+#   influxdb 1.6 (forwarding target, `loupe import influx`), python3-whisper (whisper files for `loupe import whisper`).
 # Called by `npm test`. Installs with apt-get when running as root; otherwise says what is missing.
 set -euo pipefail
 
@@ -17,6 +18,8 @@ declare -A NEED=(
   [faketime]=/usr/bin/faketime
   [prometheus-alertmanager]=/usr/bin/prometheus-alertmanager
   [victoria-metrics]=/usr/bin/victoria-metrics
+  [influxdb]=/usr/bin/influxd
+  [python3-whisper]=/usr/bin/whisper-create
 )
 
 missing=()
