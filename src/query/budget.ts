@@ -15,11 +15,14 @@ export interface QueryLimits {
   readonly maxSeries: number;
   /** Values (series × buckets) read from the store by one request, all targets together. */
   readonly maxPoints: number;
+  /** Targets one /render request may carry (500 when absent). */
+  readonly maxTargets?: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { timeoutMs: 10_000, maxSeries: 50_000, maxPoints: 10_000_000 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { timeoutMs: 10_000, maxSeries: 50_000, maxPoints: 10_000_000, maxTargets: 500 };
+const DEFAULT_MAX_TARGETS = 500;
 
-export type QueryLimitName = "timeout" | "max_series" | "max_points" | "max_regex_size";
+export type QueryLimitName = "timeout" | "max_series" | "max_points" | "max_regex_size" | "max_targets";
 
 /** A request-wide limit: once hit, the request's remaining targets are not evaluated. */
 export class QueryLimitError extends LoupeError {
@@ -98,6 +101,12 @@ export class QueryBudget {
     this.pointsUsed = Math.max(0, this.pointsUsed - points);
   }
 
+  /** Refuses a request carrying more than [query] max_targets targets, before any is evaluated. */
+  takeTargets(targets: number): void {
+    const max = this.limits.maxTargets ?? DEFAULT_MAX_TARGETS;
+    if (targets > max) this.fail("max_targets", "too_many_targets", `the request has ${targets} targets, more than [query] max_targets = ${max}: split it into several requests`, 400);
+  }
+
   /** Refuses before reading when `points` more values would pass [query] max_points. */
   takePoints(points: number, what: string): void {
     if (this.pointsUsed + points > this.limits.maxPoints)
@@ -116,7 +125,7 @@ export class QueryBudget {
  * loupe_query_limit_exceeded_total{limit="timeout|max_series|max_points"}.
  */
 export function queryBudgets(limits: QueryLimits = DEFAULT_QUERY_LIMITS, metrics?: MetricsRegistry): () => QueryBudget {
-  const exceeded = metrics?.counter("loupe_query_limit_exceeded_total", "requests refused by a [query] limit (timeout, max_series, max_points, max_regex_size)", ["limit"]);
+  const exceeded = metrics?.counter("loupe_query_limit_exceeded_total", "requests refused by a [query] limit (timeout, max_series, max_points, max_regex_size, max_targets)", ["limit"]);
   const onExceeded = (limit: QueryLimitName): void => exceeded?.inc({ limit });
   return () => new QueryBudget(limits, { onExceeded });
 }

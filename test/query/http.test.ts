@@ -302,3 +302,27 @@ test("Grafana's data source check (constantLine(100)) and seriesByTag over a rea
     tdb.close();
   }
 });
+
+test("/render refuses more targets than [query] max_targets with 400 naming the key, counted on /metrics", async () => {
+  const { MetricsRegistry } = await import("../../src/lib/metrics.js");
+  const metrics = new MetricsRegistry();
+  const open: RequestHandler = (_req, res, next) => {
+    res.locals["principal"] = OPEN_PRINCIPAL;
+    next();
+  };
+  const clock = new FakeClock(T0);
+  const h = await startHttpServer(createApp({ log: silentLogger, before: [open], routers: [renderRoutes({ store, clock, metrics, limits: { timeoutMs: 10_000, maxSeries: 50_000, maxPoints: 10_000_000, maxTargets: 2 } })] }), "127.0.0.1", 0);
+  try {
+    const url = (n: number): string => `http://127.0.0.1:${h.port}/render?format=json&from=-1h&${Array.from({ length: n }, (_, i) => `target=constantLine(${i})`).join("&")}`;
+    const ok = await fetch(url(2));
+    assert.equal(ok.status, 200);
+    const res = await fetch(url(3));
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, "too_many_targets");
+    assert.match(body.error.message, /3 targets.*\[query\] max_targets = 2/);
+    assert.match(metrics.expose(), /^loupe_query_limit_exceeded_total\{limit="max_targets"\} 1$/m);
+  } finally {
+    await h.close();
+  }
+});

@@ -13,6 +13,7 @@ export const querySection = {
     "values (series × points) one request may read, summed over all its targets; about 23 bytes each in memory while it runs (10M ≈ 230 MB); beyond it 400 too_many_points",
     { min: 1 },
   ),
+  max_targets: opt.int(500, "targets one /render request may carry; beyond it 400 too_many_targets", { min: 1 }),
   max_regex_size: opt.int(
     2000,
     "largest regex accepted (grep, exclude, aliasSub, seriesByTag =~, globs, /tags filter), in compiled RE2 instructions; matching time grows with it; beyond it 400 regex_too_large",

@@ -104,7 +104,7 @@ function ingestRouters(deps: HttpDeps): Router[] {
 /** Graphite /render and the dashboards' batched /api/query, under the [query] limits. */
 function queryRouters(deps: HttpDeps): Router[] {
   const q = deps.config.query;
-  const common = { store: deps.store, clock: deps.clock, limits: { timeoutMs: q.timeout, maxSeries: q.max_series, maxPoints: q.max_points }, metrics: deps.metrics };
+  const common = { store: deps.store, clock: deps.clock, limits: { timeoutMs: q.timeout, maxSeries: q.max_series, maxPoints: q.max_points, maxTargets: q.max_targets }, metrics: deps.metrics };
   // graphite's events(): the annotations in [from, until) carrying all the tags
   const annotations = deps.dashboards.annotations;
   const events = (from: number, until: number, tags: readonly string[] | undefined): number[] =>

@@ -35,8 +35,6 @@ import { access } from "../../access.js";
 /** The graphite-web version we answer as (Grafana picks its feature set from it). */
 export const GRAPHITE_COMPAT_VERSION = "1.1.10";
 
-const MAX_TARGETS = 500;
-
 export interface RenderRouteDeps {
   readonly store: TimeSeriesStore;
   readonly clock?: Clock;
@@ -125,8 +123,9 @@ function renderHandler(deps: RenderRouteDeps, clock: Clock, newBudget: () => Que
     const xffText = one(p, "xFilesFactor");
     const xFilesFactor = xffText !== undefined && Number.isFinite(Number(xffText)) ? Number(xffText) : undefined;
     const targets = list(p["target"]).filter((t) => t.trim() !== "");
-    if (targets.length > MAX_TARGETS) throw new BadRequestError(`at most ${MAX_TARGETS} targets per request, got ${targets.length}`, "too_many_targets");
-    const options = { now, budget: newBudget(), ...(xFilesFactor !== undefined ? { xFilesFactor } : {}), ...(deps.events !== undefined ? { events: deps.events } : {}) };
+    const budget = newBudget();
+    budget.takeTargets(targets.length);
+    const options = { now, budget, ...(xFilesFactor !== undefined ? { xFilesFactor } : {}), ...(deps.events !== undefined ? { events: deps.events } : {}) };
     const results = evaluateTargets(deps.store, targets.map((t) => t), from, until, maxDataPoints, options).map((r, i) => {
       const lead = r.error?.code === "target_syntax" ? lenientTarget(targets[i]!) : undefined;
       return lead === undefined ? r : (evaluateTargets(deps.store, [lead], from, until, maxDataPoints, { ...options, budget: newBudget() })[0] ?? r);
