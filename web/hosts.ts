@@ -28,6 +28,7 @@ interface HostsReport {
   truncated: boolean;
   maxHosts: number;
   silentIntervals: number;
+  elapsedMs: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
@@ -77,10 +78,14 @@ function render(r: HostsReport): void {
   if (empty !== null) empty.hidden = r.hosts.length > 0;
 }
 
-/** About one interval of the fastest host, between 1 s and 30 s (10 s with no host yet). */
+/**
+ * About one interval of the fastest host, between 1 s and 30 s (10 s with no host yet); at least 20
+ * times what the server took to compute the report, so a store with very many series is not kept
+ * busy by an open page.
+ */
 function refreshDelay(r: HostsReport): number {
-  if (r.hosts.length === 0) return 10_000;
-  return Math.min(30_000, Math.max(1_000, Math.min(...r.hosts.map((x) => x.intervalMs))));
+  const fastest = r.hosts.length === 0 ? 10_000 : Math.min(...r.hosts.map((x) => x.intervalMs));
+  return Math.min(30_000, Math.max(1_000, fastest, 20 * r.elapsedMs));
 }
 
 const state = { loads: 0 };

@@ -38,8 +38,8 @@ export function collectdRoot(name: string): { readonly root: string; readonly ho
 
 /** The host of a Diamond path under `prefix` (at least one segment below the host), if it is one. */
 export function diamondHost(name: string, prefix: string): string | undefined {
-  if (!name.startsWith(`${prefix}.`)) return undefined;
   const start = prefix.length + 1;
+  if (name.charCodeAt(prefix.length) !== 46 /* . */ || !name.startsWith(prefix)) return undefined;
   const dot = name.indexOf(".", start);
   if (dot <= start || dot === name.length - 1) return undefined;
   return name.slice(start, dot);
@@ -77,8 +77,12 @@ export class VitalsAccumulator {
   private diskFree: number | undefined;
   private diskPercent: number | undefined;
 
-  /** A Diamond series: `rel` is the path below `<prefix>.<host>.`. */
-  noteDiamond(rel: string, v: number): void {
+  /** A Diamond series: the path below `<prefix>.<host>.` starts at `name[from]`. */
+  noteDiamond(name: string, from: number, v: number): void {
+    // most series are none of these: one character test before any comparison
+    const c = name.charCodeAt(from);
+    if (c !== 99 /* c */ && c !== 109 /* m */ && c !== 108 /* l */ && c !== 100 /* d */) return;
+    const rel = name.slice(from);
     const cpu = /^cpu\.total\.(user|nice|system|iowait|irq|softirq|steal|idle)$/.exec(rel);
     if (cpu !== null) return this.noteCpu(cpu[1] !== "idle", v);
     if (rel === "memory.MemTotal") this.memTotal = v;

@@ -66,6 +66,8 @@ export interface HostsReport {
   readonly truncated: boolean;
   readonly maxHosts: number;
   readonly silentIntervals: number;
+  /** How long computing this report took (the page waits longer between refreshes when it is costly). */
+  readonly elapsedMs: number;
 }
 
 /** How far back from a host's newest point its interval is measured (and at most this many points). */
@@ -83,6 +85,7 @@ interface HostGroup {
 }
 
 export function listHosts(store: HostsStore, o: HostsOptions): HostsReport {
+  const started = performance.now();
   const groups = new Map<string, HostGroup>();
   const group = (name: string, source: HostSource): HostGroup => {
     let g = groups.get(name);
@@ -97,13 +100,15 @@ export function listHosts(store: HostsStore, o: HostsOptions): HostsReport {
   if (roots.size > 0) gatherCollectd(store, o.pathPrefix, roots, group);
   const all = [...groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const kept = all.slice(0, Math.max(0, o.maxHosts));
+  const hosts = kept.map((g) => hostRow(store, g, o));
   return {
     now: o.now,
-    hosts: kept.map((g) => hostRow(store, g, o)),
+    hosts,
     known: all.length,
     truncated: all.length > kept.length,
     maxHosts: o.maxHosts,
     silentIntervals: o.silentIntervals,
+    elapsedMs: Math.round((performance.now() - started) * 10) / 10,
   };
 }
 
@@ -130,7 +135,7 @@ function gatherPrefixedAndTagged(store: HostsStore, o: HostsOptions, group: (nam
     if (host !== undefined) {
       const g = group(host, host === o.ownHost ? "local" : "diamond");
       note(g, s.id, ts);
-      g.vitals.noteDiamond(s.name.slice(o.pathPrefix.length + host.length + 2), value);
+      g.vitals.noteDiamond(s.name, o.pathPrefix.length + host.length + 2, value);
       continue;
     }
     const c = collectdRoot(s.name);
