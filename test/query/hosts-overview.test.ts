@@ -57,3 +57,10 @@ for (const prefix of ["servers", "dc1.hosts"]) {
     }
   });
 }
+
+test("a Grafana panel's repeatDirection v is kept on import (h stays the default)", async () => {
+  const { convertGrafanaDashboard } = await import("../../src/dashboards/index.js");
+  const panel = (id: number, dir: string) => ({ id, type: "graph", title: `p${id}`, gridPos: { x: 0, y: id * 8, w: 12, h: 8 }, repeat: "host", repeatDirection: dir, targets: [{ refId: "A", target: "servers.$host.loadavg.01" }] });
+  const r = convertGrafanaDashboard({ uid: "g", title: "G", schemaVersion: 39, templating: { list: [{ name: "host", type: "query", query: "servers.*" }] }, panels: [panel(1, "v"), panel(2, "h")] });
+  assert.deepEqual((r.dashboard.panels ?? []).map((p) => [p.repeat, p.repeatDirection]), [["host", "v"], ["host", undefined]]);
+});
