@@ -88,15 +88,11 @@ function refreshDelay(r: HostsReport): number {
   return Math.min(30_000, Math.max(1_000, fastest, 20 * r.elapsedMs));
 }
 
-const state = { loads: 0 };
-(globalThis as unknown as { __loupeHosts: typeof state }).__loupeHosts = state;
-
 function schedule(r: HostsReport): void {
   setTimeout(() => {
     getJson<HostsReport>("/api/hosts")
       .then((next) => {
         render(next);
-        state.loads++;
         schedule(next);
       })
       .catch(() => schedule(r)); // keep the last table; try again later
