@@ -70,8 +70,11 @@ export interface HostsReport {
   readonly elapsedMs: number;
 }
 
-/** How far back from a host's newest point its interval is measured (and at most this many points). */
-export const INTERVAL_WINDOW = { minMs: 10 * 60_000, intervals: 20, points: 11 } as const;
+/**
+ * How far back from a host's newest point its interval is measured (and from at most this many
+ * points); a second, wider look (`sparseMs`) only for a series with fewer than two points in the first.
+ */
+export const INTERVAL_WINDOW = { minMs: 10 * 60_000, intervals: 20, points: 11, sparseMs: 24 * 3_600_000 } as const;
 
 interface HostGroup {
   readonly name: string;
@@ -193,12 +196,15 @@ function exploreTarget(g: HostGroup): string {
 
 /**
  * The median spacing of the last points of series `id` (up to INTERVAL_WINDOW.points, within
- * max(10 min, 20 collector intervals) before its newest point); undefined with fewer than two.
+ * max(10 min, 20 collector intervals) before its newest point, else within a day for a sparse
+ * series); undefined with fewer than two.
  */
 export function estimateInterval(store: Pick<HostsStore, "readRaw">, id: number, newest: UnixMs, defaultIntervalMs: number): number | undefined {
   if (id < 0 || !Number.isFinite(newest)) return undefined;
   const window = Math.max(INTERVAL_WINDOW.minMs, INTERVAL_WINDOW.intervals * defaultIntervalMs);
-  const points = store.readRaw(id, newest - window, newest + 1).slice(-INTERVAL_WINDOW.points);
+  let points = store.readRaw(id, newest - window, newest + 1);
+  if (points.length < 2 && window < INTERVAL_WINDOW.sparseMs) points = store.readRaw(id, newest - INTERVAL_WINDOW.sparseMs, newest + 1);
+  points = points.slice(-INTERVAL_WINDOW.points);
   const gaps: number[] = [];
   for (let i = 1; i < points.length; i++) {
     const d = points[i]!.ts - points[i - 1]!.ts;

@@ -180,9 +180,11 @@ test("one host seen by Diamond and by tags is one row; max_hosts cuts the list b
 
 test("estimateInterval: the median spacing of the newest points; none from one point", async () => {
   const ts = [0, 1_000, 2_000, 3_000, 10_000, 11_000, 12_000].map((t) => NOW - 12_000 + t);
-  await withStore([...ts.map((t) => ({ name: "m.a", ts: t, value: 1 })), { name: "m.one", ts: NOW, value: 1 }], (store) => {
+  const sparse = [3, 2, 1, 0].map((k) => ({ name: "m.sparse", ts: NOW - k * 30 * 60_000, value: 1 })); // every 30 min
+  await withStore([...ts.map((t) => ({ name: "m.a", ts: t, value: 1 })), { name: "m.one", ts: NOW, value: 1 }, ...sparse], (store) => {
     const a = store.getSeries("m.a")!;
     assert.equal(estimateInterval(store, a.id, NOW, 10_000), 1_000);
+    assert.equal(estimateInterval(store, store.getSeries("m.sparse")!.id, NOW, 10_000), 30 * 60_000, "a sparse series: measured over a day");
     assert.equal(estimateInterval(store, store.getSeries("m.one")!.id, NOW, 10_000), undefined);
     assert.equal(estimateInterval(store, -1, -Infinity, 10_000), undefined);
   });
