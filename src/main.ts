@@ -53,12 +53,13 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     checkStartup(config); // 1. config checks
     const db = await openDatabaseStep(ctx); // 2. data dir lock → database → migrations
     const store = await openTimeSeriesStore(ctx, db); // 3. time-series store
-    const dashboards = await openDashboards(ctx, db); // 4. dashboards, annotations, snapshots, settings
+    const hostname = config.collectors.hostname !== "" ? config.collectors.hostname : await deriveHostname(config.collectors.hostname_method);
+    const dashboards = await openDashboards(ctx, db, hostname); // 4. dashboards, annotations, snapshots, settings
     const auth = openAuth(ctx, db); // 5. auth
     const selfOn = await runCollectors(ctx, store); // 6. collectors
     await listenGraphite(ctx, store, selfOn); // 7. ingest (Influx /write is a route of http)
     const alerting = startAlertingStep(ctx, db, store, dashboards); // 8. alerting
-    const http = await serveHttp(ctx, { store, dashboards, auth, alerting }); // 9. http
+    const http = await serveHttp(ctx, { store, dashboards, auth, alerting, hostname }); // 9. http
     return { httpPort: http.port, app: http.app, stop: () => stoppers.stopAll() };
   } catch (err) {
     await stoppers.stopAll();
@@ -110,7 +111,7 @@ async function openTimeSeriesStore(ctx: Context, db: Db): Promise<TimeSeriesStor
   return store;
 }
 
-async function openDashboards(ctx: Context, db: Db): Promise<DashboardServices> {
+async function openDashboards(ctx: Context, db: Db, host: string): Promise<DashboardServices> {
   const { config, clock } = ctx;
   // the concrete service: provisioning also marks what it installed
   const dashboards = new RepositoryDashboardService(new SqliteDashboardRepository(db, { clock, versionsToKeep: config.dashboards.versions_to_keep }));
@@ -121,7 +122,6 @@ async function openDashboards(ctx: Context, db: Db): Promise<DashboardServices> 
     settings: new SqliteSettingsService(db, clock),
   };
   const dlog = ctx.log.child({ module: "dashboards" });
-  const host = config.collectors.hostname !== "" ? config.collectors.hostname : await deriveHostname(config.collectors.hostname_method);
   installHostOverview(dashboards, hostOverviewDashboard({ host, prefix: config.collectors.path_prefix, nginx: nginxEnabled(config) }), dlog);
   provisionDashboards(dashboards, config.dashboards.path, dlog);
   const purgeSnapshots = (): void => {
@@ -194,6 +194,8 @@ interface Modules {
   readonly dashboards: DashboardServices;
   readonly auth: Auth;
   readonly alerting: AlertingService | undefined;
+  /** The collectors' host name (the hosts page marks it as Loupe's own). */
+  readonly hostname: string;
 }
 
 async function serveHttp(ctx: Context, modules: Modules): Promise<{ app: Express; port: number }> {

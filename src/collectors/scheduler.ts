@@ -3,8 +3,9 @@
  * collector i of n fires at i/n of its interval, to the millisecond, aligned to the wall clock.
  * A run still going when the next is due is skipped and counted; a run that throws or outlives its
  * timeout is counted and logged once per state change (failing / recovered), and the others go on.
- * Every run records loupe.collector.<name>.duration_ms, .errors, .skipped in the sink and on the
- * MetricsRegistry (/metrics).
+ * Every run records loupe.collector.<name>.duration_seconds, .errors, .skipped in the sink and on the
+ * MetricsRegistry (/metrics). Base units (seconds), like /metrics: exported with
+ * `[export.prometheus] include_series`, the path passes `promtool check metrics` (a `_ms` suffix did not).
  */
 import { performance } from "node:perf_hooks";
 import cron, { type ScheduledTask } from "node-cron";
@@ -292,7 +293,7 @@ export class Scheduler {
     this.m?.samples.set(labels, samples.length);
     const self = `loupe.collector.${job.name}`;
     samples.push(
-      { name: `${self}.duration_ms`, ts: now, value: Math.round(duration * 1000) / 1000 },
+      { name: `${self}.duration_seconds`, ts: now, value: Math.round(duration * 1000) / 1e6 },
       { name: `${self}.errors`, ts: now, value: s.errors },
       { name: `${self}.skipped`, ts: now, value: s.skipped },
     );

@@ -23,6 +23,7 @@ export const SECTION_HELP: Readonly<Record<SectionName, string>> = {
   "auth.anonymous": "Visitors without login.",
   dashboards: "Dashboards and their provisioning.",
   alerting: "Alert rules: evaluation, history, built-in rules. Notifiers are [notifier.<name>] sections (below).",
+  hosts: "The hosts page (/hosts): every host that sends points, up or silent.",
 };
 
 export interface ExtraSection {

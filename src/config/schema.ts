@@ -12,6 +12,7 @@ import { authSection, githubAuthSection, basicAuthSection, anonymousAuthSection 
 import { dashboardsSection } from "./sections/dashboards.js";
 import { querySection } from "./sections/query.js";
 import { alertingSection } from "./sections/alerting.js";
+import { hostsSection } from "./sections/hosts.js";
 
 export const schema = {
   server: serverSection,
@@ -31,6 +32,7 @@ export const schema = {
   "auth.anonymous": anonymousAuthSection,
   dashboards: dashboardsSection,
   alerting: alertingSection,
+  hosts: hostsSection,
 } as const satisfies Record<string, SectionSpec>;
 
 export type Schema = typeof schema;

@@ -61,7 +61,10 @@ export function convertPanel(p: Json, inputs: ReadonlyMap<string, string>): Pane
   const options = gType === "graph" ? graphOptions(p, notes) : gType === "singlestat" ? singlestatOptions(p, notes) : fieldConfigOptions(p, type, notes);
   const panel: ConvertedPanel = { type, title, targets: targets.slice(0, 26), options };
   const repeat = str(p["repeat"]);
-  if (repeat !== undefined && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(repeat)) panel.repeat = repeat;
+  if (repeat !== undefined && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(repeat)) {
+    panel.repeat = repeat;
+    if (p["repeatDirection"] === "v") panel.repeatDirection = "v";
+  }
   return { ok: true, panel, notes };
 }
 

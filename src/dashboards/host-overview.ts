@@ -2,7 +2,10 @@
  * The built-in "Host overview" dashboard (uid `host-overview`): this host's CPU, memory, load,
  * disk space, disk I/O and network from Diamond's metric paths, plus an nginx row when that
  * collector is on. The `host` variable lists `<prefix>.*`, so it also shows other hosts that send
- * Diamond-style metrics.
+ * Diamond-style metrics, and has an "All" choice (Grafana's includeAll: `$host` becomes `{a,b,…}`):
+ * the headline figures then show one value per host (applyByNode, named by host) and every chart
+ * repeats per host, the copies stacked below each other (repeatDirection "v"), so a stacked CPU chart
+ * never adds up different machines.
  */
 import { parseDashboard, type Dashboard, type DashboardInput } from "./model.js";
 
@@ -21,7 +24,11 @@ type PanelIn = NonNullable<DashboardInput["panels"]>[number];
 type OptionsIn = NonNullable<PanelIn["options"]>;
 
 export function hostOverviewDashboard(o: HostOverviewOptions): Dashboard {
-  const p = `${o.prefix ?? "servers"}.$host`;
+  const prefix = o.prefix ?? "servers";
+  const p = `${prefix}.$host`;
+  // the host's node in a path, and one series per host named by it: `template` has `%` for `<prefix>.<host>`
+  const node = prefix.split(".").length;
+  const perHost = (seed: string, template: string): string => `aliasByNode(applyByNode(${p}.${seed}, ${node}, "${template}", "%"), ${node})`;
   const panels: PanelIn[] = [];
   let id = 0;
   const add = (type: PanelIn["type"], title: string, gridPos: PanelIn["gridPos"], targets: string[], options: OptionsIn = {}): void => {
@@ -36,12 +43,14 @@ export function hostOverviewDashboard(o: HostOverviewOptions): Dashboard {
   };
   // Diamond's cpu.total.* are jiffies per second (100 per busy core): shown as a share of all
   // jiffies (guest time is already inside user), so 100 % means the whole machine is busy.
-  const cpuBusy = `${p}.cpu.total.{user,nice,system,iowait,irq,softirq,steal}`;
-  const cpuAll = `sumSeries(${p}.cpu.total.{user,nice,system,idle,iowait,irq,softirq,steal})`;
+  const busyStates = "{user,nice,system,iowait,irq,softirq,steal}";
+  const allStates = "{user,nice,system,idle,iowait,irq,softirq,steal}";
+  const cpuBusy = `${p}.cpu.total.${busyStates}`;
+  const cpuAll = `sumSeries(${p}.cpu.total.${allStates})`;
   const memUsed = `diffSeries(${p}.memory.MemTotal, ${p}.memory.MemAvailable)`;
 
   // Headline numbers.
-  add("stat", "CPU busy", { x: 0, y: 0, w: 6, h: 4 }, [`asPercent(sumSeries(${cpuBusy}), ${cpuAll})`], {
+  add("stat", "CPU busy", { x: 0, y: 0, w: 6, h: 4 }, [perHost("cpu.total.idle", `asPercent(sumSeries(%.cpu.total.${busyStates}), sumSeries(%.cpu.total.${allStates}))`)], {
     unit: "percent",
     decimals: 1,
     thresholds: [
@@ -49,8 +58,8 @@ export function hostOverviewDashboard(o: HostOverviewOptions): Dashboard {
       { value: 90, color: "red" },
     ],
   });
-  add("stat", "Load (1m)", { x: 6, y: 0, w: 6, h: 4 }, [`${p}.loadavg.01`], { unit: "short", decimals: 2 });
-  add("stat", "Memory used", { x: 12, y: 0, w: 6, h: 4 }, [`asPercent(${memUsed}, ${p}.memory.MemTotal)`], {
+  add("stat", "Load (1m)", { x: 6, y: 0, w: 6, h: 4 }, [`aliasByNode(${p}.loadavg.01, ${node})`], { unit: "short", decimals: 2 });
+  add("stat", "Memory used", { x: 12, y: 0, w: 6, h: 4 }, [perHost("memory.MemTotal", "asPercent(diffSeries(%.memory.MemTotal, %.memory.MemAvailable), %.memory.MemTotal)")], {
     unit: "percent",
     decimals: 1,
     min: 0,
@@ -61,7 +70,7 @@ export function hostOverviewDashboard(o: HostOverviewOptions): Dashboard {
     ],
   });
   // Like df's Use%: used / (used + available to unprivileged users).
-  add("gauge", "Root disk used", { x: 18, y: 0, w: 6, h: 4 }, [`asPercent(${p}.diskspace.root.byte_used, sumSeries(${p}.diskspace.root.{byte_used,byte_avail}))`], {
+  add("gauge", "Root disk used", { x: 18, y: 0, w: 6, h: 4 }, [perHost("diskspace.root.byte_used", "asPercent(%.diskspace.root.byte_used, sumSeries(%.diskspace.root.{byte_used,byte_avail}))")], {
     unit: "percent",
     decimals: 0,
     min: 0,
@@ -143,6 +152,9 @@ export function hostOverviewDashboard(o: HostOverviewOptions): Dashboard {
     );
   }
 
+  // "All" (or several hosts): each chart once per host, the copies below each other
+  for (const panel of panels) if (panel.type === "timeseries") Object.assign(panel, { repeat: "host", repeatDirection: "v" as const });
+
   return parseDashboard({
     uid: HOST_OVERVIEW_UID,
     title: "Host overview",
@@ -156,7 +168,7 @@ export function hostOverviewDashboard(o: HostOverviewOptions): Dashboard {
         type: "query",
         query: `${o.prefix ?? "servers"}.*`,
         multi: false,
-        includeAll: false,
+        includeAll: true,
         current: o.host === "" ? [] : [o.host],
       },
     ],

@@ -54,6 +54,8 @@ export const panelSchema = z.object({
     .default({ draw: "lines", unit: "none", logScale: false, legend: [], thresholds: [], reduce: "last", sparkline: true }),
   /** Repeat this panel once per selected value of the named variable. */
   repeat: z.string().max(64).optional(),
+  /** Grafana's repeatDirection: copies side by side, wrapping (h, the default), or stacked below each other (v). */
+  repeatDirection: z.enum(["h", "v"]).optional(),
 });
 
 export const variableSchema = z.object({

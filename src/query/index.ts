@@ -15,3 +15,5 @@ export type { Series, Value } from "./series.js";
 export { describeFunctions } from "./functions-json.js";
 export { autoCompleteTags, autoCompleteValues, findSeriesByTags, tagDetails } from "./tags.js";
 export { pythonRegex, pythonSub } from "./regex.js";
+export { listHosts, estimateInterval, collectdRoot, diamondHost, INTERVAL_WINDOW } from "./hosts.js";
+export type { HostsStore, HostsOptions, HostsReport, HostRow, HostSource, HostVitals } from "./hosts.js";

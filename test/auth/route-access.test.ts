@@ -101,6 +101,9 @@ const EXPECTED: ReadonlyArray<readonly [string, string, Level]> = [
   ["GET", "/alerts", "viewer"],
   ["GET", "/alerts/rules/new", "editor"],
   ["GET", "/alerts/rules/:uid/edit", "editor"],
+  // hosts (issue 15): who sends points, up or silent
+  ["GET", "/api/hosts", "viewer"],
+  ["GET", "/hosts", "viewer"],
   // pages
   ["GET", "/", "viewer"],
   ["GET", "/dashboards", "viewer"],

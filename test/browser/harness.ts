@@ -54,7 +54,7 @@ function newestMtime(dir: string, filter: (f: string) => boolean): number {
 export function buildWeb(): void {
   if (built) return;
   const dist = join(PROJECT_ROOT, "dist", "web");
-  const outputs = ["dashboard.js", "editor.js", "explore.js", "home.js", "settings.js", "common.js", "loupe.css"].map((f) => join(dist, f));
+  const outputs = ["dashboard.js", "editor.js", "explore.js", "home.js", "settings.js", "hosts.js", "common.js", "loupe.css"].map((f) => join(dist, f));
   const fresh = outputs.every((f) => existsSync(f)) && Math.min(...outputs.map((f) => statSync(f).mtimeMs)) >= newestMtime(join(PROJECT_ROOT, "web"), (f) => f.endsWith(".ts") || f.endsWith(".css"));
   if (!fresh) {
     const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "build-web.mjs")], { cwd: PROJECT_ROOT, stdio: "inherit" });

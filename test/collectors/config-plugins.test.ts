@@ -88,7 +88,7 @@ test("metric paths: <path_prefix>.<hostname>.<collector path>.<metric>", async (
   await c.scheduler.run("uptime");
   assert.deepEqual(sink.samples.map((s) => s.name).filter((n) => !n.startsWith("loupe.")), ["hosts.web-1.uptime.minutes"]);
   assert.deepEqual(sink.samples.map((s) => s.name).filter((n) => n.startsWith("loupe.")), [
-    "loupe.collector.uptime.duration_ms",
+    "loupe.collector.uptime.duration_seconds",
     "loupe.collector.uptime.errors",
     "loupe.collector.uptime.skipped",
   ]);

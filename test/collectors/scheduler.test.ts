@@ -48,7 +48,7 @@ test("a failing collector is counted and logged once per state change; the other
   assert.equal(sink.samples.filter((x) => x.name === "servers.h.good.x").length, 3, "good collector wrote every time");
   assert.equal(sink.last().get("loupe.collector.bad.errors"), 3);
   assert.equal(sink.last().get("loupe.collector.good.errors"), 0);
-  assert.ok(sink.last().has("loupe.collector.bad.duration_ms"));
+  assert.ok(sink.last().has("loupe.collector.bad.duration_seconds"));
   assert.equal(sink.last().get("loupe.collector.bad.skipped"), 0);
   assert.match(metrics.expose(), /loupe_collector_errors_total\{collector="bad"\} 3/);
   assert.match(metrics.expose(), /loupe_collector_duration_seconds\{collector="good"\} /);

@@ -30,7 +30,7 @@ test("Host overview: Diamond paths for this host, a host variable over servers.*
   assert.equal(plain.title, "Host overview");
   assert.deepEqual(plain.variables.map((v) => [v.name, v.type, v.query, v.current]), [["host", "query", "servers.*", ["web1"]]]);
   const targets = plain.panels.flatMap((p) => p.targets.map((t) => t.target)).join("\n");
-  for (const path of ["servers.$host.cpu.total.{user", "servers.$host.memory.MemTotal", "servers.$host.loadavg.01", "servers.$host.diskspace.*.byte_avail", "servers.$host.diskspace.root.{byte_used,byte_avail}", "servers.$host.iostat.*.", "servers.$host.network.*.{rx_byte,tx_byte}"]) {
+  for (const path of ["servers.$host.cpu.total.{user", "servers.$host.memory.MemTotal", "servers.$host.loadavg.01", "servers.$host.diskspace.*.byte_avail", "%.diskspace.root.{byte_used,byte_avail}", "servers.$host.iostat.*.", "servers.$host.network.*.{rx_byte,tx_byte}"]) {
     assert.ok(targets.includes(path), path);
   }
   assert.ok(!targets.includes("nginx"));

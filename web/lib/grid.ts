@@ -1,6 +1,7 @@
 /**
  * Panel layout: Grafana's 24-column grid; repeated panels expand to one copy per selected value of
- * their variable, laid side by side (wrapping), and panels below move down to make room.
+ * their variable, laid side by side (wrapping), or below each other with `repeatDirection: "v"`, and
+ * panels below move down to make room.
  */
 import type { Panel } from "./types.js";
 import { valuesOf, type VarState } from "./variables.js";
@@ -36,7 +37,8 @@ export function placePanels(panels: readonly Panel[], vars: readonly VarState[])
       out.push({ key: String(p.id), panel: p, scoped: {}, x: g.x, y: g.y + shift, w: g.w, h: g.h });
       continue;
     }
-    const perRow = Math.max(1, Math.floor(24 / g.w));
+    // repeatDirection v: one copy below the other at the panel's own x (several panels of a row can repeat so)
+    const perRow = p.repeatDirection === "v" ? 1 : Math.max(1, Math.floor(24 / g.w));
     values.forEach((value, i) => {
       const col = i % perRow;
       const row = Math.floor(i / perRow);

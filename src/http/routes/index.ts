@@ -25,6 +25,8 @@ import { writeRoutes } from "./api/write.js";
 import { authRoutes } from "./auth.js";
 import { eventRoutes } from "./events.js";
 import { healthRoutes, storeHealth } from "./health.js";
+import { hostsReporter, hostsRoutes } from "./api/hosts.js";
+import { hostsPages } from "./pages/hosts.js";
 import { countRequests, metricsRoutes } from "./metrics.js";
 import { pageRoutes } from "./pages/index.js";
 import { staticRoutes } from "./static.js";
@@ -52,6 +54,8 @@ export interface HttpDeps {
   readonly auth: Auth;
   /** The alerting service when [alerting] is on. */
   readonly alerting?: AlertingService | undefined;
+  /** The collectors' host name (the hosts page marks it as Loupe's own); "" or absent when unknown. */
+  readonly hostname?: string | undefined;
 }
 
 export interface AppRoutes {
@@ -72,6 +76,7 @@ export function buildRoutes(deps: HttpDeps): AppRoutes {
       ...ingestRouters(deps),
       ...alertRouters(deps),
       ...queryRouters(deps),
+      ...hostsRouters(deps),
       staticRoutes(),
       pageRoutes({ ...deps.dashboards, snapshotAccess: snapshotViewAccess(deps.dashboards.settings), defaultHome: deps.config.dashboards.default_home, version: deps.version, clock: deps.clock }),
     ],
@@ -117,4 +122,16 @@ function alertRouters(deps: HttpDeps): Router[] {
   const alerting = deps.alerting;
   if (alerting === undefined) return [alertsOffPage()]; // the top bar links /alerts either way
   return [alertRoutes({ alerting, notifiers: readNotifiers(deps.config), clock: deps.clock }), alertPages({ alerting, clock: deps.clock })];
+}
+
+/** The hosts page and GET /api/hosts, over the store's latest points. */
+function hostsRouters(deps: HttpDeps): Router[] {
+  const { config } = deps;
+  const report = hostsReporter({
+    store: deps.store,
+    clock: deps.clock,
+    metrics: deps.metrics,
+    options: { pathPrefix: config.collectors.path_prefix, ownHost: deps.hostname ?? "", defaultIntervalMs: config.collectors.interval, silentIntervals: config.hosts.silent_intervals, maxHosts: config.hosts.max_hosts },
+  });
+  return [hostsRoutes(report), hostsPages(report)];
 }

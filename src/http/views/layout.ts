@@ -13,7 +13,7 @@ import { assetUrl } from "./assets.js";
 export type Theme = "light" | "dark";
 
 /** Top-bar entries; `nav` marks the current one. */
-export type NavKey = "home" | "dashboards" | "explore" | "alerts" | "annotations" | "settings" | "admin" | "login" | "none";
+export type NavKey = "home" | "dashboards" | "explore" | "hosts" | "alerts" | "annotations" | "settings" | "admin" | "login" | "none";
 
 export interface LayoutOptions {
   readonly title: string;
@@ -34,6 +34,7 @@ export interface LayoutOptions {
 const NAV: ReadonlyArray<{ key: NavKey; href: string; label: string; admin?: boolean }> = [
   { key: "dashboards", href: "/dashboards", label: "Dashboards" },
   { key: "explore", href: "/explore", label: "Explore" },
+  { key: "hosts", href: "/hosts", label: "Hosts" },
   { key: "alerts", href: "/alerts", label: "Alerts" },
   { key: "annotations", href: "/annotations", label: "Annotations" },
   { key: "settings", href: "/settings", label: "Settings" },
