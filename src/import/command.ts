@@ -6,7 +6,9 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfigOrReport, type CliIo } from "../cli-support.js";
 import type { Config } from "../config/index.js";
+import { parseDuration } from "../config/index.js";
 import { errorMessage } from "../lib/errors.js";
+import { resolveTimeExpr, UTC_FIXED_ROUNDING } from "../lib/time-expr.js";
 import { createLogger } from "../lib/logger.js";
 import { openLocal, openRemote, type Destination } from "./destination.js";
 import { diamondCommand } from "./diamond.js";
@@ -18,12 +20,13 @@ import { StateFile } from "./state.js";
 import { importWhisper } from "./whisper.js";
 
 const USAGE = `loupe import influx --url URL --db DB [--rp RP] [--from T] [--until T] [--measurement REGEX] [-u USER -p PASS] [--window 1d]
-loupe import influx --file F[.gz]
+loupe import influx --file F[.gz] [--db DB]       (influx_inspect export output, plain or gzip)
 loupe import whisper DIR [--prefix P]
 loupe import diamond /etc/diamond/diamond.conf [--collectors-dir DIR] [-o loupe.ini]
 
 Common options (influx, whisper): --config FILE, --state FILE (resume state; default next to the
-database), --limit N (stop after N files/windows), --to URL --token T (send through a running
+database), --limit N (stop after N files/windows/batches), --batch N (influx: points per write,
+200000), --to URL --token T (send through a running
 Loupe's /write instead of writing the database offline).
 Points a series already holds (at or after its oldest stored point) are skipped: running twice adds nothing.`;
 
@@ -70,6 +73,18 @@ async function withRun(kind: string, source: string, values: Common, io: CliIo, 
   return run.problems.length > 0 ? 1 : 0;
 }
 
+/** --from/--until: RFC 3339, unix seconds (or ms from 12 digits on), or now-30d; null after reporting a bad one. */
+function parseWhen(text: string | undefined, now: number, flag: string, io: CliIo): number | undefined | null {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  const v = /^\d{1,11}$/.test(t) ? Number(t) * 1000 : resolveTimeExpr(t, now, UTC_FIXED_ROUNDING);
+  if (v === undefined) {
+    io.err(`loupe import influx: ${flag} "${text}" is not a time (2024-01-31T00:00:00Z, unix seconds, now-30d)`);
+    return null;
+  }
+  return v;
+}
+
 async function whisperSub(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { ...common, prefix: { type: "string" } }, allowPositionals: true, strict: true });
   if (positionals.length !== 1) {
@@ -95,10 +110,16 @@ async function influxSub(args: string[], io: CliIo): Promise<number> {
       username: { type: "string", short: "u" },
       password: { type: "string", short: "p" },
       file: { type: "string" },
+      batch: { type: "string" },
     },
     allowPositionals: true,
     strict: true,
   });
+  const batch = values.batch === undefined ? 200_000 : Number(values.batch);
+  if (!(Number.isInteger(batch) && batch > 0)) {
+    io.err(`loupe import influx: --batch must be a positive number of points, got "${values.batch}"`);
+    return 1;
+  }
   if (positionals.length > 0) {
     io.err(`loupe import influx: unexpected argument "${positionals[0]}"\n\nUsage: ${USAGE}`);
     return 1;
@@ -109,23 +130,29 @@ async function influxSub(args: string[], io: CliIo): Promise<number> {
       return 1;
     }
     const file = resolve(values.file);
-    return withRun("influx", `influx-file:${file}`, values, io, "MB", (run) => importInfluxFile(run, file));
+    return withRun("influx", `influx-file:${file}`, values, io, "MB", (run) => importInfluxFile(run, { file, db: values.db, batch }));
   }
   if (values.url === undefined || values.db === undefined) {
     io.err(`loupe import influx: give --url and --db (InfluxDB 1.x HTTP API), or --file (influx_inspect export)\n\nUsage: ${USAGE}`);
     return 1;
   }
-  const opts: InfluxHttpOptions = {
-    url: values.url,
-    db: values.db,
-    rp: values.rp,
-    from: values.from,
-    until: values.until,
-    measurement: values.measurement,
-    window: values.window,
-    username: values.username,
-    password: values.password,
-  };
+  const now = Date.now();
+  const windowMs = parseDuration(values.window ?? "1d");
+  if (windowMs === undefined || windowMs < 60_000) {
+    io.err(`loupe import influx: --window must be a duration of a minute or more (1h, 1d, 7d), got "${values.window}"`);
+    return 1;
+  }
+  let measurement: RegExp | undefined;
+  try {
+    measurement = values.measurement === undefined ? undefined : new RegExp(values.measurement);
+  } catch (err) {
+    io.err(`loupe import influx: --measurement: ${errorMessage(err)}`);
+    return 1;
+  }
+  const from = parseWhen(values.from, now, "--from", io);
+  const until = parseWhen(values.until, now, "--until", io);
+  if (from === null || until === null) return 1;
+  const opts: InfluxHttpOptions = { url: values.url, db: values.db, rp: values.rp, from, until, measurement, windowMs, username: values.username, password: values.password, batch };
   const source = `influx-http:${values.url} ${values.db}.${values.rp ?? ""} ${values.measurement ?? ""}`;
   return withRun("influx", source, values, io, "windows", (run) => importInfluxHttp(run, opts));
 }
