@@ -21,7 +21,13 @@ async function open(path: string): Promise<{ store: TimeSeriesStore; close(): Pr
   const db = openDatabase(path);
   migrate(db);
   const store = await openStore(db, { store: { ...cfg.store, chunk_points: 120 }, retention: cfg.retention, walPath: `${path}.wal`, log: silentLogger, clock, tuning: { timers: false } });
-  return { store, close: async () => (await store.close(), db.close()) };
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      db.close();
+    },
+  };
 }
 
 const hourly = (from: number, to: number): { ts: number[]; values: number[] } => {

@@ -56,7 +56,9 @@ export interface HistoryResult {
 /** The engine behind the store façade (the import works below the head, on the engine's state). */
 function engineOf(store: TimeSeriesStore): EngineState {
   if (!(store instanceof TsdbStore)) throw new TypeError("history import needs the local tsdb store");
-  return (store as unknown as { readonly e: EngineState }).e;
+  const e = (store as unknown as { readonly e?: EngineState }).e;
+  if (e === undefined) throw new TypeError("history import: the tsdb store's engine state is not where import-rollups.ts expects it (TsdbStore.e)");
+  return e;
 }
 
 /** Oldest and newest time the series holds anywhere (chunks of every tier, queued chunks, head, builder). */
