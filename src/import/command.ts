@@ -57,7 +57,9 @@ async function withRun(kind: string, source: string, values: Common, io: CliIo, 
   const log = createLogger({ level: config.log.level === "debug" ? "debug" : "warn", format: config.log.format });
   const state = StateFile.open(values.state ?? `${config.database.path}.import-${kind}.json`, source);
   const dest: Destination = values.to !== undefined ? openRemote(values.to, values.token, log) : await openLocal(config, log);
-  const progress = new Progress({ write: (t) => process.stderr.write(t), isTTY: process.stderr.isTTY === true }, unit);
+  // a bar on a terminal; otherwise plain lines through the command's own error stream
+  const tty = process.stderr.isTTY === true;
+  const progress = new Progress({ write: (t) => (tty ? process.stderr.write(t) : io.err(t.replace(/\n$/, ""))), isTTY: tty }, unit);
   const run: ImportRun = { dest, state, progress, counts: newCounts(), log, limit, problems: [], now: Date.now() };
   try {
     await body(run);
