@@ -105,7 +105,7 @@ test("influx over HTTP: every numeric field of the chosen measurements reads bac
 
 test("influx over HTTP: a run stopped by --limit resumes at the next window", async () => {
   const env = loupeEnv("loupe-imp-influx-resume-");
-  const args = ["import", "influx", "--url", influx.url, "--db", "telegraf", "--measurement", "^cpu$", "--window", "12h", "--config", env.configFile];
+  const args = ["import", "influx", "--url", influx.url, "--db", "telegraf", "--rp", "autogen", "--measurement", "^cpu$", "--window", "12h", "--config", env.configFile];
   const part = await loupe([...args, "--limit", "2"]);
   assert.match(part.out, /2\/\d+ windows done \(stopped early/);
   const rest = await loupe(args);
@@ -115,6 +115,20 @@ test("influx over HTTP: a run stopped by --limit resumes at the next window", as
   assert.equal(countsOf(part.out).added + countsOf(rest.out).added, total);
   assert.equal(countsOf(rest.out).alreadyStored, 0);
   await assertRenderEquals(env, want);
+});
+
+test("influx over HTTP: --from and --until bound what is read", async () => {
+  const env = loupeEnv("loupe-imp-influx-range-");
+  const [from, until] = [(START_S + 86400) * 1000, (START_S + 86400 + 6 * 3600) * 1000];
+  const r = await loupe(["import", "influx", "--url", influx.url, "--db", "telegraf", "--measurement", "^mem$", "--from", new Date(from).toISOString(), "--until", String(until / 1000), "--config", env.configFile]);
+  assert.equal(r.code, 0, r.err);
+  const a = (await influxQuery(influx.url, `SELECT count(free) FROM mem WHERE time >= ${from}ms AND time < ${until}ms`, "telegraf")) as QueryAnswer;
+  const want = a.results[0]!.series![0]!.values[0]![1] as number;
+  assert.equal(want, 360);
+  assert.equal(countsOf(r.out).added, want);
+  const bad = await loupe(["import", "influx", "--url", influx.url, "--db", "telegraf", "--from", "yesterday-ish", "--config", env.configFile]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /--from "yesterday-ish" is not a time/);
 });
 
 /** An influx_inspect export of the databases: one field per line, grouped by series then field. */

@@ -32,6 +32,7 @@ import type { MemSeries } from "./head.js";
 import { RollupBuilder } from "./rollup.js";
 import { closeBuilder, closeHead, sealRow } from "./head-close.js";
 import { refreshCounts } from "./stats.js";
+import { tryCommit } from "./commit.js";
 import { tierEnabled, TIER_1H, TIER_RAW, TIER_RES } from "./tiers.js";
 
 export interface HistoryPoints {
@@ -191,6 +192,8 @@ export function importHistory(store: TimeSeriesStore, points: HistoryPoints): Hi
     closeHead(e, s);
     sealRow(e, s);
     closeBuilder(e, s, TIER_1H);
+    // committed now: a restart after a kill rebuilds the hourly builder only past the newest rollup's watermark
+    if (!tryCommit(e)) throw new StoreWriteError(`history of ${points.key}: cannot commit the series' open chunks first: ${e.failure?.message ?? "unknown"}`, e.failure, "store_write_failed");
   }
   const rows = rawRows(s.id, k.ts, k.vs, k.n, e.chunkPoints * e.chunksPerRow, e.chunkSpan);
   if (s.builders[TIER_1H] !== undefined) rows.push(...hourlyRows(e, s.id, k.ts, k.vs, k.n));
