@@ -27,6 +27,7 @@ export type { InstanceSettings, SettingsPatch, SettingsService } from "./setting
 export { SqliteDashboardRepository, SqliteAnnotationService, SqliteSnapshotRepository, ANNOTATION_LIMITS, newSnapshotKey } from "./dashboards/index.js";
 export type { DashboardStoreOptions } from "./dashboards/index.js";
 export { nodeWalFs, type WalFs } from "./tsdb/wal.js";
+export { importHistory, type HistoryPoints, type HistoryResult } from "./tsdb/import-rollups.js";
 
 export interface OpenStoreOptions {
   readonly store: Config["store"];
