@@ -39,7 +39,7 @@ const commands: Record<string, Command> = {
       const config = loadConfigOrReport(values.config, io);
       if (config === undefined) return 1;
       const log = createLogger({ level: config.log.level, format: config.log.format });
-      log.info("starting loupe", { version: VERSION, config: config.meta.file ?? "embedded defaults", pid: process.pid });
+      log.info("starting loupe", { version: VERSION, config: config.meta.file ?? "embedded defaults", pid: process.pid, data: config.paths.data, database: config.database.path, relative_paths_from: config.meta.baseDir ?? `working directory ${process.cwd()}` });
       let running;
       try {
         running = await startLoupe(config, log);

@@ -12,6 +12,7 @@ import { authSection, githubAuthSection, basicAuthSection, anonymousAuthSection 
 import { dashboardsSection } from "./sections/dashboards.js";
 import { querySection } from "./sections/query.js";
 import { alertingSection } from "./sections/alerting.js";
+import { backupSection } from "./sections/backup.js";
 
 export const schema = {
   server: serverSection,
@@ -31,6 +32,7 @@ export const schema = {
   "auth.anonymous": anonymousAuthSection,
   dashboards: dashboardsSection,
   alerting: alertingSection,
+  backup: backupSection,
 } as const satisfies Record<string, SectionSpec>;
 
 export type Schema = typeof schema;
