@@ -15,6 +15,7 @@ import { userCommand } from "./auth/index.js";
 import { setupCommand, checkCollectorsConfig } from "./collectors/index.js";
 import { dashboardCommand } from "./dashboards/index.js";
 import { checkAlertingConfig } from "./alerting/index.js";
+import { backupCommand, restoreCommand, readMigrations } from "./store/index.js";
 
 const stdio: CliIo = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
@@ -94,10 +95,10 @@ const commands: Record<string, Command> = {
     },
   },
   version: {
-    summary: "print Loupe's version",
-    usage: "loupe version",
+    summary: "print Loupe's version, its database schema version and the Node.js version",
+    usage: "loupe version\n\nThe schema version is the newest migration this Loupe applies; a database written with a higher one is refused.",
     async run(_args, io) {
-      io.out(`loupe ${VERSION} (node ${process.version})`);
+      io.out(`loupe ${VERSION} (schema version ${Math.max(0, ...readMigrations().map((m) => m.version))}, node ${process.version})`);
       return 0;
     },
   },
@@ -121,6 +122,10 @@ registerCommand("setup", setupCommand);
 registerCommand("dashboard", dashboardCommand);
 
 registerCommand("db", dbCommand);
+
+registerCommand("backup", backupCommand);
+
+registerCommand("restore", restoreCommand);
 
 export async function runCli(argv: readonly string[], io: CliIo = stdio): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,0 +1,215 @@
+/**
+ * Online backup and restore of a data dir: the SQLite database (through SQLite's online backup API)
+ * and the point WAL folder (`<database>.wal/`), in one archive with a manifest of checksums and a
+ * SHA-256 of the whole file next to it (`FILE.sha256`, `sha256sum -c` format).
+ *
+ * Consistency while Loupe writes (docs/format/backup.md): the point WAL is copied FIRST, the database
+ * snapshot is taken AFTER. A point acknowledged before the backup started is durable either in a WAL
+ * segment present at the start (each segment is opened at the start, so a segment deleted later is
+ * still read whole) or in a chunk committed to SQLite before its segment was deleted — and the
+ * snapshot, taken later, holds every chunk committed before it. The reverse order would lose points
+ * whose chunk was committed, and segment deleted, between the two copies. Points in the copied WAL
+ * that the snapshot also holds are skipped by the WAL replay at start, as after a crash.
+ */
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { open, readdir, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { hostname } from "node:os";
+import { basename, dirname, join } from "node:path";
+import Database from "better-sqlite3";
+import { LoupeError } from "../lib/errors.js";
+import { TarWriter } from "./backup-archive.js";
+
+export const BACKUP_FORMAT = "loupe-backup";
+export const BACKUP_FORMAT_VERSION = 1;
+export const MANIFEST_NAME = "loupe-backup.json";
+const DB_MEMBER = "loupe.db";
+const WAL_PREFIX = "loupe.db.wal/";
+/** Files of the point WAL folder a backup carries: segments and the rollup state of a clean stop. */
+const WAL_FILE = /^(\d{8}\.wal|rollup-state\.bin)$/;
+
+export interface BackupProgress {
+  readonly phase: "wal" | "database" | "archive" | "verify" | "extract";
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface BackupOptions {
+  /** The live database file (`[database] path`); its WAL folder is `<dbPath>.wal`. */
+  readonly dbPath: string;
+  /** The archive to write (replaced atomically when complete). */
+  readonly out: string;
+  readonly loupeVersion?: string;
+  readonly onProgress?: (p: BackupProgress) => void;
+  /** Stops a running backup (Loupe stopping); the partial file is removed. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ManifestMember {
+  readonly name: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+export interface BackupManifest {
+  readonly format: string;
+  readonly format_version: number;
+  readonly loupe_version: string;
+  readonly schema_version: number;
+  readonly started_at: string;
+  readonly finished_at: string;
+  readonly host: string;
+  readonly source: string;
+  readonly members: readonly ManifestMember[];
+}
+
+export interface BackupResult {
+  readonly file: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly walFiles: number;
+  readonly dbBytes: number;
+  readonly schemaVersion: number;
+  /** Times the SQLite backup started over because Loupe committed during it (then copied at once). */
+  readonly restarts: number;
+  readonly ms: number;
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new LoupeError("backup_aborted", "backup stopped (Loupe is stopping)");
+}
+
+function schemaVersionOf(db: Database.Database): number {
+  try {
+    return Number(db.prepare("SELECT max(version) FROM schema_migrations").pluck().get() ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Opens every WAL file now (the moment the backup starts): a segment deleted later is still read whole. */
+async function openWalFiles(walDir: string): Promise<Array<{ name: string; fh: FileHandle }>> {
+  let names: string[];
+  try {
+    names = (await readdir(walDir)).filter((n) => WAL_FILE.test(n)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+  const out: Array<{ name: string; fh: FileHandle }> = [];
+  for (const name of names) {
+    try {
+      out.push({ name, fh: await open(join(walDir, name), "r") });
+    } catch (err) {
+      // removed between the listing and here: its points are committed to SQLite, which is copied next
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+  }
+  return out;
+}
+
+/** SQLite's online backup of `src` into `dest`, restarted when Loupe commits meanwhile, then copied in one step. */
+async function snapshotDatabase(src: Database.Database, dest: string, opts: BackupOptions): Promise<number> {
+  let restarts = 0;
+  let lastRemaining = Infinity;
+  await src.backup(dest, {
+    progress: ({ totalPages, remainingPages }) => {
+      checkAborted(opts.signal);
+      if (remainingPages > lastRemaining) restarts++;
+      lastRemaining = remainingPages;
+      opts.onProgress?.({ phase: "database", done: totalPages - remainingPages, total: totalPages });
+      // after a few restarts, copy the rest in one read transaction (WAL mode: writers go on)
+      return restarts >= 3 ? 0x7fffffff : Math.max(256, Math.ceil(totalPages / 50));
+    },
+  });
+  return restarts;
+}
+
+/** Takes a backup of a data dir, safe while Loupe runs (see the file comment). */
+export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
+  const t0 = Date.now();
+  const startedAt = new Date(t0).toISOString();
+  if (!existsSync(opts.dbPath)) throw new LoupeError("backup_no_database", `no database at ${opts.dbPath} (check [paths] data / [database] path or --config)`);
+  mkdirSync(dirname(opts.out), { recursive: true });
+  const partial = `${opts.out}.partial`;
+  const dbTmp = `${opts.out}.db.tmp`;
+  for (const p of [partial, dbTmp, `${dbTmp}-wal`, `${dbTmp}-shm`]) rmSync(p, { force: true });
+  const walFiles = await openWalFiles(`${opts.dbPath}.wal`); // T0: first the WAL …
+  const members: ManifestMember[] = [];
+  const out = await open(partial, "w", 0o640);
+  const tar = new TarWriter(out);
+  let restarts = 0;
+  let schemaVersion = 0;
+  let dbBytes = 0;
+  try {
+    const walTotal = (await Promise.all(walFiles.map(async (w) => (await w.fh.stat()).size))).reduce((a, b) => a + b, 0);
+    let walDone = 0;
+    for (const w of walFiles) {
+      checkAborted(opts.signal);
+      // the size now: bytes appended later belong to points acknowledged after the start
+      const size = (await w.fh.stat()).size;
+      const name = `${WAL_PREFIX}${w.name}`;
+      const sha256 = await tar.addFile(name, w.fh, size, (n) => {
+        walDone += n;
+        opts.onProgress?.({ phase: "wal", done: walDone, total: Math.max(walTotal, walDone) });
+      });
+      members.push({ name, size, sha256 });
+    }
+    // … then the database, a consistent snapshot taken after
+    const src = new Database(opts.dbPath, { readonly: true, fileMustExist: true });
+    try {
+      restarts = await snapshotDatabase(src, dbTmp, opts);
+    } finally {
+      src.close();
+    }
+    const copy = new Database(dbTmp, { readonly: true });
+    schemaVersion = schemaVersionOf(copy);
+    copy.close();
+    const dbFh = await open(dbTmp, "r");
+    try {
+      dbBytes = (await dbFh.stat()).size;
+      let done = 0;
+      const sha256 = await tar.addFile(DB_MEMBER, dbFh, dbBytes, (n) => {
+        done += n;
+        opts.onProgress?.({ phase: "archive", done, total: dbBytes });
+      });
+      members.push({ name: DB_MEMBER, size: dbBytes, sha256 });
+    } finally {
+      await dbFh.close();
+    }
+    const manifest: BackupManifest = {
+      format: BACKUP_FORMAT,
+      format_version: BACKUP_FORMAT_VERSION,
+      loupe_version: opts.loupeVersion ?? "unknown",
+      schema_version: schemaVersion,
+      started_at: startedAt,
+      finished_at: new Date().toISOString(),
+      host: hostname(),
+      source: opts.dbPath,
+      members,
+    };
+    await tar.addBuffer(MANIFEST_NAME, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+    const sha256 = await tar.finish();
+    await out.sync();
+    await out.close();
+    await rename(partial, opts.out);
+    await writeFile(`${opts.out}.sha256`, `${sha256}  ${basename(opts.out)}\n`, { mode: 0o640 });
+    await syncDir(dirname(opts.out));
+    return { file: opts.out, sha256, bytes: tar.bytes, walFiles: walFiles.length, dbBytes, schemaVersion, restarts, ms: Date.now() - t0 };
+  } catch (err) {
+    await out.close().catch(() => undefined);
+    await rm(partial, { force: true });
+    throw err;
+  } finally {
+    for (const w of walFiles) await w.fh.close().catch(() => undefined);
+    for (const p of [dbTmp, `${dbTmp}-wal`, `${dbTmp}-shm`]) await rm(p, { force: true });
+  }
+}
+
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, "r");
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
