@@ -42,6 +42,8 @@ export interface BackupOptions {
   readonly onProgress?: (p: BackupProgress) => void;
   /** Stops a running backup (Loupe stopping); the partial file is removed. */
   readonly signal?: AbortSignal;
+  /** Tests: awaited between the WAL copy and the database snapshot (widens the window the order protects). */
+  readonly afterWalCopied?: () => Promise<void>;
 }
 
 export interface ManifestMember {
@@ -154,6 +156,7 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
       });
       members.push({ name, size, sha256 });
     }
+    await opts.afterWalCopied?.();
     // … then the database, a consistent snapshot taken after
     const src = new Database(opts.dbPath, { readonly: true, fileMustExist: true });
     try {
