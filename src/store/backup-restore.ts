@@ -6,7 +6,7 @@
  * half-restored dir; nothing in the target is touched before the archive is verified.
  */
 import { createHash, type Hash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
@@ -167,11 +167,24 @@ async function intoDataDir(fh: FileHandle, opts: RestoreOptions, sum: { from: Re
     else mkdirSync(`${opts.dbPath}.wal`, { mode: 0o750 });
     await syncDir(dirname(opts.dbPath));
     const integrity = quickCheck(opts.dbPath);
+    giveToDataDirOwner(opts.dbPath);
     return { manifest, checksum: sum.from, sha256: sum.sha256, walFiles, replaced: existing.length > 0, integrity };
   } finally {
     await rm(staging, { recursive: true, force: true });
     lock.release();
   }
+}
+
+/**
+ * Run as root (sudo loupe restore …) into a data dir owned by another user (loupe), the restored
+ * files get that owner, so the service can write them.
+ */
+function giveToDataDirOwner(dbPath: string): void {
+  if (process.getuid?.() !== 0) return;
+  const { uid, gid } = statSync(dirname(dbPath));
+  if (uid === 0) return;
+  const walDir = `${dbPath}.wal`;
+  for (const p of [dbPath, walDir, ...readdirSync(walDir).map((n) => join(walDir, n))]) chownSync(p, uid, gid);
 }
 
 /** SQLite's quick_check of the restored file ("ok" when sound). */

@@ -4,10 +4,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli, type CliIo } from "../../src/cli.js";
-import { defaultConfig } from "../../src/config/index.js";
+import { defaultConfig, loadConfig } from "../../src/config/index.js";
+import { startLoupe } from "../../src/main.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { MetricsRegistry } from "../../src/lib/metrics.js";
 import { createBackup, lockDataDir, pruneBackups, readMigrations, restoreBackup, startBackupSchedule, backupFileName } from "../../src/store/index.js";
@@ -173,4 +174,40 @@ test("CLI: loupe backup prints the SHA-256, loupe restore --data checks it, loup
   io = capture();
   assert.equal(await runCli(["version"], io), 0);
   assert.match(io.outText, new RegExp(`^loupe \\d+\\.\\d+\\.\\d+ \\(schema version ${SCHEMA}, node v\\d+`));
+});
+
+test("startLoupe with [backup] schedule takes backups of its own running data dir, counted on /metrics", { timeout: 60_000 }, async () => {
+  const d = join(dir, "server");
+  const bdir = join(dir, "server-backups");
+  const text = ["[server]\nhttp_port = 0", `[paths]\ndata = ${d}`, "[ingest.graphite]\nenabled = false", "[alerting]\nenabled = false", `[backup]\nschedule = * * * * * *\nkeep = 1\ndir = ${bdir}`].join("\n");
+  const logs: string[] = [];
+  const loupe = await startLoupe(loadConfig({ text, env: {} }), createLogger({ level: "info", sink: { write: (l) => void logs.push(l) } }));
+  try {
+    // a finished run is counted on /metrics (after its file and .sha256 are in place)
+    const deadline = Date.now() + 30_000;
+    const ok = /^loupe_backup_runs_total\{result="ok"\} [1-9]/m;
+    while (!ok.test(await (await fetch(`http://127.0.0.1:${loupe.httpPort}/metrics`)).text())) {
+      assert.ok(Date.now() < deadline, `no backup within 30 s:\n${logs.join("")}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(readdirSync(bdir).some((n) => n.endsWith(".tar.sha256")));
+    assert.ok(logs.some((l) => l.includes("automatic backups on")));
+  } finally {
+    await loupe.stop(); // a backup running now is aborted and its partial file removed
+  }
+  assert.deepEqual(readdirSync(bdir).filter((n) => n.endsWith(".partial") || n.endsWith(".db.tmp")), []);
+  const tar = readdirSync(bdir).filter((n) => n.endsWith(".tar")).sort().at(-1)!;
+  const rr = await restoreBackup({ file: join(bdir, tar), dbPath: join(dir, "server-restored", "loupe.db") });
+  assert.equal(rr.integrity, "ok");
+});
+
+test("restore run as root into a data dir owned by the service user gives the files to that user", { skip: process.getuid?.() !== 0 ? "needs root (chown)" : undefined }, async () => {
+  const { s } = await dataDir("src7", true);
+  const out = join(dir, "src7.tar");
+  await createBackup({ dbPath: s.path, out });
+  const target = join(dir, "owned");
+  mkdirSync(target);
+  chownSync(target, 65534, 65534); // nobody: stands for the loupe user
+  await restoreBackup({ file: out, dbPath: join(target, "loupe.db") });
+  for (const p of ["loupe.db", "loupe.db.wal"]) assert.equal(statSync(join(target, p)).uid, 65534, p);
 });
