@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { open, readdir, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
 import { hostname } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { LoupeError } from "../lib/errors.js";
 import { TarWriter } from "./backup-archive.js";
@@ -126,11 +126,21 @@ async function snapshotDatabase(src: Database.Database, dest: string, opts: Back
   return restarts;
 }
 
+/** The archive must not land on the database's own files (it would replace them when renamed into place). */
+function refuseOwnFiles(dbPath: string, out: string): void {
+  const db = resolve(dbPath);
+  const o = resolve(out);
+  const own = [db, `${db}-wal`, `${db}-shm`, `${db}.lock`, `${db}.lock-wal`, `${db}.lock-shm`, `${db}.wal`];
+  if (own.includes(o) || o.startsWith(`${db}.wal/`))
+    throw new LoupeError("backup_target", `refusing to write the backup to ${out}: that is one of the database's own files; choose a path outside them (e.g. ${join(dirname(db), "backups", "loupe.tar")})`);
+}
+
 /** Takes a backup of a data dir, safe while Loupe runs (see the file comment). */
 export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
   if (!existsSync(opts.dbPath)) throw new LoupeError("backup_no_database", `no database at ${opts.dbPath} (check [paths] data / [database] path or --config)`);
+  refuseOwnFiles(opts.dbPath, opts.out);
   mkdirSync(dirname(opts.out), { recursive: true });
   const partial = `${opts.out}.partial`;
   const dbTmp = `${opts.out}.db.tmp`;

@@ -28,7 +28,7 @@ const RESTORE_USAGE = `loupe restore FILE --data DIR [--force] [--sha256 HEX]
 Checks FILE against FILE.sha256 (or --sha256) and every member against the archive's manifest, then
 puts DIR/loupe.db and DIR/loupe.db.wal/ in place (with --config: the configured [database] path).
 Refuses a data dir a running Loupe holds, and one that already has a database unless --force
-(Loupe stopped). Run it as the user Loupe runs as (sudo -u loupe …) so the files are Loupe's.`;
+(Loupe stopped). Run as root, the restored files are given to the data dir's owner (the loupe user).`;
 
 const PHASES: Record<BackupProgress["phase"], string> = { wal: "point WAL", database: "database pages", archive: "database → archive", verify: "checksum", extract: "extract" };
 

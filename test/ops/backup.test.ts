@@ -58,6 +58,8 @@ test("a backup of a running store holds the database and the point WAL; restore 
   assert.ok(listed.includes("loupe.db") && listed.includes("loupe-backup.json"), listed.join(","));
   assert.ok(listed.some((n) => /^loupe\.db\.wal\/\d{8}\.wal$/.test(n)));
   assert.equal(readFileSync(`${out}.sha256`, "utf8"), `${r.sha256}  live.tar\n`);
+  // never onto the database's own files
+  for (const bad of [s.path, `${s.path}-wal`, join(`${s.path}.wal`, "x.tar")]) await assert.rejects(createBackup({ dbPath: s.path, out: bad }), /one of the database's own files/);
   assert.equal(createHash("sha256").update(readFileSync(out)).digest("hex"), r.sha256);
   execFileSync("sha256sum", ["-c", "live.tar.sha256"], { cwd: join(dir, "out") });
   await s.close();
