@@ -78,7 +78,7 @@ export const backupCommand = {
     try {
       const r = await createBackup({ dbPath: config.database.path, out, loupeVersion: VERSION, onProgress: progress.update });
       progress.end();
-      io.out(`backup written: ${r.file} (${r.bytes} bytes: database ${r.dbBytes} bytes, schema version ${r.schemaVersion}, ${r.walFiles} point WAL file(s), ${(r.ms / 1000).toFixed(1)} s)`);
+      io.out(`backup written: ${r.file} (${r.bytes} bytes: database ${r.dbBytes} bytes, schema version ${r.schemaVersion}, ${r.walFiles} file(s) of the point WAL folder, ${(r.ms / 1000).toFixed(1)} s)`);
       io.out(`sha256 ${r.sha256} (also in ${r.file}.sha256)`);
       return 0;
     } catch (err) {
@@ -115,7 +115,7 @@ export const restoreCommand = {
       const r = await restoreBackup({ file: resolve(positionals[0]!), dbPath, force: values.force === true, ...(values.sha256 !== undefined ? { sha256: values.sha256 } : {}), onProgress: progress.update });
       progress.end();
       const how = r.checksum === "members-only" ? `no ${positionals[0]}.sha256 next to it: checked every member against the manifest only` : `sha256 ${r.sha256} verified`;
-      io.out(`restored into ${dirname(dbPath)}: ${dbPath} and ${r.walFiles} point WAL file(s)${r.replaced ? " (replaced the database that was there)" : ""}`);
+      io.out(`restored into ${dirname(dbPath)}: ${dbPath} and ${r.walFiles} file(s) of the point WAL folder${r.replaced ? " (replaced the database that was there)" : ""}`);
       io.out(`backup of ${r.manifest.source} on ${r.manifest.host}, ${r.manifest.started_at}, Loupe ${r.manifest.loupe_version}, schema version ${r.manifest.schema_version}; ${how}; quick_check: ${r.integrity}`);
       io.out("start Loupe on it: the point WAL is replayed at start (newer schema migrations are applied then too)");
       return r.integrity === "ok" ? 0 : 1;
