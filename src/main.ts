@@ -53,7 +53,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     checkStartup(config); // 1. config checks
     const db = await openDatabaseStep(ctx); // 2. data dir lock → database → migrations
     const store = await openTimeSeriesStore(ctx, db); // 3. time-series store
-    scheduleBackups(ctx); // 3b. automatic backups ([backup] schedule)
+    scheduleBackups(ctx, db); // 3b. automatic backups ([backup] schedule)
     const dashboards = await openDashboards(ctx, db); // 4. dashboards, annotations, snapshots, settings
     const auth = openAuth(ctx, db); // 5. auth
     const selfOn = await runCollectors(ctx, store); // 6. collectors
@@ -112,9 +112,9 @@ async function openTimeSeriesStore(ctx: Context, db: Db): Promise<TimeSeriesStor
 }
 
 /** Automatic backups when [backup] schedule is set; stopped (a running one aborted) before the store closes. */
-function scheduleBackups(ctx: Context): void {
+function scheduleBackups(ctx: Context, db: Db): void {
   if (ctx.config.backup.schedule === "") return;
-  const backups = startBackupSchedule({ backup: ctx.config.backup, dbPath: ctx.config.database.path, log: ctx.log.child({ module: "backup" }), metrics: ctx.metrics, loupeVersion: VERSION });
+  const backups = startBackupSchedule({ backup: ctx.config.backup, dbPath: ctx.config.database.path, db, log: ctx.log.child({ module: "backup" }), metrics: ctx.metrics, loupeVersion: VERSION });
   ctx.onStop("backups", () => backups.stop());
 }
 

@@ -12,12 +12,15 @@ import { errorMessage } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import type { MetricsRegistry } from "../lib/metrics.js";
 import { createBackup, type BackupResult } from "./backup.js";
+import type { Db } from "./db.js";
 
 const NAME = /^loupe-\d{8}T\d{6}\.\d{3}Z\.tar$/;
 
 export interface BackupScheduleOptions {
   readonly backup: Config["backup"];
   readonly dbPath: string;
+  /** The server's connection to dbPath (the snapshot follows its commits instead of starting over). */
+  readonly db?: Db;
   readonly log: Logger;
   readonly metrics?: MetricsRegistry;
   readonly loupeVersion?: string;
@@ -58,7 +61,7 @@ export function startBackupSchedule(opts: BackupScheduleOptions): BackupSchedule
     const file = join(backup.dir, backupFileName(new Date()));
     log.info("backup started", { file });
     try {
-      const r = await createBackup({ dbPath: opts.dbPath, out: file, signal: abort.signal, ...(opts.loupeVersion !== undefined ? { loupeVersion: opts.loupeVersion } : {}) });
+      const r = await createBackup({ dbPath: opts.dbPath, out: file, signal: abort.signal, ...(opts.db !== undefined ? { source: opts.db } : {}), ...(opts.loupeVersion !== undefined ? { loupeVersion: opts.loupeVersion } : {}) });
       const pruned = pruneBackups(backup.dir, backup.keep);
       runs?.inc({ result: "ok" });
       lastOk?.set({}, Math.floor(Date.now() / 1000));

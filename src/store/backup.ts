@@ -42,6 +42,8 @@ export interface BackupOptions {
   readonly onProgress?: (p: BackupProgress) => void;
   /** Stops a running backup (Loupe stopping); the partial file is removed. */
   readonly signal?: AbortSignal;
+  /** The running server's own connection to dbPath: its commits do not restart the copy (see snapshotDatabase). */
+  readonly source?: Database.Database;
   /** Tests: awaited between the WAL copy and the database snapshot (widens the window the order protects). */
   readonly afterWalCopied?: () => Promise<void>;
 }
@@ -109,18 +111,26 @@ async function openWalFiles(walDir: string): Promise<Array<{ name: string; fh: F
   return out;
 }
 
-/** SQLite's online backup of `src` into `dest`, restarted when Loupe commits meanwhile, then copied in one step. */
+/** Pages copied per backup step: at 16 KiB pages 16 MiB, a few milliseconds of a server's event loop. */
+const STEP_PAGES = 1024;
+
+/**
+ * SQLite's online backup of `src` into `dest`. From Loupe's own connection (`source`, inside the
+ * server) the copy follows Loupe's commits and never starts over. From another connection (the CLI)
+ * it starts over when Loupe commits meanwhile; after three restarts the rest is copied in one step
+ * (one read transaction: in WAL mode Loupe's writes go on meanwhile; only the CLI process waits).
+ */
 async function snapshotDatabase(src: Database.Database, dest: string, opts: BackupOptions): Promise<number> {
   let restarts = 0;
   let lastRemaining = Infinity;
+  const ownConnection = opts.source !== undefined;
   await src.backup(dest, {
     progress: ({ totalPages, remainingPages }) => {
       checkAborted(opts.signal);
       if (remainingPages > lastRemaining) restarts++;
       lastRemaining = remainingPages;
       opts.onProgress?.({ phase: "database", done: totalPages - remainingPages, total: totalPages });
-      // after a few restarts, copy the rest in one read transaction (WAL mode: writers go on)
-      return restarts >= 3 ? 0x7fffffff : Math.max(256, Math.ceil(totalPages / 50));
+      return restarts >= 3 && !ownConnection ? 0x7fffffff : STEP_PAGES;
     },
   });
   return restarts;
@@ -168,11 +178,11 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
     }
     await opts.afterWalCopied?.();
     // … then the database, a consistent snapshot taken after
-    const src = new Database(opts.dbPath, { readonly: true, fileMustExist: true });
+    const src = opts.source ?? new Database(opts.dbPath, { readonly: true, fileMustExist: true });
     try {
       restarts = await snapshotDatabase(src, dbTmp, opts);
     } finally {
-      src.close();
+      if (src !== opts.source) src.close();
     }
     const copy = new Database(dbTmp, { readonly: true });
     schemaVersion = schemaVersionOf(copy);

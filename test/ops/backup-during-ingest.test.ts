@@ -6,8 +6,8 @@
 // points of each write() when that write resolves; points are sent over real Graphite TCP.
 // Small WAL segments and chunks make segments rotate, commit and get deleted all through the backup;
 // the in-process backup also pauses 1.5 s between its WAL copy and its database snapshot, the window
-// in which copying the database first would lose points. A second backup runs as a separate
-// `loupe backup` process.
+// in which copying the database first would lose points; it reads through the store's own connection,
+// as automatic backups inside the server do. A second backup runs as a separate `loupe backup` process.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -102,9 +102,10 @@ test("a backup taken during Graphite ingest restores every point acknowledged be
 
   try {
     await until(() => acked.length > 5_000, "ingest to flow");
-    // backup 1, in this process, with a pause between the WAL copy and the database snapshot
+    // backup 1, in this process on the store's own connection (as [backup] schedule runs), with a
+    // pause between the WAL copy and the database snapshot
     const start1 = acked.length;
-    const r1 = await createBackup({ dbPath, out: join(dir, "b1.tar"), afterWalCopied: () => new Promise((r) => setTimeout(r, 1500)) });
+    const r1 = await createBackup({ dbPath, out: join(dir, "b1.tar"), source: db, afterWalCopied: () => new Promise((r) => setTimeout(r, 1500)) });
     const during1 = acked.length - start1;
     // backup 2: `loupe backup` as another process, the way an operator runs it
     const srcCfg = join(dir, "source.ini");
