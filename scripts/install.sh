@@ -142,12 +142,16 @@ install_app() {
   install -d -m 0755 "$new"
   cp -a "$SRC/bin" "$SRC/dist" "$SRC/migrations" "$SRC/package.json" "$SRC/package-lock.json" "$SRC/config.example.ini" "$SRC/README.md" "$new/"
   [ -f "$SRC/CHANGELOG.md" ] && cp -a "$SRC/CHANGELOG.md" "$new/"
-  # the production dependencies only, as npm resolved them in this checkout
-  (cd "$SRC" && npm ls --omit=dev --all --parseable 2>/dev/null | tail -n +2) | while read -r dep; do
+  # the production dependencies only, as npm resolved them in this checkout (npm ls exits 1 on an
+  # extraneous package; what matters is checked just below)
+  local deps
+  deps="$(cd "$SRC" && npm ls --omit=dev --all --parseable 2>/dev/null || true)"
+  while read -r dep; do
+    case "$dep" in "$SRC"/node_modules/*) ;; *) continue ;; esac
     rel="${dep#"$SRC"/}"
     mkdir -p "$new/$(dirname "$rel")"
     cp -a "$dep" "$new/$rel"
-  done
+  done <<< "$deps"
   [ -d "$new/node_modules/better-sqlite3" ] || die "production dependencies missing in $SRC (npm ls --omit=dev found no better-sqlite3)"
   chmod -R u+rwX,go+rX,go-w "$new"
   rm -rf "$ROOT$APP.old"
