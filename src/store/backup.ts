@@ -145,6 +145,51 @@ function refuseOwnFiles(dbPath: string, out: string): void {
     throw new LoupeError("backup_target", `refusing to write the backup to ${out}: that is one of the database's own files; choose a path outside them (e.g. ${join(dirname(db), "backups", "loupe.tar")})`);
 }
 
+/** Copies the opened WAL files into the archive, each as long as it is when its copy starts. */
+async function copyWal(tar: TarWriter, walFiles: ReadonlyArray<{ name: string; fh: FileHandle }>, opts: BackupOptions): Promise<ManifestMember[]> {
+  const members: ManifestMember[] = [];
+  const walTotal = (await Promise.all(walFiles.map(async (w) => (await w.fh.stat()).size))).reduce((a, b) => a + b, 0);
+  let walDone = 0;
+  for (const w of walFiles) {
+    checkAborted(opts.signal);
+    // the size now: bytes appended later belong to points acknowledged after the start
+    const size = (await w.fh.stat()).size;
+    const name = `${WAL_PREFIX}${w.name}`;
+    const sha256 = await tar.addFile(name, w.fh, size, (n) => {
+      walDone += n;
+      opts.onProgress?.({ phase: "wal", done: walDone, total: Math.max(walTotal, walDone) });
+    });
+    members.push({ name, size, sha256 });
+  }
+  return members;
+}
+
+/** Takes the database snapshot into `dbTmp` and adds it to the archive as loupe.db. */
+async function copySnapshot(tar: TarWriter, dbTmp: string, opts: BackupOptions): Promise<{ member: ManifestMember; restarts: number; schemaVersion: number; bytes: number }> {
+  const src = opts.source ?? new Database(opts.dbPath, { readonly: true, fileMustExist: true });
+  let restarts: number;
+  try {
+    restarts = await snapshotDatabase(src, dbTmp, opts);
+  } finally {
+    if (src !== opts.source) src.close();
+  }
+  const copy = new Database(dbTmp, { readonly: true });
+  const schemaVersion = schemaVersionOf(copy);
+  copy.close();
+  const fh = await open(dbTmp, "r");
+  try {
+    const bytes = (await fh.stat()).size;
+    let done = 0;
+    const sha256 = await tar.addFile(DB_MEMBER, fh, bytes, (n) => {
+      done += n;
+      opts.onProgress?.({ phase: "archive", done, total: bytes });
+    });
+    return { member: { name: DB_MEMBER, size: bytes, sha256 }, restarts, schemaVersion, bytes };
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Takes a backup of a data dir, safe while Loupe runs (see the file comment). */
 export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
   const t0 = Date.now();
@@ -159,51 +204,17 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
   const members: ManifestMember[] = [];
   const out = await open(partial, "w", 0o640);
   const tar = new TarWriter(out);
-  let restarts = 0;
-  let schemaVersion = 0;
-  let dbBytes = 0;
   try {
-    const walTotal = (await Promise.all(walFiles.map(async (w) => (await w.fh.stat()).size))).reduce((a, b) => a + b, 0);
-    let walDone = 0;
-    for (const w of walFiles) {
-      checkAborted(opts.signal);
-      // the size now: bytes appended later belong to points acknowledged after the start
-      const size = (await w.fh.stat()).size;
-      const name = `${WAL_PREFIX}${w.name}`;
-      const sha256 = await tar.addFile(name, w.fh, size, (n) => {
-        walDone += n;
-        opts.onProgress?.({ phase: "wal", done: walDone, total: Math.max(walTotal, walDone) });
-      });
-      members.push({ name, size, sha256 });
-    }
+    members.push(...(await copyWal(tar, walFiles, opts)));
     await opts.afterWalCopied?.();
     // … then the database, a consistent snapshot taken after
-    const src = opts.source ?? new Database(opts.dbPath, { readonly: true, fileMustExist: true });
-    try {
-      restarts = await snapshotDatabase(src, dbTmp, opts);
-    } finally {
-      if (src !== opts.source) src.close();
-    }
-    const copy = new Database(dbTmp, { readonly: true });
-    schemaVersion = schemaVersionOf(copy);
-    copy.close();
-    const dbFh = await open(dbTmp, "r");
-    try {
-      dbBytes = (await dbFh.stat()).size;
-      let done = 0;
-      const sha256 = await tar.addFile(DB_MEMBER, dbFh, dbBytes, (n) => {
-        done += n;
-        opts.onProgress?.({ phase: "archive", done, total: dbBytes });
-      });
-      members.push({ name: DB_MEMBER, size: dbBytes, sha256 });
-    } finally {
-      await dbFh.close();
-    }
+    const db = await copySnapshot(tar, dbTmp, opts);
+    members.push(db.member);
     const manifest: BackupManifest = {
       format: BACKUP_FORMAT,
       format_version: BACKUP_FORMAT_VERSION,
       loupe_version: opts.loupeVersion ?? "unknown",
-      schema_version: schemaVersion,
+      schema_version: db.schemaVersion,
       started_at: startedAt,
       finished_at: new Date().toISOString(),
       host: hostname(),
@@ -217,7 +228,7 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
     await rename(partial, opts.out);
     await writeFile(`${opts.out}.sha256`, `${sha256}  ${basename(opts.out)}\n`, { mode: 0o640 });
     await syncDir(dirname(opts.out));
-    return { file: opts.out, sha256, bytes: tar.bytes, walFiles: walFiles.length, dbBytes, schemaVersion, restarts, ms: Date.now() - t0 };
+    return { file: opts.out, sha256, bytes: tar.bytes, walFiles: walFiles.length, dbBytes: db.bytes, schemaVersion: db.schemaVersion, restarts: db.restarts, ms: Date.now() - t0 };
   } catch (err) {
     await out.close().catch(() => undefined);
     await rm(partial, { force: true });
