@@ -131,6 +131,12 @@ test("--uninstall keeps config and data; --uninstall --purge removes them", { ti
   assert.throws(() => install("--purge"), /--purge goes with --uninstall/);
 });
 
+test("without DESTDIR, install.sh refuses to run as a normal user and changes nothing", { skip: process.getuid?.() !== 0 ? "needs root to run it as another user" : undefined }, () => {
+  const r = spawnSync("runuser", ["-u", "nobody", "--", "bash", SCRIPT, "--no-start"], { encoding: "utf8", env: { ...process.env, DESTDIR: "" } });
+  assert.equal(r.status, 1, `${r.stdout}${r.stderr}`);
+  assert.match(r.stderr, /run as root: sudo .*install\.sh --no-start/);
+});
+
 test("Dockerfile: Debian slim node 20, non-root, data volume, port, healthcheck on /healthz; every COPY source exists and is not ignored", () => {
   const df = readFileSync(join(PROJECT_ROOT, "Dockerfile"), "utf8");
   const froms = [...df.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!);
