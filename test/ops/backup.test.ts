@@ -166,6 +166,13 @@ test("CLI: loupe backup prints the SHA-256, loupe restore --data checks it, loup
   assert.match(io.outText, new RegExp(`sha256 ${sum} verified; quick_check: ok`));
   assert.equal((await readBack(join(dir, "cli-restored"))).a.length, 40);
 
+  // --config restores into the configured [database] path (relative: next to the config file)
+  const restoredCfg = join(dir, "cli-restored-cfg.ini");
+  writeFileSync(restoredCfg, "[paths]\ndata = cli-restored-by-config\n");
+  io = capture();
+  assert.equal(await runCli(["restore", out, "--config", restoredCfg], io), 0, io.errText);
+  assert.equal((await readBack(join(dir, "cli-restored-by-config"))).a.length, 40);
+
   io = capture();
   assert.equal(await runCli(["restore", out, "--data", join(dir, "cli-restored"), "--sha256", "0".repeat(64)], io), 1);
   assert.match(io.errText, /does not match its SHA-256 \(--sha256/);
