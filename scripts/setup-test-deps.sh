@@ -20,6 +20,7 @@ declare -A NEED=(
   [victoria-metrics]=/usr/bin/victoria-metrics
   [influxdb]=/usr/bin/influxd
   [python3-whisper]=/usr/bin/whisper-create
+  [systemd]=/usr/bin/systemd-analyze
 )
 
 missing=()

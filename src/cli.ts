@@ -16,6 +16,7 @@ import { setupCommand, checkCollectorsConfig } from "./collectors/index.js";
 import { dashboardCommand } from "./dashboards/index.js";
 import { checkAlertingConfig } from "./alerting/index.js";
 import { importCommand } from "./import/index.js";
+import { backupCommand, restoreCommand, readMigrations } from "./store/index.js";
 
 const stdio: CliIo = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
@@ -40,7 +41,7 @@ const commands: Record<string, Command> = {
       const config = loadConfigOrReport(values.config, io);
       if (config === undefined) return 1;
       const log = createLogger({ level: config.log.level, format: config.log.format });
-      log.info("starting loupe", { version: VERSION, config: config.meta.file ?? "embedded defaults", pid: process.pid });
+      log.info("starting loupe", { version: VERSION, config: config.meta.file ?? "embedded defaults", pid: process.pid, data: config.paths.data, database: config.database.path, relative_paths_from: config.meta.baseDir ?? `working directory ${process.cwd()}` });
       let running;
       try {
         running = await startLoupe(config, log);
@@ -95,10 +96,10 @@ const commands: Record<string, Command> = {
     },
   },
   version: {
-    summary: "print Loupe's version",
-    usage: "loupe version",
+    summary: "print Loupe's version, its database schema version and the Node.js version",
+    usage: "loupe version\n\nThe schema version is the newest migration this Loupe applies; a database written with a higher one is refused.",
     async run(_args, io) {
-      io.out(`loupe ${VERSION} (node ${process.version})`);
+      io.out(`loupe ${VERSION} (schema version ${Math.max(0, ...readMigrations().map((m) => m.version))}, node ${process.version})`);
       return 0;
     },
   },
@@ -124,6 +125,9 @@ registerCommand("dashboard", dashboardCommand);
 registerCommand("db", dbCommand);
 
 registerCommand("import", importCommand);
+registerCommand("backup", backupCommand);
+
+registerCommand("restore", restoreCommand);
 
 export async function runCli(argv: readonly string[], io: CliIo = stdio): Promise<number> {
   const [name, ...rest] = argv;

@@ -12,7 +12,7 @@ import { MetricsRegistry } from "./lib/metrics.js";
 import { configureRegexLimits } from "./lib/safe-regex.js";
 import { VERSION } from "./lib/package-info.js";
 import type { TimeSeriesStore, Db } from "./store/index.js";
-import { describeDbError, lockDataDir, migrate, openDatabase, openStore } from "./store/index.js";
+import { describeDbError, lockDataDir, migrate, openDatabase, openStore, startBackupSchedule } from "./store/index.js";
 import { SqliteDashboardRepository, SqliteAnnotationService, SqliteSnapshotRepository, SqliteSettingsService } from "./store/index.js";
 import { hostOverviewDashboard, installHostOverview, provisionDashboards, RepositoryDashboardService, RepositorySnapshotService } from "./dashboards/index.js";
 import { createAuth, authProviderConfigured, type Auth } from "./auth/index.js";
@@ -53,6 +53,7 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     checkStartup(config); // 1. config checks
     const db = await openDatabaseStep(ctx); // 2. data dir lock → database → migrations
     const store = await openTimeSeriesStore(ctx, db); // 3. time-series store
+    scheduleBackups(ctx, db); // 3b. automatic backups ([backup] schedule)
     const hostname = config.collectors.hostname !== "" ? config.collectors.hostname : await deriveHostname(config.collectors.hostname_method);
     const dashboards = await openDashboards(ctx, db, hostname); // 4. dashboards, annotations, snapshots, settings
     const auth = openAuth(ctx, db); // 5. auth
@@ -109,6 +110,13 @@ async function openTimeSeriesStore(ctx: Context, db: Db): Promise<TimeSeriesStor
   // stoppers run in reverse: the store flushes its heads before the database closes
   ctx.onStop("store", () => store.close());
   return store;
+}
+
+/** Automatic backups when [backup] schedule is set; stopped (a running one aborted) before the store closes. */
+function scheduleBackups(ctx: Context, db: Db): void {
+  if (ctx.config.backup.schedule === "") return;
+  const backups = startBackupSchedule({ backup: ctx.config.backup, dbPath: ctx.config.database.path, db, log: ctx.log.child({ module: "backup" }), metrics: ctx.metrics, loupeVersion: VERSION });
+  ctx.onStop("backups", () => backups.stop());
 }
 
 async function openDashboards(ctx: Context, db: Db, host: string): Promise<DashboardServices> {

@@ -7,7 +7,7 @@ import { schema, type SectionName } from "./schema.js";
 
 export const SECTION_HELP: Readonly<Record<SectionName, string>> = {
   server: "HTTP server for the dashboard and the APIs.",
-  paths: "Where Loupe keeps its state and finds plugins.",
+  paths: "Where Loupe keeps its state and finds plugins. Relative paths in a config file (also [database] path, [dashboards] path, [alerting] rules_path, [backup] dir) are resolved against that file's folder.",
   database: "The SQLite file holding everything.",
   log: "Logging to stderr.",
   collectors: "Settings shared by all collectors; each collector's own options are in [collector.<name>] below.",
@@ -24,6 +24,7 @@ export const SECTION_HELP: Readonly<Record<SectionName, string>> = {
   dashboards: "Dashboards and their provisioning.",
   alerting: "Alert rules: evaluation, history, built-in rules. Notifiers are [notifier.<name>] sections (below).",
   hosts: "The hosts page (/hosts): every host that sends points, up or silent.",
+  backup: "Automatic local backups by the running server (the same as `loupe backup FILE`; restore with `loupe restore FILE --data DIR`).",
 };
 
 export interface ExtraSection {

@@ -4,7 +4,7 @@
  * else embedded defaults. Environment overrides LOUPE_<SECTION>_<KEY> (dots → underscores).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import ini from "ini";
 import { ConfigError, type SourceLocation } from "../lib/errors.js";
 import { closest } from "../lib/levenshtein.js";
@@ -36,6 +36,11 @@ export interface ConfigMeta {
   readonly dynamic: ReadonlyMap<string, RawSection>;
   /** LOUPE_* environment variables at load time, for dynamic sections' overrides. */
   readonly env: ReadonlyMap<string, string>;
+  /**
+   * The folder relative paths were resolved against: the config file's folder, or undefined when no
+   * file was read (embedded defaults or text), where relative paths stay relative to the working directory.
+   */
+  readonly baseDir: string | undefined;
 }
 
 export type Config = ConfigValues & { readonly meta: ConfigMeta };
@@ -71,7 +76,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
       }
     }
   }
-  return buildConfig(text, file, env);
+  // relative paths in a file mean "next to this file", whatever folder Loupe was started from
+  const baseDir = options.text === undefined && file !== undefined ? dirname(file) : undefined;
+  return buildConfig(text, file, env, baseDir);
 }
 
 function locateConfig(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
@@ -119,7 +126,35 @@ function flatten(parsed: Record<string, unknown>, file: string | undefined): Map
   return out;
 }
 
-function buildConfig(text: string, file: string | undefined, env: NodeJS.ProcessEnv): Config {
+/**
+ * Options naming a file or folder: given relative (in the file, by default or from the environment),
+ * they are resolved against the config file's folder. `[database] path` and `[backup] dir` are
+ * resolved after `[paths] data`, which their empty defaults derive from.
+ */
+export const PATH_OPTIONS: ReadonlyArray<readonly [SectionName, string]> = [
+  ["paths", "data"],
+  ["paths", "plugins"],
+  ["database", "path"],
+  ["dashboards", "path"],
+  ["alerting", "rules_path"],
+  ["backup", "dir"],
+];
+
+function resolvePaths(values: Record<string, Record<string, unknown>>, effective: Map<string, Map<string, string>>, baseDir: string | undefined): void {
+  const set = (section: string, key: string, value: string): void => {
+    values[section]![key] = value;
+    effective.get(section)!.set(key, value);
+  };
+  for (const [section, key] of PATH_OPTIONS) {
+    const v = values[section]?.[key];
+    if (baseDir !== undefined && typeof v === "string" && v !== "" && v !== ":memory:" && !isAbsolute(v)) set(section, key, resolve(baseDir, v));
+  }
+  const data = values["paths"]!["data"] as string;
+  if (values["database"]!["path"] === "") set("database", "path", join(data, "loupe.db"));
+  if (values["backup"]!["dir"] === "") set("backup", "dir", join(data, "backups"));
+}
+
+function buildConfig(text: string, file: string | undefined, env: NodeJS.ProcessEnv, baseDir?: string): Config {
   const problems: ConfigError[] = [];
   const fileLoc = file !== undefined ? { file } : {};
   const scanned = scanIni(text, file ?? "<defaults>");
@@ -163,17 +198,12 @@ function buildConfig(text: string, file: string | undefined, env: NodeJS.Process
 
   if (problems.length > 0) throw problems.length === 1 ? problems[0]! : new ConfigErrors(problems);
 
-  const paths = values["paths"] as SectionValues<typeof schema.paths>;
-  const database = values["database"] as { path: string };
-  if (database.path === "") {
-    database.path = join(paths.data, "loupe.db");
-    effective.get("database")!.set("path", database.path);
-  }
+  resolvePaths(values, effective, baseDir);
 
   const envSnapshot = new Map<string, string>();
   for (const [k, v] of Object.entries(env)) if (k.startsWith("LOUPE_") && v !== undefined) envSnapshot.set(k, v);
 
-  const meta: ConfigMeta = { file, effective, dynamic, env: envSnapshot };
+  const meta: ConfigMeta = { file, effective, dynamic, env: envSnapshot, baseDir };
   const config = { ...values, meta } as unknown as Config;
   return deepFreeze(config);
 }

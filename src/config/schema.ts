@@ -13,6 +13,7 @@ import { dashboardsSection } from "./sections/dashboards.js";
 import { querySection } from "./sections/query.js";
 import { alertingSection } from "./sections/alerting.js";
 import { hostsSection } from "./sections/hosts.js";
+import { backupSection } from "./sections/backup.js";
 
 export const schema = {
   server: serverSection,
@@ -33,6 +34,7 @@ export const schema = {
   dashboards: dashboardsSection,
   alerting: alertingSection,
   hosts: hostsSection,
+  backup: backupSection,
 } as const satisfies Record<string, SectionSpec>;
 
 export type Schema = typeof schema;

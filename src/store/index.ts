@@ -98,3 +98,7 @@ export function registerStoreMetrics(metrics: MetricsRegistry, store: TimeSeries
   });
 }
 export { SqliteAlertStateStore, SqliteRuleStore, SqliteSilenceStore, HISTORY_LIST_LIMIT } from "./alerting/index.js";
+export { createBackup, BACKUP_FORMAT, MANIFEST_NAME, type BackupOptions, type BackupResult, type BackupProgress, type BackupManifest } from "./backup.js";
+export { restoreBackup, type RestoreOptions, type RestoreResult } from "./backup-restore.js";
+export { startBackupSchedule, pruneBackups, backupFileName, type BackupSchedule } from "./backup-schedule.js";
+export { backupCommand, restoreCommand } from "./cli-backup.js";
