@@ -15,6 +15,7 @@ import { userCommand } from "./auth/index.js";
 import { setupCommand, checkCollectorsConfig } from "./collectors/index.js";
 import { dashboardCommand } from "./dashboards/index.js";
 import { checkAlertingConfig } from "./alerting/index.js";
+import { statusCommand } from "./http/index.js";
 
 const stdio: CliIo = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
@@ -121,6 +122,8 @@ registerCommand("setup", setupCommand);
 registerCommand("dashboard", dashboardCommand);
 
 registerCommand("db", dbCommand);
+
+registerCommand("status", statusCommand);
 
 export async function runCli(argv: readonly string[], io: CliIo = stdio): Promise<number> {
   const [name, ...rest] = argv;

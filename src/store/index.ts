@@ -97,3 +97,5 @@ export function registerStoreMetrics(metrics: MetricsRegistry, store: TimeSeries
   });
 }
 export { SqliteAlertStateStore, SqliteRuleStore, SqliteSilenceStore, HISTORY_LIST_LIMIT } from "./alerting/index.js";
+export { readDatabaseUsage, readFileUsage, folderBytes, hasDbstat } from "./status.js";
+export type { DatabaseUsage, TableUsage, TierUsage, FileUsage, ReadUsageOptions } from "./status.js";

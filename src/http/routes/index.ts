@@ -28,6 +28,8 @@ import { healthRoutes, storeHealth } from "./health.js";
 import { countRequests, metricsRoutes } from "./metrics.js";
 import { pageRoutes } from "./pages/index.js";
 import { staticRoutes } from "./static.js";
+import { statusRoutes, type StatusSource } from "./api/status.js";
+import { statusPages } from "./pages/status.js";
 
 /** The dashboards module's services (persistence in the store, wired by main.ts). */
 export interface DashboardServices {
@@ -52,6 +54,8 @@ export interface HttpDeps {
   readonly auth: Auth;
   /** The alerting service when [alerting] is on. */
   readonly alerting?: AlertingService | undefined;
+  /** The status report (Admin → Status, /api/status): main.ts's StatusService. */
+  readonly status?: StatusSource | undefined;
 }
 
 export interface AppRoutes {
@@ -69,6 +73,7 @@ export function buildRoutes(deps: HttpDeps): AppRoutes {
       ...dashboardRouters(deps),
       authRoutes(deps.auth),
       adminRoutes(deps.auth),
+      ...(deps.status !== undefined ? [statusRoutes({ status: deps.status }), statusPages({ status: deps.status })] : []),
       ...ingestRouters(deps),
       ...alertRouters(deps),
       ...queryRouters(deps),

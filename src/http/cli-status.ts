@@ -1,0 +1,120 @@
+/**
+ * `loupe status [--config FILE] [--url URL --token T] [--json] [--fresh]`: the status report on the
+ * command line. With --url, or when a running Loupe holds the data dir, it asks that Loupe's
+ * /api/status (an Admin's token: an API token of write scope). When no Loupe holds the data dir it
+ * opens the database read-only and reports what the files tell (sizes, tiers, series, disk); rates,
+ * collectors, alerting and forwarders only a running Loupe knows. The first line says which.
+ */
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { loadConfig, type Config } from "../config/index.js";
+import { errorMessage, LoupeError } from "../lib/errors.js";
+import { lockDataDir, openDatabase, readDatabaseUsage, readFileUsage, type Db } from "../store/index.js";
+import { formatStatusText } from "./status/format.js";
+import type { StatusReport } from "./status/model.js";
+import { databaseParts, diskStatus } from "./status/report.js";
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const DAY = 86_400_000;
+const HTTP_TIMEOUT_MS = 30_000;
+
+/** The report read from the database files alone (no Loupe holds the data dir). */
+export function offlineReport(config: Config, db: Db, now: number): StatusReport {
+  const path = config.database.path;
+  const usage = readDatabaseUsage(db, { seriesSince: now - DAY });
+  const files = readFileUsage(path, `${path}.wal`);
+  return {
+    generatedAt: now,
+    source: "offline",
+    version: null,
+    uptimeS: null,
+    ...databaseParts({ path, usage, readAt: now, files, retention: config.retention, now, store: { series: usage.series.total, maxSeries: config.store.max_series } }),
+    ingest: null,
+    collectors: null,
+    alerting: null,
+    forwarders: null,
+    disk: diskStatus(dirname(path), [], now),
+  };
+}
+
+/** The URL a local Loupe serves on, from [server]: a wildcard address is reached on loopback. */
+export function localUrl(config: Config): string {
+  const a = config.server.http_addr;
+  const host = a === "0.0.0.0" || a === "" ? "127.0.0.1" : a === "::" ? "[::1]" : a.includes(":") ? `[${a}]` : a;
+  return `http://${host}:${config.server.http_port}`;
+}
+
+async function fetchReport(url: string, token: string | undefined, fresh: boolean): Promise<StatusReport> {
+  const target = `${url.replace(/\/+$/, "")}/api/status${fresh ? "?fresh=1" : ""}`;
+  let res: Response;
+  try {
+    res = await fetch(target, { headers: { accept: "application/json", ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}) }, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+  } catch (err) {
+    throw new LoupeError("status_unreachable", `cannot reach ${target}: ${errorMessage(err)}`);
+  }
+  if (res.status === 401 || res.status === 403) {
+    throw new LoupeError("status_denied", `${target} answered ${res.status}: ${token === undefined ? "pass --token T (an API token of write scope, Admin → API tokens)" : "the token is refused (it needs write scope)"}`);
+  }
+  if (!res.ok) throw new LoupeError("status_failed", `${target} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return (await res.json()) as StatusReport;
+}
+
+/** Whether a running Loupe holds the data dir of `dbPath` (probes its lock and gives it back at once). */
+function heldByLoupe(dbPath: string): boolean {
+  try {
+    lockDataDir(dbPath).release();
+    return false;
+  } catch (err) {
+    if (err instanceof LoupeError && err.code === "data_dir_locked") return true;
+    throw err;
+  }
+}
+
+async function readReport(values: { config?: string | undefined; url?: string | undefined; token?: string | undefined; fresh?: boolean | undefined }, io: Io): Promise<StatusReport | undefined> {
+  if (values.url !== undefined) return fetchReport(values.url, values.token, values.fresh === true);
+  const config = loadConfig({ configPath: values.config });
+  const path = config.database.path;
+  if (!existsSync(path)) {
+    io.err(`loupe status: no database at ${path} (nothing stored yet, or another --config)`);
+    return undefined;
+  }
+  if (heldByLoupe(path)) return fetchReport(localUrl(config), values.token, values.fresh === true);
+  const db = openDatabase(path, { readonly: true });
+  try {
+    return offlineReport(config, db, Date.now());
+  } finally {
+    db.close();
+  }
+}
+
+export const statusCommand = {
+  summary: "show the status: database and tier sizes, series, ingest rates, collectors, forwarders, disk",
+  usage:
+    "loupe status [--config FILE] [--url URL] [--token T] [--json] [--fresh]\n\n" +
+    "Asks a running Loupe (--url, or the one holding the configured data dir: http_addr/http_port) for\n" +
+    "/api/status with an API token of write scope (--token); when no Loupe holds the data dir, reads the\n" +
+    "database read-only and reports sizes, tiers, series and disk (the first line says which).\n" +
+    "--json prints the report as JSON; --fresh re-reads table sizes instead of the minute-old figures.",
+  async run(args: string[], io: Io): Promise<number> {
+    const { values } = parseArgs({
+      args,
+      options: { config: { type: "string", short: "c" }, url: { type: "string" }, token: { type: "string" }, json: { type: "boolean" }, fresh: { type: "boolean" } },
+      strict: true,
+    });
+    let report: StatusReport | undefined;
+    try {
+      report = await readReport(values, io);
+    } catch (err) {
+      io.err(`loupe status: ${errorMessage(err)}`);
+      return 1;
+    }
+    if (report === undefined) return 1;
+    io.out(values.json === true ? JSON.stringify(report, null, 2) : formatStatusText(report));
+    return 0;
+  },
+};
