@@ -1,0 +1,147 @@
+/**
+ * GET /api/status and `loupe status --url --token` against the whole Loupe (startLoupe with GitHub auth
+ * against the fake GitHub, a real SQLite file in a temp dir): who may read it, and that its numbers
+ * match what was ingested and what is on disk.
+ */
+import { test, type TestContext } from "node:test";
+import assert from "node:assert/strict";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { Client, githubLogin, startHarness, type Harness } from "../auth/harness.js";
+import { spawnLoupe } from "../helpers/spawn-loupe.js";
+import type { StatusReport } from "../../src/http/index.js";
+
+let h: Harness;
+let admin: Client;
+let writeToken: string;
+let readToken: string;
+const HOSTS = 40;
+const PER_SERIES = 20;
+
+async function setUp(): Promise<void> {
+  // small chunks so the ingested points reach tsdb_chunks while Loupe runs
+  h = await startHarness("[store]\nchunk_points = 8\nhead_idle = 1s\nfsync = off\n[alerting]\nenabled = true\n");
+  h.gh.addUser({ id: 1, login: "boss" });
+  h.gh.addUser({ id: 2, login: "vera" });
+  admin = (await githubLogin(h, "boss")).client;
+  const csrf = await admin.token();
+  const mint = async (scope: string): Promise<string> => {
+    const r = await admin.send("POST", "/api/admin/tokens", JSON.stringify({ name: `status-${scope}`, scope }), { "content-type": "application/json", "x-csrf-token": csrf });
+    assert.equal(r.status, 201);
+    return ((await r.json()) as { token: string }).token;
+  };
+  writeToken = await mint("write");
+  readToken = await mint("read");
+}
+
+async function status(headers: Record<string, string>, query = ""): Promise<{ code: number; body: StatusReport }> {
+  const r = await fetch(`${h.base}/api/status${query}`, { headers: { accept: "application/json", ...headers } });
+  return { code: r.status, body: (await r.json()) as StatusReport };
+}
+
+async function sub1(): Promise<void> {
+  assert.equal((await status({})).code, 401);
+  const viewer = (await githubLogin(h, "vera")).client;
+  const v = await viewer.get("/api/status", { accept: "application/json" });
+  assert.equal(v.status, 403);
+  assert.equal((await viewer.get("/admin/status", { accept: "text/html" })).status, 403);
+  assert.equal((await status({ authorization: `Bearer ${readToken}` })).code, 403);
+  assert.equal((await status({ authorization: `Bearer ${writeToken}` })).code, 200);
+  const page = await admin.get("/admin/status", { accept: "text/html" });
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<table class="list" id="tiers">/);
+}
+
+async function sub2(): Promise<void> {
+  const now = Date.now();
+  const lines: string[] = [];
+  for (let i = 0; i < HOSTS; i++) for (let j = 0; j < PER_SERIES; j++) lines.push(`status_test,host=h${i} value=${i + j} ${now - (PER_SERIES - j) * 1000}`);
+  const w = await fetch(`${h.base}/write?db=x&precision=ms`, { method: "POST", body: lines.join("\n"), headers: { authorization: `Bearer ${writeToken}` } });
+  assert.equal(w.status, 204, await w.text());
+
+  // chunks commit in batches: wait until the raw tier shows some
+  let r: StatusReport | undefined;
+  for (let i = 0; i < 100; i++) {
+    r = (await status({ authorization: `Bearer ${writeToken}` }, "?fresh=1")).body;
+    if (r.tiers[0]!.chunks > 0) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.ok(r !== undefined);
+  assert.equal(r.source, "live");
+
+  // series: what tsdb_series holds, read independently; every one was created today
+  const dbPath = h.config.database.path;
+  const ro = new Database(dbPath, { readonly: true });
+  const held = (ro.prepare("SELECT count(*) AS n FROM tsdb_series").get() as { n: number }).n;
+  const ours = (ro.prepare("SELECT count(*) AS n FROM tsdb_series WHERE key LIKE 'status_test%'").get() as { n: number }).n;
+  ro.close();
+  assert.equal(ours, HOSTS);
+  assert.equal(r.series.total, held);
+  assert.equal(r.series.createdLast24h, held);
+  assert.ok(r.series.perHour > 0);
+
+  // rates: exactly the points written, inside the last minute (the process is younger than that)
+  const influx = r.ingest!.find((p) => p.protocol === "influx");
+  assert.ok(influx !== undefined, JSON.stringify(r.ingest));
+  assert.equal(influx.total, HOSTS * PER_SERIES);
+  assert.equal(influx.lastMinute.points, HOSTS * PER_SERIES);
+  assert.ok(influx.lastMinute.perSecond > 0);
+
+  // sizes: the files as they are on disk, dbstat's b-trees inside the pages SQLite counts
+  const d = r.database;
+  assert.ok(d.files.dbFileBytes > 0 && d.files.dbFileBytes <= statSync(dbPath).size + 16 * 16384);
+  assert.equal(d.files.totalBytes, d.files.dbFileBytes + d.files.sqliteWalBytes + d.files.pointWalBytes);
+  assert.equal(d.method, "dbstat");
+  const tableBytes = d.tables.reduce((s, t) => s + (t.bytes ?? 0), 0);
+  assert.ok(tableBytes > 0 && tableBytes <= d.pageCount * d.pageSize, `${tableBytes} vs ${d.pageCount}×${d.pageSize}`);
+  assert.ok(d.pageCount * d.pageSize <= d.files.dbFileBytes + d.files.sqliteWalBytes);
+  const chunksTable = d.tables.find((t) => t.name === "tsdb_chunks");
+  assert.ok(chunksTable !== undefined && chunksTable.bytes! > 0);
+
+  // tiers: raw chunks hold data no older than what was sent; retention from the config
+  const raw = r.tiers.find((t) => t.tier === "raw")!;
+  assert.ok(raw.bytes > 0 && raw.bytes <= chunksTable.bytes!, `${raw.bytes} vs ${chunksTable.bytes}`);
+  assert.ok(raw.oldestTs! >= now - PER_SERIES * 1000 - 60_000 && raw.oldestTs! <= now, String(raw.oldestTs));
+  assert.equal(raw.retentionMs, h.config.retention.raw);
+  assert.deepEqual(r.tiers.map((t) => t.tier), ["raw", "1m", "1h"]);
+
+  // the rest of the report is there: alerting on, no forwarders wired, disk measured
+  assert.ok(r.alerting !== null);
+  assert.equal(r.forwarders, null);
+  assert.ok(r.disk !== null && r.disk.freeBytes > 0 && r.disk.totalBytes >= r.disk.freeBytes);
+  assert.equal(r.disk.fill.state, "not_enough_data");
+  assert.ok(Array.isArray(r.collectors));
+}
+
+async function sub3(): Promise<void> {
+  const run = async (args: string[]): Promise<{ code: number | null; out: string; err: string }> => {
+    const p = spawnLoupe(["status", ...args]);
+    let out = "";
+    p.child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+    const { code } = await p.exited;
+    return { code, out, err: p.stderr() };
+  };
+  const ok = await run(["--url", h.base, "--token", writeToken]);
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /status \(live/);
+  assert.match(ok.out, /^Tier\s+Retention\s+Chunks\s+Points\s+Data/m);
+  assert.match(ok.out, /^raw\s+15d\s+\d+/m);
+  assert.match(ok.out, /^influx\s+800\s/m);
+  const denied = await run(["--url", h.base, "--token", readToken]);
+  assert.equal(denied.code, 1);
+  assert.match(denied.err, /answered 403/);
+  const json = await run(["--url", h.base, "--token", writeToken, "--json"]);
+  assert.equal(json.code, 0, json.err);
+  assert.equal((JSON.parse(json.out) as StatusReport).series.total > 0, true);
+}
+
+test("status: access, numbers after a known ingest, `loupe status` against the running Loupe", async (t: TestContext) => {
+  await setUp();
+  await t.test("the status is for Admins (and write-scoped API tokens): anonymous 401, Viewer 403, read token 403", sub1);
+  await t.test("after a known ingest: series count, points per protocol, sizes consistent with the files", sub2);
+  await t.test("`loupe status --url --token` prints the report of the running Loupe and exits 0", sub3);
+  await t.test("the database path reported is the configured one", () => {
+    assert.equal(join(h.dataDir, "loupe.db"), h.config.database.path);
+  });
+});
