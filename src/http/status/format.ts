@@ -54,6 +54,9 @@ export function textTable(header: readonly string[], rows: ReadonlyArray<readonl
   return [line(header), ...rows.map(line)].join("\n");
 }
 
+/** Tables and indexes printed (largest first); --json has them all. */
+const TABLES_SHOWN = 10;
+
 function databaseText(r: StatusReport): string[] {
   const d = r.database;
   const f = d.files;
@@ -68,8 +71,9 @@ function databaseText(r: StatusReport): string[] {
     `Tables and indexes (${d.method === "dbstat" ? "dbstat" : "row counts: this SQLite has no dbstat"}):`,
     textTable(
       ["Name", "Kind", "Size", "Pages", "Rows"],
-      d.tables.slice(0, 12).map((t) => [t.name, t.kind, formatBytes(t.bytes), t.pages === null ? "–" : String(t.pages), t.rows === null ? "–" : String(t.rows)]),
+      d.tables.slice(0, TABLES_SHOWN).map((t) => [t.name, t.kind, formatBytes(t.bytes), t.pages === null ? "–" : String(t.pages), t.rows === null ? "–" : String(t.rows)]),
     ),
+    ...(d.tables.length > TABLES_SHOWN ? [`… and ${d.tables.length - TABLES_SHOWN} smaller (${formatBytes(d.tables.slice(TABLES_SHOWN).reduce((s, t) => s + (t.bytes ?? 0), 0))}; --json lists all)`] : []),
     "",
     `Series: ${r.series.total}${r.series.max !== null ? ` of ${r.series.max}` : ""}; ${r.series.createdLast24h} created in the last 24 h (${r.series.perHour}/h)${r.series.refused ? `; ${r.series.refused} refused` : ""}`,
   ];
