@@ -1,5 +1,5 @@
 /**
- * `loupe` command line: run | check-config | version | help | setup | user | dashboard | db.
+ * `loupe` command line: run | check-config | version | help | setup | user | dashboard | db | status.
  * The only place besides config/ that looks at argv, and the only one that prints with console.
  */
 import { parseArgs } from "node:util";

@@ -1,9 +1,11 @@
 /**
- * `loupe status [--config FILE] [--url URL --token T] [--json] [--fresh]`: the status report on the
+ * `loupe status [--config FILE] [--url URL [--token T]] [--json] [--fresh]`: the status report on the
  * command line. With --url, or when a running Loupe holds the data dir, it asks that Loupe's
- * /api/status (an Admin's token: an API token of write scope). When no Loupe holds the data dir it
- * opens the database read-only and reports what the files tell (sizes, tiers, series, disk); rates,
- * collectors, alerting and forwarders only a running Loupe knows. The first line says which.
+ * /api/status, which answers Admins only: a Loupe open on loopback (no login provider) treats every
+ * local caller as Admin; with a login provider it refuses the CLI (tokens act at most as Editors),
+ * and the CLI then reads the files itself. Reading the files (no Loupe, or refused) opens the
+ * database read-only and reports sizes, tiers, series and disk; rates, collectors, alerting and
+ * forwarders only a running Loupe knows. The first line says which.
  */
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
@@ -23,14 +25,14 @@ interface Io {
 const DAY = 86_400_000;
 const HTTP_TIMEOUT_MS = 30_000;
 
-/** The report read from the database files alone (no Loupe holds the data dir). */
-export function offlineReport(config: Config, db: Db, now: number): StatusReport {
+/** The report read from the database files alone (read-only; `source` says whether a Loupe holds them). */
+export function offlineReport(config: Config, db: Db, now: number, source: "offline" | "data_dir" = "offline"): StatusReport {
   const path = config.database.path;
   const usage = readDatabaseUsage(db, { seriesSince: now - DAY });
   const files = readFileUsage(path, `${path}.wal`);
   return {
     generatedAt: now,
-    source: "offline",
+    source,
     version: null,
     uptimeS: null,
     ...databaseParts({ path, usage, readAt: now, files, retention: config.retention, now, store: { series: usage.series.total, maxSeries: config.store.max_series } }),
@@ -58,7 +60,7 @@ async function fetchReport(url: string, token: string | undefined, fresh: boolea
     throw new LoupeError("status_unreachable", `cannot reach ${target}: ${errorMessage(err)}`);
   }
   if (res.status === 401 || res.status === 403) {
-    throw new LoupeError("status_denied", `${target} answered ${res.status}: ${token === undefined ? "pass --token T (an API token of write scope, Admin → API tokens)" : "the token is refused (it needs write scope)"}`);
+    throw new LoupeError("status_denied", `${target} answered ${res.status}: the status needs an Admin (API tokens act at most as Editors)`);
   }
   if (!res.ok) throw new LoupeError("status_failed", `${target} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   return (await res.json()) as StatusReport;
@@ -75,6 +77,16 @@ function heldByLoupe(dbPath: string): boolean {
   }
 }
 
+/** The database read-only (safe next to a running Loupe: SQLite WAL readers never block its writer). */
+function readFiles(config: Config, source: "offline" | "data_dir"): StatusReport {
+  const db = openDatabase(config.database.path, { readonly: true });
+  try {
+    return offlineReport(config, db, Date.now(), source);
+  } finally {
+    db.close();
+  }
+}
+
 async function readReport(values: { config?: string | undefined; url?: string | undefined; token?: string | undefined; fresh?: boolean | undefined }, io: Io): Promise<StatusReport | undefined> {
   if (values.url !== undefined) return fetchReport(values.url, values.token, values.fresh === true);
   const config = loadConfig({ configPath: values.config });
@@ -83,22 +95,24 @@ async function readReport(values: { config?: string | undefined; url?: string | 
     io.err(`loupe status: no database at ${path} (nothing stored yet, or another --config)`);
     return undefined;
   }
-  if (heldByLoupe(path)) return fetchReport(localUrl(config), values.token, values.fresh === true);
-  const db = openDatabase(path, { readonly: true });
+  if (!heldByLoupe(path)) return readFiles(config, "offline");
   try {
-    return offlineReport(config, db, Date.now());
-  } finally {
-    db.close();
+    return await fetchReport(localUrl(config), values.token, values.fresh === true);
+  } catch (err) {
+    if (!(err instanceof LoupeError) || err.code !== "status_denied") throw err;
+    io.err(`loupe status: ${err.message}; reading the data dir instead`);
+    return readFiles(config, "data_dir");
   }
 }
 
 export const statusCommand = {
   summary: "show the status: database and tier sizes, series, ingest rates, collectors, forwarders, disk",
   usage:
-    "loupe status [--config FILE] [--url URL] [--token T] [--json] [--fresh]\n\n" +
+    "loupe status [--config FILE] [--url URL [--token T]] [--json] [--fresh]\n\n" +
     "Asks a running Loupe (--url, or the one holding the configured data dir: http_addr/http_port) for\n" +
-    "/api/status with an API token of write scope (--token); when no Loupe holds the data dir, reads the\n" +
-    "database read-only and reports sizes, tiers, series and disk (the first line says which).\n" +
+    "/api/status, which answers Admins only (a Loupe open on loopback treats local callers as Admin).\n" +
+    "When no Loupe holds the data dir, or the local one refuses, reads the database read-only and reports\n" +
+    "sizes, tiers, series and disk (the first line says which).\n" +
     "--json prints the report as JSON; --fresh re-reads table sizes instead of the minute-old figures.",
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseArgs({

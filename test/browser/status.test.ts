@@ -58,7 +58,7 @@ test("Admin → Status renders the report and refreshes itself", { skip, timeout
 
   // the script fetches the page again every 15 s and swaps the #status section in
   const first = await page.getAttribute("#status", "data-generated");
-  await page.waitForFunction((g) => document.getElementById("status")?.getAttribute("data-generated") !== g, first, { timeout: 30_000 });
+  await page.waitForFunction((g) => (globalThis as unknown as { document: { getElementById(id: string): { getAttribute(a: string): string | null } | null } }).document.getElementById("status")?.getAttribute("data-generated") !== g, first, { timeout: 30_000 });
   assert.deepEqual(await page.locator("#tiers tbody tr td:first-child").allTextContents(), ["raw", "1m", "1h"]);
   assert.deepEqual(jsErrors(page), []);
   await context.close();

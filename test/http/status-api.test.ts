@@ -1,11 +1,11 @@
 /**
- * GET /api/status and `loupe status --url --token` against the whole Loupe (startLoupe with GitHub auth
+ * GET /api/status and `loupe status` against the whole Loupe (startLoupe with GitHub auth
  * against the fake GitHub, a real SQLite file in a temp dir): who may read it, and that its numbers
  * match what was ingested and what is on disk.
  */
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { statSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Client, githubLogin, startHarness, type Harness } from "../auth/harness.js";
@@ -19,7 +19,10 @@ let readToken: string;
 const HOSTS = 40;
 const PER_SERIES = 20;
 
+let setUpAt = 0;
+
 async function setUp(): Promise<void> {
+  setUpAt = Date.now();
   // small chunks so the ingested points reach tsdb_chunks while Loupe runs
   h = await startHarness("[store]\nchunk_points = 8\nhead_idle = 1s\nfsync = off\n[alerting]\nenabled = true\n");
   h.gh.addUser({ id: 1, login: "boss" });
@@ -40,20 +43,29 @@ async function status(headers: Record<string, string>, query = ""): Promise<{ co
   return { code: r.status, body: (await r.json()) as StatusReport };
 }
 
-async function sub1(): Promise<void> {
+/** The report as the signed-in Admin sees it. */
+async function adminStatus(query = ""): Promise<StatusReport> {
+  const r = await admin.get(`/api/status${query}`, { accept: "application/json" });
+  assert.equal(r.status, 200);
+  return (await r.json()) as StatusReport;
+}
+
+async function accessLevels(): Promise<void> {
   assert.equal((await status({})).code, 401);
   const viewer = (await githubLogin(h, "vera")).client;
   const v = await viewer.get("/api/status", { accept: "application/json" });
   assert.equal(v.status, 403);
   assert.equal((await viewer.get("/admin/status", { accept: "text/html" })).status, 403);
+  // tokens act at most as Editors (auth/tokens.ts): neither reads the status
   assert.equal((await status({ authorization: `Bearer ${readToken}` })).code, 403);
-  assert.equal((await status({ authorization: `Bearer ${writeToken}` })).code, 200);
+  assert.equal((await status({ authorization: `Bearer ${writeToken}` })).code, 403);
+  assert.equal((await adminStatus()).source, "live");
   const page = await admin.get("/admin/status", { accept: "text/html" });
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<table class="list" id="tiers">/);
 }
 
-async function sub2(): Promise<void> {
+async function numbersAfterIngest(): Promise<void> {
   const now = Date.now();
   const lines: string[] = [];
   for (let i = 0; i < HOSTS; i++) for (let j = 0; j < PER_SERIES; j++) lines.push(`status_test,host=h${i} value=${i + j} ${now - (PER_SERIES - j) * 1000}`);
@@ -63,7 +75,7 @@ async function sub2(): Promise<void> {
   // chunks commit in batches: wait until the raw tier shows some
   let r: StatusReport | undefined;
   for (let i = 0; i < 100; i++) {
-    r = (await status({ authorization: `Bearer ${writeToken}` }, "?fresh=1")).body;
+    r = await adminStatus("?fresh=1");
     if (r.tiers[0]!.chunks > 0) break;
     await new Promise((res) => setTimeout(res, 100));
   }
@@ -99,10 +111,12 @@ async function sub2(): Promise<void> {
   const chunksTable = d.tables.find((t) => t.name === "tsdb_chunks");
   assert.ok(chunksTable !== undefined && chunksTable.bytes! > 0);
 
-  // tiers: raw chunks hold data no older than what was sent; retention from the config
+  // tiers: raw chunks hold data no older than what was written; retention from the config
   const raw = r.tiers.find((t) => t.tier === "raw")!;
   assert.ok(raw.bytes > 0 && raw.bytes <= chunksTable.bytes!, `${raw.bytes} vs ${chunksTable.bytes}`);
-  assert.ok(raw.oldestTs! >= now - PER_SERIES * 1000 - 60_000 && raw.oldestTs! <= now, String(raw.oldestTs));
+  // the oldest point held: collected since the harness started, or ingested above (timestamps from now - 20 s)
+  assert.ok(raw.oldestTs! >= Math.min(setUpAt, now - PER_SERIES * 1000) - 5000 && raw.oldestTs! <= Date.now(), String(raw.oldestTs));
+  assert.ok(raw.horizonMs! >= 0 && raw.horizonMs! <= Date.now() - raw.oldestTs!);
   assert.equal(raw.retentionMs, h.config.retention.raw);
   assert.deepEqual(r.tiers.map((t) => t.tier), ["raw", "1m", "1h"]);
 
@@ -114,7 +128,7 @@ async function sub2(): Promise<void> {
   assert.ok(Array.isArray(r.collectors));
 }
 
-async function sub3(): Promise<void> {
+async function cliNextToRunningLoupe(): Promise<void> {
   const run = async (args: string[]): Promise<{ code: number | null; out: string; err: string }> => {
     const p = spawnLoupe(["status", ...args]);
     let out = "";
@@ -122,25 +136,32 @@ async function sub3(): Promise<void> {
     const { code } = await p.exited;
     return { code, out, err: p.stderr() };
   };
-  const ok = await run(["--url", h.base, "--token", writeToken]);
-  assert.equal(ok.code, 0, ok.err);
-  assert.match(ok.out, /status \(live/);
-  assert.match(ok.out, /^Tier\s+Retention\s+Chunks\s+Points\s+Data/m);
-  assert.match(ok.out, /^raw\s+15d\s+\d+/m);
-  assert.match(ok.out, /^influx\s+800\s/m);
-  const denied = await run(["--url", h.base, "--token", readToken]);
+  // the API refuses the CLI's token: exit 1 naming why
+  const denied = await run(["--url", h.base, "--token", writeToken]);
   assert.equal(denied.code, 1);
-  assert.match(denied.err, /answered 403/);
-  const json = await run(["--url", h.base, "--token", writeToken, "--json"]);
+  assert.match(denied.err, /answered 403: the status needs an Admin/);
+  // with the config: the Loupe holding the data dir refuses, so the CLI reads the files read-only
+  const file = join(h.dataDir, "..", "cli.ini");
+  writeFileSync(file, `[server]\nhttp_addr = 127.0.0.1\nhttp_port = ${new URL(h.base).port}\n[paths]\ndata = ${h.dataDir}\n`);
+  const files = await run(["--config", file]);
+  assert.equal(files.code, 0, files.err);
+  assert.match(files.err, /needs an Admin.*reading the data dir instead/);
+  assert.match(files.out, /read from the data dir read-only/);
+  assert.match(files.out, /^Tier\s+Retention\s+Chunks\s+Points\s+Data/m);
+  assert.match(files.out, /^raw\s+15d\s+[1-9]\d*\s/m);
+  const json = await run(["--config", file, "--json"]);
   assert.equal(json.code, 0, json.err);
-  assert.equal((JSON.parse(json.out) as StatusReport).series.total > 0, true);
+  const report = JSON.parse(json.out) as StatusReport;
+  assert.equal(report.source, "data_dir");
+  assert.equal(report.ingest, null);
+  assert.ok(report.series.total >= HOSTS);
 }
 
-test("status: access, numbers after a known ingest, `loupe status` against the running Loupe", async (t: TestContext) => {
+test("status: access, numbers after a known ingest, `loupe status` next to the running Loupe", async (t: TestContext) => {
   await setUp();
-  await t.test("the status is for Admins (and write-scoped API tokens): anonymous 401, Viewer 403, read token 403", sub1);
-  await t.test("after a known ingest: series count, points per protocol, sizes consistent with the files", sub2);
-  await t.test("`loupe status --url --token` prints the report of the running Loupe and exits 0", sub3);
+  await t.test("the status is for Admins (and write-scoped API tokens): anonymous 401, Viewer 403, read token 403", accessLevels);
+  await t.test("after a known ingest: series count, points per protocol, sizes consistent with the files", numbersAfterIngest);
+  await t.test("`loupe status` next to a Loupe with a login provider: refused over HTTP, reads the data dir instead", cliNextToRunningLoupe);
   await t.test("the database path reported is the configured one", () => {
     assert.equal(join(h.dataDir, "loupe.db"), h.config.database.path);
   });

@@ -75,13 +75,13 @@ function databaseText(r: StatusReport): string[] {
     ),
     ...(d.tables.length > TABLES_SHOWN ? [`… and ${d.tables.length - TABLES_SHOWN} smaller (${formatBytes(d.tables.slice(TABLES_SHOWN).reduce((s, t) => s + (t.bytes ?? 0), 0))}; --json lists all)`] : []),
     "",
-    `Series: ${r.series.total}${r.series.max !== null ? ` of ${r.series.max}` : ""}; ${r.series.createdLast24h} created in the last 24 h (${r.series.perHour}/h)${r.series.refused ? `; ${r.series.refused} refused` : ""}`,
+    `Series: ${r.series.total}${r.series.max !== null ? ` of ${r.series.max}` : ""}; ${r.series.createdLast24h} created in the last 24 h (${r.series.perHour}/h)${r.series.refused ? `; ${r.series.refused} refused` : ""}${r.series.headPoints !== null ? `; ${r.series.headPoints} points in open chunks (not in the tiers yet)` : ""}`,
   ];
   return out;
 }
 
 function liveText(r: StatusReport): string[] {
-  if (r.ingest === null) return ["", "Ingest rates, collectors, alerting, forwarders: only a running Loupe knows them (pass --url and --token)."];
+  if (r.ingest === null) return ["", "Ingest rates, collectors, alerting, forwarders: only a running Loupe knows them (Admin → Status, or /api/status as an Admin)."];
   const out = ["", "Ingest:"];
   out.push(r.ingest.length === 0 ? "  none yet" : textTable(["Protocol", "Total", "Last minute", "Last 5 min"], r.ingest.map((i) => [i.protocol, String(i.total), `${i.lastMinute.perSecond}/s`, `${i.last5Minutes.perSecond}/s`])));
   out.push("", "Collectors:");
@@ -97,7 +97,12 @@ function liveText(r: StatusReport): string[] {
 
 /** The whole report as text (`loupe status`). */
 export function formatStatusText(r: StatusReport): string {
-  const head = r.source === "live" ? `Loupe ${r.version ?? ""} status (live, up ${formatDuration((r.uptimeS ?? 0) * 1000)}) at ${formatTime(r.generatedAt)}` : `Loupe status (offline: read from the data dir, no Loupe running) at ${formatTime(r.generatedAt)}`;
+  const head =
+    r.source === "live"
+      ? `Loupe ${r.version ?? ""} status (live, up ${formatDuration((r.uptimeS ?? 0) * 1000)}) at ${formatTime(r.generatedAt)}`
+      : r.source === "offline"
+        ? `Loupe status (offline: read from the data dir, no Loupe running) at ${formatTime(r.generatedAt)}`
+        : `Loupe status (read from the data dir read-only: the running Loupe's /api/status needs an Admin) at ${formatTime(r.generatedAt)}`;
   const disk = r.disk === null ? "Disk: unknown" : `Disk ${r.disk.path}: ${formatBytes(r.disk.freeBytes)} free of ${formatBytes(r.disk.totalBytes)}; full: ${formatFill(r.disk.fill)}`;
   return [head, "", ...databaseText(r), "", disk, ...liveText(r), ""].join("\n");
 }

@@ -55,6 +55,8 @@ export interface SeriesStatus {
   /** Series created per hour over the last 24 h (or the store's life when shorter, at least a minute). */
   readonly perHour: number;
   readonly refused: number | null;
+  /** Points in open chunks (memory and point WAL), not in any tier's chunks yet; null offline. */
+  readonly headPoints: number | null;
 }
 
 export interface RateWindow {
@@ -109,8 +111,11 @@ export interface DiskStatus {
 
 export interface StatusReport {
   readonly generatedAt: number;
-  /** live: from the running Loupe; offline: `loupe status` read a data dir no Loupe holds. */
-  readonly source: "live" | "offline";
+  /**
+   * live: from the running Loupe; offline: `loupe status` read a data dir no Loupe holds; data_dir: a
+   * Loupe holds it but refused /api/status (it needs an Admin), so the CLI read the files read-only.
+   */
+  readonly source: "live" | "offline" | "data_dir";
   readonly version: string | null;
   readonly uptimeS: number | null;
   readonly database: DatabaseStatus;

@@ -18,6 +18,7 @@ export interface StoreFigures {
   readonly series: number;
   readonly maxSeries?: number | undefined;
   readonly seriesRefused?: number | undefined;
+  readonly headPoints?: number | undefined;
 }
 
 export interface DatabaseInput {
@@ -59,6 +60,7 @@ export function databaseParts(i: DatabaseInput): Pick<StatusReport, "database" |
     createdLast24h: created,
     perHour: created === 0 ? 0 : Math.round((created / (Math.max(60_000, i.now - from) / 3_600_000)) * 100) / 100,
     refused: i.store?.seriesRefused ?? null,
+    headPoints: i.store?.headPoints ?? null,
   };
   return { database, tiers, series };
 }
