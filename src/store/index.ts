@@ -97,5 +97,5 @@ export function registerStoreMetrics(metrics: MetricsRegistry, store: TimeSeries
   });
 }
 export { SqliteAlertStateStore, SqliteRuleStore, SqliteSilenceStore, HISTORY_LIST_LIMIT } from "./alerting/index.js";
-export { readDatabaseUsage, readFileUsage, folderBytes, hasDbstat } from "./status.js";
+export { readDatabaseUsage, readDatabaseUsageInWorker, readFileUsage, folderBytes, hasDbstat } from "./status.js";
 export type { DatabaseUsage, TableUsage, TierUsage, FileUsage, ReadUsageOptions } from "./status.js";

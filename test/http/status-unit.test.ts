@@ -128,7 +128,7 @@ test("service with a fake clock: rates over the last minute and five, collector 
       svc.sample();
     }
     await store.write([{ name: "a.b", ts: clock.now(), value: 1 }]);
-    const r = svc.report({ fresh: true });
+    const r = await svc.report({ fresh: true });
     const g = r.ingest!.find((i) => i.protocol === "graphite")!;
     assert.equal(g.total, 300 * 100 + 300 * 200);
     assert.deepEqual(g.lastMinute, { windowS: 60, points: 12_000, perSecond: 200 });
@@ -159,12 +159,12 @@ test("forwarders: listed from the declared source; [] renders as none", async ()
   const store = await openStore(db, { store: config.store, retention: config.retention, walPath: `${path}.wal`, log: silentLogger, tuning: { timers: false } });
   const fw = { name: "vm", type: "remote_write", target: "http://vm:8428/api/v1/write", queuedBytes: 2048, queuedRecords: 3, lagSeconds: 12.5, sent: 100, retried: 2, dropped: 0, lastError: "503" };
   let list = [fw];
-  const svc = new StatusService({ db, config, store, metrics: new MetricsRegistry(), clock: fakeClock(), log: silentLogger, version: "t", startedAt: T0, timers: false, forwarders: { status: () => list } });
+  const svc = new StatusService({ db, config, store, metrics: new MetricsRegistry(), clock: fakeClock(), log: silentLogger, version: "t", startedAt: T0, timers: false, usageInWorker: false, forwarders: { status: () => list } });
   try {
-    assert.deepEqual(svc.report().forwarders, [fw]);
-    assert.equal(svc.report().alerting, null, "[alerting] off");
+    assert.deepEqual((await svc.report()).forwarders, [fw]);
+    assert.equal((await svc.report()).alerting, null, "[alerting] off");
     list = [];
-    assert.deepEqual(svc.report().forwarders, []);
+    assert.deepEqual((await svc.report()).forwarders, []);
   } finally {
     await store.close();
     db.close();

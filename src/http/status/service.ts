@@ -1,7 +1,8 @@
 /**
  * The running Loupe's status: samples its own metrics every 10 s and the size of the database and
  * its WALs every minute (StatusHistory), and builds the report on request. The table and tier
- * figures walk the database, so they are cached for a minute (`fresh` reads them again).
+ * figures walk the database, so they are read in a worker thread and cached for a minute (`fresh`
+ * reads them again).
  */
 import { dirname } from "node:path";
 import type { Config } from "../../config/index.js";
@@ -9,7 +10,7 @@ import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import { errorMessage } from "../../lib/errors.js";
 import type { MetricsRegistry } from "../../lib/metrics.js";
-import { readDatabaseUsage, readFileUsage, type DatabaseUsage, type Db, type TimeSeriesStore } from "../../store/index.js";
+import { readDatabaseUsage, readDatabaseUsageInWorker, readFileUsage, type DatabaseUsage, type Db, type TimeSeriesStore } from "../../store/index.js";
 import { StatusHistory } from "./history.js";
 import { readMetrics } from "./metrics-text.js";
 import type { ForwarderStatusSource, StatusReport } from "./model.js";
@@ -32,12 +33,15 @@ export interface StatusServiceOptions {
   readonly forwarders?: ForwarderStatusSource | undefined;
   /** Tests: no timer (they call sample() with a fake clock). */
   readonly timers?: boolean;
+  /** Read table and tier sizes in a worker thread (default; they walk the database) or in-process. */
+  readonly usageInWorker?: boolean;
 }
 
 export class StatusService {
   readonly history = new StatusHistory();
   private readonly timer: NodeJS.Timeout | undefined;
   private cached: { usage: DatabaseUsage; at: number } | undefined;
+  private reading: Promise<{ usage: DatabaseUsage; at: number }> | undefined;
 
   constructor(private readonly o: StatusServiceOptions) {
     this.sample();
@@ -67,17 +71,28 @@ export class StatusService {
     if (this.timer !== undefined) clearInterval(this.timer);
   }
 
-  private usage(now: number, fresh: boolean): { usage: DatabaseUsage; at: number } {
-    if (fresh || this.cached === undefined || now - this.cached.at >= USAGE_CACHE_MS) {
-      this.cached = { usage: readDatabaseUsage(this.o.db, { seriesSince: now - DAY }), at: now };
-    }
-    return this.cached;
+  /** The usage, read at most once a minute (in a worker thread); concurrent requests share one read. */
+  private async usage(now: number, fresh: boolean): Promise<{ usage: DatabaseUsage; at: number }> {
+    if (!fresh && this.cached !== undefined && now - this.cached.at < USAGE_CACHE_MS) return this.cached;
+    this.reading ??= this.readUsage(now).finally(() => (this.reading = undefined));
+    return (this.cached = await this.reading);
   }
 
-  report(options: { fresh?: boolean } = {}): StatusReport {
+  private async readUsage(now: number): Promise<{ usage: DatabaseUsage; at: number }> {
+    const options = { seriesSince: now - DAY };
+    if (this.o.usageInWorker === false) return { usage: readDatabaseUsage(this.o.db, options), at: now };
+    try {
+      return { usage: await readDatabaseUsageInWorker(this.dbPath, options), at: now };
+    } catch (err) {
+      this.o.log.warn("status: reading the database usage in a worker failed, reading it here", { err: errorMessage(err) });
+      return { usage: readDatabaseUsage(this.o.db, options), at: now };
+    }
+  }
+
+  async report(options: { fresh?: boolean } = {}): Promise<StatusReport> {
     const { config, clock } = this.o;
     const now = clock.now();
-    const { usage, at } = this.usage(now, options.fresh === true);
+    const { usage, at } = await this.usage(now, options.fresh === true);
     const stats = this.o.store.stats();
     const current = readMetrics(this.o.metrics);
     const files = readFileUsage(this.dbPath, `${this.dbPath}.wal`);

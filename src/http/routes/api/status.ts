@@ -10,15 +10,16 @@ import type { StatusReport } from "../../status/model.js";
 
 /** What the status routes need: the running Loupe's StatusService. */
 export interface StatusSource {
-  report(options?: { fresh?: boolean }): StatusReport;
+  report(options?: { fresh?: boolean }): Promise<StatusReport>;
 }
 
 export function statusRoutes(deps: { readonly status: StatusSource }): Router {
   const router = Router();
-  router.get("/api/status", access("admin"), (req, res) => {
+  router.get("/api/status", access("admin"), async (req, res) => {
     const fresh = req.query["fresh"] === "1" || req.query["fresh"] === "true";
+    const report = await deps.status.report({ fresh });
     res.setHeader("Cache-Control", "no-store");
-    res.json(deps.status.report({ fresh }));
+    res.json(report);
   });
   return router;
 }

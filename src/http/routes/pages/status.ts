@@ -52,9 +52,10 @@ ${liveSection(r)}
 
 export function statusPages(deps: { readonly status: StatusSource }): Router {
   const router = Router();
-  router.get("/admin/status", access("admin"), (req, res) => {
+  router.get("/admin/status", access("admin"), async (req, res) => {
+    const report = await deps.status.report();
     const body = html`<div class="page-head"><h1>Status</h1><a class="btn" href="/admin/users">Users</a><a class="btn" href="/admin/tokens">API tokens</a></div>
-${statusBody(deps.status.report())}`;
+${statusBody(report)}`;
     sendPage(req, res, { title: "Status", body, nav: "admin", scripts: ["status.js"] });
   });
   return router;
