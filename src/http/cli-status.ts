@@ -1,9 +1,9 @@
 /**
- * `loupe status [--config FILE] [--url URL [--token T]] [--json] [--fresh]`: the status report on the
- * command line. With --url, or when a running Loupe holds the data dir, it asks that Loupe's
- * /api/status, which answers Admins only: a Loupe open on loopback (no login provider) treats every
- * local caller as Admin; with a login provider it refuses the CLI (tokens act at most as Editors),
- * and the CLI then reads the files itself. Reading the files (no Loupe, or refused) opens the
+ * `loupe status [--config FILE] [--url URL] [--user LOGIN | --token T] [--json] [--fresh]`: the status
+ * report on the command line. With --url, or when a running Loupe holds the data dir, it asks that
+ * Loupe's /api/status, which answers Admins only: a Loupe open on loopback (no login provider) treats
+ * every local caller as Admin; otherwise `--user` signs in as a local Admin ([auth.basic]). Refused
+ * (no --user; tokens act at most as Editors), the CLI reads the files itself. Reading the files (no Loupe, or refused) opens the
  * database read-only and reports sizes, tiers, series and disk; rates, collectors, alerting and
  * forwarders only a running Loupe knows. The first line says which.
  */
@@ -13,6 +13,8 @@ import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "../config/index.js";
 import { errorMessage, LoupeError } from "../lib/errors.js";
 import { lockDataDir, openDatabase, readDatabaseUsage, readFileUsage, type Db } from "../store/index.js";
+import { readSecret } from "../auth/index.js";
+import { fetchReport, type Credentials } from "./status/client.js";
 import { formatStatusText } from "./status/format.js";
 import type { StatusReport } from "./status/model.js";
 import { databaseParts, diskStatus } from "./status/report.js";
@@ -23,7 +25,6 @@ interface Io {
 }
 
 const DAY = 86_400_000;
-const HTTP_TIMEOUT_MS = 30_000;
 
 /** The report read from the database files alone (read-only; `source` says whether a Loupe holds them). */
 export function offlineReport(config: Config, db: Db, now: number, source: "offline" | "data_dir" = "offline"): StatusReport {
@@ -51,21 +52,6 @@ export function localUrl(config: Config): string {
   return `http://${host}:${config.server.http_port}`;
 }
 
-async function fetchReport(url: string, token: string | undefined, fresh: boolean): Promise<StatusReport> {
-  const target = `${url.replace(/\/+$/, "")}/api/status${fresh ? "?fresh=1" : ""}`;
-  let res: Response;
-  try {
-    res = await fetch(target, { headers: { accept: "application/json", ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}) }, signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
-  } catch (err) {
-    throw new LoupeError("status_unreachable", `cannot reach ${target}: ${errorMessage(err)}`);
-  }
-  if (res.status === 401 || res.status === 403) {
-    throw new LoupeError("status_denied", `${target} answered ${res.status}: the status needs an Admin (API tokens act at most as Editors)`);
-  }
-  if (!res.ok) throw new LoupeError("status_failed", `${target} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-  return (await res.json()) as StatusReport;
-}
-
 /** Whether a running Loupe holds the data dir of `dbPath` (probes its lock and gives it back at once). */
 function heldByLoupe(dbPath: string): boolean {
   try {
@@ -87,8 +73,22 @@ function readFiles(config: Config, source: "offline" | "data_dir"): StatusReport
   }
 }
 
-async function readReport(values: { config?: string | undefined; url?: string | undefined; token?: string | undefined; fresh?: boolean | undefined }, io: Io): Promise<StatusReport | undefined> {
-  if (values.url !== undefined) return fetchReport(values.url, values.token, values.fresh === true);
+interface Values {
+  readonly config?: string | undefined;
+  readonly url?: string | undefined;
+  readonly token?: string | undefined;
+  readonly user?: string | undefined;
+  readonly fresh?: boolean | undefined;
+}
+
+/** --token, or --user with its password (asked without echo, or the first line of stdin). */
+async function credentialsOf(values: Values): Promise<Credentials> {
+  if (values.user === undefined) return { token: values.token };
+  return { token: values.token, user: { login: values.user, password: await readSecret(`password of ${values.user}: `) } };
+}
+
+async function readReport(values: Values, io: Io): Promise<StatusReport | undefined> {
+  if (values.url !== undefined) return fetchReport(values.url, await credentialsOf(values), values.fresh === true);
   const config = loadConfig({ configPath: values.config });
   const path = config.database.path;
   if (!existsSync(path)) {
@@ -97,7 +97,7 @@ async function readReport(values: { config?: string | undefined; url?: string | 
   }
   if (!heldByLoupe(path)) return readFiles(config, "offline");
   try {
-    return await fetchReport(localUrl(config), values.token, values.fresh === true);
+    return await fetchReport(localUrl(config), await credentialsOf(values), values.fresh === true);
   } catch (err) {
     if (!(err instanceof LoupeError) || err.code !== "status_denied") throw err;
     io.err(`loupe status: ${err.message}; reading the data dir instead`);
@@ -108,16 +108,17 @@ async function readReport(values: { config?: string | undefined; url?: string | 
 export const statusCommand = {
   summary: "show the status: database and tier sizes, series, ingest rates, collectors, forwarders, disk",
   usage:
-    "loupe status [--config FILE] [--url URL [--token T]] [--json] [--fresh]\n\n" +
+    "loupe status [--config FILE] [--url URL] [--user LOGIN | --token T] [--json] [--fresh]\n\n" +
     "Asks a running Loupe (--url, or the one holding the configured data dir: http_addr/http_port) for\n" +
-    "/api/status, which answers Admins only (a Loupe open on loopback treats local callers as Admin).\n" +
+    "/api/status, which answers Admins only: a Loupe open on loopback treats local callers as Admin;\n" +
+    "otherwise --user signs in as a local Admin (password asked, or the first line of stdin).\n" +
     "When no Loupe holds the data dir, or the local one refuses, reads the database read-only and reports\n" +
     "sizes, tiers, series and disk (the first line says which).\n" +
     "--json prints the report as JSON; --fresh re-reads table sizes instead of the minute-old figures.",
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseArgs({
       args,
-      options: { config: { type: "string", short: "c" }, url: { type: "string" }, token: { type: "string" }, json: { type: "boolean" }, fresh: { type: "boolean" } },
+      options: { config: { type: "string", short: "c" }, url: { type: "string" }, token: { type: "string" }, user: { type: "string" }, json: { type: "boolean" }, fresh: { type: "boolean" } },
       strict: true,
     });
     let report: StatusReport | undefined;

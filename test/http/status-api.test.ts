@@ -9,7 +9,10 @@ import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Client, githubLogin, startHarness, type Harness } from "../auth/harness.js";
-import { spawnLoupe } from "../helpers/spawn-loupe.js";
+import { spawn } from "node:child_process";
+import { runCli } from "../../src/cli.js";
+import { PROJECT_ROOT } from "../../src/lib/package-info.js";
+import { TSX_LOADER } from "../helpers/spawn-loupe.js";
 import type { StatusReport } from "../../src/http/index.js";
 
 let h: Harness;
@@ -17,6 +20,7 @@ let admin: Client;
 let writeToken: string;
 let readToken: string;
 const HOSTS = 40;
+const OPS_PASSWORD = "status page password";
 const PER_SERIES = 20;
 
 let setUpAt = 0;
@@ -24,7 +28,7 @@ let setUpAt = 0;
 async function setUp(): Promise<void> {
   setUpAt = Date.now();
   // small chunks so the ingested points reach tsdb_chunks while Loupe runs
-  h = await startHarness("[store]\nchunk_points = 8\nhead_idle = 1s\nfsync = off\n[alerting]\nenabled = true\n");
+  h = await startHarness("[store]\nchunk_points = 8\nhead_idle = 1s\nfsync = off\n[alerting]\nenabled = true\n[auth.basic]\nenabled = true\n");
   h.gh.addUser({ id: 1, login: "boss" });
   h.gh.addUser({ id: 2, login: "vera" });
   admin = (await githubLogin(h, "boss")).client;
@@ -35,6 +39,11 @@ async function setUp(): Promise<void> {
     return ((await r.json()) as { token: string }).token;
   };
   writeToken = await mint("write");
+  // a local Admin for `loupe status --user`
+  const ini = join(h.dataDir, "..", "user.ini");
+  writeFileSync(ini, `[paths]\ndata = ${h.dataDir}\n[auth.basic]\nenabled = true\n`);
+  const io = { out: () => undefined, err: () => undefined, readSecret: async () => OPS_PASSWORD };
+  assert.equal(await runCli(["user", "add", "ops", "--role", "Admin", "--config", ini], io), 0);
   readToken = await mint("read");
 }
 
@@ -129,13 +138,29 @@ async function numbersAfterIngest(): Promise<void> {
 }
 
 async function cliNextToRunningLoupe(): Promise<void> {
-  const run = async (args: string[]): Promise<{ code: number | null; out: string; err: string }> => {
-    const p = spawnLoupe(["status", ...args]);
+  const run = async (args: string[], stdin = ""): Promise<{ code: number | null; out: string; err: string }> => {
+    const child = spawn(process.execPath, ["--import", TSX_LOADER, join(PROJECT_ROOT, "src", "entry.ts"), "status", ...args], { stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
-    p.child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-    const { code } = await p.exited;
-    return { code, out, err: p.stderr() };
+    let err = "";
+    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+    child.stdin.end(stdin);
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    return { code, out, err };
   };
+  // a local Admin signs in (password from stdin): the live report, and the session is ended after
+  const live = await run(["--url", h.base, "--user", "ops"], `${OPS_PASSWORD}\n`);
+  assert.equal(live.code, 0, live.err);
+  assert.match(live.out, /status \(live, up/);
+  assert.match(live.out, /^influx\s+800\s/m);
+  assert.match(live.out, /^raw\s+15d\s+[1-9]\d*\s/m);
+  const ro = new Database(h.config.database.path, { readonly: true });
+  const sessions = (ro.prepare("SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.login = 'ops'").get() as { n: number }).n;
+  ro.close();
+  assert.equal(sessions, 0, "the CLI signed out");
+  const wrong = await run(["--url", h.base, "--user", "ops"], "not the password\n");
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.err, /signing in as ops at .*\/login: 401/);
   // the API refuses the CLI's token: exit 1 naming why
   const denied = await run(["--url", h.base, "--token", writeToken]);
   assert.equal(denied.code, 1);
