@@ -108,7 +108,11 @@ test("service with a fake clock: rates over the last minute and five, collector 
   const store = await openStore(db, { store: config.store, retention: config.retention, walPath: `${path}.wal`, log: silentLogger, clock, tuning: { timers: false } });
   const metrics = new MetricsRegistry();
   const counts = { graphite: 0 };
-  metrics.collect(() => [{ name: "loupe_ingest_graphite_points_written_total", help: "h", type: "counter", value: counts.graphite }]);
+  metrics.collect(() => [
+    { name: "loupe_ingest_graphite_points_written_total", help: "h", type: "counter", value: counts.graphite },
+    // another protocol's counter (remote_write): listed by its name alone
+    { name: "loupe_ingest_remote_write_samples_written_total", help: "h", type: "counter", value: 7 },
+  ]);
   const runs = metrics.counter("loupe_collector_runs_total", "r", ["collector"]);
   const errors = metrics.counter("loupe_collector_errors_total", "e", ["collector"]);
   metrics.gauge("loupe_collector_samples", "s", ["collector"]).set({ collector: "cpu" }, 12);
@@ -133,6 +137,8 @@ test("service with a fake clock: rates over the last minute and five, collector 
     assert.equal(g.total, 300 * 100 + 300 * 200);
     assert.deepEqual(g.lastMinute, { windowS: 60, points: 12_000, perSecond: 200 });
     assert.deepEqual(g.last5Minutes, { windowS: 300, points: 60_000, perSecond: 200 });
+    assert.deepEqual(r.ingest!.map((i) => i.protocol), ["graphite", "remote_write", "collectors"]);
+    assert.equal(r.ingest!.find((i) => i.protocol === "remote_write")!.total, 7);
     const c = r.ingest!.find((i) => i.protocol === "collectors")!;
     assert.deepEqual(c.lastMinute, { windowS: 60, points: 6 * 12, perSecond: 1.2 });
     assert.deepEqual(r.collectors, [{ name: "cpu", runs: 60, errors: 10, errorsLast5Minutes: 5, skipped: 0, lastDurationMs: 4.2, samplesPerRun: 12, lastRunSeenAt: clock.now() }]);

@@ -86,9 +86,10 @@ function rate(current: ReadonlyMap<string, number>, history: StatusHistory, now:
   return { windowS: Math.round(windowS), points, perSecond: windowS > 0 ? Math.round((points / windowS) * 1000) / 1000 : 0 };
 }
 
-const INGEST = /^loupe_ingest_([a-z0-9_]+?)_points_written_total$/;
+/** `loupe_ingest_<protocol>_points_written_total` (or `_samples_written_total`): graphite, influx, remote_write, … */
+const INGEST = /^loupe_ingest_([a-z0-9_]+?)_(?:points|samples)_written_total$/;
 
-/** Points written per protocol (every `loupe_ingest_<protocol>_points_written_total`), plus the collectors. */
+/** Points written per protocol (every INGEST counter), plus the collectors. */
 export function ingestStatus(current: ReadonlyMap<string, number>, history: StatusHistory, now: number): IngestStatus[] {
   const out: IngestStatus[] = [];
   for (const [key, total] of current) {
