@@ -3,9 +3,11 @@
  * report on the command line. With --url, or when a running Loupe holds the data dir, it asks that
  * Loupe's /api/status, which answers Admins only: a Loupe open on loopback (no login provider) treats
  * every local caller as Admin; otherwise `--user` signs in as a local Admin ([auth.basic]). Refused
- * (no --user; tokens act at most as Editors), the CLI reads the files itself. Reading the files (no Loupe, or refused) opens the
- * database read-only and reports sizes, tiers, series and disk; rates, collectors, alerting and
- * forwarders only a running Loupe knows. The first line says which.
+ * (no --user; tokens act at most as Editors), the CLI reads the files itself: when no Loupe holds the
+ * data dir, or it refused, the database is opened read-only and the report has sizes, tiers, series
+ * and disk; rates, collectors, alerting and forwarders only a running Loupe knows. The first line
+ * says which. Whether a Loupe holds the data dir is probed by taking its lock and giving it back at
+ * once (a Loupe starting in that instant would be refused once, naming this PID).
  */
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
