@@ -192,6 +192,8 @@ export function readDatabaseUsageInWorker(dbPath: string, options: ReadUsageOpti
   const worker = FROM_SOURCE
     ? new Worker(`(async () => { const { register } = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}); register(); await import(${JSON.stringify(entry.href)}); })()`, { eval: true, workerData })
     : new Worker(entry, { workerData });
+  // a read still running when Loupe stops must not hold the process (its connection is read-only)
+  worker.unref();
   return new Promise<DatabaseUsage>((resolve, reject) => {
     let settled = false;
     worker.once("message", (m: { ok: true; usage: DatabaseUsage } | { ok: false; error: string }) => {
