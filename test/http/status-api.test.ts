@@ -134,7 +134,10 @@ async function numbersAfterIngest(): Promise<void> {
   assert.equal(r.forwarders, null);
   assert.ok(r.disk !== null && r.disk.freeBytes > 0 && r.disk.totalBytes >= r.disk.freeBytes);
   assert.equal(r.disk.fill.state, "not_enough_data");
-  assert.ok(Array.isArray(r.collectors));
+  // collector health: every collector that ran has its start time from the scheduler's gauge
+  const ran = r.collectors!.filter((c) => c.runs > 0);
+  assert.ok(ran.length > 0, JSON.stringify(r.collectors));
+  for (const c of ran) assert.ok(c.lastRunAt! >= setUpAt && c.lastRunAt! <= Date.now() && c.lastDurationMs! >= 0, JSON.stringify(c));
 }
 
 async function cliNextToRunningLoupe(): Promise<void> {

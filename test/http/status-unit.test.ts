@@ -141,7 +141,10 @@ test("service with a fake clock: rates over the last minute and five, collector 
     assert.equal(r.ingest!.find((i) => i.protocol === "remote_write")!.total, 7);
     const c = r.ingest!.find((i) => i.protocol === "collectors")!;
     assert.deepEqual(c.lastMinute, { windowS: 60, points: 6 * 12, perSecond: 1.2 });
-    assert.deepEqual(r.collectors, [{ name: "cpu", runs: 60, errors: 10, errorsLast5Minutes: 5, skipped: 0, lastDurationMs: 4.2, samplesPerRun: 12, lastRunSeenAt: clock.now() }]);
+    assert.deepEqual(r.collectors, [{ name: "cpu", runs: 60, errors: 10, errorsLast5Minutes: 5, skipped: 0, lastDurationMs: 4.2, samplesPerRun: 12, lastRunAt: clock.now() }]);
+    // with the scheduler's gauge: its time, exactly
+    metrics.gauge("loupe_collector_last_run_timestamp_seconds", "t", ["collector"]).set({ collector: "cpu" }, (clock.now() - 4321) / 1000);
+    assert.equal((await svc.report()).collectors![0]!.lastRunAt, clock.now() - 4321);
     assert.equal(r.alerting!.evaluations, 60);
     assert.equal(r.alerting!.evaluationsPerMinute, 6);
     assert.equal(r.alerting!.avgEvaluationMs, 5);

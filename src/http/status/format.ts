@@ -86,7 +86,7 @@ function liveText(r: StatusReport): string[] {
   out.push(r.ingest.length === 0 ? "  none yet" : textTable(["Protocol", "Total", "Last minute", "Last 5 min"], r.ingest.map((i) => [i.protocol, String(i.total), `${i.lastMinute.perSecond}/s`, `${i.last5Minutes.perSecond}/s`])));
   out.push("", "Collectors:");
   const cs = r.collectors ?? [];
-  out.push(cs.length === 0 ? "  none running" : textTable(["Collector", "Runs", "Errors", "Errors 5m", "Last run seen", "Duration", "Samples"], cs.map((c) => [c.name, String(c.runs), String(c.errors), String(c.errorsLast5Minutes), formatTime(c.lastRunSeenAt), c.lastDurationMs === null ? "–" : `${c.lastDurationMs} ms`, c.samplesPerRun === null ? "–" : String(c.samplesPerRun)])));
+  out.push(cs.length === 0 ? "  none running" : textTable(["Collector", "Runs", "Errors", "Errors 5m", "Last run", "Duration", "Samples"], cs.map((c) => [c.name, String(c.runs), String(c.errors), String(c.errorsLast5Minutes), formatTime(c.lastRunAt), c.lastDurationMs === null ? "–" : `${c.lastDurationMs} ms`, c.samplesPerRun === null ? "–" : String(c.samplesPerRun)])));
   const a = r.alerting;
   out.push("", a === null ? "Alerting: off" : `Alerting: ${a.evaluations} evaluations (${a.failures} failed, ${a.overruns} overruns), ${a.evaluationsPerMinute}/min, ${a.avgEvaluationMs ?? "–"} ms each, ${(a.busy * 100).toFixed(2)}% busy`);
   out.push("", "Forwarders:");

@@ -83,10 +83,10 @@ export interface CollectorStatus {
   readonly lastDurationMs: number | null;
   readonly samplesPerRun: number | null;
   /**
-   * When the status sampler first saw the last run (its run count change): at most one sampling
-   * period (10 s) after the run; null before any run.
+   * When the last run started (loupe_collector_last_run_timestamp_seconds); from a scheduler without
+   * that gauge, when the status sampler first saw the run count change (≤ 10 s late). null: no run.
    */
-  readonly lastRunSeenAt: number | null;
+  readonly lastRunAt: number | null;
 }
 
 export interface AlertingStatus {

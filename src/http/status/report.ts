@@ -128,6 +128,14 @@ function collectorNames(current: ReadonlyMap<string, number>): string[] {
   return names.sort();
 }
 
+/** From the scheduler's last-run gauge; without it, when the sampler first saw the run count change. */
+function lastRunAt(current: ReadonlyMap<string, number>, history: StatusHistory, now: number, name: string, runs: number): number | null {
+  if (runs === 0) return null;
+  const started = current.get(metricKey("loupe_collector_last_run_timestamp_seconds", { collector: name }));
+  if (started !== undefined) return Math.round(started * 1000);
+  return history.changedAt(metricKey("loupe_collector_runs_total", { collector: name }), runs, now) ?? null;
+}
+
 export function collectorStatus(current: ReadonlyMap<string, number>, history: StatusHistory, now: number): CollectorStatus[] {
   return collectorNames(current).map((name) => {
     const k = (family: string): string => metricKey(family, { collector: name });
@@ -142,7 +150,7 @@ export function collectorStatus(current: ReadonlyMap<string, number>, history: S
       skipped: current.get(k("loupe_collector_skipped_total")) ?? 0,
       lastDurationMs: duration === undefined ? null : Math.round(duration * 100_000) / 100,
       samplesPerRun: samples ?? null,
-      lastRunSeenAt: runs === 0 ? null : (history.changedAt(k("loupe_collector_runs_total"), runs, now) ?? null),
+      lastRunAt: lastRunAt(current, history, now, name, runs),
     };
   });
 }
