@@ -1,5 +1,5 @@
 /**
- * `loupe` command line: run | check-config | version | help | setup | user | dashboard | db.
+ * `loupe` command line: run | check-config | version | help | setup | user | dashboard | db | status.
  * The only place besides config/ that looks at argv, and the only one that prints with console.
  */
 import { parseArgs } from "node:util";
@@ -17,6 +17,7 @@ import { dashboardCommand } from "./dashboards/index.js";
 import { checkAlertingConfig } from "./alerting/index.js";
 import { importCommand } from "./import/index.js";
 import { backupCommand, restoreCommand, readMigrations } from "./store/index.js";
+import { statusCommand } from "./http/index.js";
 
 const stdio: CliIo = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
@@ -128,6 +129,7 @@ registerCommand("import", importCommand);
 registerCommand("backup", backupCommand);
 
 registerCommand("restore", restoreCommand);
+registerCommand("status", statusCommand);
 
 export async function runCli(argv: readonly string[], io: CliIo = stdio): Promise<number> {
   const [name, ...rest] = argv;

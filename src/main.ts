@@ -20,7 +20,7 @@ import { BUILTIN_COLLECTORS, deriveHostname, fullSpec, sectionName, startCollect
 import { GraphiteIngest, TemplateMapper, startGraphiteListeners, isLoopbackHost } from "./ingest/index.js";
 import { startAlerting, type AlertingService } from "./alerting/index.js";
 import { SqliteAlertStateStore, SqliteRuleStore, SqliteSilenceStore } from "./store/index.js";
-import { createHttp, startHttpServer, isLoopbackAddress, type DashboardServices } from "./http/index.js";
+import { createHttp, startHttpServer, isLoopbackAddress, StatusService, type DashboardServices } from "./http/index.js";
 import type { Express } from "express";
 
 export interface Running {
@@ -60,7 +60,8 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     const selfOn = await runCollectors(ctx, store); // 6. collectors
     await listenGraphite(ctx, store, selfOn); // 7. ingest (Influx /write is a route of http)
     const alerting = startAlertingStep(ctx, db, store, dashboards); // 8. alerting
-    const http = await serveHttp(ctx, { store, dashboards, auth, alerting, hostname }); // 9. http
+    const status = startStatus(ctx, db, store); // 9. status page sampler
+    const http = await serveHttp(ctx, { store, dashboards, auth, alerting, hostname, status }); // 10. http
     return { httpPort: http.port, app: http.app, stop: () => stoppers.stopAll() };
   } catch (err) {
     await stoppers.stopAll();
@@ -196,6 +197,14 @@ function startAlertingStep(ctx: Context, db: Db, store: TimeSeriesStore, dashboa
   return alerting;
 }
 
+/** The status page's sampler (own metrics every 10 s, database size every minute); stopped before the store. */
+function startStatus(ctx: Context, db: Db, store: TimeSeriesStore): StatusService {
+  const { config, clock, metrics, startedAt } = ctx;
+  const status = new StatusService({ db, config, store, metrics, clock, log: ctx.log.child({ module: "status" }), version: VERSION, startedAt });
+  ctx.onStop("status", () => status.stop());
+  return status;
+}
+
 /** The modules' services the http module builds its routes from. */
 interface Modules {
   readonly store: TimeSeriesStore;
@@ -204,6 +213,7 @@ interface Modules {
   readonly alerting: AlertingService | undefined;
   /** The collectors' host name (the hosts page marks it as Loupe's own). */
   readonly hostname: string;
+  readonly status: StatusService;
 }
 
 async function serveHttp(ctx: Context, modules: Modules): Promise<{ app: Express; port: number }> {

@@ -30,7 +30,8 @@ add creates a local user (password asked twice; read from stdin when it is not a
 --github, lets the GitHub user LOGIN in even when [auth.github] allow_sign_up = false.
 The first user ever, and logins in [auth] admins, are Admin.`;
 
-async function readSecretDefault(prompt: string): Promise<string> {
+/** Reads a secret without echo from a terminal, or the first line of stdin when it is not one. */
+export async function readSecretDefault(prompt: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) {
     const rl = createInterface({ input: stdin });

@@ -34,7 +34,7 @@ export type { GithubFacts, GithubPolicy, GithubDecision, GithubProfile, GithubEm
 export { CONTENT_SECURITY_POLICY, securityHeaders } from "./security-headers.js";
 export { FailureLimiter, LoginLimiter, LoginLimitedError } from "./rate-limit.js";
 export type { LoginLimits, LoginVerdict } from "./rate-limit.js";
-export { userCommand } from "./cli-user.js";
+export { userCommand, readSecretDefault as readSecret } from "./cli-user.js";
 
 export interface Auth {
   readonly config: Config;

@@ -98,7 +98,7 @@ export class Scheduler {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly stopWaitMs: number;
-  private readonly m: { duration: Gauge; errors: Counter; skipped: Counter; runs: Counter; samples: Gauge } | undefined;
+  private readonly m: { duration: Gauge; errors: Counter; skipped: Counter; runs: Counter; samples: Gauge; lastRun: Gauge } | undefined;
   private task: ScheduledTask | undefined;
   private stopping = false;
   private sinkFailing = false;
@@ -136,6 +136,7 @@ export class Scheduler {
             skipped: reg.counter("loupe_collector_skipped_total", "collector runs skipped because the previous one was still running", ["collector"]),
             runs: reg.counter("loupe_collector_runs_total", "collector runs started", ["collector"]),
             samples: reg.gauge("loupe_collector_samples", "samples published by the last run of each collector", ["collector"]),
+            lastRun: reg.gauge("loupe_collector_last_run_timestamp_seconds", "when the last run of each collector started (Unix seconds)", ["collector"]),
           };
     // Every collector's counters exist from the start (0), so rate() over /metrics has a baseline.
     for (const name of this.states.keys()) {
@@ -277,6 +278,7 @@ export class Scheduler {
     const duration = performance.now() - t0;
     s.lastDurationMs = duration;
     this.m?.duration.set(labels, duration / 1000);
+    this.m?.lastRun.set(labels, now / 1000);
     const stopped = error instanceof StoppingError;
     if (outcome !== "ok" && !stopped) {
       s.errors++;

@@ -8,3 +8,6 @@ export type { Access, Principal, Role } from "./access.js";
 export { healthRoutes } from "./routes/health.js";
 export { startHttpServer, isLoopbackAddress } from "./server.js";
 export type { HttpServer } from "./server.js";
+export { StatusService, type StatusServiceOptions } from "./status/service.js";
+export type { ForwarderStatus, ForwarderStatusSource, StatusReport } from "./status/model.js";
+export { statusCommand } from "./cli-status.js";

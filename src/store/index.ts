@@ -102,3 +102,5 @@ export { createBackup, BACKUP_FORMAT, MANIFEST_NAME, type BackupOptions, type Ba
 export { restoreBackup, type RestoreOptions, type RestoreResult } from "./backup-restore.js";
 export { startBackupSchedule, pruneBackups, backupFileName, type BackupSchedule } from "./backup-schedule.js";
 export { backupCommand, restoreCommand } from "./cli-backup.js";
+export { readDatabaseUsage, readDatabaseUsageInWorker, readFileUsage, folderBytes, hasDbstat } from "./status.js";
+export type { DatabaseUsage, TableUsage, TierUsage, FileUsage, ReadUsageOptions } from "./status.js";

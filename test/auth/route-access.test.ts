@@ -57,6 +57,8 @@ const EXPECTED: ReadonlyArray<readonly [string, string, Level]> = [
   ["GET", "/admin/tokens", "admin"],
   ["POST", "/admin/tokens", "admin"],
   ["POST", "/admin/tokens/:id/revoke", "admin"],
+  ["GET", "/api/status", "admin"],
+  ["GET", "/admin/status", "admin"],
   // ingest (Influx line protocol) and Loupe's own metrics
   ["POST", "/query", "editor"],
   ["POST", "/write", "editor"],

@@ -34,7 +34,7 @@ function githubRoleMapping(auth: Auth): boolean {
 function sendUsersPage(auth: Auth, req: Request, res: Response): void {
   const csrf = csrfOf(res);
   const rows = auth.users.list();
-  const body = html`<div class="page-head"><h1>Users</h1><a class="btn" href="/admin/tokens">API tokens</a></div>
+  const body = html`<div class="page-head"><h1>Users</h1><a class="btn" href="/admin/tokens">API tokens</a><a class="btn" href="/admin/status">Status</a></div>
 ${rows.length === 0
   ? html`<p>No users yet. ${auth.open ? "No login provider is configured: Loupe is open to local visitors." : ""}</p>`
   : html`<div class="table-wrap"><table class="list" id="users">
@@ -58,7 +58,7 @@ function createdBanner(created: { token: string; row: TokenRow }): SafeHtml {
 function sendTokensPage(auth: Auth, req: Request, res: Response, created?: { token: string; row: TokenRow }): void {
   const csrf = csrfOf(res);
   const rows = auth.tokens.list();
-  const body = html`<div class="page-head"><h1>API tokens</h1><a class="btn" href="/admin/users">Users</a></div>
+  const body = html`<div class="page-head"><h1>API tokens</h1><a class="btn" href="/admin/users">Users</a><a class="btn" href="/admin/status">Status</a></div>
 ${created !== undefined ? createdBanner(created) : ""}
 <form method="post" action="/admin/tokens" class="page-head" id="token-create">
 <input type="hidden" name="_csrf" value="${csrf}">

@@ -30,6 +30,8 @@ import { hostsPages } from "./pages/hosts.js";
 import { countRequests, metricsRoutes } from "./metrics.js";
 import { pageRoutes } from "./pages/index.js";
 import { staticRoutes } from "./static.js";
+import { statusRoutes, type StatusSource } from "./api/status.js";
+import { statusPages } from "./pages/status.js";
 
 /** The dashboards module's services (persistence in the store, wired by main.ts). */
 export interface DashboardServices {
@@ -56,6 +58,8 @@ export interface HttpDeps {
   readonly alerting?: AlertingService | undefined;
   /** The collectors' host name (the hosts page marks it as Loupe's own); "" or absent when unknown. */
   readonly hostname?: string | undefined;
+  /** The status report (Admin → Status, /api/status): main.ts's StatusService. */
+  readonly status?: StatusSource | undefined;
 }
 
 export interface AppRoutes {
@@ -73,6 +77,7 @@ export function buildRoutes(deps: HttpDeps): AppRoutes {
       ...dashboardRouters(deps),
       authRoutes(deps.auth),
       adminRoutes(deps.auth),
+      ...(deps.status !== undefined ? [statusRoutes({ status: deps.status }), statusPages({ status: deps.status })] : []),
       ...ingestRouters(deps),
       ...alertRouters(deps),
       ...queryRouters(deps),
