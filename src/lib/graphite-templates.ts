@@ -1,5 +1,6 @@
 /**
- * InfluxDB-style Graphite templates: map a dotted path to a series name and tags.
+ * InfluxDB-style Graphite templates: map a dotted path to a series name and tags. Used by Graphite
+ * ingest (re-exported by src/ingest) and by the remote_write forwarder's name mapping (lib/prom-names.ts).
  *
  *   [filter] template [k=v,k2=v2]
  *
@@ -14,8 +15,9 @@
  * In the INI list (`templates = a, b`) the extra tags of a template are written after it with
  * commas, as InfluxDB writes them: an item that is only `k=v` belongs to the template before it.
  */
-import { ConfigError } from "../../lib/errors.js";
-import type { Tags } from "../../model/index.js";
+import { ConfigError } from "./errors.js";
+/** Tag key → value (the same shape as model's Tags; lib/ imports nothing of the project). */
+type Tags = Readonly<Record<string, string>>;
 
 export interface GraphiteTemplate {
   readonly filter: readonly string[] | undefined;
