@@ -12,7 +12,8 @@ import { decodeLabels, decodeWriteRequest } from "../../src/lib/remote-write/dec
 import { uncompress } from "../../src/lib/remote-write/snappy.js";
 import { DEFAULT_DECODE_LIMITS } from "../../src/lib/remote-write/types.js";
 import type { Sample } from "../../src/model/index.js";
-import { startVictoriaMetrics } from "../helpers/servers.js";
+import { VM_BIN, startVictoriaMetrics } from "../helpers/servers.js";
+import { needs } from "../helpers/system.js";
 import { tempDir } from "../helpers/tmp.js";
 
 const base: RemoteWriteOptions = { url: "", headers: {}, timeoutMs: 5000, tls: { insecureSkipVerify: false }, metricNames: "prometheus", pathPrefix: "servers", templates: [], separator: "." };
@@ -142,7 +143,7 @@ async function vmExport(url: string): Promise<Exported[]> {
     .sort((a, b) => JSON.stringify(a.metric).localeCompare(JSON.stringify(b.metric)));
 }
 
-test("real VictoriaMetrics: /api/v1/export returns the names, labels, timestamps and values sent", async () => {
+test("real VictoriaMetrics: /api/v1/export returns the names, labels, timestamps and values sent", { skip: needs(VM_BIN) }, async () => {
   const vm = await startVictoriaMetrics();
   try {
     const url = `${vm.url}/api/v1/write`;
