@@ -111,7 +111,7 @@ export function decodeWriteRequest(body: Uint8Array, limits: DecodeLimits): Deco
   const end = buf.length;
   const labelKeys: string[] = [];
   const starts: number[] = [0];
-  const cols = new Columns(Math.ceil(end / 16));
+  const cols = new Columns(Math.ceil(end / 48)); // grows by doubling; a Prometheus sample costs ~40-120 bytes with its series
   while (r.at < end) {
     const tag = r.varint(end);
     if (tag === 0x0a) {
