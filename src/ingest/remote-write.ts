@@ -68,6 +68,9 @@ export class RemoteWriteIngest {
   private readonly known = new Map<string, Known>();
   private readonly columnar: ColumnarSink | undefined;
   private ids = new Float64Array(1024);
+  /** The label keys of the last request by position, and what they mapped to. */
+  private lastKeys: string[] = [];
+  private lastKnown: Known[] = [];
 
   constructor(
     private readonly sink: IngestSink,
@@ -134,7 +137,12 @@ export class RemoteWriteIngest {
       const a = req.sampleStart[i]!;
       const b = req.sampleStart[i + 1]!;
       if (a === b) continue;
-      const k = this.series(req.labelKeys[i]!);
+      // senders repeat their series in the same order: compare with the same place last time first
+      // (a memcmp) before hashing the key for the map
+      const labelKey = req.labelKeys[i]!;
+      const k = this.lastKeys[i] === labelKey ? this.lastKnown[i]! : this.series(labelKey);
+      this.lastKeys[i] = labelKey;
+      this.lastKnown[i] = k;
       if (k === NAMELESS) {
         this.counts.nameless += b - a;
         continue;

@@ -128,3 +128,16 @@ test("POST /api/v1/write: 204 when written; 400/413/415 with a JSON error naming
     await http.close();
   }
 });
+
+test("series met again in another order or place map to their own series", async () => {
+  const sink = new RecordingSink();
+  const ingest = new RemoteWriteIngest(sink, LIMITS, silentLogger);
+  const s = (name: string, v: number): RwSeries => ({ labels: [["__name__", name]], timestamps: [T0], values: [v] });
+  await ingest.write(body([s("a", 1), s("b", 2), s("c", 3)]));
+  await ingest.write(body([s("c", 30), s("a", 10)]));
+  await ingest.write(body([s("b", 200), s("a", 100), s("c", 300)]));
+  assert.deepEqual(
+    sink.samples.map((x) => `${x.name}=${x.value}`),
+    ["a=1", "b=2", "c=3", "c=30", "a=10", "b=200", "a=100", "c=300"],
+  );
+});
