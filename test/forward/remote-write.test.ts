@@ -54,9 +54,11 @@ test("one request per batch: protocol headers, auth headers, samples grouped by 
     { name: "app.requests", tags: { dc: "eu", "http.code": "200" }, ts: T0, value: 7 },
   ];
   await target.send(batch, new AbortController().signal);
+  await target.send(batch.slice(0, 3), new AbortController().signal); // series known from the last batch
   await target.close();
   peer.server.close();
-  assert.equal(peer.got.length, 1);
+  assert.equal(peer.got.length, 2);
+  assert.deepEqual(peer.got[1]!.series, peer.got[0]!.series.slice(0, 2));
   const h = peer.got[0]!.headers;
   assert.equal(h["content-encoding"], "snappy");
   assert.equal(h["content-type"], "application/x-protobuf");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { encodeLabels, encodeWriteRequest, encodeWriteRequestEncoded, sortLabels } from "../../src/lib/remote-write/encode.js";
+import { encodeLabels, encodeWriteRequest, encodeWriteRequestColumns, encodeWriteRequestEncoded, sortLabels } from "../../src/lib/remote-write/encode.js";
 import { decodeLabels, decodeWriteRequest } from "../../src/lib/remote-write/decode.js";
 import { DEFAULT_DECODE_LIMITS, RemoteWriteDecodeError, type RwSeries } from "../../src/lib/remote-write/types.js";
 import { seededRandom } from "../helpers/rng.js";
@@ -30,7 +30,7 @@ test("sortLabels puts __name__ first, then names in byte order", () => {
   assert.deepEqual(sortLabels([["job", "a"], ["__name__", "m"], ["Zed", "z"], ["_x", "y"]]), [["__name__", "m"], ["Zed", "z"], ["_x", "y"], ["job", "a"]]);
 });
 
-test("property: any series round-trips, and encodeWriteRequestEncoded equals encodeWriteRequest", () => {
+test("property: any series round-trips; the encoded-labels and columns encoders write the same bytes", () => {
   const label = fc.tuple(fc.string({ unit: "grapheme", maxLength: 20 }), fc.string({ unit: "binary", maxLength: 40 }));
   const sample = fc.tuple(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.double());
   const seriesArb = fc.record({ labels: fc.array(label, { maxLength: 6 }), samples: fc.array(sample, { maxLength: 5 }) });
@@ -42,6 +42,10 @@ test("property: any series round-trips, and encodeWriteRequestEncoded equals enc
       assert.deepEqual(roundTrip(series), wellFormed);
       const pre = encodeWriteRequestEncoded(series.map((s) => ({ labels: encodeLabels(s.labels), timestamps: s.timestamps, values: s.values })));
       assert.deepEqual(pre, encodeWriteRequest(series));
+      const start = [0];
+      for (const s of series) start.push(start[start.length - 1]! + s.timestamps.length);
+      const cols = encodeWriteRequestColumns(series.map((s) => encodeLabels(s.labels)), start, series.flatMap((s) => s.timestamps), series.flatMap((s) => s.values));
+      assert.deepEqual(cols, pre);
     }),
     { numRuns: 300, seed: 15 },
   );

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { encodeLabels, encodeWriteRequestEncoded, type EncodedSeries } from "../../lib/remote-write/encode.js";
+import { encodeLabels, encodeWriteRequestColumns } from "../../lib/remote-write/encode.js";
 import { compress } from "../../lib/remote-write/snappy.js";
 import { PromNamer } from "../../lib/prom-names.js";
 import { VERSION } from "../../lib/package-info.js";
@@ -32,10 +32,13 @@ export interface RemoteWriteOptions {
 /** Series whose encoded labels are kept between batches; past it the cache starts over. */
 const LABEL_CACHE_MAX = 200_000;
 
-interface Group {
+/** A series the target has met: its encoded labels, and where its samples go in the batch being built. */
+interface Known {
   readonly labels: Uint8Array;
-  timestamps: number[];
-  values: number[];
+  /** The batch number this entry's count and offsets belong to. */
+  batch: number;
+  count: number;
+  fill: number;
 }
 
 export function createRemoteWriteTarget(options: RemoteWriteOptions): Target {
@@ -46,17 +49,18 @@ export function createRemoteWriteTarget(options: RemoteWriteOptions): Target {
     ? new HttpsAgent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: !options.tls.insecureSkipVerify, ...(options.tls.caFile !== undefined ? { ca: readFileSync(options.tls.caFile) } : {}) })
     : new HttpAgent({ keepAlive: true, maxSockets: 4 });
   const namer = new PromNamer(options);
-  const labelCache = new Map<string, Uint8Array>();
-  const labelsOf = (s: Sample): { key: string; labels: Uint8Array } => {
+  const known = new Map<string, Known>();
+  const knownOf = (s: Sample): Known => {
     const key = s.tags === undefined ? s.name : seriesKey(s.name, s.tags);
-    let labels = labelCache.get(key);
-    if (labels === undefined) {
-      if (labelCache.size >= LABEL_CACHE_MAX) labelCache.clear();
-      labels = encodeLabels(namer.labels(s.name, s.tags));
-      labelCache.set(key, labels);
+    let k = known.get(key);
+    if (k === undefined) {
+      if (known.size >= LABEL_CACHE_MAX) known.clear();
+      k = { labels: encodeLabels(namer.labels(s.name, s.tags)), batch: -1, count: 0, fill: 0 };
+      known.set(key, k);
     }
-    return { key, labels };
+    return k;
   };
+  const columns = new BatchColumns(knownOf);
   const headers = {
     ...options.headers,
     "Content-Encoding": "snappy",
@@ -69,7 +73,7 @@ export function createRemoteWriteTarget(options: RemoteWriteOptions): Target {
     type: "remote_write",
     async send(batch: readonly Sample[], signal: AbortSignal): Promise<void> {
       if (batch.length === 0) return;
-      const body = compress(encodeWriteRequestEncoded(groupBySeries(batch, labelsOf)));
+      const body = compress(columns.encode(batch));
       await post(url, secure, agent, headers, body, AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]));
     },
     close(): Promise<void> {
@@ -79,36 +83,69 @@ export function createRemoteWriteTarget(options: RemoteWriteOptions): Target {
   };
 }
 
-/** The batch as one entry per series, its samples in time order. */
-function groupBySeries(batch: readonly Sample[], labelsOf: (s: Sample) => { key: string; labels: Uint8Array }): EncodedSeries[] {
-  const groups = new Map<string, Group>();
-  for (const s of batch) {
-    const { key, labels } = labelsOf(s);
-    let g = groups.get(key);
-    if (g === undefined) {
-      g = { labels, timestamps: [], values: [] };
-      groups.set(key, g);
+/**
+ * Builds one WriteRequest from a batch: samples grouped by series (in time order within each), as
+ * columns reused from batch to batch (two passes over the batch, no object per sample or series).
+ */
+class BatchColumns {
+  private batchNo = 0;
+  private ts = new Float64Array(1024);
+  private vs = new Float64Array(1024);
+  private entries: Known[] = [];
+
+  constructor(private readonly knownOf: (s: Sample) => Known) {}
+
+  encode(batch: readonly Sample[]): Buffer {
+    const n = batch.length;
+    const no = ++this.batchNo;
+    if (this.entries.length < n) this.entries = new Array<Known>(n);
+    const entries = this.entries;
+    const order: Known[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = this.knownOf(batch[i]!);
+      if (k.batch !== no) {
+        k.batch = no;
+        k.count = 0;
+        order.push(k);
+      }
+      k.count++;
+      entries[i] = k;
     }
-    g.timestamps.push(s.ts);
-    g.values.push(s.value);
+    const start = new Float64Array(order.length + 1);
+    let at = 0;
+    for (let i = 0; i < order.length; i++) {
+      const k = order[i]!;
+      start[i] = at;
+      k.fill = at;
+      at += k.count;
+    }
+    start[order.length] = at;
+    if (this.ts.length < n) {
+      this.ts = new Float64Array(n);
+      this.vs = new Float64Array(n);
+    }
+    const { ts, vs } = this;
+    for (let i = 0; i < n; i++) {
+      const k = entries[i]!;
+      const s = batch[i]!;
+      ts[k.fill] = s.ts;
+      vs[k.fill++] = s.value;
+    }
+    for (let i = 0; i < order.length; i++) if (order[i]!.count > 1) sortRange(ts, vs, start[i]!, start[i + 1]!);
+    return encodeWriteRequestColumns(order.map((k) => k.labels), start, ts, vs);
   }
-  const out: EncodedSeries[] = [];
-  for (const g of groups.values()) {
-    if (!isSorted(g.timestamps)) sortTogether(g);
-    out.push(g);
-  }
-  return out;
 }
 
-function isSorted(ts: readonly number[]): boolean {
-  for (let i = 1; i < ts.length; i++) if (ts[i]! < ts[i - 1]!) return false;
-  return true;
-}
-
-function sortTogether(g: Group): void {
-  const order = g.timestamps.map((_, i) => i).sort((a, b) => g.timestamps[a]! - g.timestamps[b]!);
-  g.timestamps = order.map((i) => g.timestamps[i]!);
-  g.values = order.map((i) => g.values[i]!);
+/** Sorts [a, b) of ts (and vs with it) by time, when not in order already. */
+function sortRange(ts: Float64Array, vs: Float64Array, a: number, b: number): void {
+  let sorted = true;
+  for (let i = a + 1; i < b && sorted; i++) if (ts[i]! < ts[i - 1]!) sorted = false;
+  if (sorted) return;
+  const idx = Array.from({ length: b - a }, (_, i) => a + i).sort((x, y) => ts[x]! - ts[y]! || x - y);
+  const t = idx.map((i) => ts[i]!);
+  const v = idx.map((i) => vs[i]!);
+  ts.set(t, a);
+  vs.set(v, a);
 }
 
 function post(url: URL, secure: boolean, agent: HttpAgent, headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<void> {

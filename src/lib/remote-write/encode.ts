@@ -101,6 +101,43 @@ export function encodeWriteRequestEncoded(series: readonly EncodedSeries[]): Buf
   return w.buf;
 }
 
+/**
+ * One WriteRequest from columns: series `i` has the encoded labels `labels[i]` and the samples
+ * `[start[i], start[i + 1])` of `timestamps`/`values` (no object per series or sample).
+ */
+export function encodeWriteRequestColumns(labels: readonly Uint8Array[], start: ArrayLike<number>, timestamps: ArrayLike<number>, values: ArrayLike<number>): Buffer {
+  const n = labels.length;
+  const inner = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let size = labels[i]!.length;
+    for (let j = start[i]!, e = start[i + 1]!; j < e; j++) {
+      const ts = timestamps[j]!;
+      size += 2 + (ts === 0 ? 9 : 10 + int64Size(ts));
+    }
+    inner[i] = size;
+    total += 1 + varintSize(size) + size;
+  }
+  const w = new Writer(total);
+  for (let i = 0; i < n; i++) {
+    w.byte(0x0a);
+    w.varint(inner[i]!);
+    w.bytes(labels[i]!);
+    for (let j = start[i]!, e = start[i + 1]!; j < e; j++) {
+      const ts = timestamps[j]!;
+      w.byte(0x12);
+      w.byte(ts === 0 ? 9 : 10 + int64Size(ts));
+      w.byte(0x09);
+      w.double(values[j]!);
+      if (ts !== 0) {
+        w.byte(0x10);
+        w.int64(ts);
+      }
+    }
+  }
+  return w.buf;
+}
+
 /** One WriteRequest (labels as given: sort them with sortLabels first). */
 export function encodeWriteRequest(series: readonly RwSeries[]): Buffer {
   return encodeWriteRequestEncoded(series.map((s) => ({ labels: encodeLabels(s.labels), timestamps: s.timestamps, values: s.values })));
