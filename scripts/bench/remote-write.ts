@@ -12,7 +12,8 @@
  *   cached + snappy (what the forwarder does).
  * - ingest into Loupe: RemoteWriteIngest.write (decompress, decode, map, store write) into the real
  *   store on a temp file (fsync = batch), after a first request created the series; "+ HTTP" posts
- *   the same bodies to POST /api/v1/write of an in-process server (2 in flight, bodies built before).
+ *   the same kind of bodies to POST /api/v1/write from a client process (scripts/bench/_rw-send.ts,
+ *   2 requests in flight, bodies built before it starts): only Loupe's process is counted.
  *   Target ≥ 1,000,000 samples/s.
  * - forward to VictoriaMetrics: createRemoteWriteTarget.send of 10,000-point batches (Diamond paths,
  *   10,000 series, one tick per batch, sequential) into a single-node VictoriaMetrics on loopback
@@ -31,19 +32,20 @@ import { createApp, startHttpServer, OPEN_PRINCIPAL } from "../../src/http/index
 import { remoteWriteRoutes } from "../../src/http/routes/api/remote-write.js";
 import { RemoteWriteIngest } from "../../src/ingest/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
+import { PROJECT_ROOT } from "../../src/lib/package-info.js";
 import { decodeWriteRequest } from "../../src/lib/remote-write/decode.js";
-import { encodeLabels, encodeWriteRequestEncoded, sortLabels, type EncodedSeries } from "../../src/lib/remote-write/encode.js";
+import { encodeLabels, encodeWriteRequestEncoded } from "../../src/lib/remote-write/encode.js";
 import { compress, uncompress } from "../../src/lib/remote-write/snappy.js";
 import { DEFAULT_DECODE_LIMITS } from "../../src/lib/remote-write/types.js";
 import type { Sample } from "../../src/model/index.js";
 import { openDatabase, migrate, openStore } from "../../src/store/index.js";
 import { printTable } from "./_table.js";
+import { BENCH_T0, benchLabels, benchRequest } from "./_rw-workload.js";
 
 const RUNS = Number(process.env["BENCH_RW_RUNS"] ?? 3);
 const REQUESTS = Number(process.env["BENCH_RW_REQUESTS"] ?? 60);
-const T0 = Math.floor(Date.now() / 10_000) * 10_000 - 86_400_000;
+const T0 = BENCH_T0;
 const LIMITS = { ...DEFAULT_DECODE_LIMITS, maxBodyBytes: 64 << 20 };
-const MODES = ["user", "system", "idle", "iowait"];
 
 interface Workload {
   readonly name: string;
@@ -54,28 +56,6 @@ const WORKLOADS: Workload[] = [
   { name: "prom (10,000 series × 1)", series: 10_000, per: 1 },
   { name: "dense (1,000 series × 10)", series: 1_000, per: 10 },
 ];
-
-function labelsOf(i: number): [string, string][] {
-  // 200 series per instance: 25 metric names × 8 cpus
-  const j = i % 200;
-  return sortLabels([["__name__", `node_metric_${j % 25}`], ["cpu", String(Math.floor(j / 25))], ["instance", `host${Math.floor(i / 200)}:9100`], ["job", "node"], ["mode", MODES[i % 4]!]]);
-}
-
-/** Request `r` of a workload: timestamps move on so every request holds new points. */
-function request(w: Workload, encoded: readonly Uint8Array[], r: number): EncodedSeries[] {
-  const out: EncodedSeries[] = [];
-  for (let i = 0; i < w.series; i++) {
-    const ts: number[] = [];
-    const vs: number[] = [];
-    for (let j = 0; j < w.per; j++) {
-      const t = T0 + (r * w.per + j) * 10_000;
-      ts.push(t);
-      vs.push(Math.round(Math.sin(i + t / 1e5) * 1000) / 10);
-    }
-    out.push({ labels: encoded[i]!, timestamps: ts, values: vs });
-  }
-  return out;
-}
 
 /** Items per CPU-second, best of RUNS windows of `seconds` of CPU. */
 function cpuRate(fn: () => number, seconds = 0.8): number {
@@ -105,7 +85,7 @@ const rows: Row[] = [];
 
 function codecRows(w: Workload, encoded: readonly Uint8Array[]): void {
   const samples = w.series * w.per;
-  const req = request(w, encoded, 0);
+  const req = benchRequest(w, encoded, 0);
   const body = compress(encodeWriteRequestEncoded(req));
   rows.push(["decode: snappy + WriteRequest", w.name, cpuRate(() => decodeWriteRequest(uncompress(body, LIMITS.maxBodyBytes), LIMITS).timestamps.length), `${(body.length / samples).toFixed(1)} B/sample compressed`]);
   rows.push(["encode: WriteRequest (labels cached) + snappy", w.name, cpuRate(() => (compress(encodeWriteRequestEncoded(req)), samples)), ""]);
@@ -119,7 +99,7 @@ async function ingestRows(w: Workload, encoded: readonly Uint8Array[]): Promise<
     const db = openDatabase(path);
     migrate(db, undefined, path);
     const store = await openStore(db, { store: config.store, retention: config.retention, walPath: `${path}.wal`, log: silentLogger });
-    const bodies = Array.from({ length: REQUESTS + 1 }, (_, r) => compress(encodeWriteRequestEncoded(request(w, encoded, r))));
+    const bodies = Array.from({ length: REQUESTS + 1 }, (_, r) => compress(encodeWriteRequestEncoded(benchRequest(w, encoded, r))));
     const ingest = new RemoteWriteIngest(store, LIMITS, silentLogger);
     await ingest.write(bodies[0]!); // creates the series
     const c0 = process.cpuUsage();
@@ -128,25 +108,12 @@ async function ingestRows(w: Workload, encoded: readonly Uint8Array[]): Promise<
     const n = REQUESTS * w.series * w.per;
     const wall = (performance.now() - t0) / 1000;
     rows.push(["ingest: decode + store write", w.name, n / cpuSince(c0), `wall ${Math.round(n / wall).toLocaleString("en-US")}/s`]);
-    // the same through HTTP (another set of timestamps: later than the first run's)
+    // the same through HTTP, from a client process (later timestamps than the first run's)
     const before: RequestHandler[] = [(_req, res, next) => ((res.locals["principal"] = OPEN_PRINCIPAL), next())];
     const app = createApp({ log: silentLogger, before, routers: [remoteWriteRoutes({ sink: store, log: silentLogger, limits: LIMITS })] });
     const http = await startHttpServer(app, "127.0.0.1", 0);
-    const more = Array.from({ length: REQUESTS }, (_, r) => compress(encodeWriteRequestEncoded(request(w, encoded, REQUESTS + 1 + r))));
-    const url = `http://127.0.0.1:${http.port}/api/v1/write`;
-    const headers = { "Content-Encoding": "snappy", "Content-Type": "application/x-protobuf" };
-    const c1 = process.cpuUsage();
-    const t1 = performance.now();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < more.length) {
-        const res = await fetch(url, { method: "POST", headers, body: more[next++]! });
-        if (res.status !== 204) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-      }
-    };
-    await Promise.all([worker(), worker()]);
-    const wall1 = (performance.now() - t1) / 1000;
-    rows.push(["ingest + HTTP (client in the same process)", w.name, n / cpuSince(c1), `wall ${Math.round(n / wall1).toLocaleString("en-US")}/s`]);
+    const viaHttp = await sendFromChild(`http://127.0.0.1:${http.port}/api/v1/write`, w, REQUESTS + 1);
+    rows.push(["ingest + HTTP (client in another process)", w.name, viaHttp.samples / viaHttp.cpu, `wall ${Math.round(viaHttp.samples / viaHttp.wall).toLocaleString("en-US")}/s`]);
     await http.close();
     const stats = store.stats();
     if (stats.series < w.series) throw new Error(`store holds ${stats.series} series, expected ${w.series}`);
@@ -155,6 +122,26 @@ async function ingestRows(w: Workload, encoded: readonly Uint8Array[]): Promise<
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs scripts/bench/_rw-send.ts; measures this process's CPU from its "start" to its "done". */
+async function sendFromChild(url: string, w: Workload, first: number): Promise<{ samples: number; cpu: number; wall: number }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "bench", "_rw-send.ts"), url, String(w.series), String(w.per), String(REQUESTS), String(first)], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  let c0: NodeJS.CpuUsage | undefined;
+  let t0 = 0;
+  let out = "";
+  return await new Promise((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (c0 === undefined && out.includes("start")) {
+        c0 = process.cpuUsage();
+        t0 = performance.now();
+      }
+      const m = /done (\d+)/.exec(out);
+      if (m && c0 !== undefined) resolve({ samples: Number(m[1]), cpu: cpuSince(c0), wall: (performance.now() - t0) / 1000 });
+    });
+    child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`_rw-send.ts exited ${code}`))));
+  });
 }
 
 async function freePort(): Promise<number> {
@@ -216,7 +203,7 @@ async function forwardRow(): Promise<void> {
 
 async function main(): Promise<void> {
   for (const w of WORKLOADS) {
-    const encoded = Array.from({ length: w.series }, (_, i) => encodeLabels(labelsOf(i)));
+    const encoded = Array.from({ length: w.series }, (_, i) => encodeLabels(benchLabels(i)));
     codecRows(w, encoded);
     await ingestRows(w, encoded);
   }
