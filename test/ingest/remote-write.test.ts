@@ -10,6 +10,7 @@ import { encodeWriteRequest } from "../../src/lib/remote-write/encode.js";
 import { compress } from "../../src/lib/remote-write/snappy.js";
 import { DEFAULT_DECODE_LIMITS, type RwSeries } from "../../src/lib/remote-write/types.js";
 import { seriesKey } from "../../src/model/index.js";
+import { seededRandom } from "../helpers/rng.js";
 import { tempDir } from "../helpers/tmp.js";
 import { RecordingSink } from "./recording-sink.js";
 import { openTestStore } from "./test-store.js";
@@ -140,4 +141,32 @@ test("series met again in another order or place map to their own series", async
     sink.samples.map((x) => `${x.name}=${x.value}`),
     ["a=1", "b=2", "c=3", "c=30", "a=10", "b=200", "a=100", "c=300"],
   );
+});
+
+test("fuzz: random and mutated bodies are written or refused with a RemoteWriteError (400/413), never another error", async () => {
+  const rnd = seededRandom(1515);
+  const sink = new RecordingSink();
+  const ingest = new RemoteWriteIngest(sink, LIMITS, silentLogger);
+  const raw = encodeWriteRequest([
+    { labels: [["__name__", "node_load1"], ["host", "web1"]], timestamps: [T0, T0 + 10_000], values: [0.5, 0.25] },
+    { labels: [["__name__", "up"], ["job", "x"]], timestamps: [T0], values: [1] },
+  ]);
+  for (let i = 0; i < 3000; i++) {
+    let b: Buffer;
+    if (i % 3 === 0) {
+      // a valid block of a mutated WriteRequest
+      const m = Buffer.from(raw);
+      for (let f = 0; f < 3; f++) m[Math.floor(rnd() * m.length)] = Math.floor(rnd() * 256);
+      b = compress(m);
+    } else if (i % 3 === 1) {
+      b = Buffer.from(compress(raw));
+      for (let f = 0; f < 2; f++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+    } else b = Buffer.from(Array.from({ length: Math.floor(rnd() * 100) }, () => Math.floor(rnd() * 256)));
+    try {
+      await ingest.write(b);
+    } catch (e) {
+      assert.ok(e instanceof RemoteWriteError && (e.status === 400 || e.status === 413), `case ${i}: ${String(e)}`);
+    }
+  }
+  assert.ok(ingest.counts.rejected.bad_body > 100);
 });
