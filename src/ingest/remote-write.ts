@@ -205,6 +205,10 @@ export class RemoteWriteIngest {
 export async function readRemoteWriteBody(req: IncomingMessage, ingest: RemoteWriteIngest): Promise<Buffer> {
   const enc = (req.headers["content-encoding"] ?? "snappy").toString().trim().toLowerCase();
   if (enc !== "snappy") throw new LoupeError("unsupported_encoding", `remote_write needs Content-Encoding: snappy, got "${enc}"`, { status: 415 });
+  // remote_write 2.0 (io.prometheus.write.v2.Request): 415 tells the sender to use 1.0
+  const type = (req.headers["content-type"] ?? "").toString().toLowerCase();
+  if (type.includes("proto=") && !type.includes("proto=prometheus.writerequest"))
+    throw new LoupeError("unsupported_remote_write_version", `remote_write accepts 1.0 (prometheus.WriteRequest) only, got Content-Type "${type}"; set protobuf_message: prometheus.WriteRequest`, { status: 415 });
   const limit = ingest.maxCompressedBytes;
   const chunks: Buffer[] = [];
   let size = 0;

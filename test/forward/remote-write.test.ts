@@ -18,6 +18,7 @@ import { tempDir } from "../helpers/tmp.js";
 
 const base: RemoteWriteOptions = { url: "", headers: {}, timeoutMs: 5000, tls: { insecureSkipVerify: false }, metricNames: "prometheus", pathPrefix: "servers", templates: [], separator: "." };
 const T0 = 1_764_800_000_000;
+const FROZEN = Object.freeze({ dc: "eu", "http.code": "200" });
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -52,6 +53,10 @@ test("one request per batch: protocol headers, auth headers, samples grouped by 
     { name: "servers.web1.loadavg.01", ts: T0, value: 0.5 },
     { name: "servers.web1.cpu.total.user", ts: T0, value: 1 },
     { name: "app.requests", tags: { dc: "eu", "http.code": "200" }, ts: T0, value: 7 },
+    // frozen tags shared by two names (as ingest hands them out), and an equal unfrozen copy
+    { name: "app.errors", tags: FROZEN, ts: T0, value: 1 },
+    { name: "app.requests", tags: FROZEN, ts: T0 + 1000, value: 8 },
+    { name: "app.requests", tags: { "http.code": "200", dc: "eu" }, ts: T0 + 2000, value: 9 },
   ];
   await target.send(batch, new AbortController().signal);
   await target.send(batch.slice(0, 3), new AbortController().signal); // series known from the last batch
@@ -67,7 +72,8 @@ test("one request per batch: protocol headers, auth headers, samples grouped by 
   assert.deepEqual(peer.got[0]!.series, [
     { labels: [["__name__", "cpu_total_user"], ["host", "web1"]], ts: [T0, T0 + 10_000], values: [1, 2] },
     { labels: [["__name__", "loadavg_01"], ["host", "web1"]], ts: [T0], values: [0.5] },
-    { labels: [["__name__", "app_requests"], ["dc", "eu"], ["http_code", "200"]], ts: [T0], values: [7] },
+    { labels: [["__name__", "app_requests"], ["dc", "eu"], ["http_code", "200"]], ts: [T0, T0 + 1000, T0 + 2000], values: [7, 8, 9] },
+    { labels: [["__name__", "app_errors"], ["dc", "eu"], ["http_code", "200"]], ts: [T0], values: [1] },
   ]);
 });
 

@@ -121,8 +121,13 @@ test("POST /api/v1/write: 204 when written; 400/413/415 with a JSON error naming
     assert.match(((await big.json()) as { error: { message: string } }).error.message, /\[ingest\.remote_write\] max_body_size/);
     const gz = await fetch(url, { method: "POST", headers: { ...headers, "Content-Encoding": "gzip" }, body: "x" });
     assert.equal(gz.status, 415);
+    const v2 = await fetch(url, { method: "POST", headers: { ...headers, "Content-Type": "application/x-protobuf;proto=io.prometheus.write.v2.Request" }, body: "x" });
+    assert.equal(v2.status, 415);
+    assert.match(((await v2.json()) as { error: { message: string } }).error.message, /1\.0 \(prometheus\.WriteRequest\) only/);
+    const v1 = await fetch(url, { method: "POST", headers: { ...headers, "Content-Type": "application/x-protobuf;proto=prometheus.WriteRequest" }, body: body([{ labels: [["__name__", "up"], ["job", "y"]], timestamps: [T0], values: [1] }]) });
+    assert.equal(v1.status, 204);
     const text = metrics.expose();
-    assert.match(text, /^loupe_ingest_remote_write_samples_written_total 1$/m);
+    assert.match(text, /^loupe_ingest_remote_write_samples_written_total 2$/m);
     assert.match(text, /^loupe_ingest_remote_write_rejected_total\{reason="bad_body"\} 1$/m);
     assert.match(text, /^loupe_ingest_remote_write_rejected_total\{reason="body_too_large"\} 1$/m);
   } finally {

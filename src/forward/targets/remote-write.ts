@@ -50,13 +50,30 @@ export function createRemoteWriteTarget(options: RemoteWriteOptions): Target {
     : new HttpAgent({ keepAlive: true, maxSockets: 4 });
   const namer = new PromNamer(options);
   const known = new Map<string, Known>();
+  // ingest hands out one frozen tags object per tag set: tagged series are found by it and their name
+  // (as the store does), without building the sorted key for every sample
+  let byTags = new WeakMap<object, Map<string, Known>>();
   const knownOf = (s: Sample): Known => {
-    const key = s.tags === undefined ? s.name : seriesKey(s.name, s.tags);
+    const tags = s.tags;
+    const frozen = tags !== undefined && Object.isFrozen(tags);
+    if (frozen) {
+      const hit = byTags.get(tags)?.get(s.name);
+      if (hit !== undefined) return hit;
+    }
+    const key = tags === undefined ? s.name : seriesKey(s.name, tags);
     let k = known.get(key);
     if (k === undefined) {
-      if (known.size >= LABEL_CACHE_MAX) known.clear();
-      k = { labels: encodeLabels(namer.labels(s.name, s.tags)), batch: -1, count: 0, fill: 0 };
+      if (known.size >= LABEL_CACHE_MAX) {
+        known.clear();
+        byTags = new WeakMap();
+      }
+      k = { labels: encodeLabels(namer.labels(s.name, tags)), batch: -1, count: 0, fill: 0 };
       known.set(key, k);
+    }
+    if (frozen) {
+      let m = byTags.get(tags);
+      if (m === undefined) byTags.set(tags, (m = new Map()));
+      m.set(s.name, k);
     }
     return k;
   };
