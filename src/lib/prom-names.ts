@@ -33,6 +33,8 @@ export interface PromNameOptions {
   /** Graphite templates (`[ingest.graphite] templates` syntax); empty: the Diamond rule. */
   readonly templates: readonly string[];
   readonly separator: string;
+  /** Where the templates were configured, named in a template's error (default `ingest.graphite`). */
+  readonly section?: string;
 }
 
 /** `s` with every character outside `[a-zA-Z0-9_:]` (`:` only when `colon`) replaced by `_`; a leading digit gets `_` before it. */
@@ -63,7 +65,7 @@ export class PromNamer {
   private readonly prefix: readonly string[];
 
   constructor(private readonly options: PromNameOptions) {
-    this.mapper = options.templates.length > 0 ? TemplateMapper.fromConfig(options.templates, [], options.separator) : undefined;
+    this.mapper = options.templates.length > 0 ? TemplateMapper.fromConfig(options.templates, [], options.separator, options.section) : undefined;
     this.prefix = options.pathPrefix === "" ? [] : options.pathPrefix.split(".");
   }
 

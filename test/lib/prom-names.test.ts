@@ -67,3 +67,7 @@ test("graphite names round-trip: labels(name, tags) → labelsToSeries gives the
     { seed: 16, numRuns: 300 },
   );
 });
+
+test("a bad template is a ConfigError naming the section it came from", () => {
+  assert.throws(() => new PromNamer({ ...prom, templates: ["a b c d"], section: "forward.vm" }), (e: unknown) => e instanceof Error && /\[forward\.vm\]|forward\.vm/.test(e.message) && /expected/.test(e.message));
+});
