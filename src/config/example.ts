@@ -16,6 +16,7 @@ export const SECTION_HELP: Readonly<Record<SectionName, string>> = {
   query: "Bounds of one /render or /api/query request (every target together): run time, series and points read.",
   "ingest.graphite": "Graphite plaintext listener (Diamond, collectd write_graphite, carbon relays).",
   "ingest.influx": "Influx line protocol on the HTTP port (Telegraf, influx CLI).",
+  "ingest.remote_write": "Prometheus remote_write in on the HTTP port (Prometheus, vmagent, Grafana Agent): labels become tagged series, __name__ the name.",
   "export.prometheus": "Prometheus exposition on /metrics.",
   auth: "Sessions and administrators. Without a provider below, Loupe serves only on loopback.",
   "auth.github": "GitHub OAuth login, with Grafana's option names.",

@@ -7,7 +7,7 @@ import type { SectionSpec, SectionValues } from "./options.js";
 import { serverSection, pathsSection, databaseSection, logSection } from "./sections/core.js";
 import { collectorsSection } from "./sections/collectors.js";
 import { storeSection, retentionSection } from "./sections/store.js";
-import { graphiteIngestSection, influxIngestSection, prometheusExportSection } from "./sections/ingest.js";
+import { graphiteIngestSection, influxIngestSection, prometheusExportSection, remoteWriteIngestSection } from "./sections/ingest.js";
 import { authSection, githubAuthSection, basicAuthSection, anonymousAuthSection } from "./sections/auth.js";
 import { dashboardsSection } from "./sections/dashboards.js";
 import { querySection } from "./sections/query.js";
@@ -26,6 +26,7 @@ export const schema = {
   query: querySection,
   "ingest.graphite": graphiteIngestSection,
   "ingest.influx": influxIngestSection,
+  "ingest.remote_write": remoteWriteIngestSection,
   "export.prometheus": prometheusExportSection,
   auth: authSection,
   "auth.github": githubAuthSection,

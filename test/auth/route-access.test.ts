@@ -63,6 +63,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string, Level]> = [
   ["POST", "/query", "editor"],
   ["POST", "/write", "editor"],
   ["POST", "/api/v2/write", "editor"],
+  ["POST", "/api/v1/write", "editor"], // Prometheus remote_write
   ["GET", "/metrics", "viewer"],
   // Graphite render API
   ["GET", "/render", "viewer"],

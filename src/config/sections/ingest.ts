@@ -21,6 +21,15 @@ export const influxIngestSection = {
   max_tags: opt.int(32, "most tags on one line; a line with more is refused and counted", { min: 0, max: 1000 }),
 } as const;
 
+export const remoteWriteIngestSection = {
+  enabled: opt.bool(true, "accept Prometheus remote_write (snappy protobuf) on POST /api/v1/write, with /write's access rule (Editor or a write token)"),
+  max_body_size: opt.size("32MB", "largest WriteRequest once snappy-decompressed (the compressed body is bounded to match); a larger request is refused with 413 and counted"),
+  max_series_per_request: opt.int(100_000, "most series in one request; a request with more is refused with 400 and counted", { min: 1, max: 10_000_000 }),
+  max_samples_per_request: opt.int(2_000_000, "most samples in one request; a request with more is refused with 400 and counted", { min: 1, max: 100_000_000 }),
+  max_labels: opt.int(64, "most labels on one series (__name__ included); a request with more is refused with 400 and counted", { min: 1, max: 1000 }),
+  max_label_length: opt.int(4096, "longest label name or value in bytes (the metric name included); a request with a longer one is refused with 400 and counted", { min: 16, max: 65536 }),
+} as const;
+
 export const prometheusExportSection = {
   include_series: opt.bool(false, "also expose the latest value of every collected series on /metrics"),
 } as const;

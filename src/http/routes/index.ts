@@ -22,6 +22,7 @@ import { renderRoutes } from "./api/render.js";
 import { settingsRoutes } from "./api/settings.js";
 import { snapshotRoutes, snapshotViewAccess } from "./api/snapshots.js";
 import { writeRoutes } from "./api/write.js";
+import { remoteWriteRoutes } from "./api/remote-write.js";
 import { authRoutes } from "./auth.js";
 import { eventRoutes } from "./events.js";
 import { healthRoutes, storeHealth } from "./health.js";
@@ -101,14 +102,18 @@ function dashboardRouters(deps: HttpDeps): Router[] {
   ];
 }
 
-/** Influx /write (when [ingest.influx] enabled) and /metrics (Prometheus exposition). */
+/** Influx /write (when [ingest.influx] enabled), remote_write /api/v1/write ([ingest.remote_write]) and /metrics (Prometheus exposition). */
 function ingestRouters(deps: HttpDeps): Router[] {
   const { config, store, metrics } = deps;
   const ix = config["ingest.influx"];
   const write = ix.enabled
     ? [writeRoutes({ sink: store, clock: deps.clock, log: deps.log.child({ module: "ingest", protocol: "influx" }), maxBodySize: ix.max_body_size, metrics, limits: { maxNameBytes: ix.max_name_length, maxTags: ix.max_tags } })]
     : [];
-  return [...write, metricsRoutes({ metrics, ...(config["export.prometheus"].include_series ? { latest: () => store.latest() } : {}) })];
+  const rw = config["ingest.remote_write"];
+  const remoteWrite = rw.enabled
+    ? [remoteWriteRoutes({ sink: store, log: deps.log.child({ module: "ingest", protocol: "remote_write" }), metrics, limits: { maxBodyBytes: rw.max_body_size, maxSeries: rw.max_series_per_request, maxSamples: rw.max_samples_per_request, maxLabels: rw.max_labels, maxLabelBytes: rw.max_label_length } })]
+    : [];
+  return [...write, ...remoteWrite, metricsRoutes({ metrics, ...(config["export.prometheus"].include_series ? { latest: () => store.latest() } : {}) })];
 }
 
 /** Graphite /render and the dashboards' batched /api/query, under the [query] limits. */

@@ -13,7 +13,7 @@ import { SampleBatcher, type ColumnarSink, type IngestSink } from "../batcher.js
 import { checkGraphitePath, DEFAULT_NAME_LIMITS, Rejections, type NameLimits } from "../limits.js";
 import { PathInterner, parseGraphite, type GraphiteRowHandler } from "./parser.js";
 import { GraphiteStream } from "./stream.js";
-import type { TemplateMapper } from "./templates.js";
+import type { TemplateMapper } from "../../lib/graphite-templates.js";
 
 export interface GraphiteIngestOptions {
   /** Where points go; a sink with the columnar fast path (the tsdb store) gets resolved points. */

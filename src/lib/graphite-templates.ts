@@ -1,5 +1,6 @@
 /**
- * InfluxDB-style Graphite templates: map a dotted path to a series name and tags.
+ * InfluxDB-style Graphite templates: map a dotted path to a series name and tags. Used by Graphite
+ * ingest (re-exported by src/ingest) and by the remote_write forwarder's name mapping (lib/prom-names.ts).
  *
  *   [filter] template [k=v,k2=v2]
  *
@@ -14,8 +15,9 @@
  * In the INI list (`templates = a, b`) the extra tags of a template are written after it with
  * commas, as InfluxDB writes them: an item that is only `k=v` belongs to the template before it.
  */
-import { ConfigError } from "../../lib/errors.js";
-import type { Tags } from "../../model/index.js";
+import { ConfigError } from "./errors.js";
+/** Tag key → value (the same shape as model's Tags; lib/ imports nothing of the project). */
+type Tags = Readonly<Record<string, string>>;
 
 export interface GraphiteTemplate {
   readonly filter: readonly string[] | undefined;
@@ -43,19 +45,20 @@ export function groupTemplateItems(items: readonly string[]): string[] {
   return out;
 }
 
-export function parseTags(text: string, what: string): Record<string, string> {
+export function parseTags(text: string, what: string, section = "ingest.graphite"): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const kv of text.split(",")) {
     const t = kv.trim();
     if (t === "") continue;
     const eq = t.indexOf("=");
-    if (eq <= 0 || eq === t.length - 1) throw new ConfigError(`${what}: "${t}" is not k=v`, { section: "ingest.graphite" });
+    if (eq <= 0 || eq === t.length - 1) throw new ConfigError(`${what}: "${t}" is not k=v`, { section });
     tags[t.slice(0, eq)] = t.slice(eq + 1);
   }
   return tags;
 }
 
-export function parseTemplate(text: string): GraphiteTemplate {
+/** `section`: where the template was configured, for the error (`forward.<name>` for a forwarder's). */
+export function parseTemplate(text: string, section = "ingest.graphite"): GraphiteTemplate {
   const words = text.trim().split(/\s+/).filter((w) => w !== "");
   let filter: string | undefined;
   let template: string;
@@ -64,7 +67,7 @@ export function parseTemplate(text: string): GraphiteTemplate {
   else if (words.length === 2) {
     if (words[1]!.includes("=")) {
       template = words[0]!;
-      tags = parseTags(words[1]!, `template "${text}"`);
+      tags = parseTags(words[1]!, `template "${text}"`, section);
     } else {
       filter = words[0]!;
       template = words[1]!;
@@ -72,14 +75,14 @@ export function parseTemplate(text: string): GraphiteTemplate {
   } else if (words.length === 3) {
     filter = words[0]!;
     template = words[1]!;
-    tags = parseTags(words[2]!, `template "${text}"`);
-  } else throw new ConfigError(`template "${text}": expected "[filter] template [k=v,…]"`, { section: "ingest.graphite", key: "templates" });
+    tags = parseTags(words[2]!, `template "${text}"`, section);
+  } else throw new ConfigError(`template "${text}": expected "[filter] template [k=v,…]"`, { section, key: "templates" });
   const parts = template.split(".");
   const mStar = parts.includes("measurement*");
   const fStar = parts.includes("field*");
-  if (mStar && fStar) throw new ConfigError(`template "${text}": measurement* and field* cannot be used together`, { section: "ingest.graphite", key: "templates" });
+  if (mStar && fStar) throw new ConfigError(`template "${text}": measurement* and field* cannot be used together`, { section, key: "templates" });
   for (const p of parts) {
-    if (p.includes("=") || /\s/.test(p)) throw new ConfigError(`template "${text}": bad part "${p}"`, { section: "ingest.graphite", key: "templates" });
+    if (p.includes("=") || /\s/.test(p)) throw new ConfigError(`template "${text}": bad part "${p}"`, { section, key: "templates" });
   }
   return { filter: filter === undefined ? undefined : filter.split("."), parts, tags, source: text };
 }
@@ -120,9 +123,9 @@ export class TemplateMapper {
     this.templates = templates;
   }
 
-  static fromConfig(items: readonly string[], tags: readonly string[], separator = "."): TemplateMapper {
-    const templates = groupTemplateItems(items).map(parseTemplate);
-    return new TemplateMapper(templates, parseTags(tags.join(","), "tags"), separator);
+  static fromConfig(items: readonly string[], tags: readonly string[], separator = ".", section = "ingest.graphite"): TemplateMapper {
+    const templates = groupTemplateItems(items).map((t) => parseTemplate(t, section));
+    return new TemplateMapper(templates, parseTags(tags.join(","), "tags", section), separator);
   }
 
   get active(): boolean {
