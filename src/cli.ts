@@ -10,11 +10,11 @@ export type { CliIo };
 import { LoupeError, errorMessage } from "./lib/errors.js";
 import { createLogger } from "./lib/logger.js";
 import { VERSION } from "./lib/package-info.js";
-import { startLoupe } from "./main.js";
 import { userCommand } from "./auth/index.js";
 import { setupCommand, checkCollectorsConfig } from "./collectors/index.js";
 import { dashboardCommand } from "./dashboards/index.js";
 import { checkAlertingConfig } from "./alerting/index.js";
+import { readForwarders } from "./forward/index.js";
 
 const stdio: CliIo = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
@@ -32,44 +32,19 @@ const configOption = { config: { type: "string", short: "c" } } as const;
 
 const commands: Record<string, Command> = {
   run: {
-    summary: "run Loupe in the foreground (collect, store, serve)",
+    summary: "run Loupe in the foreground (collect, store, serve); [server] mode = agent runs the agent",
     usage: "loupe run [--config FILE]\n\nLogs go to stderr. SIGTERM or SIGINT stops timers and listeners, flushes the store and exits 0.",
     async run(args, io) {
-      const { values } = parseArgs({ args, options: configOption, strict: true });
-      const config = loadConfigOrReport(values.config, io);
-      if (config === undefined) return 1;
-      const log = createLogger({ level: config.log.level, format: config.log.format });
-      log.info("starting loupe", { version: VERSION, config: config.meta.file ?? "embedded defaults", pid: process.pid });
-      let running;
-      try {
-        running = await startLoupe(config, log);
-      } catch (err) {
-        log.error("cannot start", { code: err instanceof LoupeError ? err.code : undefined, err: errorMessage(err) });
-        return 1;
-      }
-      return await new Promise<number>((resolve) => {
-        let signalled = false;
-        const onSignal = (sig: NodeJS.Signals): void => {
-          if (signalled) {
-            log.warn("second signal, exiting now", { signal: sig });
-            process.exit(1);
-          }
-          signalled = true;
-          log.info("stopping", { signal: sig });
-          running.stop().then(
-            () => {
-              log.info("stopped");
-              resolve(0);
-            },
-            (err: unknown) => {
-              log.error("stop failed", { err: errorMessage(err) });
-              resolve(1);
-            },
-          );
-        };
-        process.on("SIGTERM", onSignal);
-        process.on("SIGINT", onSignal);
-      });
+      return await runForeground(args, io, false);
+    },
+  },
+  agent: {
+    summary: "run as an agent: collectors and [forward.*] only (no database, no dashboards, no HTTP)",
+    usage:
+      "loupe agent [--config FILE]\n\nThe same as `loupe run` with [server] mode = agent. Needs at least one enabled [forward.<name>] section;\n" +
+      "serves GET /metrics only when [server] agent_metrics_addr is set. SIGTERM sends what it can for a few seconds; the queues keep the rest.",
+    async run(args, io) {
+      return await runForeground(args, io, true);
     },
   },
   "check-config": {
@@ -84,6 +59,7 @@ const commands: Record<string, Command> = {
       try {
         collectors = await checkCollectorsConfig(config);
         alerting = checkAlertingConfig(config);
+        readForwarders(config); // [forward.<name>] sections: errors name the section and key
       } catch (err) {
         io.err(`loupe: invalid configuration\n${errorMessage(err)}`);
         return 1;
@@ -102,6 +78,49 @@ const commands: Record<string, Command> = {
     },
   },
 };
+
+/**
+ * `loupe run` / `loupe agent`: starts, then stops on SIGTERM/SIGINT. main.ts (express, SQLite) and
+ * main-agent.ts are imported only here, so an agent never loads the server's modules.
+ */
+async function runForeground(args: string[], io: CliIo, agent: boolean): Promise<number> {
+  const { values } = parseArgs({ args, options: configOption, strict: true });
+  const config = loadConfigOrReport(values.config, io);
+  if (config === undefined) return 1;
+  const log = createLogger({ level: config.log.level, format: config.log.format });
+  const asAgent = agent || config.server.mode === "agent";
+  log.info(asAgent ? "starting loupe agent" : "starting loupe", { version: VERSION, config: config.meta.file ?? "embedded defaults", pid: process.pid });
+  let running: { stop(): Promise<void> };
+  try {
+    running = asAgent ? await (await import("./main-agent.js")).startAgent(config, log) : await (await import("./main.js")).startLoupe(config, log);
+  } catch (err) {
+    log.error("cannot start", { code: err instanceof LoupeError ? err.code : undefined, err: errorMessage(err) });
+    return 1;
+  }
+  return await new Promise<number>((resolve) => {
+    let signalled = false;
+    const onSignal = (sig: NodeJS.Signals): void => {
+      if (signalled) {
+        log.warn("second signal, exiting now", { signal: sig });
+        process.exit(1);
+      }
+      signalled = true;
+      log.info("stopping", { signal: sig });
+      running.stop().then(
+        () => {
+          log.info("stopped");
+          resolve(0);
+        },
+        (err: unknown) => {
+          log.error("stop failed", { err: errorMessage(err) });
+          resolve(1);
+        },
+      );
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  });
+}
 
 function helpText(): string {
   const width = Math.max(...Object.keys(commands).map((c) => c.length));

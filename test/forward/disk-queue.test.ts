@@ -88,7 +88,7 @@ test("disk queue: a torn tail (kill -9 mid-write) is cut at open, earlier record
   assert.deepEqual(texts(q), ["one", "two"]);
   q.close();
   const bytes = readFileSync(seg);
-  bytes[bytes.length - 1] ^= 0xff;
+  bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
   writeFileSync(seg, bytes);
   ({ q, drops: d } = open(dir));
   assert.deepEqual(texts(q), ["one"]);
