@@ -49,9 +49,9 @@ export interface ForwarderParts {
   readonly random?: () => number;
 }
 
-/** Full jitter between retry_min and min(retry_max, retry_min · 2^failures). */
+/** Full jitter between retry_min and min(retry_max, retry_min · 2^(failures+1)). */
 export function backoffMs(failures: number, minMs: number, maxMs: number, random: () => number): number {
-  const cap = Math.min(maxMs, minMs * 2 ** Math.min(failures, 30));
+  const cap = Math.min(maxMs, minMs * 2 ** Math.min(failures + 1, 30));
   return minMs + random() * (cap - minMs);
 }
 
