@@ -13,6 +13,7 @@ export function createTarget(f: ForwarderConfig, config: Config, metrics: Forwar
   const tls = { ...(f.tls_ca_file !== "" ? { caFile: f.tls_ca_file } : {}), insecureSkipVerify: f.tls_insecure_skip_verify };
   switch (f.type) {
     case "graphite":
+      metrics.duplicates.inc(labels, 0); // on /metrics from the start
       return createGraphiteTarget({ host: f.addr!.host, port: f.addr!.port }, { onSkipped, onPossibleDuplicates: (n) => metrics.duplicates.inc(labels, n) });
     case "influx":
       return createInfluxTarget(
