@@ -13,11 +13,11 @@
  * `append` returns once the records are written and fsynced. Bounds: past `maxBytes` unacknowledged
  * bytes, or for records older than `maxAgeMs`, the oldest whole segments are dropped and counted.
  */
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
+import { RECORD_HEADER_BYTES, encodeRecord, readAckFile, scanSegment, writeAckFile } from "./disk-queue-format.js";
 
-export const RECORD_HEADER_BYTES = 20;
+export { RECORD_HEADER_BYTES, encodeRecord, scanSegment };
 
 export interface DiskQueueOptions {
   readonly dir: string;
@@ -82,44 +82,6 @@ interface Peeked extends Position {
 const SEGMENT_RE = /^(\d{16})\.seg$/;
 const segName = (seq: number): string => `${String(seq).padStart(16, "0")}.seg`;
 
-/** Record header + payload checksum, as written. */
-export function encodeRecord(payload: Uint8Array, ts: number, count: number): Buffer {
-  const buf = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
-  buf.writeUInt32LE(payload.length, 0);
-  buf.writeDoubleLE(ts, 8);
-  buf.writeUInt32LE(count, 16);
-  buf.set(payload, RECORD_HEADER_BYTES);
-  buf.writeUInt32LE(crc32(buf.subarray(8)), 4);
-  return buf;
-}
-
-/** Scans a segment's bytes: the valid records' extent; `validBytes < buf.length` means a torn or corrupt tail. */
-export function scanSegment(buf: Buffer): { validBytes: number; records: number; items: number; firstTs: number; lastTs: number; ends: number[]; counts: number[] } {
-  let off = 0;
-  let records = 0;
-  let items = 0;
-  let firstTs = Infinity;
-  let lastTs = -Infinity;
-  const ends: number[] = [];
-  const counts: number[] = [];
-  while (off + RECORD_HEADER_BYTES <= buf.length) {
-    const len = buf.readUInt32LE(off);
-    const end = off + RECORD_HEADER_BYTES + len;
-    if (end > buf.length) break;
-    if (crc32(buf.subarray(off + 8, end)) !== buf.readUInt32LE(off + 4)) break;
-    const ts = buf.readDoubleLE(off + 8);
-    const count = buf.readUInt32LE(off + 16);
-    records++;
-    items += count;
-    if (firstTs === Infinity) firstTs = ts;
-    lastTs = ts;
-    ends.push(end);
-    counts.push(count);
-    off = end;
-  }
-  return { validBytes: off, records, items, firstTs, lastTs, ends, counts };
-}
-
 export class DiskQueue {
   private readonly segments: Segment[] = [];
   private head: Position = { seq: 0, offset: 0 };
@@ -151,7 +113,7 @@ export class DiskQueue {
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => Number(m[1]))
       .sort((a, b) => a - b);
-    const ack = this.readAck();
+    const ack = readAckFile(this.opts.dir);
     let placed = false;
     for (const seq of seqs) {
       const path = join(this.opts.dir, segName(seq));
@@ -200,26 +162,6 @@ export class DiskQueue {
       items += counts[i]!;
     }
     this.setHead({ seq, offset: at }, { records, items });
-  }
-
-  private readAck(): { seq: number; offset: number } | undefined {
-    const path = join(this.opts.dir, "ack");
-    if (!existsSync(path)) return undefined;
-    const m = /^(\d+) (\d+)/.exec(readFileSync(path, "utf8"));
-    return m === null ? undefined : { seq: Number(m[1]), offset: Number(m[2]) };
-  }
-
-  private writeAck(): void {
-    const path = join(this.opts.dir, "ack");
-    const tmp = `${path}.tmp`;
-    const fd = openSync(tmp, "w");
-    try {
-      writeSync(fd, `${this.head.seq} ${this.head.offset} ${this.headSkipped.items}\n`);
-      if (this.opts.fsync !== false) fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
   }
 
   private last(): Segment {
@@ -332,7 +274,7 @@ export class DiskQueue {
     }
     this.setHead({ seq: target.seq, offset: target.offset }, { records, items });
     this.trimHead();
-    this.writeAck();
+    writeAckFile(this.opts.dir, `${this.head.seq} ${this.head.offset} ${this.headSkipped.items}\n`, this.opts.fsync !== false);
     this.deleteBeforeHead();
   }
 
@@ -443,10 +385,4 @@ export class DiskQueue {
 function writeAll(fd: number, buf: Buffer): void {
   let off = 0;
   while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-}
-
-/** Bytes of a queue folder on disk (segments + ack), for a test or a status line. */
-export function diskQueueFootprint(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
