@@ -4,7 +4,9 @@
  * main.ts so that an agent never loads express, better-sqlite3 or passport (its footprint:
  * BENCHMARKS.md "Forwarding and agent mode").
  */
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config/index.js";
 import { systemClock, type Clock } from "./lib/clock.js";
@@ -28,6 +30,8 @@ export async function startAgent(config: Config, log: Logger, options: { readonl
   const metrics = new MetricsRegistry();
   try {
     checkAgentConfig(config); // 1. config checks: at least one forwarder
+    const lock = lockAgentDir(config.paths.data); // one agent per data dir (its queues)
+    stoppers.add("agent lock", lock);
     const forwarders = startForwarders({ config, log, clock, metrics }); // 2. forwarders (disk queues under <paths.data>/forward/)
     stoppers.add("forwarders", () => forwarders.stop());
     const collectors = await startCollectors({ config, sink: teeSink(undefined, forwarders), log, metrics, clock }); // 3. collectors
@@ -49,6 +53,40 @@ function checkAgentConfig(config: Config): void {
     "agent mode needs at least one enabled [forward.<name>] section: an agent keeps no data itself, it sends it on. " +
       "Add for example [forward.central] with type = graphite and addr = <central-loupe>:2003 (see README, \"Many hosts\").",
   );
+}
+
+/**
+ * `<paths.data>/agent.pid`, created exclusively: a second agent on the same queues is refused, naming
+ * the first. A file left by a dead agent (kill -9) is taken over. (The server's lock is SQLite's; an
+ * agent loads no SQLite.) Returns the release.
+ */
+function lockAgentDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "agent.pid");
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(path, "wx");
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => unlinkSync(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw err;
+    }
+    const pid = Number(readFileSync(path, "utf8").trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      throw new LoupeError("data_dir_locked", `another loupe agent (PID ${pid}) uses ${dir} (${path}): stop it, or give this one its own [paths] data`);
+    }
+    unlinkSync(path); // left by an agent that died
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** GET /metrics on [server] agent_metrics_addr (Prometheus text); anything else is 404. */

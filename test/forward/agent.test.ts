@@ -1,7 +1,7 @@
 /** Agent mode: refused without a forwarder, serves only /metrics when asked, check-config names bad [forward.*] keys. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../src/cli.js";
 import { loadConfig } from "../../src/config/index.js";
@@ -46,6 +46,18 @@ test("agent: collectors and forwarders only (no database file), GET /metrics on 
   } finally {
     await agent.stop();
   }
+});
+
+test("agent: one per data dir (agent.pid of a live process refuses, of a dead one is taken over)", async () => {
+  const dir = tempDir();
+  const config = loadConfig({ text: `[paths]\ndata = ${dir}\n[forward.central]\naddr = 127.0.0.1:9\n`, env: {} });
+  writeFileSync(join(dir, "agent.pid"), `${process.ppid}\n`); // alive, and not this process
+  await assert.rejects(startAgent(config, quietLog().log), new RegExp(`another loupe agent \\(PID ${process.ppid}\\)`));
+  writeFileSync(join(dir, "agent.pid"), "999999999\n"); // no such process: left by a kill -9
+  const agent = await startAgent(config, quietLog().log);
+  assert.equal(readFileSync(join(dir, "agent.pid"), "utf8"), `${process.pid}\n`);
+  await agent.stop();
+  assert.ok(!existsSync(join(dir, "agent.pid")), "released at stop");
 });
 
 test("check-config names the section and key of a bad [forward.*] option", async () => {
