@@ -48,7 +48,7 @@ export function readForwarders(config: Config): ForwarderConfig[] {
     if (problems.length === before) out.push({ ...o, name, httpHeaders });
   }
   if (problems.length > 0) throw problems.length === 1 ? problems[0]! : new ConfigErrors(problems);
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // not localeCompare: ICU's collator costs an agent 5 MiB
 }
 
 function checkForwarder(o: ForwardOptions, loc: (key: string) => SourceLocation, problems: ConfigError[]): void {

@@ -45,12 +45,11 @@ export function createGraphiteTarget(o: GraphiteOptions, hooks: GraphiteHooks = 
       const { text, skipped } = graphiteLines(batch);
       if (skipped > 0) hooks.onSkipped?.(skipped);
       if (text === "") return;
-      const written = await sendOnce(o, Buffer.from(text), signal, open).catch((err: unknown) => {
+      await sendOnce(o, Buffer.from(text), signal, open).catch((err: unknown) => {
         const e = err instanceof DeliveryError ? err : new DeliveryError(String(err), true);
         if ((e.cause as { written?: boolean } | undefined)?.written === true) hooks.onPossibleDuplicates?.(batch.length - skipped);
         throw e;
       });
-      void written;
     },
     async close() {
       for (const s of open) s.destroy();
@@ -59,8 +58,8 @@ export function createGraphiteTarget(o: GraphiteOptions, hooks: GraphiteHooks = 
 }
 
 /** Connects, writes, half-closes, waits for the peer's close; rejects with a retryable DeliveryError. */
-function sendOnce(o: GraphiteOptions, body: Buffer, signal: AbortSignal, open: Set<Socket>): Promise<true> {
-  return new Promise<true>((resolve, reject) => {
+function sendOnce(o: GraphiteOptions, body: Buffer, signal: AbortSignal, open: Set<Socket>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let written = false;
     let peerEnded = false;
     let settled = false;
@@ -88,7 +87,7 @@ function sendOnce(o: GraphiteOptions, body: Buffer, signal: AbortSignal, open: S
       if (!written || !peerEnded) return fail("connection closed before the batch was read");
       settled = true;
       signal.removeEventListener("abort", onAbort);
-      resolve(true);
+      resolve();
     });
     socket.once("connect", () => {
       socket.write(body, (err) => {
