@@ -141,10 +141,9 @@ async function agentKillCase(): Promise<void> {
   let q: Awaited<ReturnType<typeof startPeerLoupe>> | undefined;
   try {
     // the central Loupe is not there yet: the agent's queue fills
-    const before = await until("points queued in the agent", async () => {
-      const n = metricValue(await scrape(), queued);
-      return n >= 100 ? n : undefined;
-    }, 60_000);
+    await until("points queued in the agent", async () => metricValue(await scrape(), queued) >= 100, 60_000);
+    await sleep(3000); // a few more collection cycles
+    const before = metricValue(await scrape(), queued);
     const killedAt = Date.now();
     agent.child.kill("SIGKILL");
     await agent.exited;
@@ -155,9 +154,9 @@ async function agentKillCase(): Promise<void> {
     const got = await until("points collected before the kill in the central Loupe", async () => {
       const g = await renderPoints(qHttp, "servers.agentk9.memory.MemTotal", fromS, Math.ceil(Date.now() / 1000));
       const pts = g.get("servers.agentk9.memory.MemTotal") ?? [];
-      return pts.filter(([, ts]) => ts * 1000 < killedAt).length >= 2 ? pts : undefined;
-    }, 30_000);
-    assert.ok(got.length >= 2);
+      return pts.some(([, ts]) => ts * 1000 < killedAt - 1000) ? pts : undefined;
+    }, 60_000);
+    assert.ok(got.length >= 1);
   } finally {
     if (agent.child.exitCode === null) {
       agent.child.kill("SIGTERM");
