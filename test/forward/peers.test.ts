@@ -122,6 +122,13 @@ async function influxCase(): Promise<void> {
     }
     assert.deepEqual(await rows(`SELECT "value", "host", "path" FROM "disk space"`), [[t0, 42.5, "web 1", "/var,log"]], "tags escaped and kept");
     assert.equal(fw.status()[0]!.sent, sent.length);
+    // a batch InfluxDB refuses (400: field type conflict) is dropped and counted, not retried forever
+    const w = await fetch(`${influxd.url}/write?db=fwd&precision=ms`, { method: "POST", body: `conflict value="text" ${t0}\n` });
+    assert.equal(w.status, 204);
+    fw.write([{ name: "conflict", ts: t0 + 1000, value: 1 }]);
+    const st = await until("the refused batch counted", () => (fw.status()[0]!.dropped === 1 ? fw.status()[0]! : undefined));
+    assert.match(st.lastError ?? "", /HTTP 400.*conflict/);
+    assert.equal(st.queuedPoints, 0);
     await fw.stop(1000);
   } finally {
     await influxd.stop();
