@@ -31,7 +31,7 @@ const LAYERS = {
 };
 
 /** Files outside the table that may import anything in src/ (the composition root and the command line). */
-const ROOTS = ["main.ts", "cli.ts", "entry.ts"];
+const ROOTS = ["main.ts", "main-agent.ts", "cli.ts", "entry.ts"];
 
 /**
  * Folders other folders import only through `src/<folder>/index.ts` (STYLE.md convention 2). lib/ is a

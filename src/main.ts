@@ -7,6 +7,7 @@ import type { Config } from "./config/index.js";
 import { validateSection } from "./config/index.js";
 import { LoupeError, errorMessage } from "./lib/errors.js";
 import type { Logger } from "./lib/logger.js";
+import { Stoppers } from "./lib/stoppers.js";
 import { systemClock, type Clock } from "./lib/clock.js";
 import { MetricsRegistry } from "./lib/metrics.js";
 import { configureRegexLimits } from "./lib/safe-regex.js";
@@ -21,12 +22,16 @@ import { GraphiteIngest, TemplateMapper, startGraphiteListeners, isLoopbackHost 
 import { startAlerting, type AlertingService } from "./alerting/index.js";
 import { SqliteAlertStateStore, SqliteRuleStore, SqliteSilenceStore } from "./store/index.js";
 import { createHttp, startHttpServer, isLoopbackAddress, StatusService, type DashboardServices } from "./http/index.js";
+import { startForwarders, teeSink, type Forwarders } from "./forward/index.js";
+import type { SampleSink } from "./model/index.js";
 import type { Express } from "express";
 
 export interface Running {
   readonly httpPort: number;
   /** The express app (the route-table test walks its router). */
   readonly app: Express;
+  /** The forwarders ([forward.<name>]); status() for the status page. */
+  readonly forwarders: Forwarders;
   stop(): Promise<void>;
 }
 
@@ -46,6 +51,7 @@ interface Context {
 }
 
 export async function startLoupe(config: Config, log: Logger, options: StartOptions = {}): Promise<Running> {
+  if (config.server.mode === "agent") throw new LoupeError("agent_mode", "[server] mode = agent: start it with `loupe agent` or `loupe run` (startAgent in src/main-agent.ts), not startLoupe");
   const clock = options.clock ?? systemClock;
   const stoppers = new Stoppers(log);
   const ctx: Context = { config, log, clock, metrics: new MetricsRegistry(), startedAt: clock.now(), onStop: (name, stop) => stoppers.add(name, stop) };
@@ -54,15 +60,16 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
     const db = await openDatabaseStep(ctx); // 2. data dir lock → database → migrations
     const store = await openTimeSeriesStore(ctx, db); // 3. time-series store
     scheduleBackups(ctx, db); // 3b. automatic backups ([backup] schedule)
+    const { forwarders, sink } = startForwarding(ctx, store); // 4. forwarders: the sink below writes to the store and their queues
     const hostname = config.collectors.hostname !== "" ? config.collectors.hostname : await deriveHostname(config.collectors.hostname_method);
-    const dashboards = await openDashboards(ctx, db, hostname); // 4. dashboards, annotations, snapshots, settings
-    const auth = openAuth(ctx, db); // 5. auth
-    const selfOn = await runCollectors(ctx, store); // 6. collectors
-    await listenGraphite(ctx, store, selfOn); // 7. ingest (Influx /write is a route of http)
-    const alerting = startAlertingStep(ctx, db, store, dashboards); // 8. alerting
-    const status = startStatus(ctx, db, store); // 9. status page sampler
-    const http = await serveHttp(ctx, { store, dashboards, auth, alerting, hostname, status }); // 10. http
-    return { httpPort: http.port, app: http.app, stop: () => stoppers.stopAll() };
+    const dashboards = await openDashboards(ctx, db, hostname); // 5. dashboards, annotations, snapshots, settings
+    const auth = openAuth(ctx, db); // 6. auth
+    const selfOn = await runCollectors(ctx, sink); // 7. collectors
+    await listenGraphite(ctx, sink, selfOn); // 8. ingest (Influx /write is a route of http)
+    const alerting = startAlertingStep(ctx, db, store, dashboards); // 9. alerting
+    const status = startStatus(ctx, db, store, forwarders); // 10. status page sampler
+    const http = await serveHttp(ctx, { store, sink, dashboards, auth, alerting, hostname, status }); // 11. http
+    return { httpPort: http.port, app: http.app, forwarders, stop: () => stoppers.stopAll() };
   } catch (err) {
     await stoppers.stopAll();
     throw err;
@@ -158,6 +165,17 @@ function nginxEnabled(config: Config): boolean {
   }
 }
 
+/**
+ * `[forward.<name>]` queues and senders, started after the store and stopped before it (after the
+ * collectors and listeners that feed them): stop sends what it can within a short grace, the queues
+ * keep the rest for the next start.
+ */
+function startForwarding(ctx: Context, store: TimeSeriesStore): { forwarders: Forwarders; sink: SampleSink } {
+  const forwarders = startForwarders({ config: ctx.config, log: ctx.log, clock: ctx.clock, metrics: ctx.metrics });
+  ctx.onStop("forwarders", () => forwarders.stop());
+  return { forwarders, sink: teeSink(store, forwarders) };
+}
+
 function openAuth(ctx: Context, db: Db): Auth {
   const auth = createAuth(ctx.config, db, ctx.log.child({ module: "auth" }), ctx.clock);
   ctx.onStop("auth", () => auth.stop());
@@ -166,23 +184,23 @@ function openAuth(ctx: Context, db: Db): Auth {
 }
 
 /** Starts the collectors; answers whether Loupe writes its own loupe.* series ([collectors] self_series). */
-async function runCollectors(ctx: Context, store: TimeSeriesStore): Promise<boolean> {
+async function runCollectors(ctx: Context, sink: SampleSink): Promise<boolean> {
   const { config, log, metrics, clock } = ctx;
-  const collectors = await startCollectors({ config, sink: store, log, metrics, clock });
+  const collectors = await startCollectors({ config, sink, log, metrics, clock });
   // stopped before the store (stoppers run in reverse): timers off, running collections awaited
   ctx.onStop("collectors", () => collectors.stop());
   return selfSeriesOn(config.collectors.self_series, collectors.scheduler.names.length);
 }
 
 /** The Graphite TCP/UDP listeners, when [ingest.graphite] is on with an address. */
-async function listenGraphite(ctx: Context, store: TimeSeriesStore, selfOn: boolean): Promise<void> {
+async function listenGraphite(ctx: Context, sink: SampleSink, selfOn: boolean): Promise<void> {
   const g = ctx.config["ingest.graphite"];
   if (!g.enabled || (g.tcp_addr === null && g.udp_addr === null)) return;
   const glog = ctx.log.child({ module: "ingest", protocol: "graphite" });
   const exposed = [g.tcp_addr, g.udp_addr].some((a) => a !== null && !isLoopbackHost(a.host));
   if (exposed && g.allow_from.length === 0) glog.warn("graphite bound beyond loopback with an empty allow_from: only loopback peers are accepted", {});
   const limits = { maxNameBytes: g.max_name_length, maxTags: g.max_tags };
-  const ingest = new GraphiteIngest({ sink: store, mapper: TemplateMapper.fromConfig(g.templates, g.tags, g.separator), clock: ctx.clock, log: glog, metrics: ctx.metrics, limits, ...(selfOn ? {} : { selfInterval: 0 }) });
+  const ingest = new GraphiteIngest({ sink, mapper: TemplateMapper.fromConfig(g.templates, g.tags, g.separator), clock: ctx.clock, log: glog, metrics: ctx.metrics, limits, ...(selfOn ? {} : { selfInterval: 0 }) });
   const listeners = await startGraphiteListeners({ tcp: g.tcp_addr, udp: g.udp_addr, allowFrom: g.allow_from, ingest, log: glog, idleTimeoutMs: g.idle_timeout, maxConnections: g.max_connections });
   // stopped before the store (stoppers run in reverse), so every received point is flushed into it
   ctx.onStop("graphite", () => listeners.close());
@@ -198,9 +216,9 @@ function startAlertingStep(ctx: Context, db: Db, store: TimeSeriesStore, dashboa
 }
 
 /** The status page's sampler (own metrics every 10 s, database size every minute); stopped before the store. */
-function startStatus(ctx: Context, db: Db, store: TimeSeriesStore): StatusService {
+function startStatus(ctx: Context, db: Db, store: TimeSeriesStore, forwarders: Forwarders): StatusService {
   const { config, clock, metrics, startedAt } = ctx;
-  const status = new StatusService({ db, config, store, metrics, clock, log: ctx.log.child({ module: "status" }), version: VERSION, startedAt });
+  const status = new StatusService({ db, config, store, metrics, clock, log: ctx.log.child({ module: "status" }), version: VERSION, startedAt, ...(forwarders.count > 0 ? { forwarders } : {}) });
   ctx.onStop("status", () => status.stop());
   return status;
 }
@@ -208,6 +226,8 @@ function startStatus(ctx: Context, db: Db, store: TimeSeriesStore): StatusServic
 /** The modules' services the http module builds its routes from. */
 interface Modules {
   readonly store: TimeSeriesStore;
+  /** The store, or the store and the forwarders' queues (writes of Influx /write). */
+  readonly sink: SampleSink;
   readonly dashboards: DashboardServices;
   readonly auth: Auth;
   readonly alerting: AlertingService | undefined;
@@ -223,34 +243,6 @@ async function serveHttp(ctx: Context, modules: Modules): Promise<{ app: Express
   ctx.onStop("http", () => http.close());
   log.info("http listening", { addr: http.address, port: http.port, url: config.server.root_url });
   return { app, port: http.port };
-}
-
-/** Things started, stopped in reverse order; a failing stop is logged and the rest still run. */
-class Stoppers {
-  private readonly list: Array<{ readonly name: string; stop(): Promise<void> | void }> = [];
-  private stopping: Promise<void> | undefined;
-
-  constructor(private readonly log: Logger) {}
-
-  add(name: string, stop: () => Promise<void> | void): void {
-    this.list.push({ name, stop });
-  }
-
-  /** Stops everything once; later calls share the first call's promise. */
-  stopAll(): Promise<void> {
-    return (this.stopping ??= this.run());
-  }
-
-  private async run(): Promise<void> {
-    while (this.list.length > 0) {
-      const s = this.list.pop()!;
-      try {
-        await s.stop();
-      } catch (err) {
-        this.log.error("stop failed", { component: s.name, err });
-      }
-    }
-  }
 }
 
 /** Whether Loupe writes its own loupe.* series: `[collectors] self_series`, auto = when some collector runs. */

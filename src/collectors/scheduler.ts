@@ -1,5 +1,5 @@
 /**
- * Runs each enabled collector at its interval on a node-cron tick (every second), staggered:
+ * Runs each enabled collector at its interval on a once-a-second tick, staggered:
  * collector i of n fires at i/n of its interval, to the millisecond, aligned to the wall clock.
  * A run still going when the next is due is skipped and counted; a run that throws or outlives its
  * timeout is counted and logged once per state change (failing / recovered), and the others go on.
@@ -8,7 +8,6 @@
  * `[export.prometheus] include_series`, the path passes `promtool check metrics` (a `_ms` suffix did not).
  */
 import { performance } from "node:perf_hooks";
-import cron, { type ScheduledTask } from "node-cron";
 import type { Sample, SampleSink, UnixMs } from "../model/index.js";
 import { systemClock, type Clock } from "../lib/clock.js";
 import { errorMessage } from "../lib/errors.js";
@@ -99,7 +98,8 @@ export class Scheduler {
   private readonly clock: Clock;
   private readonly stopWaitMs: number;
   private readonly m: { duration: Gauge; errors: Counter; skipped: Counter; runs: Counter; samples: Gauge; lastRun: Gauge } | undefined;
-  private task: ScheduledTask | undefined;
+  /** The once-a-second tick (a timer re-armed at each whole second of the wall clock). */
+  private tickTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   private sinkFailing = false;
 
@@ -156,19 +156,21 @@ export class Scheduler {
     return { offsetMs: s.offsetMs, runs: s.runs, errors: s.errors, skipped: s.skipped, lastDurationMs: s.lastDurationMs, lastError: s.lastError, failing: s.failing };
   }
 
-  /** Starts the once-a-second node-cron tick. */
+  /**
+   * Starts the once-a-second tick, at each whole second of the wall clock. A plain timer rather than
+   * node-cron: scheduling a node-cron task costs ~9 MiB of RSS (measured; it formats dates through
+   * Intl with time zones), a sixth of an agent's budget (BENCHMARKS.md, agent mode).
+   */
   start(): void {
-    if (this.task !== undefined || this.stopping) return;
-    this.task = cron.schedule("* * * * * *", () => this.tick(this.clock.now()), {
-      name: "loupe-collectors",
-      suppressMissedWarning: true,
-      logger: {
-        info: (m) => this.log.debug(m),
-        warn: (m) => this.log.debug(m),
-        error: (m) => this.log.warn("cron error", { err: errorMessage(m) }),
-        debug: () => undefined,
-      },
-    });
+    if (this.tickTimer !== undefined || this.stopping) return;
+    const arm = (): void => {
+      this.tickTimer = setTimeout(() => {
+        if (this.stopping) return;
+        this.tick(this.clock.now());
+        arm();
+      }, 1000 - (Date.now() % 1000));
+    };
+    arm();
     this.tick(this.clock.now());
   }
 
@@ -209,9 +211,9 @@ export class Scheduler {
   /** Stops the tick and pending timers, aborts runs in progress and waits for them (bounded). */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.task !== undefined) {
-      await this.task.destroy();
-      this.task = undefined;
+    if (this.tickTimer !== undefined) {
+      clearTimeout(this.tickTimer);
+      this.tickTimer = undefined;
     }
     const waiting: Promise<void>[] = [];
     for (const s of this.states.values()) {

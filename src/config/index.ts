@@ -7,3 +7,4 @@ export type { ConfigValues, SectionName, Schema } from "./schema.js";
 export { formatExampleIni, SECTION_HELP } from "./example.js";
 export type { ExtraSection } from "./example.js";
 export { notifierSection } from "./sections/alerting.js";
+export { forwardSection } from "./sections/forward.js";

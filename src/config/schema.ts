@@ -1,7 +1,7 @@
 /**
  * The whole static INI schema, section by section. Order here is the order of config.example.ini
  * and of `loupe check-config`. Sections named `collector.<name>` are dynamic: collectors (built-in
- * or plugins) validate their own with validateSection().
+ * or plugins) validate their own with validateSection(); so do notifiers and forwarders.
  */
 import type { SectionSpec, SectionValues } from "./options.js";
 import { serverSection, pathsSection, databaseSection, logSection } from "./sections/core.js";
@@ -41,7 +41,7 @@ export const schema = {
 export type Schema = typeof schema;
 export type SectionName = keyof Schema;
 
-/** Prefixes of dynamic sections: `[collector.nginx]`, `[notifier.ops]`. */
-export const DYNAMIC_SECTION_PREFIXES = ["collector.", "notifier."] as const;
+/** Prefixes of dynamic sections: `[collector.nginx]`, `[notifier.ops]`, `[forward.vm]`. */
+export const DYNAMIC_SECTION_PREFIXES = ["collector.", "notifier.", "forward."] as const;
 
 export type ConfigValues = { readonly [S in SectionName]: SectionValues<Schema[S]> };

@@ -1,6 +1,12 @@
 import { opt } from "../options.js";
 
 export const serverSection = {
+  mode: opt.enum(
+    ["server", "agent"] as const,
+    "server",
+    "server = everything (store, dashboards, HTTP); agent = collectors and [forward.*] only: no database, no dashboards, no HTTP except agent_metrics_addr (`loupe agent` is the shortcut)",
+  ),
+  agent_metrics_addr: opt.addr("", 'agent mode: host:port serving only GET /metrics (Loupe\'s own metrics, forward queues); "" serves nothing'),
   http_addr: opt.string("127.0.0.1", "address the HTTP server listens on; without an auth provider only loopback is allowed"),
   http_port: opt.int(3000, "HTTP port for the dashboard and APIs (0 picks a free port)", { min: 0, max: 65535 }),
   trust_proxy: opt.list(

@@ -11,6 +11,7 @@ import type { AnnotationService, DashboardService, SnapshotService } from "../..
 import type { Clock } from "../../lib/clock.js";
 import type { Logger } from "../../lib/logger.js";
 import type { MetricsRegistry } from "../../lib/metrics.js";
+import type { SampleSink } from "../../model/index.js";
 import type { SettingsService, TimeSeriesStore } from "../../store/index.js";
 import { adminRoutes } from "./admin.js";
 import { alertRoutes } from "./api/alerts.js";
@@ -53,6 +54,8 @@ export interface HttpDeps {
   readonly startedAt: number;
   /** The time-series store: /api/query, /render, Influx /write (its SampleSink), /metrics, /healthz. */
   readonly store: TimeSeriesStore;
+  /** Where written points go (Influx /write, remote_write in): the store, plus the forwarders' queues when any. */
+  readonly sink: SampleSink;
   readonly dashboards: DashboardServices;
   readonly auth: Auth;
   /** The alerting service when [alerting] is on. */
@@ -107,7 +110,7 @@ function ingestRouters(deps: HttpDeps): Router[] {
   const { config, store, metrics } = deps;
   const ix = config["ingest.influx"];
   const write = ix.enabled
-    ? [writeRoutes({ sink: store, clock: deps.clock, log: deps.log.child({ module: "ingest", protocol: "influx" }), maxBodySize: ix.max_body_size, metrics, limits: { maxNameBytes: ix.max_name_length, maxTags: ix.max_tags } })]
+    ? [writeRoutes({ sink: deps.sink, clock: deps.clock, log: deps.log.child({ module: "ingest", protocol: "influx" }), maxBodySize: ix.max_body_size, metrics, limits: { maxNameBytes: ix.max_name_length, maxTags: ix.max_tags } })]
     : [];
   const rw = config["ingest.remote_write"];
   const remoteWrite = rw.enabled
