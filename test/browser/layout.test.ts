@@ -231,3 +231,16 @@ test("view and inspect work for everyone; a Viewer gets no edit controls and the
   assert.deepEqual(jsErrors(page), []);
   await page.context().close();
 });
+
+test("Add panel puts the new panel in the first free slot, not below everything at x=0", { skip, timeout: 90_000 }, async () => {
+  role = "Editor";
+  srv.dashboards.save({ uid: "add", title: "Add", panels: [{ id: 1, type: "text", title: "Left", gridPos: { x: 0, y: 0, w: 12, h: 8 }, content: "x" }, { id: 2, type: "text", title: "Wide", gridPos: { x: 0, y: 8, w: 24, h: 4 }, content: "y" }] }, "test");
+  const page = await open("/d/add");
+  await page.click("#add-panel");
+  await page.waitForURL(/\/panel\/new\/edit/);
+  await page.click("#editor-save");
+  await page.waitForURL(/\/d\/add(\?|$)/);
+  assert.deepEqual(gridPos("add", 3), { x: 12, y: 0, w: 12, h: 8 });
+  assert.deepEqual(jsErrors(page), []);
+  await page.context().close();
+});
