@@ -139,7 +139,7 @@ function relayout(panels: readonly Panel[] = dash.panels): void {
 
 function setViewPanel(key: string | null): void {
   viewPanel = key;
-  writeUrl(true);
+  if (!snapshot) writeUrl(true);
   buildPanels();
   draw();
   live.forEach((p) => p.view.resize());

@@ -165,12 +165,14 @@ test("an Editor moves and resizes a panel by dragging; the layout is saved and a
 test("an Editor duplicates and removes a panel through its menu, and deletes the dashboard after a confirm", { skip, timeout: 90_000 }, async () => {
   role = "Editor";
   seedDashboard("del");
+  const v0 = srv.dashboards.get("del")!.version;
   const page = await open("/d/del");
   await page.hover(panelSel(2));
   await page.click(`${panelSel(2)} .panel-menu-btn`);
   assert.deepEqual(await page.locator("#panel-menu .menu-item").evaluateAll((els) => els.map((e) => e.getAttribute("data-action"))), ["view", "edit", "duplicate", "inspect", "remove"]);
   await page.click('#panel-menu [data-action="duplicate"]');
   await page.waitForSelector(panelSel(4));
+  await waitVersion("del", v0);
   assert.deepEqual(gridPos("del", 4), { x: 0, y: 14, w: 12, h: 8 }, "the copy goes to the first free slot");
 
   await page.hover(panelSel(2));
@@ -178,6 +180,7 @@ test("an Editor duplicates and removes a panel through its menu, and deletes the
   await page.click('#panel-menu [data-action="remove"]');
   await page.click("#remove-panel-confirm");
   await page.waitForSelector(panelSel(2), { state: "detached" });
+  await waitVersion("del", v0 + 1);
   assert.deepEqual(srv.dashboards.get("del")!.dashboard.panels.map((p) => p.id), [1, 3, 4]);
   assert.deepEqual(gridPos("del", 3), { x: 0, y: 8, w: 24, h: 6 });
 

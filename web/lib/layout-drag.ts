@@ -74,6 +74,9 @@ export function enableLayoutDrag(host: DragHost, enabled: () => boolean): () => 
 
   const onMove = (e: PointerEvent): void => {
     if (!drag || e.pointerId !== drag.pointer) return;
+    // near the window's top or bottom edge, scroll (the next move picks up the new page position)
+    if (e.clientY > window.innerHeight - 30) window.scrollBy(0, 24);
+    else if (e.clientY < 30) window.scrollBy(0, -24);
     const dx = Math.round((e.pageX - drag.startX) / drag.colPx);
     const dy = Math.round((e.pageY - drag.startY) / drag.rowPx);
     const o = drag.orig;

@@ -43,17 +43,28 @@ export function createLayoutEditor(host: LayoutHost): LayoutEditor {
   const { dash, grid } = host;
   let editing = false;
 
-  /** Saves `panels` as the dashboard's; on failure the dashboard is left as it was. */
-  async function save(panels: Panel[], message: string): Promise<boolean> {
-    try {
-      const r = await postJson<{ uid: string; version: number }>("/api/dashboards", { dashboard: { ...dash, panels }, expectedVersion: host.version, message });
-      host.version = r.version;
-      dash.panels = panels;
-      return true;
-    } catch (err) {
-      toast(`Save failed: ${(err as Error).message}`, "error");
-      return false;
-    }
+  let saving: Promise<unknown> = Promise.resolve();
+  /**
+   * Shows `panels` as the dashboard's at once and saves them; saves run one after another (each
+   * based on the version the previous one stored). On failure the dashboard is put back as it was.
+   */
+  function save(panels: Panel[], message: string): Promise<boolean> {
+    const before = dash.panels;
+    dash.panels = panels;
+    const run = async (): Promise<boolean> => {
+      try {
+        const r = await postJson<{ uid: string; version: number }>("/api/dashboards", { dashboard: { ...dash, panels }, expectedVersion: host.version, message });
+        host.version = r.version;
+        return true;
+      } catch (err) {
+        if (dash.panels === panels) dash.panels = before;
+        toast(`Save failed: ${(err as Error).message}`, "error");
+        return false;
+      }
+    };
+    const done = saving.then(run);
+    saving = done;
+    return done;
   }
 
   enableLayoutDrag(
@@ -66,8 +77,8 @@ export function createLayoutEditor(host: LayoutHost): LayoutEditor {
       commit: (layout, what) => {
         const title = dash.panels.find((p) => p.id === what.id)?.title ?? String(what.id);
         const panels = withLayout(dash.panels, layout);
-        host.relayout(panels);
         void save(panels, `${what.kind === "move" ? "moved" : "resized"} panel "${title}"`).then((ok) => ok || host.relayout());
+        host.relayout();
       },
     },
     () => editing,
@@ -93,7 +104,8 @@ export function createLayoutEditor(host: LayoutHost): LayoutEditor {
       if (!src) return;
       const copy: Panel = { ...structuredClone(src), id: dash.panels.reduce((m, p) => Math.max(m, p.id), 0) + 1 };
       copy.gridPos = firstFreeSlot(dash.panels.map((p) => p.gridPos), src.gridPos.w, src.gridPos.h);
-      void save([...dash.panels, copy], `duplicated panel "${src.title}"`).then((ok) => ok && host.rebuild());
+      void save([...dash.panels, copy], `duplicated panel "${src.title}"`).then((ok) => ok || host.rebuild());
+      host.rebuild();
     },
     removePanel(id) {
       const p = dash.panels.find((x) => x.id === id);
@@ -103,7 +115,8 @@ export function createLayoutEditor(host: LayoutHost): LayoutEditor {
       ok.addEventListener("click", () => {
         m.close();
         const rest = dash.panels.filter((x) => x.id !== id);
-        void save(withLayout(rest, compact(boxesOf(rest))), `removed panel "${p.title}"`).then((done) => done && host.rebuild());
+        void save(withLayout(rest, compact(boxesOf(rest))), `removed panel "${p.title}"`).then((done) => done || host.rebuild());
+        host.rebuild();
       });
     },
     deleteDashboard() {
