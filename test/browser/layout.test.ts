@@ -247,3 +247,26 @@ test("Add panel puts the new panel in the first free slot, not below everything 
   assert.deepEqual(jsErrors(page), []);
   await page.context().close();
 });
+
+test("a drag that cannot be saved (the dashboard changed meanwhile) is undone and says why", { skip, timeout: 90_000 }, async () => {
+  role = "Editor";
+  seedDashboard("stale");
+  const page = await open("/d/stale");
+  // someone else saves a newer version after this page loaded it
+  const other = srv.dashboards.get("stale")!.dashboard;
+  srv.dashboards.save({ ...other, title: "Renamed elsewhere" }, "someone");
+  const v = srv.dashboards.get("stale")!.version;
+  await page.click("#edit-layout");
+  const cell = await cellPx(page);
+  await drag(page, `${panelSel(1)} .panel-title`, 12 * cell.col, 0);
+  await page.waitForSelector(".toast.error");
+  assert.match(await page.locator(".toast.error").innerText(), /Save failed/);
+  assert.equal(srv.dashboards.get("stale")!.version, v, "nothing stored");
+  assert.deepEqual(gridPos("stale", 1), { x: 0, y: 0, w: 12, h: 8 });
+  // drawn back where it was
+  const grid = (await page.locator("#panels").boundingBox())!;
+  const box1 = (await page.locator(panelSel(1)).boundingBox())!;
+  assert.ok(Math.abs(box1.x - grid.x) <= 2, `panel 1 back at the left (${box1.x - grid.x} px)`);
+  assert.deepEqual(srv.csrfMisses, []);
+  await page.context().close();
+});
