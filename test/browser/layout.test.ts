@@ -6,11 +6,13 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { needs } from "../helpers/system.js";
 import { compact, firstFreeSlot, placeBox, removeBox, type GridBox } from "../../web/lib/layout-engine.js";
 import type { Principal, Role } from "../../src/http/index.js";
-import { CHROMIUM, CSRF, jsErrors, launchBrowser, newPage, startUiServer, waitLoads, type UiServer } from "./harness.js";
+import { ARTIFACTS, CHROMIUM, CSRF, jsErrors, launchBrowser, newPage, startUiServer, waitLoads, type UiServer } from "./harness.js";
 
 // ---- grid rules (no browser) --------------------------------------------------------------
 
@@ -75,6 +77,7 @@ function seedDashboard(uid: string): void {
 
 before(async () => {
   if (skip) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
   srv = await startUiServer({ principal: (): Principal => ({ kind: "user", role, login: role.toLowerCase(), userId: role === "Viewer" ? 2 : 1 }) });
   browser = await launchBrowser();
 });
@@ -126,6 +129,7 @@ test("an Editor moves and resizes a panel by dragging; the layout is saved and a
   assert.equal(await page.locator(".panel-resize:visible").count(), 0);
 
   await page.click("#edit-layout");
+  await page.screenshot({ path: join(ARTIFACTS, "layout-edit.png") });
   const cell = await cellPx(page);
   await drag(page, `${panelSel(1)} .panel-title`, 12 * cell.col, 0);
   await waitVersion("move", v0);
@@ -170,6 +174,7 @@ test("an Editor duplicates and removes a panel through its menu, and deletes the
   await page.hover(panelSel(2));
   await page.click(`${panelSel(2)} .panel-menu-btn`);
   assert.deepEqual(await page.locator("#panel-menu .menu-item").evaluateAll((els) => els.map((e) => e.getAttribute("data-action"))), ["view", "edit", "duplicate", "inspect", "remove"]);
+  await page.screenshot({ path: join(ARTIFACTS, "layout-menu.png") });
   await page.click('#panel-menu [data-action="duplicate"]');
   await page.waitForSelector(panelSel(4));
   await waitVersion("del", v0);
@@ -210,6 +215,7 @@ test("view and inspect work for everyone; a Viewer gets no edit controls and the
   await page.click('#panel-menu [data-action="inspect"]');
   await page.waitForSelector("#inspect-dialog");
   assert.match(await page.locator("#inspect-dialog .inspect-queries").innerText(), /servers\.none\.cpu/);
+  await page.screenshot({ path: join(ARTIFACTS, "layout-inspect.png") });
   await page.keyboard.press("Escape");
   // View: the panel alone, full width, in the URL
   await page.hover(panelSel(3));

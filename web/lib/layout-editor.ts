@@ -81,7 +81,7 @@ export function createLayoutEditor(host: LayoutHost): LayoutEditor {
         host.relayout();
       },
     },
-    () => editing,
+    () => editing && !grid.classList.contains("viewing"),
   );
 
   const toggle = h("button", { type: "button", class: "btn", id: "edit-layout", title: "Drag a panel's header to move it, its lower right corner to resize it", "aria-pressed": "false" }, "Edit layout");
