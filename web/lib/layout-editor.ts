@@ -84,19 +84,7 @@ export function createLayoutEditor(host: LayoutHost): LayoutEditor {
     () => editing && !grid.classList.contains("viewing"),
   );
 
-  const toggle = h("button", { type: "button", class: "btn", id: "edit-layout", title: "Drag a panel's header to move it, its lower right corner to resize it", "aria-pressed": "false" }, "Edit layout");
-  toggle.addEventListener("click", () => {
-    editing = !editing;
-    grid.classList.toggle("editing", editing);
-    toggle.classList.toggle("primary", editing);
-    toggle.textContent = editing ? "Done" : "Edit layout";
-    toggle.setAttribute("aria-pressed", String(editing));
-  });
-  const del = h("button", { type: "button", class: "btn danger", id: "delete-dashboard", title: "Delete this dashboard" }, "Delete");
-  const anchor = byId("add-panel");
-  if (anchor) anchor.before(toggle);
-  else document.querySelector(".dash-head")?.append(toggle);
-  document.querySelector(".dash-head")?.append(del);
+  addHeadButtons(grid, (on) => (editing = on), () => editor.deleteDashboard());
 
   const editor: LayoutEditor = {
     duplicatePanel(id) {
@@ -110,10 +98,7 @@ export function createLayoutEditor(host: LayoutHost): LayoutEditor {
     removePanel(id) {
       const p = dash.panels.find((x) => x.id === id);
       if (!p) return;
-      const ok = button("Remove", { class: "btn danger", id: "remove-panel-confirm" });
-      const m = openModal("Remove panel", [h("p", {}, `Remove the panel "${p.title || id}"? Version history keeps the dashboard as it was.`)], [button("Cancel", {}, () => m.close()), ok], "remove-panel-dialog");
-      ok.addEventListener("click", () => {
-        m.close();
+      confirmRemove(p.title || String(id), () => {
         const rest = dash.panels.filter((x) => x.id !== id);
         void save(withLayout(rest, compact(boxesOf(rest))), `removed panel "${p.title}"`).then((done) => done || host.rebuild());
         host.rebuild();
@@ -123,8 +108,35 @@ export function createLayoutEditor(host: LayoutHost): LayoutEditor {
       openDeleteDialog(dash);
     },
   };
-  del.addEventListener("click", () => editor.deleteDashboard());
   return editor;
+}
+
+/** "Edit layout" (toggles the grid's edit mode) before Add panel, and "Delete" at the end of the header. */
+function addHeadButtons(grid: HTMLElement, setEditing: (on: boolean) => void, onDelete: () => void): void {
+  const toggle = h("button", { type: "button", class: "btn", id: "edit-layout", title: "Drag a panel's header to move it, its lower right corner to resize it", "aria-pressed": "false" }, "Edit layout");
+  toggle.addEventListener("click", () => {
+    const on = !grid.classList.contains("editing");
+    setEditing(on);
+    grid.classList.toggle("editing", on);
+    toggle.classList.toggle("primary", on);
+    toggle.textContent = on ? "Done" : "Edit layout";
+    toggle.setAttribute("aria-pressed", String(on));
+  });
+  const del = h("button", { type: "button", class: "btn danger", id: "delete-dashboard", title: "Delete this dashboard" }, "Delete");
+  del.addEventListener("click", onDelete);
+  const anchor = byId("add-panel");
+  if (anchor) anchor.before(toggle);
+  else document.querySelector(".dash-head")?.append(toggle);
+  document.querySelector(".dash-head")?.append(del);
+}
+
+function confirmRemove(title: string, onOk: () => void): void {
+  const ok = button("Remove", { class: "btn danger", id: "remove-panel-confirm" });
+  const m = openModal("Remove panel", [h("p", {}, `Remove the panel "${title}"? Version history keeps the dashboard as it was.`)], [button("Cancel", {}, () => m.close()), ok], "remove-panel-dialog");
+  ok.addEventListener("click", () => {
+    m.close();
+    onOk();
+  });
 }
 
 /**
