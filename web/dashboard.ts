@@ -12,11 +12,14 @@ import { interpolate, resolveVariables, ALL, type VarState } from "./lib/variabl
 import { placePanels, type PlacedPanel } from "./lib/grid.js";
 import { timeControls } from "./lib/timepicker.js";
 import { renderVariableBar } from "./lib/variable-bar.js";
-import { button, openPopover, toast } from "./lib/dialogs.js";
-import { openJsonEditor, openSnapshotDialog, saveView } from "./lib/dashboard-dialogs.js";
+import { toast } from "./lib/dialogs.js";
+import { openAnnotationPopover, openJsonEditor, openSnapshotDialog, saveView } from "./lib/dashboard-dialogs.js";
+import { createLayoutEditor, type LayoutEditor } from "./lib/layout-editor.js";
+import { placeView, positionPanels } from "./lib/layout-position.js";
+import { inspectQueries, openInspectDialog, panelHeader } from "./lib/layout-panel-menu.js";
 import { debugState } from "./lib/state.js";
 import { createPanelView, type PanelView } from "./panels/index.js";
-import { errorText, type Annotation, type Dashboard, type QueryResult } from "./lib/types.js";
+import { errorText, type Annotation, type Dashboard, type Panel, type QueryResult } from "./lib/types.js";
 
 export interface DashboardPageData {
   readonly mode: "live" | "snapshot";
@@ -53,6 +56,10 @@ let results = new Map<string, QueryResult>(snapshot ? Object.entries(snapshot.da
 let inflight: AbortController | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let pausedWhileHidden = false;
+let viewPanel: string | null = null;
+let layout: LayoutEditor | undefined;
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+let version = data.version;
 
 const grid = byId("panels")!;
 const varBar = byId("variables")!;
@@ -63,6 +70,7 @@ function readUrl(): void {
   const q = new URLSearchParams(location.search);
   raw = { from: q.get("from") ?? dash.time.from, to: q.get("to") ?? dash.time.to };
   refresh = q.get("refresh") ?? dash.refresh;
+  viewPanel = q.get("viewPanel");
 }
 
 function urlVars(): Record<string, string[]> {
@@ -78,6 +86,7 @@ function writeUrl(push: boolean): void {
   q.set("to", raw.to);
   if (refresh !== "") q.set("refresh", refresh);
   for (const v of vars) for (const s of v.selected) q.append(`var-${v.name}`, s);
+  if (viewPanel !== null) q.set("viewPanel", viewPanel);
   const url = `${location.pathname}?${q.toString()}`;
   if (url === location.pathname + location.search) return;
   if (push) history.pushState(null, "", url);
@@ -90,40 +99,64 @@ function buildPanels(): void {
   for (const p of live) p.view.destroy();
   live = [];
   clear(grid);
-  const placed = placePanels(dash.panels, vars);
-  const rows = placed.reduce((m, p) => Math.max(m, p.y + p.h), 0);
-  grid.style.gridTemplateRows = `repeat(${rows}, ${ROW_PX}px)`;
+  const placed = placeView(grid, ROW_PX, placePanels(dash.panels, vars), viewPanel);
   for (const p of placed) {
     const body = h("div", { class: "panel-body" });
-    const title = h("span", { class: "panel-title", title: p.panel.title }, p.panel.title);
-    const header = h("div", { class: "panel-header" }, title);
-    if (data.mode === "live" && data.canEdit && !p.key.includes("_")) {
-      header.append(h("a", { class: "panel-edit", href: `/d/${encodeURIComponent(dash.uid)}/panel/${p.panel.id}/edit${location.search}`, title: "Edit panel" }, "✎"));
-    }
+    const original = !p.key.includes("_");
     const first = queriesOf(p)[0];
-    if (data.mode === "live" && first !== undefined) {
-      const link = h("a", { class: "panel-edit panel-explore", href: "/explore", title: "Open in Explore" }, "⤢");
-      // the range at the time of the click (it changes without rebuilding the panels)
-      const point = (): void => void (link.href = `/explore?${new URLSearchParams({ target: first.target, from: String(abs.from), to: String(abs.to) }).toString()}`);
-      link.addEventListener("mousedown", point);
-      link.addEventListener("click", point);
-      header.append(link);
-    }
+    // Explore opens with the range at the time of the click (it changes without rebuilding the panels)
+    const explore = data.mode === "live" && first !== undefined ? () => `/explore?${new URLSearchParams({ target: first.target, from: String(abs.from), to: String(abs.to) }).toString()}` : undefined;
+    const header = panelHeader({ key: p.key, panel: p.panel, original: original && data.mode === "live", editHref: editHref(p.panel.id), explore, actions: menuActions });
     const el = h("section", { class: `panel panel-${p.panel.type}`, "data-panel-key": p.key, "data-panel-id": p.panel.id, "data-type": p.panel.type }, header, body);
-    el.style.gridColumn = `${p.x + 1} / span ${p.w}`;
-    el.style.gridRow = `${p.y + 1} / span ${p.h}`;
+    if (layout && original) {
+      el.dataset["layoutId"] = String(p.panel.id);
+      el.append(h("span", { class: "panel-resize", title: "Drag to resize" }));
+    }
     grid.append(el);
     const view = createPanelView({
       panel: p.panel,
       body,
       onZoom: (r) => setRange({ from: String(r.from), to: String(r.to) }),
       onClickTime: (t, x, y) => {
-        if (data.mode === "live") addAnnotationAt(t, x, y);
+        if (data.mode === "live") openAnnotationPopover(dash.uid, t, x, y, (added) => void ((annotations = [...annotations, added]), draw()));
       },
     });
     live.push({ placed: p, el, body, view });
   }
+  positionPanels(grid, ROW_PX, placed, elements());
 }
+
+const elements = (): Array<{ key: string; el: HTMLElement }> => live.map((p) => ({ key: p.placed.key, el: p.el }));
+
+const editHref = (id: number): string => `/d/${encodeURIComponent(dash.uid)}/panel/${id}/edit${location.search}`;
+
+/** The layout editor's hook: shows `panels`' positions (while dragging, or after a save). */
+function relayout(panels: readonly Panel[] = dash.panels): void {
+  positionPanels(grid, ROW_PX, placeView(grid, ROW_PX, placePanels(panels, vars), viewPanel), elements());
+  if (resizeTimer !== undefined) clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => live.forEach((p) => p.view.resize()), 100);
+}
+
+function setViewPanel(key: string | null): void {
+  viewPanel = key;
+  if (!snapshot) writeUrl(true);
+  buildPanels();
+  draw();
+  live.forEach((p) => p.view.resize());
+}
+
+const menuActions = {
+  canEdit: data.mode === "live" && data.canEdit,
+  view: (key: string) => setViewPanel(viewPanel === key ? null : key),
+  editHref,
+  inspect: (key: string) => {
+    const p = live.find((x) => x.placed.key === key);
+    const rs = p ? queriesOf(p.placed).map((q) => results.get(q.id)).filter((r): r is QueryResult => r !== undefined) : [];
+    if (p) openInspectDialog({ title: p.placed.panel.title, queries: inspectQueries(p.placed.panel, (t) => interpolate(t, vars, p.placed.scoped)), results: rs });
+  },
+  duplicate: (id: number) => layout?.duplicatePanel(id),
+  remove: (id: number) => layout?.removePanel(id),
+};
 
 function queriesOf(p: PlacedPanel): QueryRequestItem[] {
   if (p.panel.type === "text") return [];
@@ -257,6 +290,7 @@ document.addEventListener("keydown", (e) => {
   else if (e.shiftKey && e.key === "ArrowRight") setRange(toRaw(shiftRange(abs, 1)));
   else if ((e.ctrlKey || e.metaKey) && e.key === "z") setRange(toRaw(zoomOut(abs)));
   else if (!e.ctrlKey && !e.metaKey && !e.altKey && e.key === "r") void reload();
+  else if (e.key === "Escape" && viewPanel !== null) setViewPanel(null);
   else return;
   e.preventDefault();
 });
@@ -298,32 +332,6 @@ async function onVariablesChanged(name: string, rerender = true): Promise<void> 
   await load();
 }
 
-// ---- annotations --------------------------------------------------------------------------
-
-function addAnnotationAt(time: number, x: number, y: number): void {
-  const text = h("input", { type: "text", id: "anno-text", placeholder: "What happened?", maxlength: 1000 });
-  const tags = h("input", { type: "text", id: "anno-tags", placeholder: "tags, comma separated" });
-  const save = button("Add annotation", { class: "btn primary", id: "anno-save" });
-  const pop = openPopover(x, y, [h("div", { class: "popover-title" }, `Annotation at ${new Date(time).toLocaleString()}`), text, tags, h("div", { class: "modal-buttons" }, save)], "anno-popover");
-  const submit = async (): Promise<void> => {
-    if (text.value.trim() === "") return text.focus();
-    try {
-      const tagList = tags.value.split(",").map((t) => t.trim()).filter((t) => t !== "");
-      const a = await postJson<Annotation | { annotation: Annotation }>("/api/annotations", { time, text: text.value.trim(), tags: tagList, dashboardUid: dash.uid });
-      const added = "annotation" in a ? a.annotation : a;
-      annotations = [...annotations, added];
-      pop.close();
-      draw();
-    } catch (err) {
-      toast(`Could not add annotation: ${(err as Error).message}`, "error");
-    }
-  };
-  save.addEventListener("click", () => void submit());
-  text.addEventListener("keydown", (e) => {
-    if (e.key === "Enter") void submit();
-  });
-}
-
 // ---- toolbar actions ----------------------------------------------------------------------
 
 function currentDashboard(): Dashboard {
@@ -335,13 +343,13 @@ function shareSnapshot(): void {
 }
 
 function editJson(): void {
-  openJsonEditor(dash, data.version);
+  openJsonEditor(dash, version);
 }
 
 function wireHeaderButtons(): void {
   byId("share-snapshot")?.addEventListener("click", shareSnapshot);
   byId("edit-json")?.addEventListener("click", editJson);
-  byId("save-view")?.addEventListener("click", () => saveView({ ...currentDashboard(), time: { ...raw }, refresh }, data.version));
+  byId("save-view")?.addEventListener("click", () => saveView({ ...currentDashboard(), time: { ...raw }, refresh }, version));
   const tb = byId("dash-toolbar");
   if (tb && !snapshot) tb.append(controls.el);
 }
@@ -353,7 +361,6 @@ window.addEventListener("loupe:theme", () => {
   buildPanels();
   draw();
 });
-let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 new ResizeObserver(() => {
   if (resizeTimer !== undefined) clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => live.forEach((p) => p.view.resize()), 100);
@@ -362,6 +369,10 @@ new ResizeObserver(() => {
 async function start(): Promise<void> {
   if (!snapshot) readUrl();
   wireHeaderButtons();
+  if (data.mode === "live" && data.canEdit) {
+    const host = { dash, grid, rowPx: ROW_PX, relayout, rebuild: () => void (buildPanels(), load()) };
+    layout = createLayoutEditor(Object.defineProperty(host, "version", { get: () => version, set: (v: number) => void (version = v) }) as typeof host & { version: number });
+  }
   controls.update(raw, refresh);
   await initVariables();
   buildPanels();

@@ -12,6 +12,7 @@ import { timeControls } from "./lib/timepicker.js";
 import { interpolate, resolveVariables, type VarState } from "./lib/variables.js";
 import { UNITS } from "./lib/units.js";
 import { toast } from "./lib/dialogs.js";
+import { firstFreeSlot } from "./lib/layout-engine.js";
 import { debugState } from "./lib/state.js";
 import { createPanelView, type PanelView } from "./panels/index.js";
 import { errorText, type Dashboard, type Panel, type QueryResult } from "./lib/types.js";
@@ -36,14 +37,14 @@ let previewEl: HTMLElement | undefined;
 let queryTimer: ReturnType<typeof setTimeout> | undefined;
 
 const nextId = dash.panels.reduce((m, p) => Math.max(m, p.id), 0) + 1;
-const bottom = dash.panels.reduce((m, p) => Math.max(m, p.gridPos.y + p.gridPos.h), 0);
 const original = data.panelId === null ? undefined : dash.panels.find((p) => p.id === data.panelId);
 const panel: Panel = structuredClone(
   original ?? {
     id: nextId,
     type: "timeseries",
     title: "New panel",
-    gridPos: { x: 0, y: bottom, w: 12, h: 8 },
+    // like Grafana: the first free slot in reading order, not always below everything at x=0
+    gridPos: firstFreeSlot(dash.panels.map((p) => p.gridPos), 12, 8),
     targets: [{ refId: "A", target: "", hide: false }],
     options: { draw: "lines", unit: "none", logScale: false, legend: [], thresholds: [], reduce: "last", sparkline: true },
   },

@@ -1,9 +1,9 @@
-/** The dashboard page's dialogs: share a snapshot, edit the dashboard JSON. */
+/** The dashboard page's dialogs: share a snapshot, edit the dashboard JSON, add an annotation. */
 import { clear, h } from "./dom.js";
 import { postJson } from "./api.js";
-import { button, openModal, toast } from "./dialogs.js";
+import { button, openModal, openPopover, toast } from "./dialogs.js";
 import type { AbsRange } from "./time.js";
-import type { Dashboard } from "./types.js";
+import type { Annotation, Dashboard } from "./types.js";
 
 export interface SnapshotInput {
   readonly title: string;
@@ -63,4 +63,27 @@ export function saveView(dash: Dashboard, version: number): void {
       location.assign(`/d/${encodeURIComponent(dash.uid)}`);
     })
     .catch((err: Error) => toast(`Save failed: ${err.message}`, "error"));
+}
+
+/** The popover to add an annotation where a chart was clicked; `onAdded` gets the stored annotation. */
+export function openAnnotationPopover(dashboardUid: string, time: number, x: number, y: number, onAdded: (a: Annotation) => void): void {
+  const text = h("input", { type: "text", id: "anno-text", placeholder: "What happened?", maxlength: 1000 });
+  const tags = h("input", { type: "text", id: "anno-tags", placeholder: "tags, comma separated" });
+  const save = button("Add annotation", { class: "btn primary", id: "anno-save" });
+  const pop = openPopover(x, y, [h("div", { class: "popover-title" }, `Annotation at ${new Date(time).toLocaleString()}`), text, tags, h("div", { class: "modal-buttons" }, save)], "anno-popover");
+  const submit = async (): Promise<void> => {
+    if (text.value.trim() === "") return text.focus();
+    try {
+      const tagList = tags.value.split(",").map((t) => t.trim()).filter((t) => t !== "");
+      const a = await postJson<Annotation | { annotation: Annotation }>("/api/annotations", { time, text: text.value.trim(), tags: tagList, dashboardUid });
+      pop.close();
+      onAdded("annotation" in a ? a.annotation : a);
+    } catch (err) {
+      toast(`Could not add annotation: ${(err as Error).message}`, "error");
+    }
+  };
+  save.addEventListener("click", () => void submit());
+  text.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") void submit();
+  });
 }
