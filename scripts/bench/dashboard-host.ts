@@ -106,6 +106,26 @@ const WATCH_FIRST_CHART = `(() => {
   requestAnimationFrame(tick);
 })();`;
 
+let queryBody: { body: string; headers: Record<string, string>; cookie?: string } | undefined;
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** BENCH_DASHBOARD_PROFILE=1: the page's main-thread self time (ms) by function, top 15, to stderr. */
+function printProfile(p: CpuProfile): void {
+  const self = new Map<number, number>();
+  (p.samples ?? []).forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas?.[i] ?? 0) / 1000));
+  const byFn = new Map<string, number>();
+  for (const n of p.nodes) {
+    const key = `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.replace(/^.*\//, "")}:${n.callFrame.lineNumber}`;
+    byFn.set(key, (byFn.get(key) ?? 0) + (self.get(n.id) ?? 0));
+  }
+  console.error([...byFn].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, ms]) => `${ms.toFixed(1).padStart(7)} ms  ${k}`).join("\n"));
+}
+
 interface Load {
   firstChart: number;
   firstDraw: number;
@@ -117,8 +137,18 @@ async function loadOnce(): Promise<Load> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 820 } });
   await context.addInitScript(WATCH_FIRST_CHART);
   const page = await context.newPage();
+  page.on("request", (req) => {
+    if (req.url().includes("/api/query")) queryBody = { body: req.postData() ?? "", headers: req.headers() };
+  });
+  const profile = process.env["BENCH_DASHBOARD_PROFILE"] !== undefined ? await context.newCDPSession(page) : undefined;
+  if (profile !== undefined) {
+    await profile.send("Profiler.enable");
+    await profile.send("Profiler.setSamplingInterval", { interval: 200 });
+    await profile.send("Profiler.start");
+  }
   await page.goto(url);
   await page.waitForFunction(() => typeof (globalThis as unknown as { __firstChartAt?: number }).__firstChartAt === "number", undefined, { timeout: 30_000 });
+  if (profile !== undefined) printProfile((await profile.send("Profiler.stop")).profile);
   const r = await page.evaluate(() => {
     const g = globalThis as unknown as { __firstChartAt: number; __loupe: { firstDrawAt: number | null; allDrawnAt?: number; panels: Record<string, { type: string; points: number }> } };
     return { firstChart: g.__firstChartAt, firstDraw: g.__loupe.firstDrawAt ?? NaN, allPanels: g.__loupe.allDrawnAt ?? NaN, charts: Object.values(g.__loupe.panels).filter((p) => p.type === "timeseries" && p.points > 0).length };
@@ -126,6 +156,7 @@ async function loadOnce(): Promise<Load> {
   if (process.env["BENCH_DASHBOARD_DEBUG"]) {
     console.error(await page.evaluate(`JSON.stringify(performance.getEntriesByType("resource").map((e) => [e.name.replace(/^.*\\//, ""), Math.round(e.startTime), Math.round(e.responseStart), Math.round(e.responseEnd)]))`), JSON.stringify(r));
   }
+  if (queryBody !== undefined) queryBody.cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   await context.close();
   return r;
 }
@@ -135,6 +166,15 @@ await loadOnce(); // warm-up (server JIT, SQLite page cache)
 const loads: Load[] = [];
 for (let i = 0; i < RUNS; i++) loads.push(await loadOnce());
 const loadAfter = loadavg()[0]!;
+// the dashboard's one /api/query replayed from Node: the server's share of the time
+const serverMs: number[] = [];
+for (let i = 0; i < RUNS && queryBody !== undefined; i++) {
+  const t0 = performance.now();
+  const res = await fetch(`http://127.0.0.1:${loupe.httpPort}/api/query`, { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": queryBody.headers["x-csrf-token"] ?? "", cookie: queryBody.cookie ?? "" }, body: queryBody.body });
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`replayed /api/query: ${res.status}`);
+  serverMs.push(performance.now() - t0);
+}
 await browser.close();
 await loupe.stop();
 rmSync(dir, { recursive: true, force: true });
@@ -150,5 +190,6 @@ printTable(
     ["first panel drawn, stats included (ms)", median(col("firstDraw")), Math.max(...col("firstDraw")), ""],
     ["all panels drawn (ms)", median(col("allPanels")), Math.max(...col("allPanels")), ""],
     ["time-series panels with data", median(col("charts")), Math.max(...col("charts")), ""],
+    ["its /api/query replayed from Node (ms, server share)", median(serverMs), Math.max(...serverMs), ""],
   ],
 );
