@@ -28,7 +28,7 @@ async function signIn(h: Harness, login: string, password: string): Promise<{ c:
 
 async function post(c: Client, path: string, fields: Record<string, string>, csrf?: string): Promise<Response> {
   const token = csrf ?? (await c.csrf("/admin/users"));
-  return c.send("POST", path, new URLSearchParams({ _csrf: token, ...fields }), FORM);
+  return c.send("POST", path, new URLSearchParams({ _csrf: token, ...fields }), { ...FORM, accept: "text/html" });
 }
 
 async function idOf(c: Client, login: string): Promise<number> {
@@ -72,6 +72,9 @@ test("admin user management forms", async (t) => {
     assert.equal(noRole.status, 400);
     const noCsrf = await admin.send("POST", "/admin/users", new URLSearchParams({ login: "eve", password: "long enough 1", role: "Admin" }), FORM);
     assert.equal(noCsrf.status, 403);
+    const asJson = await admin.send("POST", "/admin/users", new URLSearchParams({ _csrf: await admin.csrf("/admin/users"), login: "bob", password: "another pass 1", role: "Viewer" }), FORM);
+    assert.equal(asJson.status, 409);
+    assert.equal(((await asJson.json()) as { error: { code: string } }).error.code, "user_exists", "a non-browser client gets the JSON error");
     const users = (await (await admin.get("/api/admin/users")).json()) as Array<{ login: string }>;
     assert.deepEqual(users.map((u) => u.login).sort(), ["bob", "root"]);
   });

@@ -91,7 +91,7 @@ test("browser: login card, kept login, admin user management", { skip: needs(CHR
         await Promise.all([page.waitForURL((u) => u.searchParams.get("done") === "saved"), row.locator("form.user-update button").click()]);
       });
       assert.match(msg ?? "", /User bob saved/);
-      assert.equal(await page.getAttribute(`#users tr[data-login="bob"]`, "data-state"), "disabled");
+      assert.equal(await page.inputValue(`#users tr[data-login="bob"] select[name=state]`), "disabled");
       const refused = await trySignIn(browser, h.base, "bob", "bob password 1");
       assert.equal(refused.signedIn, false);
       assert.match(refused.error ?? "", /disabled/);

@@ -1,8 +1,9 @@
 /**
  * The Users page under /admin/users (server-rendered forms carrying `_csrf`): add a user (local with
  * a password, or a GitHub login reserved before its first sign-in), change role, disable/enable,
- * reset a local user's password. A refused form comes back with the error and the values typed
- * (never a password); a done one redirects (303) to the page with a notice naming the user.
+ * reset a local user's password. A refused form comes back to a browser (Accept: text/html) as the
+ * page with the error and the values typed (never a password), to other clients as the JSON error;
+ * a done one redirects (303) to the page with a notice naming the user.
  */
 import type { Request, RequestHandler, Response } from "express";
 import type { Auth } from "../../auth/index.js";
@@ -40,7 +41,7 @@ function passwordCell(u: UserRow, csrf: string): SafeHtml {
 }
 
 function userRow(u: UserRow, csrf: string): SafeHtml {
-  return html`<tr data-login="${u.login}" data-state="${u.disabled ? "disabled" : "active"}">
+  return html`<tr data-login="${u.login}">
 <td>${u.login}</td><td>${u.name}</td><td>${u.email}</td><td>${u.provider}</td><td>${when(u.lastSeenAt)}</td>
 <td colspan="3"><form method="post" action="/admin/users/${u.id}" class="inline user-update">
 <input type="hidden" name="_csrf" value="${csrf}">
@@ -95,7 +96,8 @@ async function attempt(auth: Auth, req: Request, res: Response, run: () => Promi
     const target = await run();
     res.redirect(303, target);
   } catch (err) {
-    if (!(err instanceof LoupeError) || err.status >= 500) throw err;
+    // a browser's form gets the page back with the error; other clients the JSON error (errors middleware)
+    if (!(err instanceof LoupeError) || err.status >= 500 || req.get("accept")?.includes("text/html") !== true) throw err;
     res.status(err.status);
     sendUsersPage(auth, req, res, err.message, kept);
   }
