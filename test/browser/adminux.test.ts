@@ -6,13 +6,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { runCli } from "../../src/cli.js";
 import { needs } from "../helpers/system.js";
 import { startHarness, type Harness } from "../auth/harness.js";
-import { buildWeb, CHROMIUM, jsErrors, launchBrowser, newPage } from "./harness.js";
+import { ARTIFACTS, buildWeb, CHROMIUM, jsErrors, launchBrowser, newPage } from "./harness.js";
 
 const ROOT_PW = "root password 1";
 
@@ -70,6 +70,8 @@ test("browser: login card, kept login, admin user management", { skip: needs(CHR
       assert.match((await page.textContent("#login-error")) ?? "", /Wrong login or password/);
       assert.equal(await page.evaluate("document.activeElement?.id"), "login-password", "the password field has the focus");
       assert.equal((await page.locator("#login-card").boundingBox())!.width, box.width, "same card after the error");
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, "login-card.png") });
     });
 
     await t.test("an Admin adds a user who can then sign in", async () => {
@@ -110,6 +112,7 @@ test("browser: login card, kept login, admin user management", { skip: needs(CHR
       assert.match(msg ?? "", /User bob has a new password/);
       assert.match((await trySignIn(browser, h.base, "bob", "bob password 1")).error ?? "", /Wrong login or password/);
       assert.deepEqual(await trySignIn(browser, h.base, "bob", "bob password 2"), { signedIn: true, error: null });
+      await page.screenshot({ path: join(ARTIFACTS, "admin-users.png"), fullPage: true });
     });
 
     await t.test("a Viewer gets 403 on /admin", async () => {
