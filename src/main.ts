@@ -4,7 +4,7 @@
  * starts one module and registers how to stop it. stop() undoes everything in reverse order.
  */
 import type { Config } from "./config/index.js";
-import { validateSection } from "./config/index.js";
+import { defaultConfig, validateSection } from "./config/index.js";
 import { LoupeError, errorMessage } from "./lib/errors.js";
 import type { Logger } from "./lib/logger.js";
 import { Stoppers } from "./lib/stoppers.js";
@@ -236,12 +236,21 @@ interface Modules {
   readonly status: StatusService;
 }
 
+const DEFAULT_ROOT_URL = defaultConfig().server.root_url;
+
+/** The URL this process answers at: the bound address (a wildcard reads as localhost; IPv6 in brackets) and the real port. */
+export function listeningUrl(address: string, port: number): string {
+  const host = address === "0.0.0.0" || address === "::" || address === "" ? "localhost" : address.includes(":") ? `[${address}]` : address;
+  return `http://${host}:${port}/`;
+}
+
 async function serveHttp(ctx: Context, modules: Modules): Promise<{ app: Express; port: number }> {
   const { config, log, clock, metrics, startedAt } = ctx;
   const app = createHttp({ config, log, clock, metrics, startedAt, version: VERSION, ...modules });
   const http = await startHttpServer(app, config.server.http_addr, config.server.http_port);
   ctx.onStop("http", () => http.close());
-  log.info("http listening", { addr: http.address, port: http.port, url: config.server.root_url });
+  // url: where this process really answers (http_port may be overridden or 0); root_url only when set away from its default
+  log.info("http listening", { addr: http.address, port: http.port, url: listeningUrl(http.address, http.port), ...(config.server.root_url !== DEFAULT_ROOT_URL ? { root_url: config.server.root_url } : {}) });
   return { app, port: http.port };
 }
 

@@ -114,6 +114,13 @@ export class UserService {
     this.sessions.endAllFor(user.id);
   }
 
+  /** Admin page: a new password for a local user (by id); their sessions end. */
+  async resetPassword(id: number, password: string): Promise<UserRow> {
+    const u = this.byId(id);
+    await this.setPassword(u.login, password);
+    return this.byId(id);
+  }
+
   list(): UserRow[] {
     return this.stores.users.list();
   }

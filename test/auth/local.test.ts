@@ -63,9 +63,16 @@ test("local logins: loupe user add|passwd|list, form login, rate limit, idle and
   await t.test("a wrong password is refused without saying which part was wrong; a login POST without CSRF token is refused", async () => {
     const b = new Client(h.base);
     const r = await localLogin(b, "admin", "not the password");
-    assert.equal(r.headers.get("location"), "/login?error=bad_credentials&next=%2Fadmin%2Fusers");
+    assert.equal(r.headers.get("location"), "/login?error=bad_credentials&login=admin&next=%2Fadmin%2Fusers");
+    // the login page shows the message and keeps the login typed (escaped), never the password
+    const page = await (await b.get(r.headers.get("location")!)).text();
+    assert.match(page, /id="login-error"[^>]*>Wrong login or password/);
+    assert.match(page, /name="login" id="login-name" value="admin"/);
+    assert.doesNotMatch(page, /not the password/);
     const nobody = await localLogin(new Client(h.base), "nobody", "whatever-password");
-    assert.equal(nobody.headers.get("location"), "/login?error=bad_credentials&next=%2Fadmin%2Fusers");
+    assert.equal(nobody.headers.get("location"), "/login?error=bad_credentials&login=nobody&next=%2Fadmin%2Fusers");
+    const evil = await (await b.get(`/login?error=bad_credentials&login=${encodeURIComponent('"><script>x</script>')}`)).text();
+    assert.doesNotMatch(evil, /<script>x/, "the kept login is escaped");
     const noCsrf = await b.send("POST", "/login", new URLSearchParams({ login: "admin", password: PASSWORD }), { "content-type": "application/x-www-form-urlencoded" });
     assert.equal(noCsrf.status, 403);
   });

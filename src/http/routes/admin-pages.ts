@@ -1,48 +1,17 @@
 /**
- * The admin pages under /admin/ (HTML forms carrying the `_csrf` field): users (role, state) and
- * API tokens (create: shown once; revoke). One handler per route; the JSON APIs are in admin.ts.
+ * The API tokens page under /admin/tokens (HTML forms carrying the `_csrf` field): create (shown
+ * once) and revoke. The Users page is admin-users.ts; the JSON APIs are in admin.ts.
  */
 import type { Request, RequestHandler, Response } from "express";
 import type { Auth } from "../../auth/index.js";
-import type { TokenRow, UserRow } from "../../store/index.js";
+import type { TokenRow } from "../../store/index.js";
 import { principalOf } from "../access.js";
 import { html, type SafeHtml } from "../views/html.js";
 import { sendPage } from "../views/layout.js";
 import { csrfOf, formFields, parseInput } from "../validate.js";
-import { idParam, roleSchema, tokenCreate } from "./admin-input.js";
-
-const ROLES = ["Viewer", "Editor", "Admin"] as const;
+import { idParam, tokenCreate } from "./admin-input.js";
 
 const when = (ms: number | null): string => (ms === null ? "never" : new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC"));
-
-function userRow(u: UserRow, csrf: string): SafeHtml {
-  return html`<tr data-login="${u.login}">
-<td>${u.login}</td><td>${u.name}</td><td>${u.email}</td><td>${u.provider}</td><td>${when(u.lastSeenAt)}</td>
-<td colspan="3"><form method="post" action="/admin/users/${u.id}" class="inline">
-<input type="hidden" name="_csrf" value="${csrf}">
-<select name="role">${ROLES.map((r) => html`<option value="${r}" ${r === u.role ? html`selected` : ""}>${r}</option>`)}</select>
-<select name="state"><option value="active" ${u.disabled ? "" : html`selected`}>active</option><option value="disabled" ${u.disabled ? html`selected` : ""}>disabled</option></select>
-<button class="btn" type="submit">Save</button></form></td></tr>`;
-}
-
-/** Whether GitHub sign-ins get their role from organizations or teams (then a role set here is overwritten). */
-function githubRoleMapping(auth: Auth): boolean {
-  const g = auth.config["auth.github"];
-  return g.admin_organizations.length + g.editor_organizations.length + g.admin_team_ids.length + g.editor_team_ids.length > 0;
-}
-
-function sendUsersPage(auth: Auth, req: Request, res: Response): void {
-  const csrf = csrfOf(res);
-  const rows = auth.users.list();
-  const body = html`<div class="page-head"><h1>Users</h1><a class="btn" href="/admin/tokens">API tokens</a><a class="btn" href="/admin/status">Status</a></div>
-${rows.length === 0
-  ? html`<p>No users yet. ${auth.open ? "No login provider is configured: Loupe is open to local visitors." : ""}</p>`
-  : html`<div class="table-wrap"><table class="list" id="users">
-<thead><tr><th>Login</th><th>Name</th><th>Email</th><th>Sign-in</th><th>Last seen</th><th>Role</th><th>State</th><th></th></tr></thead>
-<tbody>${rows.map((u) => userRow(u, csrf))}</tbody></table></div>`}
-${githubRoleMapping(auth) ? html`<p class="muted">GitHub role mapping is configured: GitHub users get their mapped role again at each sign-in.</p>` : ""}`;
-  sendPage(req, res, { title: "Users", body, nav: "admin" });
-}
 
 function tokenRow(t: TokenRow, csrf: string): SafeHtml {
   return html`<tr><td>${t.name}</td><td><code>${t.prefix}…</code></td><td>${t.scope}</td><td>${t.createdByLogin ?? "local"}</td><td>${when(t.createdAt)}</td><td>${when(t.lastUsedAt)}</td>
@@ -69,19 +38,6 @@ ${created !== undefined ? createdBanner(created) : ""}
 <tbody>${rows.map((t) => tokenRow(t, csrf))}</tbody></table></div>`;
   sendPage(req, res, { title: "API tokens", body, nav: "admin" });
 }
-
-/** GET /admin/users */
-export const usersPage = (auth: Auth): RequestHandler => (req, res) => sendUsersPage(auth, req, res);
-
-/** POST /admin/users/:id (form: role, state) */
-export const updateUserForm = (auth: Auth): RequestHandler => (req, res) => {
-  const form = formFields(req.body);
-  const role = parseInput(roleSchema, form["role"]);
-  const disabled = form["state"] === "disabled";
-  const u = auth.users.update(parseInput(idParam, req.params["id"]), { role, disabled });
-  auth.log.info("user changed", { by: principalOf(res)?.login, login: u.login, role: u.role, disabled: u.disabled });
-  res.redirect(303, "/admin/users");
-};
 
 /** GET /admin/tokens */
 export const tokensPage = (auth: Auth): RequestHandler => (req, res) => sendTokensPage(auth, req, res);

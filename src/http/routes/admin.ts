@@ -1,5 +1,6 @@
 /**
- * Admin: users (change role, disable: a disabled user's sessions end at once) and API tokens
+ * Admin: users (add, change role, disable: a disabled user's sessions end at once; reset a local
+ * user's password) and API tokens
  * (create: shown once, stored hashed, scope read or write; list; revoke), as JSON APIs under
  * /api/admin/ (here) and as pages under /admin/ (admin-pages.ts). One handler per route; inputs
  * are checked by the schemas of admin-input.ts through the shared parseInput.
@@ -9,8 +10,9 @@ import type { Auth } from "../../auth/index.js";
 import type { TokenRow, UserRow } from "../../store/index.js";
 import { access, principalOf } from "../access.js";
 import { parseInput } from "../validate.js";
-import { idParam, tokenCreate, userPatch } from "./admin-input.js";
-import { createTokenForm, revokeTokenForm, tokensPage, updateUserForm, usersPage } from "./admin-pages.js";
+import { idParam, passwordReset, tokenCreate, userCreate, userPatch } from "./admin-input.js";
+import { createTokenForm, revokeTokenForm, tokensPage } from "./admin-pages.js";
+import { addUserForm, resetPasswordForm, updateUserForm, usersPage } from "./admin-users.js";
 
 const userJson = (u: UserRow) => ({
   id: u.id,
@@ -47,6 +49,22 @@ const updateUser = (auth: Auth): RequestHandler => (req, res) => {
   res.json(userJson(u));
 };
 
+/** POST /api/admin/users {login, role, provider?, password?}: 201 with the user. */
+const addUser = (auth: Auth): RequestHandler => async (req, res) => {
+  const body = parseInput(userCreate, req.body);
+  const u = await auth.users.add(body.login, { provider: body.provider, role: body.role, ...(body.password !== undefined ? { password: body.password } : {}) });
+  auth.log.info("user added", { by: principalOf(res)?.login, login: u.login, provider: u.provider, role: u.role });
+  res.status(201).json(userJson(u));
+};
+
+/** PUT /api/admin/users/:id/password {password}: 204; the user's sessions end. */
+const resetPassword = (auth: Auth): RequestHandler => async (req, res) => {
+  const { password } = parseInput(passwordReset, req.body);
+  const u = await auth.users.resetPassword(parseInput(idParam, req.params["id"]), password);
+  auth.log.info("user password reset", { by: principalOf(res)?.login, login: u.login });
+  res.status(204).end();
+};
+
 /** GET /api/admin/tokens */
 const listTokens = (auth: Auth): RequestHandler => (_req, res) => {
   res.json(auth.tokens.list().map(tokenJson));
@@ -74,14 +92,18 @@ export function adminRoutes(auth: Auth): Router {
   const json = express.json({ limit: "100kb" });
   const form = express.urlencoded({ extended: false, limit: "100kb" });
   router.get("/api/admin/users", admin, listUsers(auth));
+  router.post("/api/admin/users", admin, json, addUser(auth));
   router.patch("/api/admin/users/:id", admin, json, updateUser(auth));
+  router.put("/api/admin/users/:id/password", admin, json, resetPassword(auth));
   router.get("/api/admin/tokens", admin, listTokens(auth));
   router.post("/api/admin/tokens", admin, json, createToken(auth));
   router.delete("/api/admin/tokens/:id", admin, revokeToken(auth));
 
   router.get("/admin", admin, (_req, res) => res.redirect(302, "/admin/users"));
   router.get("/admin/users", admin, usersPage(auth));
+  router.post("/admin/users", admin, form, addUserForm(auth));
   router.post("/admin/users/:id", admin, form, updateUserForm(auth));
+  router.post("/admin/users/:id/password", admin, form, resetPasswordForm(auth));
   router.get("/admin/tokens", admin, tokensPage(auth));
   router.post("/admin/tokens", admin, form, createTokenForm(auth));
   router.post("/admin/tokens/:id/revoke", admin, form, revokeTokenForm(auth));

@@ -8,7 +8,8 @@ import { clearSessionCookie, LoginLimitedError, safeNext, setSessionCookie, Sign
 import type { UserRow } from "../../store/index.js";
 import { BadRequestError, UnauthorizedError } from "../../lib/errors.js";
 import { access, principalOf } from "../access.js";
-import { html, type SafeHtml } from "../views/html.js";
+import { html } from "../views/html.js";
+import { loginCard } from "../views/login-view.js";
 import { sendPage } from "../views/layout.js";
 import { csrfOf, sessionCookieOf } from "../validate.js";
 
@@ -48,31 +49,15 @@ function startSession(auth: Auth, req: Request, res: Response, user: UserRow): v
   auth.log.info("login", { login: user.login, provider: user.provider, role: user.role, ip: req.ip });
 }
 
-function loginForm(auth: Auth, res: Response, next: string, message: string | undefined): SafeHtml {
-  const nextQ = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
-  return html`<section class="card stack login">
-  <h1>Sign in to Loupe</h1>
-  ${message !== undefined ? html`<p class="error-text" role="alert" id="login-error">${message}</p>` : ""}
-  ${auth.githubEnabled ? html`<p><a class="btn primary" id="login-github" href="/login/github${nextQ}">Sign in with GitHub</a></p>` : ""}
-  ${auth.basicEnabled
-    ? html`<form method="post" action="/login" class="stack" id="login-form">
-    <input type="hidden" name="_csrf" value="${csrfOf(res)}">
-    <input type="hidden" name="next" value="${next}">
-    <label>Login <input type="text" name="login" autocomplete="username" required autofocus></label>
-    <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-    <button class="btn primary" type="submit">Sign in</button>
-  </form>`
-    : ""}
-</section>`;
-}
-
 /** GET /login: the sign-in page; a visitor already signed in (or an open Loupe) goes on to `next`. */
 const loginPage = (auth: Auth): RequestHandler => (req, res) => {
   const next = nextOf(req);
   if (auth.open || principalOf(res)?.kind === "user") return res.redirect(302, next);
   const code = typeof req.query["error"] === "string" ? req.query["error"] : undefined;
   const message = code !== undefined ? LOGIN_ERRORS[code] : undefined;
-  sendPage(req, res, { title: "Sign in", body: loginForm(auth, res, next, message), nav: "login" });
+  const kept = typeof req.query["login"] === "string" ? req.query["login"].slice(0, 200) : "";
+  const body = loginCard({ csrf: csrfOf(res), next, message, github: auth.githubEnabled, basic: auth.basicEnabled, login: kept });
+  sendPage(req, res, { title: "Sign in", body, nav: "login" });
 };
 
 /** GET /login/github: Grafana's path for both the OAuth start and the callback, so an OAuth app made for Grafana works unchanged. */
@@ -104,19 +89,22 @@ const githubLogin = (auth: Auth): RequestHandler => (req, res, next) => {
  * How a refused local login is answered: a JSON client gets the error (429 with Retry-After when
  * rate limited, 401 for bad credentials, 403 otherwise); a form is sent back to /login?error=CODE.
  */
-function refuseLogin(req: Request, res: Response, next: NextFunction, nextUrl: string, code: string, status: number, limited?: LoginLimitedError): void {
+function refuseLogin(req: Request, res: Response, next: NextFunction, nextUrl: string, code: string, status: number, limited?: LoginLimitedError, login?: string): void {
   if (wantsJson(req)) {
     if (limited !== undefined) return next(limited);
     return next(status === 401 ? new UnauthorizedError(LOGIN_ERRORS[code] ?? "login refused", code) : new SignInError(code, LOGIN_ERRORS[code] ?? "login refused"));
   }
-  res.redirect(303, `/login?error=${code}${nextUrl === "/" ? "" : `&next=${encodeURIComponent(nextUrl)}`}`);
+  // the login name typed comes back so the form keeps it (never the password)
+  const keep = login !== undefined && login !== "" ? `&login=${encodeURIComponent(login.slice(0, 200))}` : "";
+  res.redirect(303, `/login?error=${code}${keep}${nextUrl === "/" ? "" : `&next=${encodeURIComponent(nextUrl)}`}`);
 }
 
 /** POST /login (form or JSON: login, password, next): rate limited per login and per address. */
 async function localLogin(auth: Auth, req: Request, res: Response, next: NextFunction): Promise<void> {
   const parsed = localLoginBody.safeParse(req.body);
   const nextUrl = safeNext(parsed.success ? parsed.data.next : undefined);
-  const refuse = (code: string, status: number, limited?: LoginLimitedError): void => refuseLogin(req, res, next, nextUrl, code, status, limited);
+  const typed = typeof (req.body as { login?: unknown } | undefined)?.login === "string" ? (req.body as { login: string }).login : undefined;
+  const refuse = (code: string, status: number, limited?: LoginLimitedError): void => refuseLogin(req, res, next, nextUrl, code, status, limited, typed);
   if (!auth.basicEnabled) return next(new BadRequestError("local logins are off ([auth.basic] enabled = false)", "basic_disabled"));
   // req.ip follows [server] trust_proxy: the socket's peer unless a trusted proxy forwarded the request
   const ip = req.ip ?? "unknown";
