@@ -4,6 +4,8 @@ import type Database from "better-sqlite3";
 type Db = Database.Database;
 
 export interface ChunkRow {
+  /** Row id (only where a statement selects it). */
+  readonly id?: number;
   readonly series_id: number;
   readonly tier: number;
   readonly start_ts: number;
@@ -30,6 +32,9 @@ export class ChunkDb {
   private readonly afterStmt;
   private readonly lastChunkStmt;
   private readonly afterWmStmt;
+  private readonly startsStmt;
+  private readonly inStmt;
+  private readonly deleteByIdStmt;
 
   constructor(readonly db: Db) {
     this.insertSeriesStmt = db.prepare<[string, number], never>("INSERT INTO tsdb_series (key, created_at) VALUES (?, ?)");
@@ -37,7 +42,7 @@ export class ChunkDb {
       "INSERT INTO tsdb_chunks (series_id, tier, start_ts, end_ts, points, wm, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
     this.rangeStmt = db.prepare<[number, number, number, number, number], ChunkRow>(
-      "SELECT start_ts, end_ts, points, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? AND end_ts >= ? ORDER BY start_ts",
+      "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? AND end_ts >= ? ORDER BY start_ts",
     );
     this.afterStmt = db.prepare<[number, number, number], ChunkRow>(
       "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND end_ts > ? ORDER BY start_ts",
@@ -45,6 +50,11 @@ export class ChunkDb {
     this.afterWmStmt = db.prepare<[number, number, number], ChunkRow>(
       "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND wm > ? ORDER BY start_ts",
     );
+    this.startsStmt = db.prepare<[number, number, number, number], number>("SELECT start_ts FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? ORDER BY start_ts").pluck();
+    this.inStmt = db.prepare<[number, number, number, number], ChunkRow>(
+      "SELECT id, start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? ORDER BY start_ts",
+    );
+    this.deleteByIdStmt = db.prepare<[number]>("DELETE FROM tsdb_chunks WHERE id = ?");
     this.lastChunkStmt = db.prepare<[number, number], ChunkRow>(
       "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? ORDER BY start_ts DESC LIMIT 1",
     );
@@ -126,15 +136,45 @@ export class ChunkDb {
     return this.db.prepare("SELECT id FROM tsdb_series").pluck().all() as number[];
   }
 
-  /** Series with chunks of a tier starting before `startBefore`. */
-  seriesStartingBefore(tier: number, startBefore: number): number[] {
-    const any = this.db.prepare("SELECT 1 FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ? LIMIT 1").pluck();
+  /** Series with chunks of a tier starting before `startBefore` (`unrolled`: only raw rows no 1m chunk holds, wm null). */
+  seriesStartingBefore(tier: number, startBefore: number, unrolled = false): number[] {
+    const any = this.db.prepare(`SELECT 1 FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ?${unrolled ? " AND wm IS NULL" : ""} LIMIT 1`).pluck();
     return this.seriesIds().filter((id) => any.get(id, tier, startBefore) !== undefined);
   }
 
-  /** One series' chunks of a tier starting before `startBefore`, oldest first. */
-  chunksStartingBefore(seriesId: number, tier: number, startBefore: number): ChunkRow[] {
-    return this.db.prepare("SELECT start_ts, end_ts, points, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ? ORDER BY start_ts").all(seriesId, tier, startBefore) as ChunkRow[];
+  /** One series' chunks of a tier starting before `startBefore`, oldest first (`unrolled`: as above). */
+  chunksStartingBefore(seriesId: number, tier: number, startBefore: number, unrolled = false): ChunkRow[] {
+    return this.db
+      .prepare(`SELECT id, start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ?${unrolled ? " AND wm IS NULL" : ""} ORDER BY start_ts`)
+      .all(seriesId, tier, startBefore) as ChunkRow[];
+  }
+
+  /** One series' chunks of a tier starting in [from, to), oldest first, with their row ids. */
+  chunksStartingIn(seriesId: number, tier: number, from: number, to: number): ChunkRow[] {
+    return this.inStmt.all(seriesId, tier, from, to);
+  }
+
+  /** Start of each chunk of a tier in [from, to) (the index alone, no chunk data), ascending. */
+  startsBetween(seriesId: number, tier: number, from: number, to: number): number[] {
+    return this.startsStmt.all(seriesId, tier, from, to) as number[];
+  }
+
+  /** Replaces chunks (by row id) with one, in one transaction. */
+  replaceChunks(ids: readonly number[], c: NewChunk): void {
+    this.db.transaction(() => {
+      for (const id of ids) this.deleteByIdStmt.run(id);
+      this.insertChunkStmt.run(c.series.id, c.tier, c.start, c.end, c.points, c.wm, c.data);
+    })();
+  }
+
+  /** Bytes of chunk data and chunk count per tier (benchmarks; scans every row). */
+  bytesByTier(): Array<{ tier: number; bytes: number; chunks: number; points: number }> {
+    return this.db.prepare("SELECT tier, sum(length(data)) AS bytes, count(*) AS chunks, sum(points) AS points FROM tsdb_chunks GROUP BY tier ORDER BY tier").all() as Array<{
+      tier: number;
+      bytes: number;
+      chunks: number;
+      points: number;
+    }>;
   }
 
   /** Runs fn in one transaction. */

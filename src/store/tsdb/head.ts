@@ -83,7 +83,9 @@ export class MemSeries {
   /** Oldest WAL segment holding a point of the block. */
   blockSeg = Infinity;
   pending: PendingChunk[] = [];
-  /** Rollup builders by tier (index 1 = 1m, 2 = 1h), undefined when the tier is disabled. */
+  /** Start of the first UTC day whose 1m chunks are not yet compacted (compact.ts). */
+  compacted1m = -Infinity;
+  /** Rollup builders by tier (index 2 = 1h; the 1m tier is made per row), undefined when the tier is disabled. */
   builders: Array<RollupBuilder | undefined> = [];
 
   /** Feeds one spacing between consecutive points into the resolution estimate. */

@@ -10,14 +10,14 @@ import { RollupBuilder } from "./rollup.js";
 import { builderFull, maxSpan, TIER_1H, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
 
 /**
- * Builds 1m rollup chunks from the raw chunks about to leave raw retention (in the caller's
- * transaction, before they are deleted). While raw data exists, 1m reads consolidate it directly:
- * a 1m bucket of 10 s data costs about as many bytes as its six raw points, so keeping both would
- * double the file for no gain.
+ * Builds 1m rollup chunks from the raw rows about to leave raw retention that no 1m chunk holds yet
+ * (in the caller's transaction, before they are deleted): rows too sparse to be rolled up as they
+ * were sealed, and rows written before the 1m tier was built as data arrives. Other rows were
+ * rolled up when sealed (head-close.ts) and are simply dropped.
  */
 function rollUpExpiringRaw(cdb: ChunkDb, tiers: TierSettings, before: number): number {
   let made = 0;
-  for (const id of cdb.seriesStartingBefore(TIER_RAW, before)) {
+  for (const id of cdb.seriesStartingBefore(TIER_RAW, before, true)) {
     const b = new RollupBuilder(TIER_RES[TIER_1M]!);
     const out: NewChunk[] = [];
     const flush = (): void => {
@@ -25,7 +25,7 @@ function rollUpExpiringRaw(cdb: ChunkDb, tiers: TierSettings, before: number): n
       const t = b.take();
       out.push({ series: { id }, tier: TIER_1M, start: t.start, end: t.end, points: t.n, wm: t.wm, data: t.data });
     };
-    for (const row of cdb.chunksStartingBefore(id, TIER_RAW, before)) {
+    for (const row of cdb.chunksStartingBefore(id, TIER_RAW, before, true)) {
       const d = decodeRaw(row.data);
       b.addPoints(d.ts, d.values, d.n);
       if (b.n > 0 && builderFull(tiers, TIER_1M, b.n, b.first, b.newest)) flush();

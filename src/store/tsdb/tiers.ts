@@ -17,6 +17,16 @@ export interface TierSettings {
   readonly chunkSpan: number;
 }
 
+/**
+ * Coarser levels kept in each 1m chunk, as multiples of a minute: a read whose step is a multiple
+ * of 30 or 5 minutes decodes that level only (7 days at 300 points: 2,016 five-minute buckets a
+ * series instead of 10,080; 30 days: 1,440 half-hour buckets instead of 43,200).
+ */
+export const LEVELS_1M: readonly number[] = [5, 30];
+
+/** A 1m chunk spans at most a UTC day plus a row (compaction merges a day's rows into one chunk). */
+const DAY = 86_400_000;
+
 export function tierEnabled(t: TierSettings, tier: number): boolean {
   return tier === TIER_RAW || (t.retention[tier] ?? 0) > 0;
 }
@@ -24,7 +34,9 @@ export function tierEnabled(t: TierSettings, tier: number): boolean {
 /** Longest time span a chunk of the tier can have (bounds range scans). */
 export function maxSpan(t: TierSettings, tier: number): number {
   if (tier === TIER_RAW) return 2 * t.chunkSpan; // a row (block) closes once it spans chunkSpan
-  return (t.rollupBuckets[tier] ?? 1) * TIER_RES[tier]! + maxSpan(t, tier - 1) + TIER_RES[tier]!;
+  if (tier === TIER_1M) return Math.max(DAY, (t.rollupBuckets[tier] ?? 1) * TIER_RES[tier]!) + maxSpan(t, TIER_RAW) + TIER_RES[tier]!;
+  // the 1h builder is fed raw chunks (each up to a row's span) and closes once it holds its buckets
+  return (t.rollupBuckets[tier] ?? 1) * TIER_RES[tier]! + maxSpan(t, TIER_RAW) + TIER_RES[tier]!;
 }
 
 /** Whether a rollup builder of this tier should become a chunk. */
