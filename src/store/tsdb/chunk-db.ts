@@ -29,12 +29,15 @@ export class ChunkDb {
   private readonly insertSeriesStmt;
   private readonly insertChunkStmt;
   private readonly rangeStmt;
+  private readonly rangeUnrolledStmt;
+  private readonly unrolledEndStmt;
   private readonly afterStmt;
   private readonly lastChunkStmt;
   private readonly afterWmStmt;
   private readonly startsStmt;
   private readonly inStmt;
   private readonly deleteByIdStmt;
+  private readonly deleteInStmt;
 
   constructor(readonly db: Db) {
     this.insertSeriesStmt = db.prepare<[string, number], never>("INSERT INTO tsdb_series (key, created_at) VALUES (?, ?)");
@@ -44,6 +47,10 @@ export class ChunkDb {
     this.rangeStmt = db.prepare<[number, number, number, number, number], ChunkRow>(
       "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? AND end_ts >= ? ORDER BY start_ts",
     );
+    this.rangeUnrolledStmt = db.prepare<[number, number, number, number, number], ChunkRow>(
+      "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? AND end_ts >= ? AND wm IS NULL ORDER BY start_ts",
+    );
+    this.unrolledEndStmt = db.prepare<[number], number | null>("SELECT max(end_ts) FROM tsdb_chunks WHERE series_id = ? AND tier = 0 AND wm IS NULL").pluck();
     this.afterStmt = db.prepare<[number, number, number], ChunkRow>(
       "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND end_ts > ? ORDER BY start_ts",
     );
@@ -55,6 +62,7 @@ export class ChunkDb {
       "SELECT id, start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? ORDER BY start_ts",
     );
     this.deleteByIdStmt = db.prepare<[number]>("DELETE FROM tsdb_chunks WHERE id = ?");
+    this.deleteInStmt = db.prepare<[number, number, number, number]>("DELETE FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ?");
     this.lastChunkStmt = db.prepare<[number, number], ChunkRow>(
       "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? ORDER BY start_ts DESC LIMIT 1",
     );
@@ -80,9 +88,18 @@ export class ChunkDb {
     })();
   }
 
-  /** Chunks overlapping [from, to), given the longest span a chunk of this tier may have. */
-  range(seriesId: number, tier: number, from: number, to: number, maxSpan: number): ChunkRow[] {
-    return this.rangeStmt.all(seriesId, tier, from - maxSpan, to, from);
+  /**
+   * Chunks overlapping [from, to), given the longest span a chunk of this tier may have
+   * (`unrolled`: only raw rows no 1m chunk holds, wm null; the filter runs in SQLite, so the
+   * rolled rows' data is never read).
+   */
+  range(seriesId: number, tier: number, from: number, to: number, maxSpan: number, unrolled = false): ChunkRow[] {
+    return (unrolled ? this.rangeUnrolledStmt : this.rangeStmt).all(seriesId, tier, from - maxSpan, to, from);
+  }
+
+  /** End of the series' newest raw row no 1m chunk holds (wm null), -Infinity when none. */
+  unrolledEnd(seriesId: number): number {
+    return (this.unrolledEndStmt.get(seriesId) as number | null | undefined) ?? -Infinity;
   }
 
   /** Chunks ending after `ts` (rollup rebuild). */
@@ -159,22 +176,16 @@ export class ChunkDb {
     return this.startsStmt.all(seriesId, tier, from, to) as number[];
   }
 
-  /** Replaces chunks (by row id) with one, in one transaction. */
-  replaceChunks(ids: readonly number[], c: NewChunk): void {
+  /**
+   * In one transaction: deletes chunks by row id and the chunks of `clear` tiers starting in
+   * [from, to) of the series, then inserts `add`.
+   */
+  replaceChunks(seriesId: number, ids: readonly number[], clear: { tiers: readonly number[]; from: number; to: number }, add: readonly NewChunk[]): void {
     this.db.transaction(() => {
       for (const id of ids) this.deleteByIdStmt.run(id);
-      this.insertChunkStmt.run(c.series.id, c.tier, c.start, c.end, c.points, c.wm, c.data);
+      for (const t of clear.tiers) this.deleteInStmt.run(seriesId, t, clear.from, clear.to);
+      for (const c of add) this.insertChunkStmt.run(c.series.id, c.tier, c.start, c.end, c.points, c.wm, c.data);
     })();
-  }
-
-  /** Bytes of chunk data and chunk count per tier (benchmarks; scans every row). */
-  bytesByTier(): Array<{ tier: number; bytes: number; chunks: number; points: number }> {
-    return this.db.prepare("SELECT tier, sum(length(data)) AS bytes, count(*) AS chunks, sum(points) AS points FROM tsdb_chunks GROUP BY tier ORDER BY tier").all() as Array<{
-      tier: number;
-      bytes: number;
-      chunks: number;
-      points: number;
-    }>;
   }
 
   /** Runs fn in one transaction. */

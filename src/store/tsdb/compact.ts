@@ -1,15 +1,17 @@
 /**
  * Compaction of the 1m tier: 1m chunks are made one per sealed raw row (~2 hours, head-close.ts);
- * a read over days would fetch a dozen rows a day per series (SQLite costs ~5 µs a row). Once a
- * UTC day is complete (it ended 2 × chunk_span ago, so its rows are sealed), a series' 1m chunks
- * starting in that day are merged into one chunk (with its 5- and 30-minute levels), in one
- * transaction: a crash leaves either the rows or the merged chunk. Each series remembers the day
- * it was compacted up to (in memory: after a start, one index scan per series finds what is left).
+ * a read over days would fetch a dozen rows a day per series (SQLite costs ~5 µs a row plus ~3 µs
+ * a KiB). Once a UTC day is complete (it ended 2 × chunk_span ago, so its rows are sealed), a
+ * series' 1m chunks starting in that day are merged into one, and the day's 5- and 30-minute
+ * levels (tiers 3 and 4, see LEVEL_TIERS) are written next to it, in one transaction: a crash
+ * leaves either the rows or the merged chunk with its levels. A day compacted again (a late row
+ * arrived) has its levels replaced. Each series remembers the day it was compacted up to, in
+ * memory; after a start one index scan per series finds what is left.
  */
 import type { Logger } from "../../lib/logger.js";
-import type { ChunkDb, ChunkRow } from "./chunk-db.js";
-import { decodeRollup, encodeRollupLevels, RollupBuilder } from "./rollup.js";
-import { LEVELS_1M, TIER_1M, TIER_RES } from "./tiers.js";
+import type { ChunkDb, ChunkRow, NewChunk } from "./chunk-db.js";
+import { decodeRollup, encodeRollup, foldBuckets, RollupBuilder, type Buckets } from "./rollup.js";
+import { LEVEL_TIERS, TIER_1M, TIER_5M, TIER_RES } from "./tiers.js";
 
 const DAY = 86_400_000;
 const ALL_FIELDS = ["count", "min", "max", "sum", "last"] as const;
@@ -20,49 +22,76 @@ export interface CompactTarget {
   compacted1m: number;
 }
 
-/** Merges one day's chunks; false when they overlap in time (left as they are: reads merge them). */
-function mergeDay(cdb: ChunkDb, id: number, rows: readonly ChunkRow[]): boolean {
+/** The day's 1m buckets, merged in time order (a bucket split between two rows is folded into one). */
+function mergeRows(rows: readonly ChunkRow[]): { buckets: Buckets; wm: number | null } {
+  const all = rows.map((row) => decodeRollup(row.data, ALL_FIELDS));
+  // rows do not overlap in time but may come out of start order (rolled at retention, imported)
+  all.sort((a, b) => (a.ts[0] ?? 0) - (b.ts[0] ?? 0));
+  let total = 0;
+  for (const d of all) total += d.n;
+  const idx = new Float64Array(total);
+  const cols = { ts: new Float64Array(total), count: new Float64Array(total), min: new Float64Array(total), max: new Float64Array(total), sum: new Float64Array(total), last: new Float64Array(total) };
+  let k = 0;
+  for (const d of all)
+    for (let i = 0; i < d.n; i++, k++) {
+      idx[k] = k;
+      cols.ts[k] = d.ts[i]!;
+      cols.count[k] = d.count![i]!;
+      cols.min[k] = d.min![i]!;
+      cols.max[k] = d.max![i]!;
+      cols.sum[k] = d.sum![i]!;
+      cols.last[k] = d.last![i]!;
+    }
+  // a stable sort by bucket start keeps the later `last` after the earlier one
+  const order = Array.from(idx).sort((a, b) => cols.ts[a]! - cols.ts[b]! || a - b);
+  const pick = (f: Float64Array): Float64Array => Float64Array.from(order, (i) => f[i]!);
   const b = new RollupBuilder(TIER_RES[TIER_1M]!);
-  let wm = -Infinity;
-  for (const row of rows) {
-    const d = decodeRollup(row.data, ALL_FIELDS);
-    if (b.n > 0 && d.n > 0 && d.ts[0]! < b.newest) return false;
-    b.addBuckets({ n: d.n, ts: d.ts, count: d.count!, min: d.min!, max: d.max!, sum: d.sum!, last: d.last! }, -Infinity);
-    if (row.wm !== null && row.wm > wm) wm = row.wm;
-  }
-  if (b.n === 0) return false;
-  const data = encodeRollupLevels({ n: b.n, ts: b.ts, count: b.count, min: b.min, max: b.max, sum: b.sum, last: b.last }, TIER_RES[TIER_1M]!, LEVELS_1M);
-  cdb.replaceChunks(
-    rows.map((r) => r.id!),
-    { series: { id }, tier: TIER_1M, start: b.first, end: b.newest, points: b.n, wm: wm === -Infinity ? null : wm, data },
-  );
-  return true;
+  b.addBuckets({ n: total, ts: pick(cols.ts), count: pick(cols.count), min: pick(cols.min), max: pick(cols.max), sum: pick(cols.sum), last: pick(cols.last) }, -Infinity);
+  let wm: number | null = null;
+  for (const row of rows) if (row.wm !== null && (wm === null || row.wm > wm)) wm = row.wm;
+  return { buckets: { n: b.n, ts: b.ts, count: b.count, min: b.min, max: b.max, sum: b.sum, last: b.last }, wm };
 }
 
-/** Compacts the complete days of every series; returns how many chunks were merged away. */
+/** Merges one day's 1m chunks (when more than one) and (re)writes its levels. */
+function compactDay(cdb: ChunkDb, id: number, day: number): number {
+  const rows = cdb.chunksStartingIn(id, TIER_1M, day, day + DAY);
+  if (rows.length === 0) return 0;
+  const { buckets, wm } = mergeRows(rows);
+  if (buckets.n === 0) return 0;
+  const add: NewChunk[] = [];
+  const chunk = (tier: number, b: Buckets): NewChunk => ({ series: { id }, tier, start: b.ts[0]!, end: b.ts[b.n - 1]!, points: b.n, wm, data: encodeRollup(b) });
+  if (rows.length > 1) add.push(chunk(TIER_1M, buckets));
+  for (const t of LEVEL_TIERS) add.push(chunk(t, foldBuckets(buckets, TIER_RES[TIER_1M]!, TIER_RES[t]! / TIER_RES[TIER_1M]!)));
+  cdb.replaceChunks(id, rows.length > 1 ? rows.map((r) => r.id!) : [], { tiers: LEVEL_TIERS, from: day, to: day + DAY }, add);
+  return rows.length - 1;
+}
+
+/**
+ * Compacts the complete days of every series that have more than one 1m chunk or no levels yet;
+ * returns how many days were compacted.
+ */
 export function compact1m(cdb: ChunkDb, series: Iterable<CompactTarget>, now: number, chunkSpan: number, log: Logger): number {
   const cut = Math.floor((now - 2 * chunkSpan) / DAY) * DAY;
   let merged = 0;
   let days = 0;
   for (const s of series) {
     if (s.compacted1m >= cut) continue;
-    const from = s.compacted1m === -Infinity ? -(2 ** 62) : s.compacted1m;
+    // two days back from where it stopped: a late row's 1m chunk in a compacted day is merged too
+    const from = s.compacted1m === -Infinity ? -(2 ** 62) : s.compacted1m - 2 * DAY;
     const starts = cdb.startsBetween(s.id, TIER_1M, from, cut);
+    const levels = new Set(cdb.startsBetween(s.id, TIER_5M, from, cut).map((t) => Math.floor(t / DAY)));
     for (let i = 0; i < starts.length; ) {
       const day = Math.floor(starts[i]! / DAY) * DAY;
       let j = i + 1;
       while (j < starts.length && starts[j]! < day + DAY) j++;
-      if (j - i > 1) {
-        const rows = cdb.chunksStartingIn(s.id, TIER_1M, day, day + DAY);
-        if (rows.length > 1 && mergeDay(cdb, s.id, rows)) {
-          merged += rows.length - 1;
-          days++;
-        }
+      if (j - i > 1 || !levels.has(day / DAY)) {
+        merged += compactDay(cdb, s.id, day);
+        days++;
       }
       i = j;
     }
     s.compacted1m = cut;
   }
-  if (days > 0) log.info("1m rollups compacted to one chunk a day", { days, chunks_merged: merged });
-  return merged;
+  if (days > 0) log.info("1m rollups compacted: one chunk and its 5- and 30-minute levels a day", { days, chunks_merged: merged });
+  return days;
 }

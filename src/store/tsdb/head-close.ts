@@ -7,8 +7,8 @@
 import { decodeChunkInto, encodeChunk, encodeChunkView } from "./chunkenc/index.js";
 import type { EngineState } from "./engine-state.js";
 import type { MemSeries, PendingChunk } from "./head.js";
-import { encodeRollupLevels, RollupBuilder } from "./rollup.js";
-import { builderFull, LEVELS_1M, TIER_1H, TIER_1M, TIER_RAW, TIER_RES, tierEnabled } from "./tiers.js";
+import { encodeRollup, RollupBuilder } from "./rollup.js";
+import { builderFull, TIER_1H, TIER_1M, TIER_RAW, TIER_RES, tierEnabled } from "./tiers.js";
 
 /**
  * A row (of 4 points or more) is rolled up to 1 minute when it holds more than this many points per
@@ -58,17 +58,17 @@ export function sealRow(e: EngineState, s: MemSeries): void {
   e.pending.push(c);
   s.pending.push(c);
   if (roll) rollRow(e, s, e.rowTs, e.rowVs, points);
+  else if (s.unrolledEnd !== undefined && s.blockEnd > s.unrolledEnd) s.unrolledEnd = s.blockEnd;
   s.clearBlock();
 }
 
-/** Queues the 1m rollup chunk of a row's points (with its coarser levels, see LEVELS_1M). */
+/** Queues the 1m rollup chunk of a row's points. */
 function rollRow(e: EngineState, s: MemSeries, ts: Float64Array, vs: Float64Array, n: number): void {
   const b = rowRoller;
   b.reset();
   b.addPoints(ts, vs, n);
   if (b.n === 0) return; // only NaN points: nothing to roll up (the row is still marked: none of its points counts)
-  const buckets = { n: b.n, ts: b.ts, count: b.count, min: b.min, max: b.max, sum: b.sum, last: b.last };
-  const data = encodeRollupLevels(buckets, TIER_RES[TIER_1M]!, LEVELS_1M);
+  const data = encodeRollup(b);
   const c: PendingChunk = { series: s, tier: TIER_1M, start: b.first, end: b.newest, points: b.n, wm: ts[n - 1]!, data, seg: Infinity };
   e.pending.push(c);
   s.pending.push(c);

@@ -83,6 +83,11 @@ export class MemSeries {
   /** Oldest WAL segment holding a point of the block. */
   blockSeg = Infinity;
   pending: PendingChunk[] = [];
+  /**
+   * End of the newest committed raw row no 1m chunk holds (wm null: sparse, or written before the
+   * 1m tier was built as data arrives); undefined until a 1m read asks the database once.
+   */
+  unrolledEnd: number | undefined = undefined;
   /** Start of the first UTC day whose 1m chunks are not yet compacted (compact.ts). */
   compacted1m = -Infinity;
   /** Rollup builders by tier (index 2 = 1h; the 1m tier is made per row), undefined when the tier is disabled. */

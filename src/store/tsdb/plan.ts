@@ -2,7 +2,7 @@
  * Tier choice of a read (select.ts reads what it plans).
  *
  * With `maxPoints` (a graph of that many points) the candidates are raw data at the series' spacing,
- * the 1m tier, its 5- and 30-minute levels (LEVELS_1M) and the 1h tier, each usable only where its
+ * the 1m tier, its 5- and 30-minute levels (LEVEL_TIERS) and the 1h tier, each usable only where its
  * retention reaches back to `from`. Each candidate's step is the wanted one ((to − from) / maxPoints)
  * rounded up to a multiple of its resolution, as graphite-web's valuesPerPoint rounds it up on an
  * archive's step, so a coarse tier can give far fewer points than asked (7 days from 1h: 168).
@@ -20,7 +20,7 @@
 import { BadRequestError } from "../../lib/errors.js";
 import type { SelectOptions } from "../api.js";
 import type { MemSeries } from "./head.js";
-import { LEVELS_1M, TIER_1H, TIER_1M, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
+import { LEVEL_TIERS, TIER_1H, TIER_1M, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
 
 export interface Plan {
   readonly tier: number;
@@ -55,7 +55,7 @@ function candidates(tiers: TierSettings, interval: number, covers: (t: number) =
   if (covers(TIER_RAW)) out.push({ tier: TIER_RAW, res: interval });
   if (tierEnabled(tiers, TIER_1M) && covers(TIER_1M)) {
     out.push({ tier: TIER_1M, res: TIER_RES[TIER_1M]! });
-    for (const k of LEVELS_1M) out.push({ tier: TIER_1M, res: k * TIER_RES[TIER_1M]! });
+    for (const t of LEVEL_TIERS) out.push({ tier: TIER_1M, res: TIER_RES[t]! });
   }
   if (tierEnabled(tiers, TIER_1H) && covers(TIER_1H)) out.push({ tier: TIER_1H, res: TIER_RES[TIER_1H]! });
   return out;

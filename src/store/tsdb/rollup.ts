@@ -12,16 +12,6 @@
 import { BitReader, BitWriter, readInts, readValues, writeInts, writeValues } from "./chunkenc/index.js";
 
 export const FORMAT_ROLLUP = 2;
-/**
- * A rollup chunk with coarser levels ahead of its buckets: each level is the same buckets folded
- * at `factor` × the tier's resolution (the 1m tier keeps 5- and 30-minute levels), so a long read
- * whose step is a multiple of a level's width decodes that level only:
- *
- *   byte 4 · uvarint levels · levels × (uvarint factor · uvarint byte length · format-2 chunk) ·
- *   format-2 chunk (the buckets themselves)
- */
-export const FORMAT_ROLLUP_LEVELS = 4;
-
 export interface Buckets {
   readonly n: number;
   readonly ts: ArrayLike<number>;
@@ -205,53 +195,6 @@ export function foldBuckets(b: Buckets, res: number, factor: number): Buckets {
   return { n: f.n, ts: f.ts, count: f.count, min: f.min, max: f.max, sum: f.sum, last: f.last };
 }
 
-/** Encodes buckets of width `res` with a level at each of `factors` × res (format 4; format 2 without factors). */
-export function encodeRollupLevels(b: Buckets, res: number, factors: readonly number[]): Uint8Array {
-  const body = encodeRollup(b);
-  if (factors.length === 0) return body;
-  const w = new BitWriter(64 + body.length + b.n * 4);
-  w.writeByte(FORMAT_ROLLUP_LEVELS);
-  w.writeUvarint(factors.length);
-  for (const k of factors) {
-    const level = encodeRollup(foldBuckets(b, res, k));
-    w.writeUvarint(k);
-    w.writeUvarint(level.length);
-    w.writeBytes(level);
-  }
-  w.writeBytes(body);
-  return w.finish();
-}
-
-/** The level factors of a chunk (empty for format 2). */
-export function rollupLevels(bytes: Uint8Array): number[] {
-  if (bytes[0] !== FORMAT_ROLLUP_LEVELS) return [];
-  const r = new BitReader(bytes);
-  r.readByte();
-  const out: number[] = [];
-  for (let i = r.readUvarint(); i > 0; i--) {
-    out.push(r.readUvarint());
-    r.pos += r.readUvarint();
-  }
-  return out;
-}
-
-/**
- * The format-2 part of a chunk holding the level of `factor` (1: the buckets themselves); undefined
- * when the chunk has no such level.
- */
-export function rollupPart(bytes: Uint8Array, factor = 1): Uint8Array | undefined {
-  if (bytes[0] !== FORMAT_ROLLUP_LEVELS) return factor === 1 ? bytes : undefined;
-  const r = new BitReader(bytes);
-  r.readByte();
-  for (let i = r.readUvarint(); i > 0; i--) {
-    const k = r.readUvarint();
-    const len = r.readUvarint();
-    if (k === factor) return bytes.subarray(r.pos, r.pos + len);
-    r.pos += len;
-  }
-  return factor === 1 ? bytes.subarray(r.pos) : undefined;
-}
-
 export type RollupField = "count" | "min" | "max" | "sum" | "last";
 const FIELD_ORDER: readonly RollupField[] = ["count", "min", "max", "sum", "last"];
 
@@ -265,9 +208,9 @@ export interface DecodedRollup {
   last?: Float64Array;
 }
 
-/** Decodes the bucket starts and only the requested fields (of the buckets, not of a level). */
+/** Decodes the bucket starts and only the requested fields. */
 export function decodeRollup(bytes: Uint8Array, fields: readonly RollupField[]): DecodedRollup {
-  const r = new BitReader(rollupPart(bytes)!);
+  const r = new BitReader(bytes);
   const format = r.readByte();
   if (format !== FORMAT_ROLLUP) throw new RangeError(`not a rollup chunk (format ${format})`);
   const n = r.readUvarint();

@@ -5,9 +5,10 @@
  * buckets are null; NaN points count as missing.
  *
  * The 1h tier is read from its committed chunks, its queued chunks, its in-memory builder and the
- * raw head, which together hold every point exactly once. The 1m tier from its committed and queued
- * chunks (at the widest level whose buckets fall whole into the step) and the raw points no 1m
- * chunk holds: rows whose `wm` is null, the open row and the head.
+ * raw head, which together hold every point exactly once. The 1m tier from its levels' rows for the
+ * compacted days (the widest level whose buckets fall whole into the step, compact.ts), its chunks
+ * after them, its queued chunks, and the raw points no 1m chunk holds: rows whose `wm` is null,
+ * the open row and the head.
  */
 import { BadRequestError } from "../../lib/errors.js";
 import { planSelect } from "./plan.js";
@@ -15,9 +16,9 @@ import type { UnixMs } from "../../model/index.js";
 import type { Consolidation, SelectOptions, SelectResult } from "../api.js";
 import { decodeRaw } from "./chunkenc/index.js";
 import type { MemSeries, PendingChunk } from "./head.js";
-import { decodeRollup, rollupPart, type Buckets, type RollupField } from "./rollup.js";
+import { decodeRollup, type Buckets, type RollupField } from "./rollup.js";
 import type { ChunkDb } from "./chunk-db.js";
-import { LEVELS_1M, maxSpan, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, type TierSettings } from "./tiers.js";
+import { LEVEL_TIERS, maxSpan, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, type TierSettings } from "./tiers.js";
 import type { SeriesIndex } from "./series-index.js";
 import type { Clock } from "../../lib/clock.js";
 
@@ -37,8 +38,10 @@ export const MAX_BUCKETS = 1_000_000;
  * 1m chunk holds (rows whose `wm` is null, the open row and the head), for a 1m read.
  */
 export function readRawPoints(src: ReadSource, s: MemSeries, from: number, to: number, on: (ts: number, v: number) => void, unrolled = false): void {
-  for (const row of src.cdb.range(s.id, TIER_RAW, from, to, maxSpan(src.tiers, TIER_RAW))) {
-    if (unrolled && row.wm !== null) continue;
+  // rolled-up rows are skipped in SQLite; a series known to have none in the range is not asked
+  if (unrolled && s.unrolledEnd === undefined) s.unrolledEnd = src.cdb.unrolledEnd(s.id);
+  const rows = unrolled && s.unrolledEnd! < from ? [] : src.cdb.range(s.id, TIER_RAW, from, to, maxSpan(src.tiers, TIER_RAW), unrolled);
+  for (const row of rows) {
     const d = decodeRaw(row.data);
     for (let i = 0; i < d.n; i++) {
       const t = d.ts[i]!;
@@ -136,30 +139,41 @@ function addBuilder(a: Acc, b: Buckets): void {
   addBuckets(a, b.ts, b[f], a.how === "avg" ? b.count : undefined, b.n);
 }
 
-/** The widest 1m level (LEVELS_1M factor) whose buckets fall whole into steps of `step` (1: the minutes). */
-function levelFor(tier: number, step: number): number {
-  let k = 1;
-  if (tier === TIER_1M) for (const f of LEVELS_1M) if (f > k && step % (f * TIER_RES[TIER_1M]!) === 0) k = f;
-  return k;
+/** The 1m tier's widest level (LEVEL_TIERS) whose buckets fall whole into steps of `step`, else the 1m tier. */
+function levelFor(step: number): number {
+  let tier = TIER_1M;
+  for (const t of LEVEL_TIERS) if (step % TIER_RES[t]! === 0 && TIER_RES[t]! > TIER_RES[tier]!) tier = t;
+  return tier;
 }
+
+const DAY = 86_400_000;
 
 function readTier(src: ReadSource, s: MemSeries, tier: number, a: Acc): void {
   const fields: RollupField[] = a.how === "avg" ? ["count", "sum"] : [fieldFor(a.how)];
   const f = fieldFor(a.how);
-  const k = levelFor(tier, a.step);
   const add = (data: Uint8Array): void => {
-    // a chunk without the level (format 2: built by retention or imported) is read whole
-    const d = decodeRollup(rollupPart(data, k) ?? data, fields);
+    const d = decodeRollup(data, fields);
     addBuckets(a, d.ts, d[f]!, a.how === "avg" ? d.count : undefined, d.n);
   };
-  for (const row of src.cdb.range(s.id, tier, a.first, a.to, maxSpan(src.tiers, tier))) add(row.data);
-  for (const c of src.pendingOf(s, tier)) if (c.end >= a.first && c.start < a.to) add(c.data);
   if (tier === TIER_1M) {
+    // compacted days are read from a level when the step allows, the days after from the 1m chunks
+    let coveredTo = -Infinity;
+    const level = levelFor(a.step);
+    if (level !== TIER_1M)
+      for (const row of src.cdb.range(s.id, level, a.first, a.to, maxSpan(src.tiers, level))) {
+        add(row.data);
+        coveredTo = Math.max(coveredTo, Math.floor(row.start_ts / DAY) * DAY + DAY);
+      }
+    const rows = coveredTo > a.first ? src.cdb.range(s.id, TIER_1M, coveredTo, a.to, 0) : src.cdb.range(s.id, TIER_1M, a.first, a.to, maxSpan(src.tiers, TIER_1M));
+    for (const row of rows) add(row.data);
+    for (const c of src.pendingOf(s, tier)) if (c.end >= a.first && c.start < a.to) add(c.data);
     // 1m chunks are made as rows are sealed: the open row, the head, sparse rows and rows written
     // before the tier was built as data arrives are read raw
     readRawPoints(src, s, a.first, a.to, (t, v) => addPoint(a, t, v), true);
     return;
   }
+  for (const row of src.cdb.range(s.id, tier, a.first, a.to, maxSpan(src.tiers, tier))) add(row.data);
+  for (const c of src.pendingOf(s, tier)) if (c.end >= a.first && c.start < a.to) add(c.data);
   const own = s.builders[tier];
   if (own !== undefined) addBuilder(a, own);
   const ts = s.ts;

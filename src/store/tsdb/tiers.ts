@@ -5,8 +5,19 @@ export const TIER_RAW = 0;
 export const TIER_1M = 1;
 export const TIER_1H = 2;
 export const TIER_NAMES: readonly Tier[] = ["raw", "1m", "1h"];
-/** Bucket width of each rollup tier (raw has none). */
-export const TIER_RES: readonly number[] = [0, 60_000, 3_600_000];
+/**
+ * Levels of the 1m tier, stored as tiers of their own (rows of `tsdb_chunks` with tier 3 and 4,
+ * one per series and complete UTC day, written by compact.ts with the day's merged 1m chunk):
+ * the day's 1m buckets folded to 5 and 30 minutes. A 1m read whose step is a multiple of a level's
+ * width reads the level's small rows instead of the 1m buckets (7 days at 300 points: 2,016
+ * five-minute buckets a series instead of 10,080; 30 days: 1,440 half-hour buckets instead of
+ * 43,200). They follow the 1m tier's retention and are reported with it.
+ */
+export const TIER_5M = 3;
+export const TIER_30M = 4;
+export const LEVEL_TIERS: readonly number[] = [TIER_5M, TIER_30M];
+/** Bucket width of each rollup tier and level (raw has none). */
+export const TIER_RES: readonly number[] = [0, 60_000, 3_600_000, 300_000, 1_800_000];
 
 export interface TierSettings {
   /** Retention per tier in ms (raw: 0 keeps forever; rollups: 0 disables the tier). */
@@ -17,23 +28,22 @@ export interface TierSettings {
   readonly chunkSpan: number;
 }
 
-/**
- * Coarser levels kept in each 1m chunk, as multiples of a minute: a read whose step is a multiple
- * of 30 or 5 minutes decodes that level only (7 days at 300 points: 2,016 five-minute buckets a
- * series instead of 10,080; 30 days: 1,440 half-hour buckets instead of 43,200).
- */
-export const LEVELS_1M: readonly number[] = [5, 30];
-
-/** A 1m chunk spans at most a UTC day plus a row (compaction merges a day's rows into one chunk). */
+/** A 1m chunk or level row spans at most a UTC day plus a row (compaction merges a day's rows into one chunk). */
 const DAY = 86_400_000;
 
 export function tierEnabled(t: TierSettings, tier: number): boolean {
-  return tier === TIER_RAW || (t.retention[tier] ?? 0) > 0;
+  return tier === TIER_RAW || (t.retention[tier >= TIER_5M ? TIER_1M : tier] ?? 0) > 0;
+}
+
+/** Retention of a tier or level (levels keep the 1m tier's). */
+export function tierRetention(t: TierSettings, tier: number): number {
+  return t.retention[tier >= TIER_5M ? TIER_1M : tier]!;
 }
 
 /** Longest time span a chunk of the tier can have (bounds range scans). */
 export function maxSpan(t: TierSettings, tier: number): number {
   if (tier === TIER_RAW) return 2 * t.chunkSpan; // a row (block) closes once it spans chunkSpan
+  if (tier === TIER_5M || tier === TIER_30M) return DAY + maxSpan(t, TIER_RAW) + TIER_RES[tier]!;
   if (tier === TIER_1M) return Math.max(DAY, (t.rollupBuckets[tier] ?? 1) * TIER_RES[tier]!) + maxSpan(t, TIER_RAW) + TIER_RES[tier]!;
   // the 1h builder is fed raw chunks (each up to a row's span) and closes once it holds its buckets
   return (t.rollupBuckets[tier] ?? 1) * TIER_RES[tier]! + maxSpan(t, TIER_RAW) + TIER_RES[tier]!;
