@@ -149,7 +149,7 @@ const tierOf = (from: number): string => {
   const r = store.select(ids, from, end, { maxPoints: 300 });
   return `${r.tier} tier at a ${r.step / 1000} s step`;
 };
-const NAMES = ["raw", "1m", "1h"];
+const NAMES = ["raw", "1m", "1h", "1m 5-minute level", "1m 30-minute level"];
 const bytesLine = tierBytes.map((t) => `${NAMES[t.tier]} ${(t.bytes / 1e6).toFixed(1)} MB in ${t.chunks} chunks (${t.tier === 0 ? `${(t.bytes / t.points).toFixed(2)} B/raw point` : `${(t.bytes / t.points).toFixed(1)} B/bucket`})`).join(", ");
 
 printTable(

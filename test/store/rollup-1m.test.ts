@@ -5,7 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DAY, HOUR, MINUTE, type Sample } from "../../src/model/index.js";
-import { checkDatabase, type Consolidation, type TimeSeriesStore } from "../../src/store/index.js";
+import { silentLogger } from "../../src/lib/logger.js";
+import { checkDatabase, openDatabase, type Consolidation, type TimeSeriesStore } from "../../src/store/index.js";
+import { ChunkDb } from "../../src/store/tsdb/chunk-db.js";
+import { compact1m } from "../../src/store/tsdb/compact.js";
 import { tempDir } from "../helpers/tmp.js";
 import { openTestStore, type Opened } from "./helpers.js";
 
@@ -136,4 +139,28 @@ test("retention drops the 1m tier and its levels by age; the size guard drops th
   assert.ok(tierRows(g2, 3) < levels, "then the 1m tier's levels");
   assert.deepEqual(checkDatabase(g2.db).problems, []);
   await g2.close();
+});
+
+test("compaction works through a backlog a bounded share at a time, and every run makes progress", async () => {
+  const o = await openTestStore(dir, "backlog.db");
+  const t0 = o.clock.now();
+  await fill(o.store, ["b.a", "b.b", "b.c"], t0, t0 + 4 * DAY, 10_000);
+  await o.close();
+  const db = openDatabase(o.path);
+  const cdb = new ChunkDb(db);
+  const ids = (db.prepare("SELECT id FROM tsdb_series ORDER BY id").pluck().all() as number[]).map((id) => ({ id, compacted1m: -Infinity }));
+  const now = t0 + 4 * DAY + 6 * HOUR;
+  let runs = 0;
+  let total = 0;
+  for (let days = -1; days !== 0; runs++) {
+    days = compact1m(cdb, ids, now, 2 * HOUR, silentLogger, 0); // a zero budget: one day a run
+    total += days;
+    assert.ok(runs < 50, "compaction converges");
+  }
+  assert.equal(total, 3 * 4, "4 complete days of 3 series");
+  assert.ok(runs >= 12, `${runs} runs with a zero budget`);
+  assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 1").pluck().get(), 3 * 4);
+  assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 3").pluck().get(), 3 * 4);
+  assert.deepEqual(checkDatabase(db).problems, []);
+  db.close();
 });

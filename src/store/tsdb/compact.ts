@@ -67,31 +67,48 @@ function compactDay(cdb: ChunkDb, id: number, day: number): number {
 }
 
 /**
- * Compacts the complete days of every series that have more than one 1m chunk or no levels yet;
- * returns how many days were compacted.
+ * Work of one compaction run, ms: it runs on the event loop (with retention), so a backlog (the
+ * first start after an upgrade: every day of 1m chunks made by retention) is spread over runs.
  */
-export function compact1m(cdb: ChunkDb, series: Iterable<CompactTarget>, now: number, chunkSpan: number, log: Logger): number {
+export const COMPACT_BUDGET_MS = 500;
+
+/**
+ * Compacts the complete days of every series that have more than one 1m chunk or no levels yet,
+ * for about `budgetMs` of wall-clock time (at least one day; the series and days not reached go
+ * at the next run); returns how many days were compacted.
+ */
+export function compact1m(cdb: ChunkDb, series: Iterable<CompactTarget>, now: number, chunkSpan: number, log: Logger, budgetMs = COMPACT_BUDGET_MS): number {
   const cut = Math.floor((now - 2 * chunkSpan) / DAY) * DAY;
+  const deadline = performance.now() + budgetMs;
   let merged = 0;
   let days = 0;
+  let left = 0;
   for (const s of series) {
     if (s.compacted1m >= cut) continue;
+    if (days > 0 && performance.now() > deadline) {
+      left++;
+      continue;
+    }
     // two days back from where it stopped: a late row's 1m chunk in a compacted day is merged too
     const from = s.compacted1m === -Infinity ? -(2 ** 62) : s.compacted1m - 2 * DAY;
     const starts = cdb.startsBetween(s.id, TIER_1M, from, cut);
     const levels = new Set(cdb.startsBetween(s.id, TIER_5M, from, cut).map((t) => Math.floor(t / DAY)));
-    for (let i = 0; i < starts.length; ) {
+    let i = 0;
+    while (i < starts.length) {
       const day = Math.floor(starts[i]! / DAY) * DAY;
       let j = i + 1;
       while (j < starts.length && starts[j]! < day + DAY) j++;
-      if (j - i > 1 || !levels.has(day / DAY)) {
+      const todo = j - i > 1 || !levels.has(day / DAY);
+      if (todo) {
         merged += compactDay(cdb, s.id, day);
         days++;
       }
       i = j;
+      // a long backlog of one series stops at a day boundary and goes on at the next run
+      if (todo && performance.now() > deadline && i < starts.length) break;
     }
-    s.compacted1m = cut;
+    s.compacted1m = i < starts.length ? Math.floor(starts[i]! / DAY) * DAY : cut;
   }
-  if (days > 0) log.info("1m rollups compacted: one chunk and its 5- and 30-minute levels a day", { days, chunks_merged: merged });
+  if (days > 0 || left > 0) log.info("1m rollups compacted: one chunk and its 5- and 30-minute levels a day", { days, chunks_merged: merged, series_left_for_next_run: left });
   return days;
 }
