@@ -2,7 +2,7 @@
 // after a restart every point acknowledged before the kill reads back exactly. Several runs on the
 // same database, each killed at a different moment (during WAL flushes, chunk commits, segment
 // deletion), and a final clean open checks everything again. The 1m tier, made as rows are sealed,
-// must agree with the raw points after every restart, and `loupe db check` must find nothing.
+// (its 5-minute level) must agree with the raw points after every restart, and `loupe db check` must find nothing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -57,19 +57,20 @@ async function checkAll(dir: string, name: string, acked: number): Promise<numbe
         assert.equal(p.value, valueAt(k, seq), `crash.s${k} at ${seq}`);
       }
     }
-    // the 1m tier (made as rows are sealed, committed with them) holds every stored point once:
-    // its minutes equal the raw points' (a row committed without its 1m chunk, or twice, would differ)
-    const whole = T0 + Math.floor(((acked + 1) * 1000) / 60_000) * 60_000;
+    // the 1m tier's 5-minute level (made as rows are sealed, committed with them) holds every stored
+    // point once: its buckets equal the raw points' (a row committed without its chunk, or twice, would differ)
+    const FIVE = 300_000;
+    const whole = T0 + Math.floor(((acked + 1) * 1000) / FIVE) * FIVE;
     for (let k = 0; k < SERIES; k += 7) {
       const id = o.store.getSeries(`crash.s${k}`)!.id;
       const raw = o.store.readRaw(id, T0, whole);
-      const sum = o.store.select([id], T0, whole, { step: 60_000, consolidate: "sum" });
+      const sum = o.store.select([id], T0, whole, { step: FIVE, consolidate: "sum" });
       assert.equal(sum.tier, "1m");
       sum.timestamps.forEach((b, i) => {
-        const xs = raw.filter((p) => p.ts >= b && p.ts < b + 60_000).map((p) => p.value);
+        const xs = raw.filter((p) => p.ts >= b && p.ts < b + FIVE).map((p) => p.value);
         const want = xs.reduce((a, x) => a + x, 0);
         const got = sum.series[0]!.values[i] ?? 0;
-        assert.ok(Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)), `crash.s${k} minute ${i}: 1m sum ${got}, raw ${want}`);
+        assert.ok(Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)), `crash.s${k} 5-minute bucket ${i}: level sum ${got}, raw ${want}`);
       });
     }
     assert.deepEqual(checkDatabase(o.db).problems, []);

@@ -1,7 +1,7 @@
-// The 1m tier built as data arrives: one 1m chunk per sealed (dense) raw row, committed with it;
-// sparse rows stay raw only; complete days are compacted into one chunk with 5- and 30-minute
-// levels; reads through the tier and its levels equal the same buckets computed from raw points;
-// retention and the size guard drop the tier and its levels; `loupe db check` stays clean.
+// The 1m tier's levels built as data arrives: one 5-minute chunk per sealed (dense) raw row,
+// committed with it; sparse rows stay raw only; complete days are compacted into one 5-minute chunk
+// and a 30-minute level; reads through the tier and its levels equal the same buckets computed from
+// raw points; retention and the size guard drop the tier and its levels; `loupe db check` stays clean.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DAY, HOUR, MINUTE, type Sample } from "../../src/model/index.js";
@@ -49,57 +49,64 @@ function assertMatchesRaw(o: Opened, name: string, from: number, to: number, ste
   }
 }
 
-test("1m chunks are made as rows are sealed, long before raw data expires, and match the raw data", async () => {
+test("5-minute chunks are made as rows are sealed, long before raw data expires, and match the raw data", async () => {
   const o = await openTestStore(dir, "live.db");
   const t0 = o.clock.now();
   await fill(o.store, ["l.a", "l.b"], t0, t0 + 5 * HOUR, 10_000);
   o.store.runRetention(); // commits what is queued (the clock has not moved: nothing expires)
-  // 5 hours at 10 s: two rows of 6 × 120 points (2 h) a series are sealed, each with its 1m chunk;
-  // the last hour is in the open row and the head (1m reads take it raw)
-  assert.ok(o.store.stats().pointsByTier["1m"] >= 2 * 4 * 60 - 2, `1m buckets: ${o.store.stats().pointsByTier["1m"]}`);
-  assert.equal(o.db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 0 AND wm IS NULL").pluck().get(), 0, "every raw row is marked as rolled up");
-  assertMatchesRaw(o, "l.a", t0, t0 + 5 * HOUR, MINUTE, "1m");
-  assertMatchesRaw(o, "l.b", t0 + 7 * MINUTE, t0 + 4 * HOUR, 5 * MINUTE, "1m");
+  // 5 hours at 10 s: two rows of 6 × 120 points (2 h) a series are sealed, each with its 5-minute
+  // chunk; the last hour is in the open row and the head (read raw)
+  assert.equal(tierRows(o, 3), 2 * 2);
+  assert.equal(o.db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 0 AND wm IS NULL").pluck().get(), 0, "every sealed raw row is marked as rolled up");
+  assert.equal(o.store.stats().pointsByTier["1m"], 0, "the minutes themselves wait for raw data to expire");
+  assertMatchesRaw(o, "l.a", t0, t0 + 5 * HOUR, 5 * MINUTE, "1m");
+  assertMatchesRaw(o, "l.b", t0 + 7 * MINUTE, t0 + 4 * HOUR, 30 * MINUTE, "1m");
+  assertMatchesRaw(o, "l.b", t0, t0 + 5 * HOUR, 3 * MINUTE, "1m");
   // a restart reads the same
-  const before = o.store.select([o.store.getSeries("l.a")!.id], t0, t0 + 5 * HOUR, { step: MINUTE });
+  const before = o.store.select([o.store.getSeries("l.a")!.id], t0, t0 + 5 * HOUR, { step: 5 * MINUTE });
   await o.close();
   const o2 = await openTestStore(dir, "live.db", { clock: o.clock });
-  assert.deepEqual(o2.store.select([o2.store.getSeries("l.a")!.id], t0, t0 + 5 * HOUR, { step: MINUTE }), before);
+  assert.deepEqual(o2.store.select([o2.store.getSeries("l.a")!.id], t0, t0 + 5 * HOUR, { step: 5 * MINUTE }), before);
   assert.deepEqual(checkDatabase(o2.db).problems, []);
   await o2.close();
 });
 
-test("a sparse series (60 s) is not rolled up; 1m reads take its raw rows", async () => {
+test("a sparse series (10 min) is not rolled up as it arrives: level reads take its raw rows, then its 30-minute level", async () => {
   const o = await openTestStore(dir, "sparse.db");
   const t0 = o.clock.now();
-  await fill(o.store, ["sp.x"], t0, t0 + 12 * HOUR, MINUTE);
+  await fill(o.store, ["sp.x"], t0, t0 + 2 * DAY, 10 * MINUTE);
   o.store.runRetention();
-  assert.equal(o.store.stats().pointsByTier["1m"], 0);
+  assert.equal(tierRows(o, 3), 0);
   assert.ok((o.db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 0 AND wm IS NULL").pluck().get() as number) >= 2, "its sealed rows are not marked");
-  assertMatchesRaw(o, "sp.x", t0, t0 + 12 * HOUR, 10 * MINUTE, "1m");
+  assertMatchesRaw(o, "sp.x", t0, t0 + 2 * DAY, 30 * MINUTE, "1m");
+  o.clock.set(t0 + 2 * DAY + 6 * HOUR);
+  o.store.runRetention();
+  assert.equal(tierRows(o, 4), 2, "a 30-minute level for each complete day, from the raw rows");
+  assertMatchesRaw(o, "sp.x", t0, t0 + 2 * DAY, 90 * MINUTE, "1m");
+  assertMatchesRaw(o, "sp.x", t0, t0 + 2 * DAY, 10 * MINUTE, "1m");
   await o.close();
 });
 
-test("complete days are compacted into one 1m chunk with 5- and 30-minute levels; reads through them match raw", async () => {
+test("complete days are compacted into one 5-minute chunk and a 30-minute level; reads through them match raw", async () => {
   const o = await openTestStore(dir, "compact.db");
   const t0 = o.clock.now(); // midnight UTC
   await fill(o.store, ["c.a", "c.b"], t0, t0 + 3 * DAY, 10_000);
   o.store.runRetention(); // the clock is still at t0: no day is complete yet
-  const rowsBefore = tierRows(o, 1);
-  assert.ok(rowsBefore >= 2 * 3 * 12 - 2, `${rowsBefore} 1m chunks, one per raw row`);
+  const rowsBefore = tierRows(o, 3);
+  assert.ok(rowsBefore >= 2 * 3 * 12 - 2, `${rowsBefore} 5-minute chunks, one per raw row`);
   o.clock.set(t0 + 3 * DAY + 6 * HOUR);
   o.store.runRetention();
-  // days 0–2 are complete: one 1m chunk, one 5-minute and one 30-minute row per series and day
-  assert.equal(tierRows(o, 1), 2 * 3);
+  // days 0–2 are complete: one 5-minute and one 30-minute row per series and day
   assert.equal(tierRows(o, 3), 2 * 3);
   assert.equal(tierRows(o, 4), 2 * 3);
   assert.deepEqual(checkDatabase(o.db).problems, []);
-  // steps of minutes, of the 5-minute level, of the 30-minute level (a multiple of an hour reads the 1h tier)
+  // steps of minutes (raw), of the 5-minute level, of the 30-minute level (a multiple of an hour reads the 1h tier)
   for (const step of [MINUTE, 10 * MINUTE, 90 * MINUTE, 2 * HOUR + 30 * MINUTE]) assertMatchesRaw(o, "c.a", t0 + 5 * MINUTE, t0 + 3 * DAY, step, "1m");
   assertMatchesRaw(o, "c.b", t0, t0 + 3 * DAY, 15 * MINUTE, "1m");
   // a second run changes nothing
   o.store.runRetention();
   assert.equal(tierRows(o, 3), 2 * 3);
+  assert.equal(tierRows(o, 4), 2 * 3);
   await o.close();
 });
 
@@ -159,8 +166,8 @@ test("compaction works through a backlog a bounded share at a time, and every ru
   }
   assert.equal(total, 3 * 4, "4 complete days of 3 series");
   assert.ok(runs >= 12, `${runs} runs with a zero budget`);
-  assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 1").pluck().get(), 3 * 4);
   assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 3").pluck().get(), 3 * 4);
+  assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 4").pluck().get(), 3 * 4);
   assert.deepEqual(checkDatabase(db).problems, []);
   db.close();
 });

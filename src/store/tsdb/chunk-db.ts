@@ -36,6 +36,7 @@ export class ChunkDb {
   private readonly afterWmStmt;
   private readonly startsStmt;
   private readonly inStmt;
+  private readonly unrolledInStmt;
   private readonly deleteByIdStmt;
   private readonly deleteInStmt;
 
@@ -60,6 +61,9 @@ export class ChunkDb {
     this.startsStmt = db.prepare<[number, number, number, number], number>("SELECT start_ts FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? ORDER BY start_ts").pluck();
     this.inStmt = db.prepare<[number, number, number, number], ChunkRow>(
       "SELECT id, start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? ORDER BY start_ts",
+    );
+    this.unrolledInStmt = db.prepare<[number, number, number], ChunkRow>(
+      "SELECT id, start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = 0 AND start_ts >= ? AND start_ts < ? AND wm IS NULL ORDER BY start_ts",
     );
     this.deleteByIdStmt = db.prepare<[number]>("DELETE FROM tsdb_chunks WHERE id = ?");
     this.deleteInStmt = db.prepare<[number, number, number, number]>("DELETE FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ?");
@@ -90,14 +94,14 @@ export class ChunkDb {
 
   /**
    * Chunks overlapping [from, to), given the longest span a chunk of this tier may have
-   * (`unrolled`: only raw rows no 1m chunk holds, wm null; the filter runs in SQLite, so the
+   * (`unrolled`: only raw rows no 5-minute chunk holds, wm null; the filter runs in SQLite, so the
    * rolled rows' data is never read).
    */
   range(seriesId: number, tier: number, from: number, to: number, maxSpan: number, unrolled = false): ChunkRow[] {
     return (unrolled ? this.rangeUnrolledStmt : this.rangeStmt).all(seriesId, tier, from - maxSpan, to, from);
   }
 
-  /** End of the series' newest raw row no 1m chunk holds (wm null), -Infinity when none. */
+  /** End of the series' newest raw row no 5-minute chunk holds (wm null), -Infinity when none. */
   unrolledEnd(seriesId: number): number {
     return (this.unrolledEndStmt.get(seriesId) as number | null | undefined) ?? -Infinity;
   }
@@ -153,22 +157,25 @@ export class ChunkDb {
     return this.db.prepare("SELECT id FROM tsdb_series").pluck().all() as number[];
   }
 
-  /** Series with chunks of a tier starting before `startBefore` (`unrolled`: only raw rows no 1m chunk holds, wm null). */
-  seriesStartingBefore(tier: number, startBefore: number, unrolled = false): number[] {
-    const any = this.db.prepare(`SELECT 1 FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ?${unrolled ? " AND wm IS NULL" : ""} LIMIT 1`).pluck();
+  /** Series with chunks of a tier starting before `startBefore`. */
+  seriesStartingBefore(tier: number, startBefore: number): number[] {
+    const any = this.db.prepare("SELECT 1 FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ? LIMIT 1").pluck();
     return this.seriesIds().filter((id) => any.get(id, tier, startBefore) !== undefined);
   }
 
-  /** One series' chunks of a tier starting before `startBefore`, oldest first (`unrolled`: as above). */
-  chunksStartingBefore(seriesId: number, tier: number, startBefore: number, unrolled = false): ChunkRow[] {
-    return this.db
-      .prepare(`SELECT id, start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ?${unrolled ? " AND wm IS NULL" : ""} ORDER BY start_ts`)
-      .all(seriesId, tier, startBefore) as ChunkRow[];
+  /** One series' chunks of a tier starting before `startBefore`, oldest first. */
+  chunksStartingBefore(seriesId: number, tier: number, startBefore: number): ChunkRow[] {
+    return this.db.prepare("SELECT start_ts, end_ts, points, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ? ORDER BY start_ts").all(seriesId, tier, startBefore) as ChunkRow[];
   }
 
   /** One series' chunks of a tier starting in [from, to), oldest first, with their row ids. */
   chunksStartingIn(seriesId: number, tier: number, from: number, to: number): ChunkRow[] {
     return this.inStmt.all(seriesId, tier, from, to);
+  }
+
+  /** One series' raw rows starting in [from, to) that no 5-minute chunk holds (wm null), oldest first. */
+  unrolledStartingIn(seriesId: number, from: number, to: number): ChunkRow[] {
+    return this.unrolledInStmt.all(seriesId, from, to);
   }
 
   /** Start of each chunk of a tier in [from, to) (the index alone, no chunk data), ascending. */

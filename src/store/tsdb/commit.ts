@@ -71,7 +71,8 @@ export function commitPending(e: EngineState): void {
   e.pending = [];
   for (const c of batch) {
     c.series.pending = [];
-    e.committedPoints[c.tier]! += c.points;
+    // the 1m tier's levels (tiers 3 and 4) are not counted as points (tsdb_tier_stats has no row for them)
+    if (c.tier <= TIER_1H) e.committedPoints[c.tier]! += c.points;
   }
   e.committedChunks += batch.length;
   truncateWal(e);

@@ -84,13 +84,13 @@ export class MemSeries {
   blockSeg = Infinity;
   pending: PendingChunk[] = [];
   /**
-   * End of the newest committed raw row no 1m chunk holds (wm null: sparse, or written before the
-   * 1m tier was built as data arrives); undefined until a 1m read asks the database once.
+   * End of the newest committed raw row no 5-minute chunk holds (wm null: sparse, or written before
+   * the level was built as data arrives); undefined until a level read asks the database once.
    */
   unrolledEnd: number | undefined = undefined;
-  /** Start of the first UTC day whose 1m chunks are not yet compacted (compact.ts). */
+  /** Start of the first UTC day whose 5-minute chunks are not yet compacted (compact.ts). */
   compacted1m = -Infinity;
-  /** Rollup builders by tier (index 2 = 1h; the 1m tier is made per row), undefined when the tier is disabled. */
+  /** Rollup builders by tier (index 2 = 1h; the 1m tier's level is made per row), undefined when the tier is disabled. */
   builders: Array<RollupBuilder | undefined> = [];
 
   /** Feeds one spacing between consecutive points into the resolution estimate. */

@@ -5,10 +5,11 @@
  * buckets are null; NaN points count as missing.
  *
  * The 1h tier is read from its committed chunks, its queued chunks, its in-memory builder and the
- * raw head, which together hold every point exactly once. The 1m tier from its levels' rows for the
- * compacted days (the widest level whose buckets fall whole into the step, compact.ts), its chunks
- * after them, its queued chunks, and the raw points no 1m chunk holds: rows whose `wm` is null,
- * the open row and the head.
+ * raw head, which together hold every point exactly once. The 1m tier, at a step of minutes, from
+ * its chunks (made from data that left raw retention) and the raw points; at a multiple of 5
+ * minutes from its 5-minute level (made as rows are sealed, head-close.ts) and the raw points that
+ * level does not hold (rows whose `wm` is null, the open row, the head); at a multiple of 30
+ * minutes from its 30-minute level for the compacted days (compact.ts) and as for 5 minutes after.
  */
 import { BadRequestError } from "../../lib/errors.js";
 import { planSelect } from "./plan.js";
@@ -18,7 +19,7 @@ import { decodeRaw } from "./chunkenc/index.js";
 import type { MemSeries, PendingChunk } from "./head.js";
 import { decodeRollup, type Buckets, type RollupField } from "./rollup.js";
 import type { ChunkDb } from "./chunk-db.js";
-import { LEVEL_TIERS, maxSpan, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, type TierSettings } from "./tiers.js";
+import { LEVEL_TIERS, maxSpan, TIER_1M, TIER_30M, TIER_5M, TIER_NAMES, TIER_RAW, TIER_RES, type TierSettings } from "./tiers.js";
 import type { SeriesIndex } from "./series-index.js";
 import type { Clock } from "../../lib/clock.js";
 
@@ -35,7 +36,7 @@ export const MAX_BUCKETS = 1_000_000;
 
 /**
  * Calls `on` for every raw point of `s` in [from, to), ascending. `unrolled`: only the points no
- * 1m chunk holds (rows whose `wm` is null, the open row and the head), for a 1m read.
+ * 5-minute chunk holds (rows whose `wm` is null, the open row and the head), for a level read.
  */
 export function readRawPoints(src: ReadSource, s: MemSeries, from: number, to: number, on: (ts: number, v: number) => void, unrolled = false): void {
   // rolled-up rows are skipped in SQLite; a series known to have none in the range is not asked
@@ -156,20 +157,25 @@ function readTier(src: ReadSource, s: MemSeries, tier: number, a: Acc): void {
     addBuckets(a, d.ts, d[f]!, a.how === "avg" ? d.count : undefined, d.n);
   };
   if (tier === TIER_1M) {
-    // compacted days are read from a level when the step allows, the days after from the 1m chunks
-    let coveredTo = -Infinity;
     const level = levelFor(a.step);
-    if (level !== TIER_1M)
-      for (const row of src.cdb.range(s.id, level, a.first, a.to, maxSpan(src.tiers, level))) {
+    if (level === TIER_1M) {
+      // minutes: the 1m chunks hold data that left raw retention; newer data is still raw
+      for (const row of src.cdb.range(s.id, TIER_1M, a.first, a.to, maxSpan(src.tiers, TIER_1M))) add(row.data);
+      readRawPoints(src, s, a.first, a.to, (t, v) => addPoint(a, t, v));
+      return;
+    }
+    // the 30-minute level covers the compacted days; the 5-minute chunks and the raw points they
+    // do not hold (rows whose wm is null, the open row, the head) the rest
+    let from = a.first;
+    if (level === TIER_30M)
+      for (const row of src.cdb.range(s.id, TIER_30M, a.first, a.to, maxSpan(src.tiers, TIER_30M))) {
         add(row.data);
-        coveredTo = Math.max(coveredTo, Math.floor(row.start_ts / DAY) * DAY + DAY);
+        from = Math.max(from, Math.floor(row.start_ts / DAY) * DAY + DAY);
       }
-    const rows = coveredTo > a.first ? src.cdb.range(s.id, TIER_1M, coveredTo, a.to, 0) : src.cdb.range(s.id, TIER_1M, a.first, a.to, maxSpan(src.tiers, TIER_1M));
+    const rows = from > a.first ? src.cdb.range(s.id, TIER_5M, from, a.to, 0) : src.cdb.range(s.id, TIER_5M, a.first, a.to, maxSpan(src.tiers, TIER_5M));
     for (const row of rows) add(row.data);
-    for (const c of src.pendingOf(s, tier)) if (c.end >= a.first && c.start < a.to) add(c.data);
-    // 1m chunks are made as rows are sealed: the open row, the head, sparse rows and rows written
-    // before the tier was built as data arrives are read raw
-    readRawPoints(src, s, a.first, a.to, (t, v) => addPoint(a, t, v), true);
+    for (const c of src.pendingOf(s, TIER_5M)) if (c.end >= from && c.start < a.to) add(c.data);
+    if (from < a.to) readRawPoints(src, s, from, a.to, (t, v) => addPoint(a, t, v), true);
     return;
   }
   for (const row of src.cdb.range(s.id, tier, a.first, a.to, maxSpan(src.tiers, tier))) add(row.data);

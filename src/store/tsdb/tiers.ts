@@ -6,12 +6,13 @@ export const TIER_1M = 1;
 export const TIER_1H = 2;
 export const TIER_NAMES: readonly Tier[] = ["raw", "1m", "1h"];
 /**
- * Levels of the 1m tier, stored as tiers of their own (rows of `tsdb_chunks` with tier 3 and 4,
- * one per series and complete UTC day, written by compact.ts with the day's merged 1m chunk):
- * the day's 1m buckets folded to 5 and 30 minutes. A 1m read whose step is a multiple of a level's
- * width reads the level's small rows instead of the 1m buckets (7 days at 300 points: 2,016
- * five-minute buckets a series instead of 10,080; 30 days: 1,440 half-hour buckets instead of
- * 43,200). They follow the 1m tier's retention and are reported with it.
+ * Levels of the 1m tier, stored as tiers of their own (rows of `tsdb_chunks` with tier 3 and 4):
+ * 5-minute buckets made as each raw row is sealed (head-close.ts) and merged a UTC day at a time,
+ * and 30-minute buckets written per complete day (compact.ts). A read whose step is a multiple of
+ * a level's width reads the level instead of raw points (7 days at 300 points: 2,016 five-minute
+ * buckets a series instead of 60,480 points; 30 days: 1,440 half-hour buckets). The 1m tier's own
+ * minutes are made only from raw data that leaves raw retention: they cost more bytes than the raw
+ * points (docs/format/chunk.md). Levels follow the 1m tier's retention.
  */
 export const TIER_5M = 3;
 export const TIER_30M = 4;
