@@ -151,9 +151,13 @@ async function main(): Promise<void> {
     const reopenAt = performance.now();
     store = await open();
     const reopenMs = performance.now() - reopenAt;
-    // the retention run a running store makes every 10 minutes: compacts the 1m tier's complete days
+    // the retention runs a running store makes every 10 minutes: compact the 1m tier's complete days
     const retentionAt = performance.now();
-    store.runRetention();
+    const halves = (): number => db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 4").pluck().get() as number;
+    for (let before = -1, runs = 0; halves() !== before && runs < 100; runs++) {
+      before = halves();
+      store.runRetention(); // one run works through a backlog ~500 ms at a time
+    }
     const retentionMs = performance.now() - retentionAt;
     const oneMinBytes = tierBytes(db, "tier = 1");
     const levelBytes = tierBytes(db, "tier IN (3, 4)");
@@ -199,7 +203,7 @@ async function main(): Promise<void> {
         ["bytes/point in the 1m tier's 5- and 30-minute levels", levelBytes / points, ""],
         ["bytes/point in 1h chunk data", hourBytes / points, ""],
         ["bytes/point on disk after the first retention run (1m compacted; file not shrunk)", compactedBytes / points, ""],
-        ["first retention run after reopen, 1m compaction of the deep series' days (ms)", retentionMs, ""],
+        ["retention runs after reopen until the deep series' days are compacted (ms, all runs)", retentionMs, ""],
         ["point WAL size at end of ingest (MiB)", walPeak / 2 ** 20, ""],
         [`1 day × 1 series raw read, ${dayPoints} points (ms, median of 30; best ${Math.min(...dayRead).toFixed(2)})`, median(dayRead), "≤ 3"],
         [`7 days × 100 series → 300 points, ${weekShape}, after the retention run (ms, median of 20; best ${Math.min(...weekRead).toFixed(2)})`, median(weekRead), "≤ 25"],
