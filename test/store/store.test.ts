@@ -260,3 +260,24 @@ test("an explicit step is kept: the tier is one whose resolution divides it", as
   }
   await o.close();
 });
+
+test("a new series' head holds 16 points and grows once to chunk_points; every point stays in order", async () => {
+  const o = await openTestStore(dir, "heads.db");
+  const t0 = o.clock.now();
+  await o.store.write(Array.from({ length: 10 }, (_, i) => ({ name: "h.short", ts: t0 + i * 10_000, value: i })));
+  assert.equal(o.store.stats().memory?.["heads"], 2 * 16 * 8, "10 points: a 16-point head");
+  // out of order across the growth, then past a full chunk
+  const order = [...Array.from({ length: 130 }, (_, i) => i)].sort((a, b) => ((a * 37) % 131) - ((b * 37) % 131));
+  for (const i of order) await o.store.write([{ name: "h.long", ts: t0 + i * 10_000, value: i * 2 }]);
+  const id = o.store.getSeries("h.long")!.id;
+  const pts = o.store.readRaw(id, t0, t0 + 200 * 10_000);
+  // points older than a closed chunk are refused: what is kept is in order and exact
+  assert.ok(pts.length >= 16);
+  pts.forEach((p, k) => {
+    assert.equal(p.value, ((p.ts - t0) / 10_000) * 2);
+    if (k > 0) assert.ok(p.ts > pts[k - 1]!.ts);
+  });
+  await o.store.write(Array.from({ length: 40 }, (_, i) => ({ name: "h.grow", ts: t0 + i * 10_000, value: i })));
+  assert.deepEqual(o.store.readRaw(o.store.getSeries("h.grow")!.id, t0, t0 + DAY).map((p) => p.value), Array.from({ length: 40 }, (_, i) => i));
+  await o.close();
+});
