@@ -1,9 +1,12 @@
 /**
  * Render benchmark. Workload: a real store (SQLite file in a temp folder, default config) holding
- * 7 days × 100 series at 10 s (6,048,000 points, `bench.hostNN.cpu.metricMM`), written oldest
- * first in batches and flushed so reads come from committed chunks and rollups. Then, over real
- * HTTP on loopback:
+ * 30 days × 100 series at 10 s (25,920,000 points, `bench.hostNN.cpu.metricMM`), written oldest
+ * first in batches, then retention runs until nothing is left to compact (raw older than 15 days
+ * goes, rolled up to 1m; the 1m tier's 5-minute chunks of complete days are merged and their
+ * 30-minute level written) so reads come from committed chunks and rollups, as in a store that has
+ * run for 30 days. Then, over real HTTP on loopback:
  * - `/render` of the 100 series over 7 days with maxDataPoints=300 (one wildcard target, JSON);
+ * - the same over 30 days;
  * - the same through `sumSeries` (100 series read, one returned);
  * - `POST /api/query` with the same target (the dashboard's columnar shape);
  * - `/render` of the 100 series over the last hour without maxDataPoints (raw 10 s points).
@@ -14,7 +17,7 @@
  * Target (issue 5): /render of 100 series over 7 days with maxDataPoints=300 ≤ 25 ms.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RequestHandler } from "express";
 import { defaultConfig } from "../../src/config/index.js";
@@ -29,7 +32,8 @@ import { migrate, openDatabase, openStore } from "../../src/store/index.js";
 import { printTable } from "./_table.js";
 
 const SERIES = Number(process.env["BENCH_RENDER_SERIES"] ?? 100);
-const DAYS = Number(process.env["BENCH_RENDER_DAYS"] ?? 7);
+const DAYS = Number(process.env["BENCH_RENDER_DAYS"] ?? 30);
+const WEEK = Math.min(7, DAYS);
 const INTERVAL_S = 10;
 const RUNS = 40;
 const WARMUP = 5;
@@ -61,6 +65,15 @@ for (let ts = start; ts < end; ts += TICKS_PER_BATCH * INTERVAL_S * 1000) {
 }
 clock.set(end);
 const loadS = (performance.now() - t0) / 1000;
+// retention until the 1m tier's levels are compacted for every complete day (a store that ran for
+// 30 days did it a day at a time; one run works through a backlog ~500 ms at a time)
+const levelRows = (): number => db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 4").pluck().get() as number;
+for (let before = -1, runs = 0; levelRows() !== before && runs < 500; runs++) {
+  before = levelRows();
+  store.runRetention();
+}
+// what each tier costs on disk (chunk data, without SQLite's row and index overhead)
+const tierBytes = db.prepare("SELECT tier, sum(length(data)) AS bytes, count(*) AS chunks, sum(points) AS points FROM tsdb_chunks GROUP BY tier ORDER BY tier").all() as Array<{ tier: number; bytes: number; chunks: number; points: number }>;
 
 const open: RequestHandler = (_req, res, next) => {
   res.locals["principal"] = OPEN_PRINCIPAL;
@@ -90,7 +103,9 @@ async function measure(request: () => Promise<Response>, check: (body: unknown) 
   return { p50: times[Math.floor(times.length / 2)]!, p95: times[Math.floor(times.length * 0.95)]!, n, bytes };
 }
 
-const week = { from: String(start / 1000), until: String(end / 1000) };
+const weekStart = end - WEEK * 86_400_000;
+const week = { from: String(weekStart / 1000), until: String(end / 1000) };
+const month = { from: String(start / 1000), until: String(end / 1000) };
 type Render = Array<{ datapoints: unknown[] }>;
 const points0 = (b: unknown): number => (b as Render).reduce((a, s) => a + s.datapoints.length, 0);
 const form = (pairs: Record<string, string>): RequestInit => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(pairs).toString() });
@@ -100,10 +115,11 @@ const add = (label: string, r: { p50: number; p95: number; n: number; bytes: num
   rows.push([label, r.p50, r.p95, r.n, `${(r.bytes / 1024).toFixed(0)} KiB`]);
 };
 
-add(`/render ${SERIES} series, ${DAYS} d, maxDataPoints=300 (form POST)`, await measure(() => fetch(`${base}/render`, form({ target: "bench.*.cpu.*", ...week, format: "json", maxDataPoints: "300" })), points0));
-add(`/render sumSeries of ${SERIES} series, ${DAYS} d, maxDataPoints=300`, await measure(() => fetch(`${base}/render`, form({ target: "sumSeries(bench.*.cpu.*)", ...week, format: "json", maxDataPoints: "300" })), points0));
-add(`POST /api/query ${SERIES} series, ${DAYS} d, maxDataPoints=300`, await measure(
-  () => fetch(`${base}/api/query`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: start, to: end, maxDataPoints: 300, queries: [{ id: "a", target: "bench.*.cpu.*" }] }) }),
+add(`/render ${SERIES} series, ${WEEK} d, maxDataPoints=300 (form POST)`, await measure(() => fetch(`${base}/render`, form({ target: "bench.*.cpu.*", ...week, format: "json", maxDataPoints: "300" })), points0));
+if (DAYS > WEEK) add(`/render ${SERIES} series, ${DAYS} d, maxDataPoints=300 (form POST)`, await measure(() => fetch(`${base}/render`, form({ target: "bench.*.cpu.*", ...month, format: "json", maxDataPoints: "300" })), points0));
+add(`/render sumSeries of ${SERIES} series, ${WEEK} d, maxDataPoints=300`, await measure(() => fetch(`${base}/render`, form({ target: "sumSeries(bench.*.cpu.*)", ...week, format: "json", maxDataPoints: "300" })), points0));
+add(`POST /api/query ${SERIES} series, ${WEEK} d, maxDataPoints=300`, await measure(
+  () => fetch(`${base}/api/query`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: weekStart, to: end, maxDataPoints: 300, queries: [{ id: "a", target: "bench.*.cpu.*" }] }) }),
   (b) => {
     const r = (b as { results: Array<{ series: Array<{ values: unknown[] }> }> }).results[0]!;
     return r.series.reduce((a, s) => a + s.values.length, 0);
@@ -124,20 +140,30 @@ const inProcess = (label: string, fn: () => number): void => {
   times.sort((a, b) => a - b);
   rows.push([label, times[Math.floor(times.length / 2)]!, times[Math.floor(times.length * 0.95)]!, n, "-"]);
 };
-inProcess(`store.select alone, maxPoints=300 (in process)`, () => {
-  const r = store.select(ids, start, end, { maxPoints: 300 });
-  return r.series.length * r.timestamps.length;
-});
-inProcess(`evaluateTargets + JSON text, same query (in process)`, () => {
-  const [r] = evaluateTargets(store, ["bench.*.cpu.*"], start, end, 300, { now: end });
-  return renderJsonText(r!.series).length > 0 ? r!.series.reduce((a, s) => a + s.values.length, 0) : 0;
-});
-const tier = store.select(ids.slice(0, 1), start, end, { maxPoints: 300 });
+for (const [days, from] of [[WEEK, weekStart], [DAYS, start]] as const) {
+  if (days === WEEK && from === start && DAYS > WEEK) continue;
+  inProcess(`store.select alone, ${days} d, maxPoints=300 (in process)`, () => {
+    const r = store.select(ids, from, end, { maxPoints: 300 });
+    return r.series.length * r.timestamps.length;
+  });
+  inProcess(`evaluateTargets + JSON text, ${days} d (in process)`, () => {
+    const [r] = evaluateTargets(store, ["bench.*.cpu.*"], from, end, 300, { now: end });
+    return renderJsonText(r!.series).length > 0 ? r!.series.reduce((a, s) => a + s.values.length, 0) : 0;
+  });
+  if (days === DAYS) break;
+}
+const tierOf = (from: number): string => {
+  const r = store.select(ids, from, end, { maxPoints: 300 });
+  return `${r.tier} tier at a ${r.step / 1000} s step`;
+};
+const NAMES = ["raw", "1m", "1h", "1m 5-minute level", "1m 30-minute level"];
+const bytesLine = tierBytes.map((t) => `${NAMES[t.tier]} ${(t.bytes / 1e6).toFixed(1)} MB in ${t.chunks} chunks (${t.tier === 0 ? `${(t.bytes / t.points).toFixed(2)} B/raw point` : `${(t.bytes / t.points).toFixed(1)} B/bucket`})`).join(", ");
 
 printTable(
   "Render",
   `Real store (temp SQLite file, default config) with ${DAYS} days × ${SERIES} series at ${INTERVAL_S} s = ${points.toLocaleString("en-US")} points (loaded in ${loadS.toFixed(1)} s); ` +
-    `requests over HTTP on loopback, ${RUNS} sequential runs after ${WARMUP} warm-ups; the 7-day reads use the ${tier.tier} tier at a ${tier.step / 1000} s step. Target: /render of 100 series over 7 days with maxDataPoints=300 ≤ 25 ms.`,
+    `then retention runs until every complete day is compacted; chunk data by tier: ${bytesLine}. Requests over HTTP on loopback, ${RUNS} sequential runs after ${WARMUP} warm-ups; the ${WEEK}-day reads use the ${tierOf(weekStart)}, the ${DAYS}-day reads the ${tierOf(start)}. ` +
+    `Load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}. Target: /render of 100 series over 7 days and over 30 days with maxDataPoints=300 ≤ 25 ms each.`,
   ["request", "median ms", "p95 ms", "points returned", "body"],
   rows,
 );

@@ -66,8 +66,8 @@ export function readWindow(from: number, until: number): { from: number; until: 
  * READ_VALUES_PER_POINT values per returned point (10 days of 10 s data at 300 points is 288; never
  * less than MIN_READ_VALUES) and at most FULL_READ_VALUES values over all its series (a few series
  * over 2 days at 10 s; ~0.1 s of decoding): graphite-web's own consolidation then answers exactly.
- * Beyond either, the store picks a coarser tier and step from maxPoints (100 series over 7 days
- * read the 1 h tier: coarser than graphite-web, but within the render budget).
+ * Beyond either, the store picks the tier and step from maxPoints (src/store/tsdb/plan.ts: 100
+ * series over 7 days read the 1m tier's 5-minute level, 288 points; over 30 days its 30-minute level).
  */
 export const READ_VALUES_PER_POINT = 512;
 const MIN_READ_VALUES = 65_536;

@@ -52,7 +52,7 @@ test("the memory breakdown counts heads exactly and grows with series", async ()
   assert.equal(before["heads"], 0);
   await o.store.write(Array.from({ length: 40 }, (_, i) => ({ name: `m.s${i}`, ts: t0, value: i })));
   const after = o.store.stats().memory!;
-  assert.equal(after["heads"], 40 * 2 * 120 * 8);
+  assert.equal(after["heads"], 40 * 2 * 16 * 8); // a new head holds 16 points until it grows to chunk_points
   assert.ok(after["series_index"]! >= 40 * 1_600, String(after["series_index"]));
   assert.ok(after["sqlite_cache"]! > 0);
   for (const k of ["blocks", "rollups", "pending", "wal_buffers"]) assert.equal(typeof after[k], "number", k);
@@ -71,7 +71,7 @@ test("a restart replays the WAL within the same budget: oldest first, the rest s
   assert.equal(st.series, 20, "every series stays in the index (readable)");
   assert.equal(st.walReplaySkipped, 15 * 3);
   assert.equal(st.headPoints, 5 * 3);
-  assert.equal(st.memory!["heads"], 5 * 2 * 120 * 8);
+  assert.equal(st.memory!["heads"], 5 * 2 * 16 * 8);
   assert.ok(cap.lines.some((l) => /more series than \[store\] max_series/.test(l)));
   assert.ok(cap.lines.some((l) => /wal replay skipped points .*skipped_points=45/.test(l)));
   // the oldest-written series got the heads

@@ -4,6 +4,8 @@ import type Database from "better-sqlite3";
 type Db = Database.Database;
 
 export interface ChunkRow {
+  /** Row id (only where a statement selects it). */
+  readonly id?: number;
   readonly series_id: number;
   readonly tier: number;
   readonly start_ts: number;
@@ -27,9 +29,16 @@ export class ChunkDb {
   private readonly insertSeriesStmt;
   private readonly insertChunkStmt;
   private readonly rangeStmt;
+  private readonly rangeUnrolledStmt;
+  private readonly unrolledEndStmt;
   private readonly afterStmt;
   private readonly lastChunkStmt;
   private readonly afterWmStmt;
+  private readonly startsStmt;
+  private readonly inStmt;
+  private readonly unrolledInStmt;
+  private readonly deleteByIdStmt;
+  private readonly deleteInStmt;
 
   constructor(readonly db: Db) {
     this.insertSeriesStmt = db.prepare<[string, number], never>("INSERT INTO tsdb_series (key, created_at) VALUES (?, ?)");
@@ -37,14 +46,27 @@ export class ChunkDb {
       "INSERT INTO tsdb_chunks (series_id, tier, start_ts, end_ts, points, wm, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
     this.rangeStmt = db.prepare<[number, number, number, number, number], ChunkRow>(
-      "SELECT start_ts, end_ts, points, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? AND end_ts >= ? ORDER BY start_ts",
+      "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? AND end_ts >= ? ORDER BY start_ts",
     );
+    this.rangeUnrolledStmt = db.prepare<[number, number, number, number, number], ChunkRow>(
+      "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? AND end_ts >= ? AND wm IS NULL ORDER BY start_ts",
+    );
+    this.unrolledEndStmt = db.prepare<[number], number | null>("SELECT max(end_ts) FROM tsdb_chunks WHERE series_id = ? AND tier = 0 AND wm IS NULL").pluck();
     this.afterStmt = db.prepare<[number, number, number], ChunkRow>(
       "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND end_ts > ? ORDER BY start_ts",
     );
     this.afterWmStmt = db.prepare<[number, number, number], ChunkRow>(
       "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND wm > ? ORDER BY start_ts",
     );
+    this.startsStmt = db.prepare<[number, number, number, number], number>("SELECT start_ts FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? ORDER BY start_ts").pluck();
+    this.inStmt = db.prepare<[number, number, number, number], ChunkRow>(
+      "SELECT id, start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ? ORDER BY start_ts",
+    );
+    this.unrolledInStmt = db.prepare<[number, number, number], ChunkRow>(
+      "SELECT id, start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = 0 AND start_ts >= ? AND start_ts < ? AND wm IS NULL ORDER BY start_ts",
+    );
+    this.deleteByIdStmt = db.prepare<[number]>("DELETE FROM tsdb_chunks WHERE id = ?");
+    this.deleteInStmt = db.prepare<[number, number, number, number]>("DELETE FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts >= ? AND start_ts < ?");
     this.lastChunkStmt = db.prepare<[number, number], ChunkRow>(
       "SELECT start_ts, end_ts, points, wm, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? ORDER BY start_ts DESC LIMIT 1",
     );
@@ -70,9 +92,18 @@ export class ChunkDb {
     })();
   }
 
-  /** Chunks overlapping [from, to), given the longest span a chunk of this tier may have. */
-  range(seriesId: number, tier: number, from: number, to: number, maxSpan: number): ChunkRow[] {
-    return this.rangeStmt.all(seriesId, tier, from - maxSpan, to, from);
+  /**
+   * Chunks overlapping [from, to), given the longest span a chunk of this tier may have
+   * (`unrolled`: only raw rows no 5-minute chunk holds, wm null; the filter runs in SQLite, so the
+   * rolled rows' data is never read).
+   */
+  range(seriesId: number, tier: number, from: number, to: number, maxSpan: number, unrolled = false): ChunkRow[] {
+    return (unrolled ? this.rangeUnrolledStmt : this.rangeStmt).all(seriesId, tier, from - maxSpan, to, from);
+  }
+
+  /** End of the series' newest raw row no 5-minute chunk holds (wm null), -Infinity when none. */
+  unrolledEnd(seriesId: number): number {
+    return (this.unrolledEndStmt.get(seriesId) as number | null | undefined) ?? -Infinity;
   }
 
   /** Chunks ending after `ts` (rollup rebuild). */
@@ -135,6 +166,33 @@ export class ChunkDb {
   /** One series' chunks of a tier starting before `startBefore`, oldest first. */
   chunksStartingBefore(seriesId: number, tier: number, startBefore: number): ChunkRow[] {
     return this.db.prepare("SELECT start_ts, end_ts, points, data FROM tsdb_chunks WHERE series_id = ? AND tier = ? AND start_ts < ? ORDER BY start_ts").all(seriesId, tier, startBefore) as ChunkRow[];
+  }
+
+  /** One series' chunks of a tier starting in [from, to), oldest first, with their row ids. */
+  chunksStartingIn(seriesId: number, tier: number, from: number, to: number): ChunkRow[] {
+    return this.inStmt.all(seriesId, tier, from, to);
+  }
+
+  /** One series' raw rows starting in [from, to) that no 5-minute chunk holds (wm null), oldest first. */
+  unrolledStartingIn(seriesId: number, from: number, to: number): ChunkRow[] {
+    return this.unrolledInStmt.all(seriesId, from, to);
+  }
+
+  /** Start of each chunk of a tier in [from, to) (the index alone, no chunk data), ascending. */
+  startsBetween(seriesId: number, tier: number, from: number, to: number): number[] {
+    return this.startsStmt.all(seriesId, tier, from, to) as number[];
+  }
+
+  /**
+   * In one transaction: deletes chunks by row id and the chunks of `clear` tiers starting in
+   * [from, to) of the series, then inserts `add`.
+   */
+  replaceChunks(seriesId: number, ids: readonly number[], clear: { tiers: readonly number[]; from: number; to: number }, add: readonly NewChunk[]): void {
+    this.db.transaction(() => {
+      for (const id of ids) this.deleteByIdStmt.run(id);
+      for (const t of clear.tiers) this.deleteInStmt.run(seriesId, t, clear.from, clear.to);
+      for (const c of add) this.insertChunkStmt.run(c.series.id, c.tier, c.start, c.end, c.points, c.wm, c.data);
+    })();
   }
 
   /** Runs fn in one transaction. */

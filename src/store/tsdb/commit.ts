@@ -8,7 +8,8 @@ import { errorMessage } from "../../lib/errors.js";
 import type { EngineState } from "./engine-state.js";
 import { closeBuilder, closeHead, closeIdleHeads, sealRow } from "./head-close.js";
 import { applyRetention } from "./retention.js";
-import { TIER_1H } from "./tiers.js";
+import { compact1m } from "./compact.js";
+import { TIER_1H, TIER_1M, tierEnabled } from "./tiers.js";
 import { refreshCounts } from "./stats.js";
 
 /** Hourly buckets a builder must hold to be written at close (fewer are rebuilt from raw rows at start). */
@@ -70,7 +71,8 @@ export function commitPending(e: EngineState): void {
   e.pending = [];
   for (const c of batch) {
     c.series.pending = [];
-    e.committedPoints[c.tier]! += c.points;
+    // the 1m tier's levels (tiers 3 and 4) are not counted as points (tsdb_tier_stats has no row for them)
+    if (c.tier <= TIER_1H) e.committedPoints[c.tier]! += c.points;
   }
   e.committedChunks += batch.length;
   truncateWal(e);
@@ -128,6 +130,7 @@ export function runRetention(e: EngineState): void {
   tryCommit(e);
   sweepIdle(e, e.opts.clock.now());
   applyRetention(e.cdb, e.tiers, e.opts.maxSize, e.opts.clock.now(), e.opts.log, e.wal.bytes());
+  if (tierEnabled(e.tiers, TIER_1M)) compact1m(e.cdb, e.index.byId.values(), e.opts.clock.now(), e.chunkSpan, e.opts.log);
   truncateWal(e);
   refreshCounts(e);
 }

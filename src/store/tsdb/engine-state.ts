@@ -114,7 +114,7 @@ export class EngineState {
     // an untagged series shares one string for key and name, and one empty tags object
     const { name, tags } = key.includes(";") ? parseSeriesKey(key) : { name: key, tags: NO_TAGS };
     const s = new MemSeries(id, key, name, tags);
-    // the 1h tier is built as raw chunks close; the 1m tier when raw chunks leave raw retention (retention.ts)
+    // the 1h tier is built as raw chunks close; the 1m tier's 5-minute level as rows are sealed (head-close.ts rollRow)
     s.builders[TIER_1H] = tierEnabled(this.tiers, TIER_1H) ? new RollupBuilder(TIER_RES[TIER_1H]!) : undefined;
     this.index.add(s);
     return s;

@@ -1,12 +1,23 @@
 /**
  * Head → chunks: a full (or too long, or idle) head is encoded into a raw chunk kept in the series'
  * open row; a row is sealed and queued for commit when it holds chunksPerRow chunks or spans
- * chunkSpan; closed points feed the hourly rollup builder, whose full chunks are queued too.
+ * chunkSpan, together with its 5-minute rollup chunk (rollRow); closed points feed the hourly
+ * rollup builder, whose full chunks are queued too.
  */
 import { decodeChunkInto, encodeChunk, encodeChunkView } from "./chunkenc/index.js";
 import type { EngineState } from "./engine-state.js";
 import type { MemSeries, PendingChunk } from "./head.js";
-import { builderFull, TIER_1H, TIER_RAW } from "./tiers.js";
+import { encodeRollup, RollupBuilder } from "./rollup.js";
+import { builderFull, TIER_1H, TIER_5M, TIER_RAW, TIER_RES, tierEnabled } from "./tiers.js";
+
+/**
+ * A row (of 4 points or more) is rolled up to 5 minutes when it holds more than this many points
+ * per 5 minutes it spans on average: sparser rows (a 5-minute series) are as cheap to read raw and
+ * stay raw only (their raw row's `wm` stays null, which tells readers that no 5-minute chunk holds
+ * them; compaction folds them into the day's 30-minute level).
+ */
+const ROLL_MIN_DENSITY = 1.5;
+const rowRoller = new RollupBuilder(TIER_RES[TIER_5M]!);
 
 /** Encodes the head into a raw chunk, adds it to the series' open row and feeds the rollups. */
 export function closeHead(e: EngineState, s: MemSeries): void {
@@ -30,17 +41,38 @@ export function sealRow(e: EngineState, s: MemSeries): void {
   const chunks = s.blockChunks();
   // one chunk for the whole row: the per-chunk headers (first timestamp, widths) are paid once
   let data: Uint8Array;
-  if (chunks.length === 1) data = chunks[0]!.slice();
-  else {
+  const roll = tierEnabled(e.tiers, TIER_5M) && points >= 4 && points > (ROLL_MIN_DENSITY * (s.blockEnd - s.blockStart)) / TIER_RES[TIER_5M]!;
+  if (chunks.length === 1) {
+    data = chunks[0]!.slice();
+    if (roll) {
+      e.rowScratch(points);
+      decodeChunkInto(data, e.rowTs, e.rowVs, 0);
+    }
+  } else {
     e.rowScratch(points);
     let off = 0;
     for (const bytes of chunks) off += decodeChunkInto(bytes, e.rowTs, e.rowVs, off);
     data = encodeChunk(e.rowTs, e.rowVs, points);
   }
-  const c: PendingChunk = { series: s, tier: TIER_RAW, start: s.blockStart, end: s.blockEnd, points, wm: null, data, seg: s.blockSeg };
+  // the row and its 5-minute chunk are queued together, so one commit holds both or neither
+  const c: PendingChunk = { series: s, tier: TIER_RAW, start: s.blockStart, end: s.blockEnd, points, wm: roll ? s.blockEnd : null, data, seg: s.blockSeg };
   e.pending.push(c);
   s.pending.push(c);
+  if (roll) rollRow(e, s, e.rowTs, e.rowVs, points);
+  else if (s.unrolledEnd !== undefined && s.blockEnd > s.unrolledEnd) s.unrolledEnd = s.blockEnd;
   s.clearBlock();
+}
+
+/** Queues the 5-minute rollup chunk (the 1m tier's 5-minute level) of a row's points. */
+function rollRow(e: EngineState, s: MemSeries, ts: Float64Array, vs: Float64Array, n: number): void {
+  const b = rowRoller;
+  b.reset();
+  b.addPoints(ts, vs, n);
+  if (b.n === 0) return; // only NaN points: nothing to roll up (the row is still marked: none of its points counts)
+  const data = encodeRollup(b);
+  const c: PendingChunk = { series: s, tier: TIER_5M, start: b.first, end: b.newest, points: b.n, wm: ts[n - 1]!, data, seg: Infinity };
+  e.pending.push(c);
+  s.pending.push(c);
 }
 
 export function feedRollups(e: EngineState, s: MemSeries, ts: Float64Array, vs: Float64Array, n: number): void {

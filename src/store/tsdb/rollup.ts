@@ -12,7 +12,6 @@
 import { BitReader, BitWriter, readInts, readValues, writeInts, writeValues } from "./chunkenc/index.js";
 
 export const FORMAT_ROLLUP = 2;
-
 export interface Buckets {
   readonly n: number;
   readonly ts: ArrayLike<number>;
@@ -148,6 +147,13 @@ export class RollupBuilder implements Buckets {
     if (wm > this.wm) this.wm = wm;
   }
 
+  /** Empties the builder without encoding it, keeping its buffer (a scratch builder reused row after row). */
+  reset(): void {
+    this.n = 0;
+    this.wm = -Infinity;
+    this.base = -Infinity;
+  }
+
   /** Encodes and empties the builder (keeps the watermark). */
   take(): { data: Uint8Array; start: number; end: number; n: number; wm: number; buckets: Buckets } {
     const buckets: Buckets = { n: this.n, ts: this.ts, count: this.count, min: this.min, max: this.max, sum: this.sum, last: this.last };
@@ -180,6 +186,13 @@ export function encodeRollup(b: Buckets): Uint8Array {
   field((fw) => writeValues(fw, b.sum, b.n));
   field((fw) => writeValues(fw, b.last, b.n));
   return w.finish();
+}
+
+/** Buckets folded at `factor` × res (res: the width of the buckets given). */
+export function foldBuckets(b: Buckets, res: number, factor: number): Buckets {
+  const f = new RollupBuilder(res * factor);
+  f.addBuckets(b, -Infinity);
+  return { n: f.n, ts: f.ts, count: f.count, min: f.min, max: f.max, sum: f.sum, last: f.last };
 }
 
 export type RollupField = "count" | "min" | "max" | "sum" | "last";

@@ -1,26 +1,25 @@
 /**
- * Reads: tier choice, step alignment and consolidation into columnar arrays (uPlot's shape).
- *
- * Tier choice: with `maxPoints`, the finest tier holding at most READ_FACTOR × maxPoints points
- * over the range (raw counted at the data's spacing); with `step`, the coarsest tier whose
- * resolution divides the step (so the step is kept); with neither, raw at the data's spacing. A tier whose retention
- * does not reach back to `from` gives way to a coarser one. The step is then at least the wanted
- * one ((to - from) / maxPoints), rounded up to a multiple of the tier's resolution. Buckets start at multiples of the step, from the
- * first one at or after `from`, while they start before `to`; a bucket holds the data in
- * [start, start + step). Empty buckets are null; NaN points count as missing.
+ * Reads: step alignment and consolidation into columnar arrays (uPlot's shape), on the tier and
+ * step plan.ts chooses. Buckets start at multiples of the step, from the first one at or after
+ * `from`, while they start before `to`; a bucket holds the data in [start, start + step). Empty
+ * buckets are null; NaN points count as missing.
  *
  * The 1h tier is read from its committed chunks, its queued chunks, its in-memory builder and the
- * raw head, which together hold every point exactly once. The 1m tier holds only data that left
- * raw retention, so a 1m read adds the raw points of the range.
+ * raw head, which together hold every point exactly once. The 1m tier, at a step of minutes, from
+ * its chunks (made from data that left raw retention) and the raw points; at a multiple of 5
+ * minutes from its 5-minute level (made as rows are sealed, head-close.ts) and the raw points that
+ * level does not hold (rows whose `wm` is null, the open row, the head); at a multiple of 30
+ * minutes from its 30-minute level for the compacted days (compact.ts) and as for 5 minutes after.
  */
 import { BadRequestError } from "../../lib/errors.js";
+import { planSelect } from "./plan.js";
 import type { UnixMs } from "../../model/index.js";
 import type { Consolidation, SelectOptions, SelectResult } from "../api.js";
 import { decodeRaw } from "./chunkenc/index.js";
 import type { MemSeries, PendingChunk } from "./head.js";
 import { decodeRollup, type Buckets, type RollupField } from "./rollup.js";
 import type { ChunkDb } from "./chunk-db.js";
-import { maxSpan, TIER_1H, TIER_1M, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, type TierSettings } from "./tiers.js";
+import { LEVEL_TIERS, maxSpan, TIER_1M, TIER_30M, TIER_5M, TIER_NAMES, TIER_RAW, TIER_RES, type TierSettings } from "./tiers.js";
 import type { SeriesIndex } from "./series-index.js";
 import type { Clock } from "../../lib/clock.js";
 
@@ -34,17 +33,16 @@ export interface ReadSource {
 
 /** Most buckets one select may return per series. */
 export const MAX_BUCKETS = 1_000_000;
-const DEFAULT_INTERVAL = 10_000;
-const MIN_INTERVAL = 1000;
-/**
- * With a point budget, a tier is used when it holds at most this many points per returned point
- * over the range: 1 day at 10 s → 300 points reads the 1m tier (step 5 min), 7 days reads 1h.
- */
-export const READ_FACTOR = 8;
 
-/** Calls `on` for every raw point of `s` in [from, to), ascending. */
-export function readRawPoints(src: ReadSource, s: MemSeries, from: number, to: number, on: (ts: number, v: number) => void): void {
-  for (const row of src.cdb.range(s.id, TIER_RAW, from, to, maxSpan(src.tiers, TIER_RAW))) {
+/**
+ * Calls `on` for every raw point of `s` in [from, to), ascending. `unrolled`: only the points no
+ * 5-minute chunk holds (rows whose `wm` is null, the open row and the head), for a level read.
+ */
+export function readRawPoints(src: ReadSource, s: MemSeries, from: number, to: number, on: (ts: number, v: number) => void, unrolled = false): void {
+  // rolled-up rows are skipped in SQLite; a series known to have none in the range is not asked
+  if (unrolled && s.unrolledEnd === undefined) s.unrolledEnd = src.cdb.unrolledEnd(s.id);
+  const rows = unrolled && s.unrolledEnd! < from ? [] : src.cdb.range(s.id, TIER_RAW, from, to, maxSpan(src.tiers, TIER_RAW), unrolled);
+  for (const row of rows) {
     const d = decodeRaw(row.data);
     for (let i = 0; i < d.n; i++) {
       const t = d.ts[i]!;
@@ -52,7 +50,7 @@ export function readRawPoints(src: ReadSource, s: MemSeries, from: number, to: n
     }
   }
   for (const c of src.pendingOf(s, TIER_RAW)) {
-    if (c.end < from || c.start >= to) continue;
+    if (c.end < from || c.start >= to || (unrolled && c.wm !== null)) continue;
     const d = decodeRaw(c.data);
     for (let i = 0; i < d.n; i++) {
       const t = d.ts[i]!;
@@ -74,69 +72,6 @@ export function readRawPoints(src: ReadSource, s: MemSeries, from: number, to: n
       if (t >= from && t < to) on(t, vs[i]!);
     }
   }
-}
-
-interface Plan {
-  readonly tier: number;
-  readonly step: number;
-}
-
-function planSelect(src: ReadSource, series: readonly (MemSeries | undefined)[], from: number, to: number, options: SelectOptions): Plan {
-  let interval = Infinity;
-  for (const s of series) if (s !== undefined && s.interval > 0 && s.interval < interval) interval = s.interval;
-  if (interval === Infinity) interval = DEFAULT_INTERVAL;
-  // Graphite time is in seconds: a burst of points a few ms apart must not make millisecond buckets.
-  interval = Math.max(interval, MIN_INTERVAL);
-  const range = Math.max(1, to - from);
-  let want: number;
-  if (options.step !== undefined) {
-    if (!(options.step > 0) || !Number.isFinite(options.step)) throw new BadRequestError(`step must be a positive number of milliseconds, got ${options.step}`, "bad_step");
-    want = Math.ceil(options.step);
-  } else if (options.maxPoints !== undefined) {
-    if (!(options.maxPoints >= 1)) throw new BadRequestError(`maxPoints must be at least 1, got ${options.maxPoints}`, "bad_max_points");
-    want = Math.max(interval, Math.ceil(range / Math.floor(options.maxPoints)));
-  } else want = interval;
-
-  const enabled = [TIER_RAW, TIER_1M, TIER_1H].filter((t) => tierEnabled(src.tiers, t));
-  let tier = TIER_RAW;
-  if (options.step === undefined && options.maxPoints !== undefined) {
-    // the finest tier that answers within READ_FACTOR native points per returned point
-    const budget = options.maxPoints * READ_FACTOR;
-    tier = enabled[enabled.length - 1]!;
-    for (const t of enabled) {
-      const res = t === TIER_RAW ? interval : TIER_RES[t]!;
-      if (range / res <= budget) {
-        tier = t;
-        break;
-      }
-    }
-  } else {
-    // an explicit step is kept: the coarsest tier whose resolution divides it
-    for (const t of enabled) if (t !== TIER_RAW && TIER_RES[t]! <= want && (options.step === undefined || want % TIER_RES[t]! === 0)) tier = t;
-  }
-  // retention: the range must start inside the tier's retention, else use a coarser tier
-  const now = src.opts.clock.now();
-  const covers = (t: number): boolean => {
-    const keep = src.tiers.retention[t]!;
-    return keep <= 0 ? t === TIER_RAW : from >= now - keep;
-  };
-  if (!covers(tier)) {
-    const coarser = enabled.filter((t) => t > tier);
-    tier = coarser.find(covers) ?? coarser[coarser.length - 1] ?? tier;
-  }
-  let step: number;
-  if (tier === TIER_RAW) {
-    step = want;
-    if (options.step === undefined && options.maxPoints !== undefined && step > 1000) step = Math.ceil(step / 1000) * 1000;
-  } else {
-    const res = TIER_RES[tier]!;
-    step = Math.ceil(want / res) * res;
-  }
-  if (options.maxPoints !== undefined && options.step === undefined) {
-    // a rounded step must still fit the budget
-    while (Math.ceil(range / step) > options.maxPoints) step += tier === TIER_RAW ? Math.max(1000, interval) : TIER_RES[tier]!;
-  }
-  return { tier, step };
 }
 
 interface Acc {
@@ -205,6 +140,15 @@ function addBuilder(a: Acc, b: Buckets): void {
   addBuckets(a, b.ts, b[f], a.how === "avg" ? b.count : undefined, b.n);
 }
 
+/** The 1m tier's widest level (LEVEL_TIERS) whose buckets fall whole into steps of `step`, else the 1m tier. */
+function levelFor(step: number): number {
+  let tier = TIER_1M;
+  for (const t of LEVEL_TIERS) if (step % TIER_RES[t]! === 0 && TIER_RES[t]! > TIER_RES[tier]!) tier = t;
+  return tier;
+}
+
+const DAY = 86_400_000;
+
 function readTier(src: ReadSource, s: MemSeries, tier: number, a: Acc): void {
   const fields: RollupField[] = a.how === "avg" ? ["count", "sum"] : [fieldFor(a.how)];
   const f = fieldFor(a.how);
@@ -212,12 +156,29 @@ function readTier(src: ReadSource, s: MemSeries, tier: number, a: Acc): void {
     const d = decodeRollup(data, fields);
     addBuckets(a, d.ts, d[f]!, a.how === "avg" ? d.count : undefined, d.n);
   };
-  for (const row of src.cdb.range(s.id, tier, a.first, a.to, maxSpan(src.tiers, tier))) add(row.data);
   if (tier === TIER_1M) {
-    // 1m rollups exist only for data that left raw retention: newer data is still raw
-    readRawPoints(src, s, a.first, a.to, (t, v) => addPoint(a, t, v));
+    const level = levelFor(a.step);
+    if (level === TIER_1M) {
+      // minutes: the 1m chunks hold data that left raw retention; newer data is still raw
+      for (const row of src.cdb.range(s.id, TIER_1M, a.first, a.to, maxSpan(src.tiers, TIER_1M))) add(row.data);
+      readRawPoints(src, s, a.first, a.to, (t, v) => addPoint(a, t, v));
+      return;
+    }
+    // the 30-minute level covers the compacted days; the 5-minute chunks and the raw points they
+    // do not hold (rows whose wm is null, the open row, the head) the rest
+    let from = a.first;
+    if (level === TIER_30M)
+      for (const row of src.cdb.range(s.id, TIER_30M, a.first, a.to, maxSpan(src.tiers, TIER_30M))) {
+        add(row.data);
+        from = Math.max(from, Math.floor(row.start_ts / DAY) * DAY + DAY);
+      }
+    const rows = from > a.first ? src.cdb.range(s.id, TIER_5M, from, a.to, 0) : src.cdb.range(s.id, TIER_5M, a.first, a.to, maxSpan(src.tiers, TIER_5M));
+    for (const row of rows) add(row.data);
+    for (const c of src.pendingOf(s, TIER_5M)) if (c.end >= from && c.start < a.to) add(c.data);
+    if (from < a.to) readRawPoints(src, s, from, a.to, (t, v) => addPoint(a, t, v), true);
     return;
   }
+  for (const row of src.cdb.range(s.id, tier, a.first, a.to, maxSpan(src.tiers, tier))) add(row.data);
   for (const c of src.pendingOf(s, tier)) if (c.end >= a.first && c.start < a.to) add(c.data);
   const own = s.builders[tier];
   if (own !== undefined) addBuilder(a, own);
@@ -230,7 +191,7 @@ export function selectSeries(src: ReadSource, ids: readonly number[], from: Unix
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw new BadRequestError("from and to must be finite millisecond timestamps", "bad_range");
   const series = ids.map((id) => src.index.byId.get(id));
   const how = options.consolidate ?? "avg";
-  const { tier, step } = planSelect(src, series, from, to, options);
+  const { tier, step } = planSelect(src.tiers, src.opts.clock.now(), series, from, to, options);
   const first = Math.ceil(from / step) * step;
   const nb = to > first ? Math.ceil((to - first) / step) : 0;
   if (nb > MAX_BUCKETS) throw new BadRequestError(`the query would return ${nb} points per series (at most ${MAX_BUCKETS}): use a larger step or maxPoints`, "too_many_points");

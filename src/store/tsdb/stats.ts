@@ -23,7 +23,7 @@ export function engineStats(e: EngineState): StoreStats {
   }
   const byTier = [0, 0, 0];
   for (let t = 0; t < 3; t++) byTier[t] = e.committedPoints[t]!;
-  for (const c of e.pending) byTier[c.tier]! += c.points;
+  for (const c of e.pending) if (c.tier < byTier.length) byTier[c.tier]! += c.points;
   const pointsByTier = {} as Record<Tier, number>;
   TIER_NAMES.forEach((name, t) => (pointsByTier[name] = byTier[t]! + (t === TIER_RAW ? head : 0)));
   return {
