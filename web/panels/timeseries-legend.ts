@@ -2,7 +2,7 @@
 import type uPlot from "uplot";
 import { h, clear } from "../lib/dom.js";
 import { seriesColor } from "../lib/theme.js";
-import { formatDateTime } from "../lib/time.js";
+import { formatTimestamp } from "../lib/time.js";
 import type { ChartState, TimeseriesOptions } from "./timeseries-data.js";
 import { reduce } from "./types.js";
 
@@ -48,7 +48,7 @@ export function updateTooltip(self: uPlot, tip: HTMLElement, chartEl: HTMLElemen
     return;
   }
   clear(tip);
-  tip.append(h("div", { class: "tip-time" }, formatDateTime(state.timestamps[idx]!)));
+  tip.append(h("div", { class: "tip-time" }, formatTimestamp(state.timestamps[idx]!)));
   const rows = state.series.map((s, i) => ({ s, i, v: s.values[idx] ?? null })).filter((r) => !state.hidden.has(r.s.name));
   if (opts.draw !== "stacked") rows.sort((a, b) => (b.v ?? -Infinity) - (a.v ?? -Infinity));
   for (const r of rows.slice(0, 20)) {

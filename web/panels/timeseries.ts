@@ -33,7 +33,7 @@ function chartOptions(host: PanelHost, state: ChartState, els: Elements, size: {
     series: seriesOptions(state, opts),
     bands: stackBands(state, opts),
     scales: scales(state, opts),
-    axes: axes(fmt),
+    axes: axes(fmt, opts.unit as Unit, opts.logScale),
     cursor: { drag: { x: true, y: false, setScale: false }, sync: { key: "loupe" }, points: { size: 6 } },
     hooks: {
       draw: [(self) => drawOverlays(self, state, opts)],
@@ -92,6 +92,8 @@ export function timeseriesPanel(host: PanelHost): PanelView {
     u?.destroy();
     legend();
     u = new uPlot(chartOptions(host, state, els, size()), chartData(state, opts), els.chart);
+    // axis splits measure the plot box, which exists only after the first layout
+    u.redraw(false, true);
     listen(u, host, els.tip);
   }
 
