@@ -75,7 +75,8 @@ export function tickLabels(times: readonly number[], step: number, f: TimeFormat
   if (step < 0) return times.map((t) => f.month(t));
   if (step >= D) return times.map((t) => f.day(t));
   const clock = step < M ? f.seconds : f.minutes;
-  return times.map((t, i) => (i > 0 && dayKey(t) !== dayKey(times[i - 1]!) ? f.day(t) : clock(t)));
+  const midnight = (t: number): boolean => new Date(t).getHours() === 0 && new Date(t).getMinutes() === 0 && new Date(t).getSeconds() === 0;
+  return times.map((t, i) => (midnight(t) || (i > 0 && dayKey(t) !== dayKey(times[i - 1]!)) ? f.day(t) : clock(t)));
 }
 
 function approxMs(step: number): number {
