@@ -129,8 +129,8 @@ function linearFamily(unit: Unit): LinearFamily {
 }
 
 const DECIMAL_MANTISSAS = [1, 2, 5];
-/** Binary steps read better for bytes once a step is a whole unit: 4, 8, 16, 32 … GiB next to 5, 10, 20. */
-const BINARY_STEPS = [1, 2, 4, 5, 8, 10, 16, 20, 32, 50, 64, 100, 128, 200, 256, 500, 512];
+/** Binary steps: 4 and 8 fill the gaps between 2, 5 and 10 (4 GiB, 8 GiB); larger ones read worse than 10, 20, 50. */
+const BINARY_STEPS = [1, 2, 4, 8];
 
 /** The smallest round step ≥ raw: 1/2/5 × 10ⁿ, or from `extra` when given and in its span. */
 export function niceStep(raw: number, extra?: readonly number[]): number {
@@ -171,10 +171,10 @@ function linearTicks(unit: Unit, min: number, max: number, maxCount: number): Ax
   const span = (hi - lo) / div;
   const raw = span / Math.max(1, maxCount);
   let step = niceStep(raw);
-  if (f.binary && raw >= 1) {
-    // a binary step (256 B, 4 GiB) only where decimal leaves a gap of two or more ticks (500 B vs 256 B)
+  if (f.binary && raw >= 1 && raw <= 8) {
+    // a binary step where it gives more ticks than the decimal one: 0, 4, 8, 12, 16 GiB rather than 0, 5, 10, 15
     const bin = niceStep(raw, BINARY_STEPS);
-    if (Math.floor(span / bin) >= Math.floor(span / step) + 2) step = bin;
+    if (Math.floor(span / bin + 1e-9) > Math.floor(span / step + 1e-9)) step = bin;
   }
   const scaled = multiples(lo / div, hi / div, step);
   const decimals = decimalsFor(step);
