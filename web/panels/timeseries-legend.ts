@@ -39,6 +39,24 @@ export function renderLegend(legendEl: HTMLElement, state: ChartState, opts: Tim
   }
 }
 
+/** The chart keeps at least this much height (px) when the legend grows. */
+const MIN_CHART = 90;
+/** Past this height (px) a legend scrolls even in a tall panel. */
+const LEGEND_CAP = 260;
+
+/**
+ * Sizes the legend to its series: all of it while the chart keeps MIN_CHART px (or 60 % of the
+ * panel), up to LEGEND_CAP; beyond that it scrolls. Returns the legend's height.
+ */
+export function fitLegend(legendEl: HTMLElement, bodyHeight: number): number {
+  legendEl.style.maxHeight = "none";
+  const natural = legendEl.scrollHeight;
+  const room = Math.max(bodyHeight * 0.4, Math.min(bodyHeight - MIN_CHART, LEGEND_CAP));
+  const fit = Math.max(0, Math.floor(Math.min(natural, room)));
+  legendEl.style.maxHeight = `${fit}px`;
+  return legendEl.offsetHeight;
+}
+
 /** uPlot `setCursor` hook: the time and up to 20 visible series (highest first unless stacked), kept inside the chart. */
 export function updateTooltip(self: uPlot, tip: HTMLElement, chartEl: HTMLElement, state: ChartState, opts: TimeseriesOptions, fmt: Format): void {
   const idx = self.cursor.idx;

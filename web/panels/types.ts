@@ -1,6 +1,6 @@
 /** What every panel renderer gets and gives: the dashboard controller owns data, panels only draw. */
 import type { AbsRange } from "../lib/time.js";
-import type { Annotation, Panel, QueryResult } from "../lib/types.js";
+import { errorText, type Annotation, type Panel, type QueryResult } from "../lib/types.js";
 
 export interface PanelData {
   /** This panel's query results, in target order (hidden targets left out). */
@@ -119,4 +119,9 @@ export function drawnInfo(timestamps: readonly number[], series: readonly FlatSe
     lastTime: timestamps[timestamps.length - 1] ?? null,
     annotations,
   };
+}
+
+/** The errors of a panel's results, one line each (empty when every query succeeded). */
+export function queryErrors(results: readonly QueryResult[]): string[] {
+  return results.filter((r) => r.error !== undefined).map((r) => (results.length > 1 ? `${r.id}: ${errorText(r.error)}` : errorText(r.error)));
 }
