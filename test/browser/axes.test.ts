@@ -14,6 +14,7 @@ import { CHROMIUM, launchBrowser, series, startUiServer, waitLoads, type UiServe
 type Panel = { id: number; type: "timeseries"; title: string; gridPos: { x: number; y: number; w: number; h: number }; targets: Array<{ refId: string; target: string }>; options: { unit: "bytes" | "bps" | "percent" | "s" } };
 
 const skip = needs(CHROMIUM);
+const CPU_STATES = ["user", "system", "nice", "iowait", "irq", "softirq", "steal"];
 const MIN = 60e3;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
@@ -42,6 +43,20 @@ before(async () => {
     { id: i + 11, type: "timeseries" as const, title: `${unit} wide`, gridPos: { x: (i % 2) * 12, y: 7 + Math.floor(i / 2) * 8, w: 12, h: 8 }, targets: [{ refId: "A", target: name }], options: { unit } },
   ]);
   srv.dashboards.save({ uid: "axes", title: "Axes", panels }, "test");
+  for (const state of CPU_STATES) await srv.write(series(`test.cpustate.${state}`, now - 2 * HOUR, now, MIN, (_t, i) => 5 + (i % 7)));
+  for (let k = 0; k < 40; k++) await srv.write(series(`test.many.s${k}`, now - HOUR, now, MIN, () => k));
+  srv.dashboards.save(
+    {
+      uid: "legends",
+      title: "Legends",
+      panels: [
+        { id: 1, type: "timeseries", title: "CPU", gridPos: { x: 0, y: 0, w: 12, h: 8 }, targets: [{ refId: "A", target: "aliasByNode(test.cpustate.*, 2)" }], options: { draw: "stacked", unit: "percent", min: 0, legend: ["avg", "max", "last"] } },
+        { id: 2, type: "timeseries", title: "Many", gridPos: { x: 12, y: 0, w: 12, h: 8 }, targets: [{ refId: "A", target: "test.many.*" }], options: { legend: ["last"] } },
+        { id: 3, type: "timeseries", title: "Broken", gridPos: { x: 0, y: 8, w: 12, h: 6 }, targets: [{ refId: "A", target: "nosuchFunction(test.cpustate.user)" }], options: {} },
+      ],
+    },
+    "test",
+  );
   browser = await launchBrowser();
 });
 
@@ -175,7 +190,7 @@ function checkTimeAxis(texts: string[], range: number, hour12: boolean, where: s
     const steps = new Set<number>();
     for (let i = 1; i < secs.length; i++) if (secs[i] !== null && secs[i - 1] !== null) steps.add((secs[i]! - secs[i - 1]! + 86400) % 86400);
     for (const s of steps) assert.ok(CLOCK_STEPS.includes(s), `${where}: ${s} s is a round clock step: ${JSON.stringify(texts)}`);
-    for (const s of clocks) assert.equal(s % Math.min(...steps), 0, `${where}: ${JSON.stringify(texts)} on multiples of the step`);
+    for (const s of clocks) assert.equal(s % (steps.size > 0 ? Math.min(...steps) : 60), 0, `${where}: ${JSON.stringify(texts)} on multiples of the step`);
   } else {
     assert.ok(dates, `${where}: dates, not clocks, over ${range / DAY} days: ${JSON.stringify(texts)}`);
     for (const t of texts) assert.match(t, /^(\d{1,2} [A-Z][a-z]{2}|[A-Z][a-z]{2} \d{1,2})$/, `${where}: ${t} is a date`);
@@ -226,3 +241,68 @@ for (const [locale, hour12] of [
     }
   });
 }
+
+test("legends size to their series: all 7 CPU rows visible, a 40-series table scrolls; a query error stays on the panel", { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${srv.base}/d/legends?from=now-1h&to=now`);
+    await waitLoads(page, 1);
+    const measure = (title: string) =>
+      page.evaluate(`(() => {
+        const p = Array.from(document.querySelectorAll("section.panel")).find((x) => x.querySelector(".panel-title")?.textContent === ${JSON.stringify(title)});
+        const l = p.querySelector(".legend");
+        const lr = l.getBoundingClientRect();
+        const rows = Array.from(l.querySelectorAll("tbody tr")).map((r) => r.getBoundingClientRect());
+        return { rows: rows.length, visible: rows.filter((r) => r.top >= lr.top - 0.5 && r.bottom <= lr.bottom + 0.5).length, scrolls: l.scrollHeight > l.clientHeight + 1, legend: l.clientHeight, chart: p.querySelector("canvas").clientHeight };
+      })()`) as Promise<{ rows: number; visible: number; scrolls: boolean; legend: number; chart: number }>;
+    const cpu = await measure("CPU");
+    assert.equal(cpu.rows, 7);
+    assert.equal(cpu.visible, 7, `all CPU series visible without scrolling: ${JSON.stringify(cpu)}`);
+    assert.equal(cpu.scrolls, false);
+    assert.ok(cpu.chart >= 80, `the chart keeps its height: ${JSON.stringify(cpu)}`);
+    const many = await measure("Many");
+    assert.equal(many.rows, 40);
+    assert.equal(many.scrolls, true, `40 series scroll: ${JSON.stringify(many)}`);
+    assert.ok(many.legend <= 261 && many.chart >= 80, `a long legend stops at a sensible height: ${JSON.stringify(many)}`);
+    const broken = page.locator("section.panel:has(.panel-title:text-is('Broken')) .nodata");
+    assert.equal(await broken.isVisible(), true);
+    assert.match((await broken.textContent()) ?? "", /nosuchFunction/i);
+  } finally {
+    await context.close();
+  }
+});
+
+test("Explore has a unit picker; a query error stays on the chart until the next successful query", { skip, timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, deviceScaleFactor: 1, locale: "en-GB" });
+  await context.addInitScript({ content: RECORD_CANVAS_TEXT });
+  const page = await context.newPage();
+  const yLabels = async (): Promise<string[]> => {
+    await page.waitForTimeout(100);
+    return (await readLabels(page))[0]!.labels.filter((l) => l.align === "right").map((l) => l.text);
+  };
+  try {
+    await page.goto(`${srv.base}/explore?target=test.mem.used&from=now-1h&to=now&unit=bytes`);
+    await page.locator("#explore-panel[data-points]:not([data-points='0'])").waitFor();
+    assert.equal(await page.inputValue("#explore-unit"), "bytes");
+    checkValueAxis("bytes", await yLabels(), "explore bytes");
+    assert.ok((await yLabels()).some((l) => l.endsWith("GiB")));
+    await page.selectOption("#explore-unit", "percent");
+    await page.waitForURL(/unit=percent/);
+    assert.ok((await yLabels()).every((l) => l.endsWith("%")), JSON.stringify(await yLabels()));
+
+    await page.fill("#explore-target", "nosuchFunction(test.mem.used)");
+    await page.press("#explore-target", "Enter");
+    const err = page.locator("#explore-panel .nodata.query-error");
+    await err.waitFor({ state: "visible" });
+    assert.match((await err.textContent()) ?? "", /nosuchFunction/i);
+    await page.waitForTimeout(6500); // the old toast was gone after 6 s
+    assert.equal(await err.isVisible(), true, "the error is still on the chart");
+    await page.fill("#explore-target", "test.mem.used");
+    await page.press("#explore-target", "Enter");
+    await page.locator("#explore-panel[data-points]:not([data-points='0'])").waitFor();
+    assert.equal(await page.locator("#explore-panel .nodata").isVisible(), false, "a successful query clears the error");
+  } finally {
+    await context.close();
+  }
+});
