@@ -53,6 +53,7 @@ before(async () => {
         { id: 1, type: "timeseries", title: "CPU", gridPos: { x: 0, y: 0, w: 12, h: 8 }, targets: [{ refId: "A", target: "aliasByNode(test.cpustate.*, 2)" }], options: { draw: "stacked", unit: "percent", min: 0, legend: ["avg", "max", "last"] } },
         { id: 2, type: "timeseries", title: "Many", gridPos: { x: 12, y: 0, w: 12, h: 8 }, targets: [{ refId: "A", target: "test.many.*" }], options: { legend: ["last"] } },
         { id: 3, type: "timeseries", title: "Broken", gridPos: { x: 0, y: 8, w: 12, h: 6 }, targets: [{ refId: "A", target: "nosuchFunction(test.cpustate.user)" }], options: {} },
+        { id: 4, type: "stat", title: "Broken stat", gridPos: { x: 12, y: 8, w: 6, h: 6 }, targets: [{ refId: "A", target: "nosuchFunction(test.cpustate.user)" }], options: {} },
       ],
     },
     "test",
@@ -268,6 +269,8 @@ test("legends size to their series: all 7 CPU rows visible, a 40-series table sc
     const broken = page.locator("section.panel:has(.panel-title:text-is('Broken')) .nodata");
     assert.equal(await broken.isVisible(), true);
     assert.match((await broken.textContent()) ?? "", /nosuchFunction/i);
+    const brokenStat = page.locator("section.panel:has(.panel-title:text-is('Broken stat')) .stat-empty.query-error");
+    assert.match((await brokenStat.textContent()) ?? "", /nosuchFunction/i);
   } finally {
     await context.close();
   }
