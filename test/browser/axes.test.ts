@@ -9,7 +9,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { needs } from "../helpers/system.js";
-import { CHROMIUM, launchBrowser, series, startUiServer, waitLoads, type UiServer } from "./harness.js";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { ARTIFACTS, CHROMIUM, launchBrowser, series, startUiServer, waitLoads, type UiServer } from "./harness.js";
 
 type Panel = { id: number; type: "timeseries"; title: string; gridPos: { x: number; y: number; w: number; h: number }; targets: Array<{ refId: string; target: string }>; options: { unit: "bytes" | "bps" | "percent" | "s" } };
 
@@ -109,7 +111,7 @@ const RECORD_CANVAS_TEXT = `(() => {
   };
 })();`;
 
-const READ_LABELS = `Array.from(document.querySelectorAll("section.panel")).map((p) => {
+const READ_LABELS = `Array.from(document.querySelectorAll("section.panel")).filter((p) => p.querySelector("canvas")).map((p) => {
   const c = p.querySelector("canvas");
   return { title: p.querySelector(".panel-title")?.textContent ?? "", width: c.clientWidth, height: c.clientHeight, labels: globalThis.__canvasTexts.get(c) ?? [] };
 })`;
@@ -162,7 +164,7 @@ function checkValueAxis(unit: string, texts: string[], where: string): void {
     assert.ok(secs < 1 ? isRound(secs * 1000) : CLOCK_STEPS.includes(secs) || (secs % 86400 === 0 && (isRound(secs / 86400) || secs / 86400 === 7)), `${where}: ${step} ${suffix} is a clock-like step: ${JSON.stringify(texts)}`);
   } else {
     assert.ok(isRound(step), `${where}: step ${step} ${suffix} is round: ${JSON.stringify(texts)}`);
-    const want = { bytes: /^(B|KiB|MiB|GiB|TiB)$/, bps: /^(b|kb|Mb|Gb)\/s$/, percent: /^%$/ }[unit as "bytes"];
+    const want = { bytes: /^(B|KiB|MiB|GiB|TiB)$/, bps: /^(b|kb|Mb|Gb)\/s$/, percent: /^%$/, none: /^$/ }[unit as "bytes"];
     assert.match(suffix, want, `${where}: unit`);
   }
   for (const n of ns) assert.ok(Math.abs(n / step - Math.round(n / step)) < 1e-6, `${where}: ${n} is a multiple of ${step}`);
@@ -228,6 +230,10 @@ for (const [locale, hour12] of [
       const { page, close } = await openAxes(locale, from);
       try {
         const panels = await readLabels(page);
+        if (from === "now-2d" || from === "now-5m") {
+          mkdirSync(ARTIFACTS, { recursive: true });
+          await page.screenshot({ path: join(ARTIFACTS, `test-axes-${locale}-${from}.png`) });
+        }
         assert.equal(panels.length, 8);
         for (const p of panels) {
           const where = `${locale} ${from} ${p.title}`;
@@ -245,6 +251,7 @@ for (const [locale, hour12] of [
 
 test("legends size to their series: all 7 CPU rows visible, a 40-series table scrolls; a query error stays on the panel", { skip, timeout: 60_000 }, async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, deviceScaleFactor: 1 });
+  await context.addInitScript({ content: RECORD_CANVAS_TEXT });
   const page = await context.newPage();
   try {
     await page.goto(`${srv.base}/d/legends?from=now-1h&to=now`);
@@ -257,11 +264,18 @@ test("legends size to their series: all 7 CPU rows visible, a 40-series table sc
         const rows = Array.from(l.querySelectorAll("tbody tr")).map((r) => r.getBoundingClientRect());
         return { rows: rows.length, visible: rows.filter((r) => r.top >= lr.top - 0.5 && r.bottom <= lr.bottom + 0.5).length, scrolls: l.scrollHeight > l.clientHeight + 1, legend: l.clientHeight, chart: p.querySelector("canvas").clientHeight };
       })()`) as Promise<{ rows: number; visible: number; scrolls: boolean; legend: number; chart: number }>;
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "test-axes-legends.png") });
     const cpu = await measure("CPU");
     assert.equal(cpu.rows, 7);
     assert.equal(cpu.visible, 7, `all CPU series visible without scrolling: ${JSON.stringify(cpu)}`);
     assert.equal(cpu.scrolls, false);
     assert.ok(cpu.chart >= 80, `the chart keeps its height: ${JSON.stringify(cpu)}`);
+    await page.waitForTimeout(100);
+    for (const p of (await readLabels(page)).filter((x) => x.title === "CPU" || x.title === "Many")) {
+      checkValueAxis(p.title === "CPU" ? "percent" : "none", p.labels.filter((l) => l.align === "right").map((l) => l.text), `short chart ${p.title}`);
+      checkNoOverlap(p, `short chart ${p.title}`);
+    }
     const many = await measure("Many");
     assert.equal(many.rows, 40);
     assert.equal(many.scrolls, true, `40 series scroll: ${JSON.stringify(many)}`);

@@ -218,6 +218,10 @@ function durationTicks(unit: "s" | "ms", min: number, max: number, maxCount: num
 export function axisTicks(unit: Unit, min: number, max: number, maxCount: number): AxisTicks {
   if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) return { values: [], labels: [] };
   if (max === min) return { values: [min], labels: [formatValue(min, unit)] };
-  if (unit === "s" || unit === "ms") return durationTicks(unit, min, max, maxCount);
-  return linearTicks(unit, min, max, maxCount);
+  const ticks = (n: number): AxisTicks => (unit === "s" || unit === "ms" ? durationTicks(unit, min, max, n) : linearTicks(unit, min, max, n));
+  // a short axis still gets two labels: finer steps until it does (0–41% with room for one step: 0%, 20%, 40%)
+  let n = Math.max(1, maxCount);
+  let t = ticks(n);
+  while (t.values.length < 2 && n < 8 * Math.max(1, maxCount)) t = ticks((n *= 2));
+  return t;
 }
