@@ -86,7 +86,7 @@ const timeCases: ReadonlyArray<[string, number, number, number, number]> = [
   ["5 minutes, wide", new Date(2026, 11, 3, 12, 31, 10).getTime(), new Date(2026, 11, 3, 12, 36, 10).getTime(), 1200, 30e3],
   ["5 minutes, narrow", new Date(2026, 11, 3, 12, 31, 10).getTime(), new Date(2026, 11, 3, 12, 36, 10).getTime(), 200, 120e3],
   ["15 minutes", new Date(2026, 11, 3, 12, 20).getTime(), new Date(2026, 11, 3, 12, 35).getTime(), 600, 120e3],
-  ["1 hour", new Date(2026, 11, 3, 11, 35).getTime(), new Date(2026, 11, 3, 12, 35).getTime(), 600, 600e3],
+  ["1 hour", new Date(2026, 11, 3, 11, 35).getTime(), new Date(2026, 11, 3, 12, 35).getTime(), 600, 300e3],
   ["2 days", new Date(2026, 11, 1, 12, 35).getTime(), new Date(2026, 11, 3, 12, 35).getTime(), 600, 6 * 3600e3],
   ["30 days", new Date(2026, 10, 3, 12, 35).getTime(), new Date(2026, 11, 3, 12, 35).getTime(), 600, 7 * 86400e3],
   ["1 year", new Date(2025, 11, 3).getTime(), new Date(2026, 11, 3).getTime(), 600, -3],

@@ -85,7 +85,7 @@ function approxMs(step: number): number {
 
 export function timeTicks(input: TimeAxisInput): TimeTicks {
   const { min, max, width } = input;
-  const gap = input.gap ?? 14;
+  const gap = input.gap ?? 12;
   if (!(max > min) || !(width > 0)) return { values: [], labels: [], step: 0 };
   const pos = (t: number): number => ((t - min) / (max - min)) * width;
   for (const step of STEPS) {
@@ -95,7 +95,9 @@ export function timeTicks(input: TimeAxisInput): TimeTicks {
     const labels = tickLabels(times, step, input.formats);
     const widths = labels.map(input.measure);
     const widest = Math.max(0, ...widths);
-    if (times.length > 1 && pxPerStep * 0.9 < widest + gap) continue;
+    // months and DST days are up to 10 % shorter than their nominal length
+    const slack = step < 0 || step >= D ? 0.9 : 1;
+    if (times.length > 1 && pxPerStep * slack < widest + gap) continue;
     const values: number[] = [];
     const kept: string[] = [];
     times.forEach((t, i) => {
