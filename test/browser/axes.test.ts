@@ -235,6 +235,14 @@ for (const [locale, hour12] of [
           await page.screenshot({ path: join(ARTIFACTS, `test-axes-${locale}-${from}.png`) });
         }
         assert.equal(panels.length, 8);
+        if (from === "now-1h") {
+          // the tooltip's time uses the same clock as the axis
+          const box = (await page.locator("section.panel canvas").first().boundingBox())!;
+          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+          const tip = (await page.locator("section.panel .tooltip .tip-time").first().textContent()) ?? "";
+          assert.equal(/\b[AP]M\b/.test(tip), hour12, `tooltip time ${JSON.stringify(tip)}`);
+          assert.match(tip, /\d{1,2}:\d{2}:\d{2}/);
+        }
         for (const p of panels) {
           const where = `${locale} ${from} ${p.title}`;
           const unit = p.title.split(" ")[0]!;
