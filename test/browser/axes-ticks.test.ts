@@ -37,6 +37,7 @@ const valueCases: ReadonlyArray<[Unit, number, number, number, string[]]> = [
   ["short", -50, 50, 4, ["-50", "0", "50"]],
   ["ops", 0, 1500, 3, ["0 ops/s", "0.5k ops/s", "1.0k ops/s", "1.5k ops/s"]],
   ["none", 0, 1, 4, ["0", "0.5", "1.0"]],
+  ["none", 0, 22.5e9, 4, ["0", "10G", "20G"]],
 ];
 
 for (const [unit, min, max, count, want] of valueCases) {

@@ -118,6 +118,8 @@ function linearFamily(unit: Unit): LinearFamily {
     case "bps":
       return prefixed(1000, ["b/s", "kb/s", "Mb/s", "Gb/s", "Tb/s"], " ");
     case "short":
+    case "none":
+      // "none" axes too: 22500000000 on an axis reads as 22.5G
       return prefixed(1000, ["", "k", "M", "G", "T", "P"], "");
     case "ops":
       return prefixed(1000, ["", "k", "M", "G"], "", " ops/s");
