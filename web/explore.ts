@@ -6,9 +6,9 @@ import { runQuery } from "./lib/query.js";
 import { resolveRange, shiftRange, zoomOut, type AbsRange, type RawRange } from "./lib/time.js";
 import { timeControls } from "./lib/timepicker.js";
 import { debugState } from "./lib/state.js";
-import { toast } from "./lib/dialogs.js";
+import { UNITS, type Unit } from "./lib/units.js";
 import { createPanelView, type PanelView } from "./panels/index.js";
-import { errorText, type FindNode, type Panel, type QueryResult } from "./lib/types.js";
+import { type FindNode, type Panel, type QueryResult } from "./lib/types.js";
 
 interface ExploreData {
   targets: string[];
@@ -23,6 +23,15 @@ let abs: AbsRange = resolveRange(raw, Date.now());
 let results: QueryResult[] = [];
 const input = byId<HTMLInputElement>("explore-target")!;
 const drawSel = byId<HTMLSelectElement>("explore-draw")!;
+/** The unit picker sits next to the draw style; its choice travels in the URL (`unit=bytes`). */
+const unitSel = h("select", { id: "explore-unit", title: "Unit" }, ...UNITS.map((u) => h("option", { value: u.value }, u.label)));
+unitSel.value = unitFromUrl();
+drawSel.after(unitSel);
+
+function unitFromUrl(): Unit {
+  const u = new URLSearchParams(location.search).get("unit");
+  return UNITS.find((x) => x.value === u)?.value ?? "none";
+}
 const chartHost = byId("explore-chart")!;
 let view: PanelView | undefined;
 let panelEl: HTMLElement | undefined;
@@ -36,7 +45,7 @@ function buildView(): void {
     title: input.value.trim() || "Explore",
     gridPos: { x: 0, y: 0, w: 24, h: 12 },
     targets: [{ refId: "A", target: input.value.trim(), hide: false }],
-    options: { draw: drawSel.value as Panel["options"]["draw"], unit: "none", logScale: false, legend: ["min", "max", "avg", "last"], thresholds: [], reduce: "last", sparkline: false },
+    options: { draw: drawSel.value as Panel["options"]["draw"], unit: unitSel.value as Unit, logScale: false, legend: ["min", "max", "avg", "last"], thresholds: [], reduce: "last", sparkline: false },
   };
   const body = h("div", { class: "panel-body" });
   panelEl = h("section", { class: "panel", id: "explore-panel" }, h("div", { class: "panel-header" }, h("span", { class: "panel-title" }, panel.title)), body);
@@ -58,6 +67,7 @@ async function run(push: boolean): Promise<void> {
   const target = input.value.trim();
   const q = new URLSearchParams({ from: raw.from, to: raw.to });
   if (target !== "") q.set("target", target);
+  if (unitSel.value !== "none") q.set("unit", unitSel.value);
   const url = `${location.pathname}?${q.toString()}`;
   if (push) history.pushState(null, "", url);
   else history.replaceState(null, "", url);
@@ -72,11 +82,9 @@ async function run(push: boolean): Promise<void> {
   try {
     const res = await runQuery(abs.from, abs.to, Math.min(1500, chartHost.clientWidth || 800), [{ id: "A", target }]);
     results = [...res.results];
-    const err = results.find((r) => r.error !== undefined);
-    if (err) toast(errorText(err.error), "error");
   } catch (e) {
-    results = [];
-    toast(`Query failed: ${(e as Error).message}`, "error");
+    // shown on the chart (like a query's own error) until the next query succeeds
+    results = [{ id: "A", step: 0, timestamps: [], series: [], error: `Query failed: ${(e as Error).message}` }];
   }
   draw();
   debug.loads++;
@@ -141,6 +149,14 @@ drawSel.addEventListener("change", () => {
   buildView();
   draw();
 });
+unitSel.addEventListener("change", () => {
+  const q = new URLSearchParams(location.search);
+  if (unitSel.value === "none") q.delete("unit");
+  else q.set("unit", unitSel.value);
+  history.replaceState(null, "", `${location.pathname}?${q.toString()}`);
+  buildView();
+  draw();
+});
 window.addEventListener("loupe:theme", () => {
   buildView();
   draw();
@@ -148,6 +164,7 @@ window.addEventListener("loupe:theme", () => {
 window.addEventListener("popstate", () => {
   const q = new URLSearchParams(location.search);
   input.value = q.get("target") ?? "";
+  unitSel.value = unitFromUrl();
   raw = { from: q.get("from") ?? "now-1h", to: q.get("to") ?? "now" };
   void run(false);
 });

@@ -95,3 +95,50 @@ export function formatDuration(ms: number): string {
   for (const [u, f] of [["d", 86400e3], ["h", 3600e3], ["m", 60e3], ["s", 1e3]] as const) if (ms >= f && ms % f === 0) return `${ms / f}${u}`;
   return `${ms}ms`;
 }
+
+// ---- display in the viewer's locale ---------------------------------------------------------------
+
+/** Clock and date formats of one locale (undefined: the browser's), 12- or 24-hour as that locale writes it. */
+export interface TimeFormats {
+  readonly hour12: boolean;
+  /** `12:33:30` / `12:33:30 PM` */
+  seconds(ms: number): string;
+  /** `12:33` / `12:33 PM` */
+  minutes(ms: number): string;
+  /** `3 Dec` / `Dec 3` */
+  day(ms: number): string;
+  /** `Dec 2026` */
+  month(ms: number): string;
+  /** Date and time to the second, for tooltips: `Dec 3, 2026, 12:33:30 PM`. */
+  full(ms: number): string;
+}
+
+const formatsCache = new Map<string, TimeFormats>();
+
+export function timeFormats(locale?: string): TimeFormats {
+  const key = locale ?? "";
+  const hit = formatsCache.get(key);
+  if (hit) return hit;
+  const cycle = new Intl.DateTimeFormat(locale, { hour: "numeric" }).resolvedOptions().hourCycle;
+  const hour12 = cycle === "h11" || cycle === "h12";
+  const clock: Intl.DateTimeFormatOptions = hour12 ? { hour: "numeric", minute: "2-digit", hour12: true } : { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  const fmt = (o: Intl.DateTimeFormatOptions): ((ms: number) => string) => {
+    const f = new Intl.DateTimeFormat(locale, o);
+    return (ms) => f.format(ms);
+  };
+  const out: TimeFormats = {
+    hour12,
+    seconds: fmt({ ...clock, second: "2-digit" }),
+    minutes: fmt(clock),
+    day: fmt({ month: "short", day: "numeric" }),
+    month: fmt({ month: "short", year: "numeric" }),
+    full: fmt({ year: "numeric", month: "short", day: "numeric", ...clock, second: "2-digit" }),
+  };
+  formatsCache.set(key, out);
+  return out;
+}
+
+/** A timestamp for tooltips and legends, in the browser's locale. */
+export function formatTimestamp(ms: number, locale?: string): string {
+  return timeFormats(locale).full(ms);
+}

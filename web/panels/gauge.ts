@@ -2,7 +2,7 @@
 import { h, clear } from "../lib/dom.js";
 import { cssVar, seriesColor } from "../lib/theme.js";
 import { formatValue, type Unit } from "../lib/units.js";
-import { drawnInfo, flatten, reduce, thresholdColor, type PanelData, type PanelHost, type PanelView } from "./types.js";
+import { drawnInfo, emptyMessage, flatten, reduce, thresholdColor, type PanelData, type PanelHost, type PanelView } from "./types.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -44,7 +44,7 @@ export function gaugePanel(host: PanelHost): PanelView {
         if (flat.series.length > 1) cell.append(h("div", { class: "stat-name" }, s.name));
         wrap.append(cell);
       }
-      if (flat.series.length === 0) wrap.append(h("div", { class: "stat-empty" }, "No data"));
+      if (flat.series.length === 0) wrap.append(emptyMessage(data.results));
       return drawnInfo(flat.timestamps, flat.series, 0);
     },
     resize() {},

@@ -3,7 +3,7 @@ import uPlot from "uplot";
 import { h, clear } from "../lib/dom.js";
 import { cssVar, seriesColor } from "../lib/theme.js";
 import { formatValue, type Unit } from "../lib/units.js";
-import { drawnInfo, flatten, reduce, thresholdColor, type PanelData, type PanelHost, type PanelView } from "./types.js";
+import { drawnInfo, emptyMessage, flatten, reduce, thresholdColor, type PanelData, type PanelHost, type PanelView } from "./types.js";
 
 export function statPanel(host: PanelHost): PanelView {
   const opts = host.panel.options;
@@ -18,7 +18,7 @@ export function statPanel(host: PanelHost): PanelView {
     clear(wrap);
     const flat = flatten(data.results);
     const shown = flat.series.slice(0, 8);
-    if (shown.length === 0) wrap.append(h("div", { class: "stat-empty" }, "No data"));
+    if (shown.length === 0) wrap.append(emptyMessage(data.results));
     const sparks: Array<{ spark: HTMLElement; cell: HTMLElement; values: ReadonlyArray<number | null>; color: string }> = [];
     shown.forEach((s, i) => {
       const v = reduce(s.values, opts.reduce);

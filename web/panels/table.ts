@@ -1,7 +1,7 @@
 /** Table panel: one row per series with last/min/max/avg (or the legend calcs chosen). */
 import { h, clear } from "../lib/dom.js";
 import { formatValue, type Unit } from "../lib/units.js";
-import { drawnInfo, flatten, reduce, thresholdColor, type PanelData, type PanelHost, type PanelView } from "./types.js";
+import { drawnInfo, emptyMessage, flatten, reduce, thresholdColor, type PanelData, type PanelHost, type PanelView } from "./types.js";
 
 export function tablePanel(host: PanelHost): PanelView {
   const opts = host.panel.options;
@@ -29,6 +29,7 @@ export function tablePanel(host: PanelHost): PanelView {
         );
       }
       wrap.append(h("table", { class: "data" }, h("thead", {}, h("tr", {}, h("th", {}, "Series"), ...calcs.map((c) => h("th", { class: "num" }, c)))), body));
+      if (flat.series.length === 0) wrap.append(emptyMessage(data.results));
       return drawnInfo(flat.timestamps, flat.series, 0);
     },
     resize() {},

@@ -2,7 +2,7 @@
 import type uPlot from "uplot";
 import { h, clear } from "../lib/dom.js";
 import { seriesColor } from "../lib/theme.js";
-import { formatDateTime } from "../lib/time.js";
+import { formatTimestamp } from "../lib/time.js";
 import type { ChartState, TimeseriesOptions } from "./timeseries-data.js";
 import { reduce } from "./types.js";
 
@@ -39,6 +39,24 @@ export function renderLegend(legendEl: HTMLElement, state: ChartState, opts: Tim
   }
 }
 
+/** The chart keeps at least this much height (px) when the legend grows. */
+const MIN_CHART = 90;
+/** Past this height (px) a legend scrolls even in a tall panel. */
+const LEGEND_CAP = 260;
+
+/**
+ * Sizes the legend to its series: all of it while the chart keeps MIN_CHART px (or 60 % of the
+ * panel), up to LEGEND_CAP; beyond that it scrolls. Returns the legend's height.
+ */
+export function fitLegend(legendEl: HTMLElement, bodyHeight: number): number {
+  legendEl.style.maxHeight = "none";
+  const natural = legendEl.scrollHeight;
+  const room = Math.max(bodyHeight * 0.4, Math.min(bodyHeight - MIN_CHART, LEGEND_CAP));
+  const fit = Math.max(0, Math.floor(Math.min(natural, room)));
+  legendEl.style.maxHeight = `${fit}px`;
+  return legendEl.offsetHeight;
+}
+
 /** uPlot `setCursor` hook: the time and up to 20 visible series (highest first unless stacked), kept inside the chart. */
 export function updateTooltip(self: uPlot, tip: HTMLElement, chartEl: HTMLElement, state: ChartState, opts: TimeseriesOptions, fmt: Format): void {
   const idx = self.cursor.idx;
@@ -48,7 +66,7 @@ export function updateTooltip(self: uPlot, tip: HTMLElement, chartEl: HTMLElemen
     return;
   }
   clear(tip);
-  tip.append(h("div", { class: "tip-time" }, formatDateTime(state.timestamps[idx]!)));
+  tip.append(h("div", { class: "tip-time" }, formatTimestamp(state.timestamps[idx]!)));
   const rows = state.series.map((s, i) => ({ s, i, v: s.values[idx] ?? null })).filter((r) => !state.hidden.has(r.s.name));
   if (opts.draw !== "stacked") rows.sort((a, b) => (b.v ?? -Infinity) - (a.v ?? -Infinity));
   for (const r of rows.slice(0, 20)) {

@@ -2,7 +2,7 @@
 import type uPlot from "uplot";
 import { h } from "../lib/dom.js";
 import { cssVar } from "../lib/theme.js";
-import { formatDateTime } from "../lib/time.js";
+import { formatTimestamp } from "../lib/time.js";
 import { alpha } from "./timeseries-axes.js";
 import type { ChartState, TimeseriesOptions } from "./timeseries-data.js";
 import { namedColor } from "./types.js";
@@ -47,7 +47,7 @@ function placeAnnotationMarkers(self: uPlot, state: ChartState): void {
   for (const a of state.annotations) {
     if (a.time < state.range.from || a.time > state.range.to) continue;
     const x = self.valToPos(a.time, "x");
-    const m = h("div", { class: "anno", title: `${formatDateTime(a.time)}\n${a.text}${a.tags.length ? `\n[${a.tags.join(", ")}]` : ""}`, "data-time": a.time });
+    const m = h("div", { class: "anno", title: `${formatTimestamp(a.time)}\n${a.text}${a.tags.length ? `\n[${a.tags.join(", ")}]` : ""}`, "data-time": a.time });
     m.style.left = `${x - 5}px`;
     self.over.append(m);
   }

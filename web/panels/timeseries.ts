@@ -11,9 +11,9 @@ import { h } from "../lib/dom.js";
 import { formatValue, type Unit } from "../lib/units.js";
 import { axes, scales, seriesOptions, stackBands } from "./timeseries-axes.js";
 import { chartData, type ChartState, type TimeseriesOptions } from "./timeseries-data.js";
-import { renderLegend, updateTooltip } from "./timeseries-legend.js";
+import { fitLegend, renderLegend, updateTooltip } from "./timeseries-legend.js";
 import { drawOverlays } from "./timeseries-overlays.js";
-import { drawnInfo, flatten, type DrawnInfo, type PanelData, type PanelHost, type PanelView } from "./types.js";
+import { drawnInfo, flatten, queryErrors, type DrawnInfo, type PanelData, type PanelHost, type PanelView } from "./types.js";
 
 interface Elements {
   readonly chart: HTMLElement;
@@ -33,7 +33,7 @@ function chartOptions(host: PanelHost, state: ChartState, els: Elements, size: {
     series: seriesOptions(state, opts),
     bands: stackBands(state, opts),
     scales: scales(state, opts),
-    axes: axes(fmt),
+    axes: axes(fmt, opts.unit as Unit, opts.logScale),
     cursor: { drag: { x: true, y: false, setScale: false }, sync: { key: "loupe" }, points: { size: 6 } },
     hooks: {
       draw: [(self) => drawOverlays(self, state, opts)],
@@ -78,7 +78,7 @@ export function timeseriesPanel(host: PanelHost): PanelView {
   const fmt = (v: number | null | undefined): string => formatValue(v, opts.unit as Unit, opts.decimals);
   const size = (): { width: number; height: number } => ({
     width: Math.max(50, Math.floor(host.body.clientWidth)),
-    height: Math.max(40, Math.floor(host.body.clientHeight - els.legend.offsetHeight)),
+    height: Math.max(40, Math.floor(host.body.clientHeight - fitLegend(els.legend, host.body.clientHeight))),
   });
   const legend = (): void => renderLegend(els.legend, state, opts, fmt, toggle);
 
@@ -92,6 +92,8 @@ export function timeseriesPanel(host: PanelHost): PanelView {
     u?.destroy();
     legend();
     u = new uPlot(chartOptions(host, state, els, size()), chartData(state, opts), els.chart);
+    // axis splits measure the plot box, which exists only after the first layout
+    u.redraw(false, true);
     listen(u, host, els.tip);
   }
 
@@ -108,7 +110,13 @@ export function timeseriesPanel(host: PanelHost): PanelView {
         u.setData(chartData(state, opts), true);
       } else build();
       const info = drawnInfo(state.timestamps, state.series, state.annotations.filter((a) => a.time >= state.range.from && a.time <= state.range.to).length);
-      els.noData.hidden = info.points > 0;
+      // a failed query says so on the chart until a query succeeds, rather than "No data"
+      const errors = queryErrors(data.results);
+      els.noData.textContent = errors.length > 0 ? errors.join("\n") : "No data";
+      els.noData.classList.toggle("query-error", errors.length > 0);
+      els.noData.style.color = errors.length > 0 ? "var(--danger)" : "";
+      els.noData.style.whiteSpace = errors.length > 0 ? "pre-line" : "";
+      els.noData.hidden = info.points > 0 && errors.length === 0;
       return info;
     },
     resize(): void {

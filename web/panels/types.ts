@@ -1,6 +1,7 @@
 /** What every panel renderer gets and gives: the dashboard controller owns data, panels only draw. */
 import type { AbsRange } from "../lib/time.js";
-import type { Annotation, Panel, QueryResult } from "../lib/types.js";
+import { h } from "../lib/dom.js";
+import { errorText, type Annotation, type Panel, type QueryResult } from "../lib/types.js";
 
 export interface PanelData {
   /** This panel's query results, in target order (hidden targets left out). */
@@ -119,4 +120,19 @@ export function drawnInfo(timestamps: readonly number[], series: readonly FlatSe
     lastTime: timestamps[timestamps.length - 1] ?? null,
     annotations,
   };
+}
+
+/** The errors of a panel's results, one line each (empty when every query succeeded). */
+export function queryErrors(results: readonly QueryResult[]): string[] {
+  return results.filter((r) => r.error !== undefined).map((r) => (results.length > 1 ? `${r.id}: ${errorText(r.error)}` : errorText(r.error)));
+}
+
+/** What a panel with nothing to show says: the query errors (they stay until a query succeeds), else "No data". */
+export function emptyMessage(results: readonly QueryResult[]): HTMLElement {
+  const errors = queryErrors(results);
+  if (errors.length === 0) return h("div", { class: "stat-empty" }, "No data");
+  const el = h("div", { class: "stat-empty query-error", title: errors.join("\n") }, errors.join("\n"));
+  el.style.color = "var(--danger)";
+  el.style.whiteSpace = "pre-line";
+  return el;
 }
