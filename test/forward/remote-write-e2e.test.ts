@@ -8,8 +8,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { loadConfig } from "../../src/config/index.js";
-import { createLogger } from "../../src/lib/logger.js";
+import { defaultConfig, loadConfig } from "../../src/config/index.js";
+import { systemClock } from "../../src/lib/clock.js";
+import { createLogger, silentLogger } from "../../src/lib/logger.js";
+import { migrate, openDatabase, openStore } from "../../src/store/index.js";
 import { PromNamer } from "../../src/lib/prom-names.js";
 import { startLoupe } from "../../src/main.js";
 import { startVictoriaMetrics, VM_BIN } from "../helpers/servers.js";
@@ -32,17 +34,6 @@ async function vmExport(url: string, match: string): Promise<Exported[]> {
     .map((l) => JSON.parse(l) as Exported);
 }
 
-/** Loupe's raw points of one series: /render at a 1-second step over whole seconds is the raw data. */
-async function loupePoints(port: number, target: string, from: number, until: number): Promise<Map<string, Array<[number, number]>>> {
-  const q = new URLSearchParams({ target, from: String(from), until: String(until), format: "json" });
-  const res = await fetch(`http://127.0.0.1:${port}/render?${q}`);
-  assert.equal(res.status, 200);
-  const out = new Map<string, Array<[number, number]>>();
-  for (const s of (await res.json()) as Array<{ target: string; datapoints: Array<[number | null, number]> }>)
-    out.set(s.target, s.datapoints.filter((d): d is [number, number] => d[0] !== null).map(([v, t]) => [t, v]));
-  return out;
-}
-
 test("Loupe forwards collected and ingested series with remote_write; VictoriaMetrics exports the same points", { skip: needs(VM_BIN), timeout: 180_000 }, async () => {
   const vm = await startVictoriaMetrics();
   const dir = tempDir("loupe-rw-e2e-");
@@ -52,7 +43,7 @@ test("Loupe forwards collected and ingested series with remote_write; VictoriaMe
     "[paths]",
     `data = ${join(dir, "data")}`,
     "[collectors]",
-    "interval = 1",
+    "interval = 1s",
     "hostname = e2ehost",
     "[ingest.graphite]",
     "tcp_addr = 127.0.0.1:0",
@@ -88,16 +79,16 @@ test("Loupe forwards collected and ingested series with remote_write; VictoriaMe
   } finally {
     await loupe.stop(); // flushes the forwarder's last batch within its grace
   }
-  // Loupe again on the same data, no forwarder and no collectors, to read exactly what it stored
-  const reader = await startLoupe(
-    loadConfig({ text: ["[server]", "http_port = 0", "[paths]", `data = ${join(dir, "data")}`, "[alerting]", "enabled = false", "[collectors]", "enabled = false"].join("\n"), env: {} }),
-    createLogger({ level: "error", sink: { write: () => undefined } }),
-  );
+  // the store Loupe wrote, opened again after its stop: its raw points, exactly as stored
+  const dbPath = join(dir, "data", "loupe.db");
+  const db = openDatabase(dbPath);
+  migrate(db);
+  const cfg = defaultConfig();
+  const store = await openStore(db, { store: cfg.store, retention: cfg.retention, walPath: `${dbPath}.wal`, log: silentLogger, clock: systemClock, tuning: { timers: false } });
   try {
-    const now = Math.floor(Date.now() / 1000) + 5;
     const stored = new Map<string, Array<[number, number]>>();
-    for (const target of ["servers.e2ehost.loadavg.*", "servers.e2ehost.memory.*", "app.requests", "seriesByTag('name=app.latency')"])
-      for (const [k, v] of await loupePoints(reader.httpPort, target, t0 - 10, now)) stored.set(k, v);
+    const series = [...store.findSeries("servers.e2ehost.loadavg.*"), ...store.findSeries("servers.e2ehost.memory.*"), ...store.findSeries("app.requests"), ...store.matchSeries([{ key: "name", op: "=", value: "app.latency" }])];
+    for (const s of series) stored.set(s.key, store.readRaw(s.id, 0, Date.now() + 60_000).map((p) => [p.ts / 1000, p.value]));
     assert.ok(stored.size >= 5, `stored series: ${[...stored.keys()].join(", ")}`);
     let compared = 0;
     for (const [key, points] of stored) {
@@ -105,7 +96,11 @@ test("Loupe forwards collected and ingested series with remote_write; VictoriaMe
       const tags = tagParts.length === 0 ? undefined : Object.fromEntries(tagParts.map((p) => p.split("=") as [string, string]));
       const labels = namer.labels(name!, tags);
       const selector = `{${labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(",")}}`;
-      const got = await vmExport(vm.url, selector);
+      // VictoriaMetrics makes freshly written rows searchable within a few seconds: wait for all of them
+      const got = await until(`${key} complete in VictoriaMetrics`, async () => {
+        const g = await vmExport(vm.url, selector);
+        return g.length === 1 && g[0]!.values.length >= points.length ? g : undefined;
+      }, 30_000, 500).catch(async () => await vmExport(vm.url, selector));
       assert.equal(got.length, 1, `${key} → ${selector}: one series in VictoriaMetrics`);
       const e = got[0]!;
       assert.deepEqual(Object.entries(e.metric).sort(), [...labels].sort(), `${key}: the labels are exactly the mapped ones`);
@@ -116,7 +111,8 @@ test("Loupe forwards collected and ingested series with remote_write; VictoriaMe
     assert.ok(compared >= 120 + 6, `points compared: ${compared}`);
     assert.ok(stored.has("app.latency;dc=eu;tier=web") && stored.has("servers.e2ehost.loadavg.01"), "both collected and ingested series are among them");
   } finally {
-    await reader.stop();
+    await store.close();
+    db.close();
     await vm.stop();
   }
 });
