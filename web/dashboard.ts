@@ -9,7 +9,9 @@ import { getJson, postJson } from "./lib/api.js";
 import { runQuery, type QueryRequestItem } from "./lib/query.js";
 import { isRelative, parseDuration, resolveRange, shiftRange, zoomOut, type AbsRange, type RawRange } from "./lib/time.js";
 import { interpolate, resolveVariables, ALL, type VarState } from "./lib/variables.js";
-import { placePanels, type PlacedPanel } from "./lib/grid.js";
+import type { PlacedPanel } from "./lib/grid.js";
+import { layoutRows, rowHeader, toggleRow } from "./lib/rows.js";
+import { ViewportLoader } from "./lib/lazy.js";
 import { timeControls } from "./lib/timepicker.js";
 import { renderVariableBar } from "./lib/variable-bar.js";
 import { button, openPopover, toast } from "./lib/dialogs.js";
@@ -55,6 +57,8 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 let pausedWhileHidden = false;
 
 const grid = byId("panels")!;
+// panels are queried when scrolled into view (web/lib/lazy.ts)
+const lazy = new ViewportLoader(() => void load(true));
 const varBar = byId("variables")!;
 
 // ---- URL ----------------------------------------------------------------------------------
@@ -90,9 +94,12 @@ function buildPanels(): void {
   for (const p of live) p.view.destroy();
   live = [];
   clear(grid);
-  const placed = placePanels(dash.panels, vars);
-  const rows = placed.reduce((m, p) => Math.max(m, p.y + p.h), 0);
-  grid.style.gridTemplateRows = `repeat(${rows}, ${ROW_PX}px)`;
+  lazy.clear();
+  // rows (web/lib/rows.ts): collapsed rows' panels are not laid out, repeated rows expanded, titles interpolated
+  const layout = layoutRows(dash.panels, vars);
+  const placed = layout.panels;
+  grid.style.gridTemplateRows = `repeat(${layout.height}, ${ROW_PX}px)`;
+  for (const r of layout.rows) grid.append(rowHeader(r, onToggleRow));
   for (const p of placed) {
     const body = h("div", { class: "panel-body" });
     const title = h("span", { class: "panel-title", title: p.panel.title }, p.panel.title);
@@ -113,6 +120,7 @@ function buildPanels(): void {
     el.style.gridColumn = `${p.x + 1} / span ${p.w}`;
     el.style.gridRow = `${p.y + 1} / span ${p.h}`;
     grid.append(el);
+    lazy.observe(el, p.key);
     const view = createPanelView({
       panel: p.panel,
       body,
@@ -151,36 +159,43 @@ function draw(): void {
 
 // ---- data ---------------------------------------------------------------------------------
 
-async function load(): Promise<void> {
+/** Queries the panels in view; `more`: only those scrolled into view since (same range). */
+async function load(more = false): Promise<void> {
   if (snapshot) {
     draw();
     debug.loads++;
     return;
   }
-  abs = resolveRange(raw, Date.now());
-  inflight?.abort();
+  if (!more) {
+    abs = resolveRange(raw, Date.now());
+    inflight?.abort();
+    lazy.begin();
+  }
+  const gen = lazy.generation;
+  const keys = new Set(lazy.take());
+  const queries = live.filter((p) => keys.has(p.placed.key)).flatMap((p) => queriesOf(p.placed));
+  if (more && queries.length === 0) return;
   const ctrl = new AbortController();
-  inflight = ctrl;
-  const queries = live.flatMap((p) => queriesOf(p.placed));
+  if (!more) inflight = ctrl;
   const width = live.filter((p) => p.placed.panel.type === "timeseries").reduce((m, p) => Math.max(m, p.body.clientWidth), 0);
   grid.classList.add("loading");
   try {
     if (queries.length > 0) {
       const res = await runQuery(abs.from, abs.to, Math.min(1200, width || 600), queries, ctrl.signal);
-      results = new Map(res.results.map((r) => [r.id, r]));
-    } else results = new Map();
+      if (gen !== lazy.generation) return;
+      results = new Map([...results, ...res.results.map((r) => [r.id, r] as const)]);
+    }
     draw();
     debug["allDrawnAt"] ??= performance.now();
     debug.loads++;
     document.dispatchEvent(new CustomEvent("loupe:loaded"));
   } catch (err) {
+    lazy.forget(keys);
     if ((err as Error).name === "AbortError") return;
     toast(`Query failed: ${(err as Error).message}`, "error");
   } finally {
-    if (inflight === ctrl) {
-      inflight = undefined;
-      grid.classList.remove("loading");
-    }
+    if (inflight === ctrl) inflight = undefined;
+    if (inflight === undefined) grid.classList.remove("loading");
   }
 }
 
@@ -296,6 +311,13 @@ async function onVariablesChanged(name: string, rerender = true): Promise<void> 
   writeUrl(true);
   buildPanels();
   await load();
+}
+
+function onToggleRow(rowId: number): void {
+  dash.panels = toggleRow(dash.panels, rowId);
+  buildPanels();
+  draw();
+  void load(true);
 }
 
 // ---- annotations --------------------------------------------------------------------------
