@@ -9,8 +9,9 @@ import { getJson, postJson } from "./lib/api.js";
 import { runQuery, type QueryRequestItem } from "./lib/query.js";
 import { isRelative, parseDuration, resolveRange, shiftRange, zoomOut, type AbsRange, type RawRange } from "./lib/time.js";
 import { interpolate, resolveVariables, ALL, type VarState } from "./lib/variables.js";
-import type { PlacedPanel } from "./lib/grid.js";
-import { layoutRows, rowHeader, toggleRow } from "./lib/rows.js";
+import { placePanels, type PlacedPanel } from "./lib/grid.js";
+import { layoutRows, toggleRow } from "./lib/rows.js";
+import { rowHeader } from "./lib/row-header.js";
 import { ViewportLoader } from "./lib/lazy.js";
 import { timeControls } from "./lib/timepicker.js";
 import { renderVariableBar } from "./lib/variable-bar.js";
@@ -96,7 +97,7 @@ function buildPanels(): void {
   clear(grid);
   lazy.clear();
   // rows (web/lib/rows.ts): collapsed rows' panels are not laid out, repeated rows expanded, titles interpolated
-  const layout = layoutRows(dash.panels, vars);
+  const layout = layoutRows(dash.panels, vars, placePanels);
   const placed = layout.panels;
   grid.style.gridTemplateRows = `repeat(${layout.height}, ${ROW_PX}px)`;
   for (const r of layout.rows) grid.append(rowHeader(r, onToggleRow));

@@ -5,10 +5,34 @@
  * A row with `repeat` is drawn once per value of its variable, its panels scoped to that value.
  * Titles get `$var`, `${var}` and `[[var]]` filled in when drawn (several values joined by ", ").
  */
-import { h } from "./dom.js";
 import type { Panel } from "./types.js";
-import { placePanels, type PlacedPanel } from "./grid.js";
-import { valuesOf, ALL, type VarState } from "./variables.js";
+
+// Pure (no DOM, no fetch): unit-tested under node. The page passes grid.ts's placePanels in, and
+// the shapes below are the structural parts of variables.ts's VarState and grid.ts's PlacedPanel.
+
+/** What a variable stands for (VarState of variables.ts). */
+export interface VarValues {
+  readonly name: string;
+  readonly options: readonly string[];
+  readonly selected: readonly string[];
+}
+
+/** A panel on the grid (PlacedPanel of grid.ts). */
+export interface PlacedPanel {
+  readonly key: string;
+  readonly panel: Panel;
+  readonly scoped: Readonly<Record<string, string>>;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/** Lays out a run of panels (grid.ts's placePanels: repeated panels expanded). */
+export type PlaceFn<V extends VarValues> = (panels: readonly Panel[], vars: readonly V[]) => PlacedPanel[];
+
+const ALL = "$__all";
+const valuesOf = (v: VarValues): string[] => (v.selected.includes(ALL) ? [...v.options] : [...v.selected]);
 
 export interface PlacedRow {
   /** `row-<id>`, `row-<id>_<n>` for the copies of a repeated row. */
@@ -29,7 +53,7 @@ export interface RowLayout {
 }
 
 /** A title with variables filled in: the repeat's own value first, then the selection (All → every option). */
-export function interpolateTitle(text: string, vars: readonly VarState[], scoped: Readonly<Record<string, string>> = {}): string {
+export function interpolateTitle(text: string, vars: readonly VarValues[], scoped: Readonly<Record<string, string>> = {}): string {
   if (!text.includes("$") && !text.includes("[[")) return text;
   const byName = new Map(vars.map((v) => [v.name, v]));
   return text.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)|\[\[(\w+)\]\]/g, (whole, a?: string, b?: string, c?: string) => {
@@ -66,7 +90,7 @@ function relative(panels: readonly Panel[]): Panel[] {
 }
 
 /** Rows and the panels to draw, on the 24-column grid, with repeated panels and rows expanded. */
-export function layoutRows(panels: readonly Panel[], vars: readonly VarState[]): RowLayout {
+export function layoutRows<V extends VarValues>(panels: readonly Panel[], vars: readonly V[], placePanels: PlaceFn<V>): RowLayout {
   const out: PlacedPanel[] = [];
   const rows: PlacedRow[] = [];
   let cursor = 0;
@@ -118,17 +142,4 @@ export function toggleRow(panels: readonly Panel[], rowId: number): Panel[] {
   const others = rest.filter((p) => !inner.includes(p));
   const height = inner.reduce((m, p) => Math.max(m, p.gridPos.y + p.gridPos.h), row.gridPos.y + 1) - row.gridPos.y - 1;
   return [...shiftBelow(others, row.gridPos.y, -height), { ...row, collapsed: true, panels: inner }].sort(byPos);
-}
-
-/** The heading of a row: a button that folds or opens it, with how many panels it holds. */
-export function rowHeader(r: PlacedRow, onToggle: (rowId: number) => void): HTMLElement {
-  const caret = h("span", { class: "row-caret", "aria-hidden": "true" }, r.collapsed ? "▸" : "▾");
-  const title = h("span", { class: "row-title" }, r.title === "" ? "Row" : r.title);
-  const count = h("span", { class: "row-count muted" }, r.collapsed ? `(${r.count} panel${r.count === 1 ? "" : "s"})` : "");
-  const btn = h("button", { type: "button", class: "row-toggle", "aria-expanded": String(!r.collapsed) }, caret, title, count);
-  btn.addEventListener("click", () => onToggle(r.row.id));
-  const el = h("div", { class: "dash-row", "data-row-key": r.key, "data-row-id": r.row.id, "data-collapsed": String(r.collapsed) }, btn);
-  el.style.gridColumn = "1 / span 24";
-  el.style.gridRow = `${r.y + 1} / span 1`;
-  return el;
 }

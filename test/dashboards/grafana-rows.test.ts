@@ -1,0 +1,170 @@
+/**
+ * Rows in the Grafana import and in the page's layout: collapsed rows stay collapsed (holding
+ * their panels), repeated rows keep `repeat`, titles keep their variables and are filled in when
+ * laid out, and the skipped list folds to one line per reason.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../src/lib/package-info.js";
+import { dashboardSchema, formatSkipGroup, groupSkips, readImport, type Dashboard, type Panel } from "../../src/dashboards/index.js";
+import { interpolateTitle, layoutRows as layoutWith, toggleRow, type PlacedPanel, type VarValues } from "../../web/lib/rows.js";
+
+const fixture = (name: string): unknown => JSON.parse(readFileSync(join(PROJECT_ROOT, "test", "fixtures", "grafana", `${name}.json`), "utf8"));
+const allPanels = (d: Dashboard): Panel[] => d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
+
+test("the real collectd/Graphite dashboard (6 rows, 2 collapsed) keeps its rows collapsed as saved", () => {
+  const r = readImport(fixture("coremedia-collectd"));
+  assert.equal(r.source, "grafana");
+  const rows = r.dashboard.panels.filter((p) => p.type === "row");
+  assert.equal(rows.length, 6);
+  assert.deepEqual(
+    rows.map((p) => [p.title, p.collapsed, (p.panels ?? []).length]),
+    [
+      ["Row", true, 3],
+      ["New row", false, 0],
+      ["New row", false, 0],
+      ["New row", false, 0],
+      ["New row", true, 2],
+      ["New row", false, 0],
+    ],
+  );
+  assert.deepEqual(rows[0]!.panels!.map((p) => p.title), ["CAE Heap Mem", "MLS Heap Mem", "CAE BlobCache"]);
+  assert.equal(allPanels(r.dashboard).filter((p) => p.type !== "row").length, 15, "every panel kept");
+  assert.ok(allPanels(r.dashboard).some((p) => p.targets.some((t) => t.target.includes("collectd.%HOST%"))));
+  const ids = allPanels(r.dashboard).map((p) => p.id);
+  assert.equal(new Set(ids).size, ids.length, "ids unique, rows' panels included");
+  assert.deepEqual(r.skipped, []);
+});
+
+/** A Grafana 8 export: 5 collapsed rows of 20 graphs (63 of them heatmaps), one repeated row, variables in titles. */
+function bigGrafanaDashboard(): unknown {
+  const panels: unknown[] = [];
+  let id = 1;
+  let n = 0;
+  for (let r = 0; r < 5; r++) {
+    const inner = [];
+    for (let i = 0; i < 20; i++, n++) {
+      const heat = n < 63;
+      inner.push({ id: id++, type: heat ? "heatmap" : "graph", title: i % 2 === 0 ? "$disk Octets" : `[[host]] load ${i}`, datasource: "graphite", gridPos: { x: (i % 2) * 12, y: r * 50 + 1 + Math.floor(i / 2) * 8, w: 12, h: 8 }, targets: [{ refId: "A", target: `collectd.$host.disk-$disk.disk_octets.read` }] });
+    }
+    panels.push({ id: id++, type: "row", title: `Row ${r} on \${host}`, collapsed: true, gridPos: { x: 0, y: r * 50, w: 24, h: 1 }, panels: inner });
+  }
+  panels.push({ id: id++, type: "row", title: "Disk $disk", collapsed: false, repeat: "disk", gridPos: { x: 0, y: 300, w: 24, h: 1 }, panels: [] });
+  panels.push({ id: id++, type: "graph", title: "$disk ops", datasource: "graphite", gridPos: { x: 0, y: 301, w: 24, h: 8 }, targets: [{ refId: "A", target: "collectd.$host.disk-$disk.disk_ops.read" }] });
+  return {
+    schemaVersion: 30,
+    title: "collectd hosts",
+    templating: { list: [{ name: "host", type: "query", query: "collectd.*", current: { value: "web1" } }, { name: "disk", type: "query", query: "collectd.$host.disk-*", multi: true, includeAll: true, current: { value: ["$__all"] } }] },
+    panels,
+  };
+}
+
+test("a 100-panel Grafana dashboard: 5 rows stay collapsed, the repeated row keeps repeat, titles keep their variables", () => {
+  const r = readImport(bigGrafanaDashboard());
+  const d = r.dashboard;
+  const rows = d.panels.filter((p) => p.type === "row");
+  assert.deepEqual(
+    rows.map((p) => [p.title, p.collapsed, p.repeat, (p.panels ?? []).length]),
+    [
+      ["Row 0 on ${host}", true, undefined, 0],
+      ["Row 1 on ${host}", true, undefined, 0],
+      ["Row 2 on ${host}", true, undefined, 0],
+      ["Row 3 on ${host}", true, undefined, 17],
+      ["Row 4 on ${host}", true, undefined, 20],
+      ["Disk $disk", false, "disk", 0],
+    ],
+  );
+  // the top level is just the rows and the repeated row's panel: collapsed rows take one line each
+  assert.deepEqual(d.panels.map((p) => [p.type, p.gridPos.y]), [["row", 0], ["row", 1], ["row", 2], ["row", 3], ["row", 4], ["row", 5], ["timeseries", 6]]);
+  assert.equal(rows[4]!.panels![1]!.title, "[[host]] load 1", "titles are kept with their variables (filled in when drawn)");
+  // 63 heatmaps: one line, with the count and the panels
+  const groups = groupSkips(r.skipped);
+  assert.equal(groups.length, 1);
+  assert.equal(groups[0]!.reason, 'panel type "heatmap" is not supported');
+  assert.equal(groups[0]!.count, 63);
+  assert.deepEqual(groups[0]!.panels.slice(0, 2), ["$disk Octets", "[[host]] load 1"]);
+  assert.match(formatSkipGroup(groups[0]!, 3), /^panel type "heatmap" is not supported \(63\): \$disk Octets, \[\[host\]\] load 1, \[\[host\]\] load 3 and \d+ more$/);
+});
+
+test("groupSkips keeps first-seen order, counts every hit and names each panel once", () => {
+  const g = groupSkips([
+    { panel: "a", reason: "x" },
+    { panel: "b", reason: "y" },
+    { panel: "a", reason: "x" },
+    { panel: "c", reason: "x" },
+  ]);
+  assert.deepEqual(g, [
+    { reason: "x", count: 3, panels: ["a", "c"] },
+    { reason: "y", count: 1, panels: ["b"] },
+  ]);
+  assert.deepEqual(groupSkips([]), []);
+});
+
+const host: VarValues = { name: "host", options: ["web1", "web2"], selected: ["web1"] };
+const disk: VarValues = { name: "disk", options: ["sda", "sdb", "sdc"], selected: ["$__all"] };
+// the page passes grid.ts's placePanels (panel repeats; DOM-free but it imports the fetching variables module)
+const asPlaced = (ps: readonly Panel[]): PlacedPanel[] => ps.map((p) => ({ key: String(p.id), panel: p, scoped: {}, ...p.gridPos }));
+const layoutRows = (ps: readonly Panel[], vars: readonly VarValues[]) => layoutWith(ps, vars, asPlaced);
+
+test("titles: $var, ${var}, ${var:fmt} and [[var]] filled in; several values joined; unknown left alone", () => {
+  const cases: Array<[string, Record<string, string>, string]> = [
+    ["$disk Octets", { disk: "sdb" }, "sdb Octets"],
+    ["$disk Octets", {}, "sda, sdb, sdc Octets"],
+    ["[[host]] load", {}, "web1 load"],
+    ["${host}-x", {}, "web1-x"],
+    ["${host:raw}", {}, "web1"],
+    ["$nope and $$", {}, "$nope and $$"],
+    ["plain", {}, "plain"],
+  ];
+  for (const [text, scoped, want] of cases) assert.equal(interpolateTitle(text, [host, disk], scoped), want, text);
+});
+
+test("layout: a collapsed row lays out none of its panels; a repeated row is drawn per value with its panels scoped", () => {
+  const d = dashboardSchema.parse(readImport(bigGrafanaDashboard()).dashboard);
+  const l = layoutRows(d.panels, [host, disk]);
+  assert.deepEqual(l.rows.map((r) => [r.title, r.collapsed, r.y]), [
+    ["Row 0 on web1", true, 0],
+    ["Row 1 on web1", true, 1],
+    ["Row 2 on web1", true, 2],
+    ["Row 3 on web1", true, 3],
+    ["Row 4 on web1", true, 4],
+    ["Disk sda", false, 5],
+    ["Disk sdb", false, 14],
+    ["Disk sdc", false, 23],
+  ]);
+  assert.deepEqual(l.panels.map((p) => [p.key, p.panel.title, p.scoped["disk"], p.y]), [
+    ["107", "sda ops", "sda", 6],
+    ["107_r1", "sdb ops", "sdb", 15],
+    ["107_r2", "sdc ops", "sdc", 24],
+  ]);
+  assert.equal(l.height, 32);
+});
+
+test("toggling a row moves its panels in and out as Grafana does, and the layout follows", () => {
+  const d = dashboardSchema.parse(readImport(bigGrafanaDashboard()).dashboard);
+  const row4 = d.panels.find((p) => p.title === "Row 4 on ${host}")!;
+  const opened = toggleRow(d.panels, row4.id);
+  const r4 = opened.find((p) => p.id === row4.id)!;
+  assert.equal(r4.collapsed, false);
+  assert.equal(r4.panels, undefined);
+  const l = layoutRows(opened, [host, disk]);
+  assert.equal(l.panels.filter((p) => p.panel.type === "timeseries").length, 20 + 3);
+  assert.equal(l.rows.find((r) => r.row.id === row4.id)!.count, 20);
+  assert.equal(l.rows[5]!.y, 5 + 80, "rows below move down by the opened height");
+  // and back: the same dashboard as before
+  const closed = toggleRow(opened, row4.id);
+  assert.deepEqual(closed.map((p) => [p.id, p.gridPos.y, (p.panels ?? []).length]), d.panels.map((p) => [p.id, p.gridPos.y, (p.panels ?? []).length]));
+  assert.doesNotThrow(() => dashboardSchema.parse({ ...d, panels: opened }));
+});
+
+test("the model refuses panels in a non-row, a row in a row, and more than 100 panels counting collapsed rows'", () => {
+  const g = { x: 0, y: 0, w: 24, h: 1 };
+  const base = { uid: "r", title: "R" };
+  assert.throws(() => dashboardSchema.parse({ ...base, panels: [{ id: 1, type: "text", gridPos: g, panels: [] }] }), /only a row/);
+  assert.throws(() => dashboardSchema.parse({ ...base, panels: [{ id: 1, type: "row", gridPos: g, collapsed: true, panels: [{ id: 2, type: "row", gridPos: g }] }] }), /cannot hold another row/);
+  const texts = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ id: i + from, type: "text" as const, gridPos: g }));
+  assert.throws(() => dashboardSchema.parse({ ...base, panels: [{ id: 1, type: "row", gridPos: g, collapsed: true, panels: texts(60, 10) }, { id: 2, type: "row", gridPos: g, collapsed: true, panels: texts(41, 100) }] }), /at most 100 panels/);
+  assert.doesNotThrow(() => dashboardSchema.parse({ ...base, panels: [{ id: 1, type: "row", gridPos: g, collapsed: true, panels: texts(60, 10) }, { id: 2, type: "row", gridPos: g, collapsed: true, panels: texts(40, 100) }] }));
+});
