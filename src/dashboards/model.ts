@@ -102,6 +102,11 @@ export const dashboardSchema = z.object({
   const inner = d.panels.reduce((n, p) => n + (p.type === "row" ? (p.panels ?? []).filter((q) => q.type !== "row").length : 1), 0);
   if (rows.length > MAX_ROWS) ctx.addIssue({ code: "custom", path: ["panels"], message: `a dashboard holds at most ${MAX_ROWS} rows (it has ${rows.length})` });
   if (inner > MAX_PANELS) ctx.addIssue({ code: "custom", path: ["panels"], message: `a dashboard holds at most ${MAX_PANELS} panels, rows not counted, including those inside collapsed rows (it has ${inner})` });
+  const ids = new Set<number>();
+  for (const p of d.panels.flatMap((q) => [q, ...(q.panels ?? [])])) {
+    if (ids.has(p.id)) ctx.addIssue({ code: "custom", path: ["panels"], message: `panel id ${p.id} is used twice (ids are unique, rows' panels included)` });
+    ids.add(p.id);
+  }
   for (const [i, r] of d.panels.entries()) {
     if (r.type !== "row" && (r.panels !== undefined || r.collapsed !== undefined)) ctx.addIssue({ code: "custom", path: ["panels", i], message: "only a row (type \"row\") has collapsed and panels" });
     if ((r.panels ?? []).some((q) => q.type === "row")) ctx.addIssue({ code: "custom", path: ["panels", i, "panels"], message: "a row cannot hold another row" });
