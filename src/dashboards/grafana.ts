@@ -111,6 +111,8 @@ class Placer {
 function placeOldRows(d: Json, placer: Placer): void {
   const rows = arr(d["rows"]).map(obj).filter((r): r is Json => r !== undefined);
   for (const row of rows) {
+    // a copy Grafana saved of a repeated row: the repeat draws it again
+    if (row["repeatRowId"] !== undefined && row["repeatRowId"] !== null) continue;
     const isRow = rows.length > 1 || row["showTitle"] === true || row["collapse"] === true || str(row["repeat"]) !== undefined;
     if (isRow) placer.row(row, row["collapse"] === true);
     const rowPx = num(String(row["height"] ?? "250").replace(/px$/, "")) ?? 250;
@@ -131,6 +133,8 @@ function placeOldRows(d: Json, placer: Placer): void {
 function placeGridPanels(d: Json, placer: Placer): void {
   const top = arr(d["panels"]).map(obj).filter((p): p is Json => p !== undefined).sort(byPosition);
   for (const p of top) {
+    // copies Grafana saved of repeated panels and rows: the repeat draws them again
+    if (p["repeatPanelId"] !== undefined && p["repeatPanelId"] !== null) continue;
     const g = obj(p["gridPos"]) ?? {};
     if (p["type"] === "row") {
       placer.row(p, p["collapsed"] === true);

@@ -88,6 +88,23 @@ test("a 100-panel Grafana dashboard: 5 rows stay collapsed, the repeated row kee
   assert.match(formatSkipGroup(groups[0]!, 3), /^panel type "heatmap" is not supported \(63\): \$disk Octets, \[\[host\]\] load 1, \[\[host\]\] load 3 and \d+ more$/);
 });
 
+test("copies Grafana saved of repeated rows and panels are dropped (the repeat draws them)", () => {
+  const graph = (id: number, y: number, extra: object = {}) => ({ id, type: "graph", title: "$disk ops", datasource: "graphite", gridPos: { x: 0, y, w: 24, h: 8 }, targets: [{ refId: "A", target: "a.$disk" }], ...extra });
+  const r = readImport({
+    schemaVersion: 30,
+    title: "saved with copies",
+    panels: [
+      { id: 1, type: "row", title: "Disk $disk", repeat: "disk", collapsed: false, gridPos: { x: 0, y: 0, w: 24, h: 1 } },
+      graph(2, 1),
+      { id: 3, type: "row", title: "Disk $disk", repeatPanelId: 1, repeatIteration: 1700000000000, collapsed: false, gridPos: { x: 0, y: 9, w: 24, h: 1 } },
+      graph(4, 10, { repeatPanelId: 2, repeatIteration: 1700000000000 }),
+    ],
+  });
+  assert.deepEqual(r.dashboard.panels.map((p) => [p.id, p.type, p.repeat]), [[1, "row", "disk"], [2, "timeseries", undefined]]);
+  const old = readImport({ schemaVersion: 14, title: "old copies", rows: [{ title: "Disk $disk", repeat: "disk", panels: [graph(1, 0)] }, { title: "Disk $disk", repeatRowId: 1, repeatIteration: 1, panels: [graph(2, 0)] }] });
+  assert.deepEqual(old.dashboard.panels.map((p) => [p.type, p.repeat]), [["row", "disk"], ["timeseries", undefined]]);
+});
+
 test("groupSkips keeps first-seen order, counts every hit and names each panel once", () => {
   const g = groupSkips([
     { panel: "a", reason: "x" },
