@@ -38,31 +38,8 @@ test("the real collectd/Graphite dashboard (6 rows, 2 collapsed) keeps its rows 
   assert.deepEqual(r.skipped, []);
 });
 
-/** A Grafana 8 export: 5 collapsed rows of 20 graphs (63 of them heatmaps), one repeated row, variables in titles. */
-function bigGrafanaDashboard(): unknown {
-  const panels: unknown[] = [];
-  let id = 1;
-  let n = 0;
-  for (let r = 0; r < 5; r++) {
-    const inner = [];
-    for (let i = 0; i < 20; i++, n++) {
-      const heat = n < 63;
-      inner.push({ id: id++, type: heat ? "heatmap" : "graph", title: i % 2 === 0 ? "$disk Octets" : `[[host]] load ${i}`, datasource: "graphite", gridPos: { x: (i % 2) * 12, y: r * 50 + 1 + Math.floor(i / 2) * 8, w: 12, h: 8 }, targets: [{ refId: "A", target: `collectd.$host.disk-$disk.disk_octets.read` }] });
-    }
-    panels.push({ id: id++, type: "row", title: `Row ${r} on \${host}`, collapsed: true, gridPos: { x: 0, y: r * 50, w: 24, h: 1 }, panels: inner });
-  }
-  panels.push({ id: id++, type: "row", title: "Disk $disk", collapsed: false, repeat: "disk", gridPos: { x: 0, y: 300, w: 24, h: 1 }, panels: [] });
-  panels.push({ id: id++, type: "graph", title: "$disk ops", datasource: "graphite", gridPos: { x: 0, y: 301, w: 24, h: 8 }, targets: [{ refId: "A", target: "collectd.$host.disk-$disk.disk_ops.read" }] });
-  return {
-    schemaVersion: 30,
-    title: "collectd hosts",
-    templating: { list: [{ name: "host", type: "query", query: "collectd.*", current: { value: "web1" } }, { name: "disk", type: "query", query: "collectd.$host.disk-*", multi: true, includeAll: true, current: { value: ["$__all"] } }] },
-    panels,
-  };
-}
-
 test("a 100-panel Grafana dashboard: 5 rows stay collapsed, the repeated row keeps repeat, titles keep their variables", () => {
-  const r = readImport(bigGrafanaDashboard());
+  const r = readImport(fixture("generated-100-panels"));
   const d = r.dashboard;
   const rows = d.panels.filter((p) => p.type === "row");
   assert.deepEqual(
@@ -139,7 +116,7 @@ test("titles: $var, ${var}, ${var:fmt} and [[var]] filled in; several values joi
 });
 
 test("layout: a collapsed row lays out none of its panels; a repeated row is drawn per value with its panels scoped", () => {
-  const d = dashboardSchema.parse(readImport(bigGrafanaDashboard()).dashboard);
+  const d = dashboardSchema.parse(readImport(fixture("generated-100-panels")).dashboard);
   const l = layoutRows(d.panels, [host, disk]);
   assert.deepEqual(l.rows.map((r) => [r.title, r.collapsed, r.y]), [
     ["Row 0 on web1", true, 0],
@@ -160,7 +137,7 @@ test("layout: a collapsed row lays out none of its panels; a repeated row is dra
 });
 
 test("toggling a row moves its panels in and out as Grafana does, and the layout follows", () => {
-  const d = dashboardSchema.parse(readImport(bigGrafanaDashboard()).dashboard);
+  const d = dashboardSchema.parse(readImport(fixture("generated-100-panels")).dashboard);
   const row4 = d.panels.find((p) => p.title === "Row 4 on ${host}")!;
   const opened = toggleRow(d.panels, row4.id);
   const r4 = opened.find((p) => p.id === row4.id)!;
