@@ -181,17 +181,16 @@ async function load(more = false): Promise<void> {
   const width = live.filter((p) => p.placed.panel.type === "timeseries").reduce((m, p) => Math.max(m, p.body.clientWidth), 0);
   grid.classList.add("loading");
   try {
-    if (queries.length > 0) {
-      const res = await runQuery(abs.from, abs.to, Math.min(1200, width || 600), queries, ctrl.signal);
-      if (gen !== lazy.generation) return;
-      results = new Map([...results, ...res.results.map((r) => [r.id, r] as const)]);
-    }
+    const fresh = queries.length > 0 ? (await runQuery(abs.from, abs.to, Math.min(1200, width || 600), queries, ctrl.signal)).results : [];
+    if (gen !== lazy.generation) return;
+    // a new range drops what panels out of view showed (they are queried when scrolled to)
+    results = new Map([...(more ? results : []), ...fresh.map((r) => [r.id, r] as const)]);
     draw();
     debug["allDrawnAt"] ??= performance.now();
     debug.loads++;
     document.dispatchEvent(new CustomEvent("loupe:loaded"));
   } catch (err) {
-    lazy.forget(keys);
+    if (gen === lazy.generation) lazy.forget(keys);
     if ((err as Error).name === "AbortError") return;
     toast(`Query failed: ${(err as Error).message}`, "error");
   } finally {
