@@ -25,7 +25,8 @@ export function isGrafanaDashboard(json: unknown): boolean {
   if ("schemaVersion" in d || "rows" in d || "templating" in d || "__inputs" in d || "__requires" in d) return true;
   return arr(d["panels"]).some((p) => {
     const o = obj(p);
-    return o !== undefined && ("datasource" in o || "fieldConfig" in o || o["type"] === "graph" || o["type"] === "singlestat" || o["type"] === "row");
+    // not `type: "row"`: Loupe dashboards have rows too
+    return o !== undefined && ("datasource" in o || "fieldConfig" in o || o["type"] === "graph" || o["type"] === "singlestat");
   });
 }
 

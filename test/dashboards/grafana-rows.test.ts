@@ -82,6 +82,14 @@ test("copies Grafana saved of repeated rows and panels are dropped (the repeat d
   assert.deepEqual(old.dashboard.panels.map((p) => [p.type, p.repeat]), [["row", "disk"], ["timeseries", undefined]]);
 });
 
+test("a bare Loupe dashboard with rows is read as Loupe's, not converted as Grafana's", () => {
+  const g = { x: 0, y: 0, w: 24, h: 1 };
+  const d = { uid: "bare", title: "Bare", panels: [{ id: 1, type: "row", title: "R", collapsed: true, gridPos: g, panels: [{ id: 2, type: "stat", title: "S", gridPos: { ...g, y: 1, h: 4 }, targets: [{ refId: "A", target: "a.b" }], options: { unit: "bytes", reduce: "max" } }] }] };
+  const r = readImport(d);
+  assert.equal(r.source, "loupe");
+  assert.deepEqual([r.dashboard.panels[0]!.panels![0]!.options.unit, r.dashboard.panels[0]!.panels![0]!.options.reduce], ["bytes", "max"]);
+});
+
 test("groupSkips keeps first-seen order, counts every hit and names each panel once", () => {
   const g = groupSkips([
     { panel: "a", reason: "x" },
