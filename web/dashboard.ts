@@ -10,6 +10,10 @@ import { runQuery, type QueryRequestItem } from "./lib/query.js";
 import { isRelative, parseDuration, resolveRange, shiftRange, zoomOut, type AbsRange, type RawRange } from "./lib/time.js";
 import { interpolate, resolveVariables, ALL, type VarState } from "./lib/variables.js";
 import { placePanels, type PlacedPanel } from "./lib/grid.js";
+import { dashboardUrl, urlVars } from "./lib/dashboard-url.js";
+import { layoutRows, toggleRow } from "./lib/rows.js";
+import { rowHeader } from "./lib/row-header.js";
+import { ViewportLoader } from "./lib/lazy.js";
 import { timeControls } from "./lib/timepicker.js";
 import { renderVariableBar } from "./lib/variable-bar.js";
 import { toast } from "./lib/dialogs.js";
@@ -62,6 +66,8 @@ let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 let version = data.version;
 
 const grid = byId("panels")!;
+// panels are queried when scrolled into view (web/lib/lazy.ts)
+const lazy = new ViewportLoader(() => void load(true));
 const varBar = byId("variables")!;
 
 // ---- URL ----------------------------------------------------------------------------------
@@ -73,21 +79,8 @@ function readUrl(): void {
   viewPanel = q.get("viewPanel");
 }
 
-function urlVars(): Record<string, string[]> {
-  const q = new URLSearchParams(location.search);
-  const out: Record<string, string[]> = {};
-  for (const [k, v] of q) if (k.startsWith("var-")) (out[k.slice(4)] ??= []).push(v);
-  return out;
-}
-
 function writeUrl(push: boolean): void {
-  const q = new URLSearchParams();
-  q.set("from", raw.from);
-  q.set("to", raw.to);
-  if (refresh !== "") q.set("refresh", refresh);
-  for (const v of vars) for (const s of v.selected) q.append(`var-${v.name}`, s);
-  if (viewPanel !== null) q.set("viewPanel", viewPanel);
-  const url = `${location.pathname}?${q.toString()}`;
+  const url = dashboardUrl(location.pathname, { raw, refresh, vars, viewPanel });
   if (url === location.pathname + location.search) return;
   if (push) history.pushState(null, "", url);
   else history.replaceState(null, "", url);
@@ -99,7 +92,12 @@ function buildPanels(): void {
   for (const p of live) p.view.destroy();
   live = [];
   clear(grid);
-  const placed = placeView(grid, ROW_PX, placePanels(dash.panels, vars), viewPanel);
+  lazy.clear();
+  // rows (web/lib/rows.ts): collapsed rows' panels are not laid out, repeated rows expanded, titles interpolated
+  const layout = layoutRows(dash.panels, vars, placePanels);
+  const placed = placeView(grid, ROW_PX, layout.panels, viewPanel);
+  const viewing = grid.classList.contains("viewing");
+  if (!viewing) for (const r of layout.rows) grid.append(rowHeader(r, onToggleRow));
   for (const p of placed) {
     const body = h("div", { class: "panel-body" });
     const original = !p.key.includes("_");
@@ -113,6 +111,7 @@ function buildPanels(): void {
       el.append(h("span", { class: "panel-resize", title: "Drag to resize" }));
     }
     grid.append(el);
+    lazy.observe(el, p.key);
     const view = createPanelView({
       panel: p.panel,
       body,
@@ -124,6 +123,7 @@ function buildPanels(): void {
     live.push({ placed: p, el, body, view });
   }
   positionPanels(grid, ROW_PX, placed, elements());
+  if (!viewing) grid.style.gridTemplateRows = `repeat(${layout.height}, ${ROW_PX}px)`;
 }
 
 const elements = (): Array<{ key: string; el: HTMLElement }> => live.map((p) => ({ key: p.placed.key, el: p.el }));
@@ -132,7 +132,7 @@ const editHref = (id: number): string => `/d/${encodeURIComponent(dash.uid)}/pan
 
 /** The layout editor's hook: shows `panels`' positions (while dragging, or after a save). */
 function relayout(panels: readonly Panel[] = dash.panels): void {
-  positionPanels(grid, ROW_PX, placeView(grid, ROW_PX, placePanels(panels, vars), viewPanel), elements());
+  positionPanels(grid, ROW_PX, placeView(grid, ROW_PX, layoutRows(panels, vars, placePanels).panels, viewPanel), elements());
   if (resizeTimer !== undefined) clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => live.forEach((p) => p.view.resize()), 100);
 }
@@ -184,36 +184,42 @@ function draw(): void {
 
 // ---- data ---------------------------------------------------------------------------------
 
-async function load(): Promise<void> {
+/** Queries the panels in view; `more`: only those scrolled into view since (same range). */
+async function load(more = false): Promise<void> {
   if (snapshot) {
     draw();
     debug.loads++;
     return;
   }
-  abs = resolveRange(raw, Date.now());
-  inflight?.abort();
+  if (!more) {
+    abs = resolveRange(raw, Date.now());
+    inflight?.abort();
+    lazy.begin();
+  }
+  const gen = lazy.generation;
+  const keys = new Set(lazy.take());
+  const queries = live.filter((p) => keys.has(p.placed.key)).flatMap((p) => queriesOf(p.placed));
+  if (more && queries.length === 0) return;
   const ctrl = new AbortController();
-  inflight = ctrl;
-  const queries = live.flatMap((p) => queriesOf(p.placed));
+  if (!more) inflight = ctrl;
   const width = live.filter((p) => p.placed.panel.type === "timeseries").reduce((m, p) => Math.max(m, p.body.clientWidth), 0);
   grid.classList.add("loading");
   try {
-    if (queries.length > 0) {
-      const res = await runQuery(abs.from, abs.to, Math.min(1200, width || 600), queries, ctrl.signal);
-      results = new Map(res.results.map((r) => [r.id, r]));
-    } else results = new Map();
+    const fresh = queries.length > 0 ? (await runQuery(abs.from, abs.to, Math.min(1200, width || 600), queries, ctrl.signal)).results : [];
+    if (gen !== lazy.generation) return;
+    // a new range drops what panels out of view showed (they are queried when scrolled to)
+    results = new Map([...(more ? results : []), ...fresh.map((r) => [r.id, r] as const)]);
     draw();
     debug["allDrawnAt"] ??= performance.now();
     debug.loads++;
     document.dispatchEvent(new CustomEvent("loupe:loaded"));
   } catch (err) {
+    if (gen === lazy.generation) lazy.forget(keys);
     if ((err as Error).name === "AbortError") return;
     toast(`Query failed: ${(err as Error).message}`, "error");
   } finally {
-    if (inflight === ctrl) {
-      inflight = undefined;
-      grid.classList.remove("loading");
-    }
+    if (inflight === ctrl) inflight = undefined;
+    if (inflight === undefined) grid.classList.remove("loading");
   }
 }
 
@@ -309,7 +315,7 @@ window.addEventListener("popstate", () => {
 
 async function initVariables(): Promise<void> {
   const known = snapshot ? new Map(dash.variables.map((v) => [v.name, v.current.filter((c) => c !== ALL)])) : undefined;
-  vars = await resolveVariables(dash.variables, snapshot ? {} : urlVars(), known);
+  vars = await resolveVariables(dash.variables, snapshot ? {} : urlVars(location.search), known);
   renderVariables();
 }
 
@@ -330,6 +336,13 @@ async function onVariablesChanged(name: string, rerender = true): Promise<void> 
   writeUrl(true);
   buildPanels();
   await load();
+}
+
+function onToggleRow(rowId: number): void {
+  dash.panels = toggleRow(dash.panels, rowId);
+  buildPanels();
+  draw();
+  void load(true);
 }
 
 // ---- toolbar actions ----------------------------------------------------------------------

@@ -36,7 +36,8 @@ let view: PanelView | undefined;
 let previewEl: HTMLElement | undefined;
 let queryTimer: ReturnType<typeof setTimeout> | undefined;
 
-const nextId = dash.panels.reduce((m, p) => Math.max(m, p.id), 0) + 1;
+// ids of panels inside collapsed rows count too (web/lib/rows.ts)
+const nextId = dash.panels.flatMap((p) => [p, ...(p.panels ?? [])]).reduce((m, p) => Math.max(m, p.id), 0) + 1;
 const original = data.panelId === null ? undefined : dash.panels.find((p) => p.id === data.panelId);
 const panel: Panel = structuredClone(
   original ?? {

@@ -3,6 +3,7 @@ import { initCommon } from "./lib/theme.js";
 import { byId, h } from "./lib/dom.js";
 import { postJson } from "./lib/api.js";
 import { button, openModal, toast } from "./lib/dialogs.js";
+import { formatSkipGroup, groupSkips } from "../src/dashboards/grafana-skips.js";
 
 interface ImportResult {
   uid: string;
@@ -65,7 +66,7 @@ export function importDialog(): void {
           h("p", {}, `Imported ${r.source === "grafana" ? "Grafana dashboard" : "dashboard"} `, h("a", { href: `/d/${encodeURIComponent(r.uid)}`, id: "import-link" }, r.title), "."),
           r.skipped.length === 0
             ? h("p", { class: "muted" }, "Everything was converted.")
-            : h("div", {}, h("p", {}, `Skipped ${r.skipped.length}:`), h("ul", { id: "import-skipped" }, ...r.skipped.map((s) => h("li", {}, h("strong", {}, s.panel), `: ${s.reason}`)))),
+            : h("div", {}, h("p", {}, `Skipped ${r.skipped.length}:`), h("ul", { id: "import-skipped" }, ...groupSkips(r.skipped).map((g) => h("li", { "data-count": g.count }, formatSkipGroup(g))))),
         );
       })
       .catch((e: Error) => result.replaceChildren(h("div", { class: "error-text" }, `Import failed: ${e.message}`)));

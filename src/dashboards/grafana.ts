@@ -1,11 +1,12 @@
 /**
  * Grafana dashboard JSON → Loupe dashboard, best effort. Reads both layouts: Grafana 5+ `panels`
  * with `gridPos` (rows are `type: "row"` panels; a collapsed row holds its own `panels`) and the
- * older `rows[].panels` with `span`. Rows become a heading (a text panel) followed by their
- * panels; everything is re-packed on the 24-column grid in reading order. What cannot be
- * converted is listed in `skipped` with the reason.
+ * older `rows[].panels` with `span`. Rows stay rows (collapsed as they were saved, repeated per
+ * variable value); panels are re-packed on the 24-column grid under their row in reading order.
+ * Titles keep their `$var` / `${var}` / `[[var]]` (the page fills them in). What cannot be converted
+ * is listed in `skipped` with the reason (`groupSkips` folds it to one line per reason).
  */
-import type { DashboardInput } from "./model.js";
+import { MAX_PANELS, MAX_ROWS, type DashboardInput } from "./model.js";
 import { arr, num, obj, str, type Json } from "./json-read.js";
 import { convertPanel, type ConvertedPanel } from "./grafana-panels.js";
 import { convertTemplating, type Skip } from "./grafana-templating.js";
@@ -24,7 +25,8 @@ export function isGrafanaDashboard(json: unknown): boolean {
   if ("schemaVersion" in d || "rows" in d || "templating" in d || "__inputs" in d || "__requires" in d) return true;
   return arr(d["panels"]).some((p) => {
     const o = obj(p);
-    return o !== undefined && ("datasource" in o || "fieldConfig" in o || o["type"] === "graph" || o["type"] === "singlestat" || o["type"] === "row");
+    // not `type: "row"`: Loupe dashboards have rows too
+    return o !== undefined && ("datasource" in o || "fieldConfig" in o || o["type"] === "graph" || o["type"] === "singlestat");
   });
 }
 
@@ -34,9 +36,24 @@ interface Placed {
   readonly x: number;
   readonly w: number;
   readonly h: number;
+  /** Inside a collapsed row (its own `panels`), rather than after it at top level. */
+  readonly nested: boolean;
 }
 
-const ROW_HEADING_HEIGHT = 2;
+/** A Grafana row: a heading that folds the panels after it; `collapsed` as it was saved. */
+interface RowHead {
+  readonly title: string;
+  readonly collapsed: boolean;
+  readonly repeat: string | undefined;
+  readonly sourceId: number | undefined;
+}
+
+/** The panels before the first row (row undefined), then each row with its panels. */
+interface Section {
+  readonly row: RowHead | undefined;
+  readonly panels: Placed[];
+}
+
 const OLD_ROW_UNIT_PX = 38; // Grafana's 30 px cell plus its 8 px margin
 
 function byPosition(a: Json, b: Json): number {
@@ -64,21 +81,22 @@ function readInputs(d: Json): Map<string, string> {
   return inputs;
 }
 
-/** Collects converted panels in reading order, with row headings; what fails goes to `skipped`. */
+/** Collects converted panels in reading order, grouped under their rows; what fails goes to `skipped`. */
 class Placer {
-  readonly placed: Placed[] = [];
+  readonly sections: Section[] = [{ row: undefined, panels: [] }];
 
   constructor(
     private readonly inputs: ReadonlyMap<string, string>,
     private readonly skipped: Skip[],
   ) {}
 
-  heading(title: string): void {
-    if (title.trim() === "") return;
-    this.placed.push({ panel: { type: "text", title: "", content: `### ${title.slice(0, 190)}`, targets: [] }, sourceId: undefined, x: 0, w: 24, h: ROW_HEADING_HEIGHT });
+  row(row: Json, collapsed: boolean): void {
+    const rep = str(row["repeat"]);
+    const title = (str(row["title"]) ?? "").slice(0, 200);
+    this.sections.push({ row: { title, collapsed, repeat: rep !== undefined && rep !== "" ? rep.slice(0, 64) : undefined, sourceId: num(row["id"]) }, panels: [] });
   }
 
-  take(p: Json, x: number, w: number, h: number): void {
+  take(p: Json, x: number, w: number, h: number, nested = false): void {
     const label = panelLabel(p);
     const r = convertPanel(p, this.inputs);
     if (!r.ok) {
@@ -86,23 +104,18 @@ class Placer {
       return;
     }
     for (const note of r.notes) this.skipped.push({ panel: label, reason: note });
-    this.placed.push({ panel: r.panel, sourceId: num(p["id"]), x, w, h });
-  }
-
-  rowRepeat(row: Json, title: string): void {
-    const rep = str(row["repeat"]);
-    if (rep !== undefined && rep !== "") this.skipped.push({ panel: `row "${title}"`, reason: `repeating rows is not supported: its panels are shown once (for $${rep})` });
+    this.sections[this.sections.length - 1]!.panels.push({ panel: r.panel, sourceId: num(p["id"]), x, w, h, nested });
   }
 }
 
-/** Grafana < 5: rows[].panels with span (of 12) and a row height in px. */
+/** Grafana < 5: rows[].panels with span (of 12) and a row height in px; several rows each become a row. */
 function placeOldRows(d: Json, placer: Placer): void {
-  for (const r of arr(d["rows"])) {
-    const row = obj(r);
-    if (row === undefined) continue;
-    const title = str(row["title"]) ?? "";
-    if (row["showTitle"] === true || row["collapse"] === true) placer.heading(title);
-    placer.rowRepeat(row, title);
+  const rows = arr(d["rows"]).map(obj).filter((r): r is Json => r !== undefined);
+  for (const row of rows) {
+    // a copy Grafana saved of a repeated row: the repeat draws it again
+    if (row["repeatRowId"] !== undefined && row["repeatRowId"] !== null) continue;
+    const isRow = rows.length > 1 || row["showTitle"] === true || row["collapse"] === true || str(row["repeat"]) !== undefined;
+    if (isRow) placer.row(row, row["collapse"] === true);
     const rowPx = num(String(row["height"] ?? "250").replace(/px$/, "")) ?? 250;
     let x = 0;
     for (const pr of arr(row["panels"])) {
@@ -111,7 +124,7 @@ function placeOldRows(d: Json, placer: Placer): void {
       const w = Math.max(1, Math.min(24, Math.round((num(p["span"]) ?? 12) * 2)));
       if (x + w > 24) x = 0;
       const px = num(String(p["height"] ?? "").replace(/px$/, "")) ?? rowPx;
-      placer.take(p, x, w, Math.max(2, Math.ceil(px / OLD_ROW_UNIT_PX)));
+      placer.take(p, x, w, Math.max(2, Math.ceil(px / OLD_ROW_UNIT_PX)), isRow && row["collapse"] === true);
       x = (x + w) % 24;
     }
   }
@@ -121,15 +134,15 @@ function placeOldRows(d: Json, placer: Placer): void {
 function placeGridPanels(d: Json, placer: Placer): void {
   const top = arr(d["panels"]).map(obj).filter((p): p is Json => p !== undefined).sort(byPosition);
   for (const p of top) {
+    // copies Grafana saved of repeated panels and rows: the repeat draws them again
+    if (p["repeatPanelId"] !== undefined && p["repeatPanelId"] !== null) continue;
     const g = obj(p["gridPos"]) ?? {};
     if (p["type"] === "row") {
-      const title = str(p["title"]) ?? "";
-      placer.heading(title);
-      placer.rowRepeat(p, title);
+      placer.row(p, p["collapsed"] === true);
       // A collapsed row carries its panels inside it; an open row's panels follow at top level.
       for (const inner of arr(p["panels"]).map(obj).filter((q): q is Json => q !== undefined).sort(byPosition)) {
         const gi = obj(inner["gridPos"]) ?? {};
-        placer.take(inner, num(gi["x"]) ?? 0, num(gi["w"]) ?? 12, num(gi["h"]) ?? 8);
+        placer.take(inner, num(gi["x"]) ?? 0, num(gi["w"]) ?? 12, num(gi["h"]) ?? 8, p["collapsed"] === true);
       }
       continue;
     }
@@ -137,22 +150,66 @@ function placeGridPanels(d: Json, placer: Placer): void {
   }
 }
 
-/** At most 100 panels, packed on the grid; Grafana's panel ids kept where unique, the rest numbered after them. */
-function packAndNumber(placed: Placed[], skipped: Skip[]): DashboardInput["panels"] {
-  if (placed.length > 100) {
-    for (const p of placed.slice(100)) skipped.push({ panel: p.panel.title === "" ? "heading" : p.panel.title!, reason: "a dashboard holds at most 100 panels" });
-    placed.length = 100;
+/** Keeps at most MAX_PANELS panels and MAX_ROWS rows (in reading order); the rest is reported. */
+function capSections(sections: Section[], skipped: Skip[]): Section[] {
+  let panels = 0;
+  let rows = 0;
+  const out: Section[] = [];
+  for (const s of sections) {
+    if (s.row !== undefined && ++rows > MAX_ROWS) {
+      skipped.push({ panel: `row "${s.row.title}"`, reason: `a dashboard holds at most ${MAX_ROWS} rows` });
+      s.panels.forEach((p) => skipped.push({ panel: p.panel.title || "untitled panel", reason: `a dashboard holds at most ${MAX_ROWS} rows` }));
+      continue;
+    }
+    const keep = s.panels.slice(0, Math.max(0, MAX_PANELS - panels));
+    for (const p of s.panels.slice(keep.length)) skipped.push({ panel: p.panel.title || "untitled panel", reason: `a dashboard holds at most ${MAX_PANELS} panels` });
+    panels += keep.length;
+    out.push({ row: s.row, panels: keep });
   }
+  return out;
+}
+
+type PanelIn = NonNullable<DashboardInput["panels"]>[number];
+
+/** Numbers panels: Grafana's ids kept where unique, the rest numbered after them. */
+function numberer(sections: readonly Section[]): (sourceId: number | undefined) => number {
   const ids = new Set<number>();
-  for (const p of placed) if (p.sourceId !== undefined && Number.isSafeInteger(p.sourceId) && p.sourceId >= 1 && p.sourceId < 2 ** 40) ids.add(p.sourceId);
+  const valid = (id: number | undefined): id is number => id !== undefined && Number.isSafeInteger(id) && id >= 1 && id < 2 ** 40;
+  for (const s of sections) for (const id of [s.row?.sourceId, ...s.panels.map((p) => p.sourceId)]) if (valid(id)) ids.add(id);
   const taken = new Set<number>();
   let next = Math.max(0, ...ids) + 1;
-  return packPanels(placed).map((p) => {
-    let id = p.sourceId;
-    if (id === undefined || !ids.has(id) || taken.has(id)) id = next++;
+  return (sourceId) => {
+    const id = valid(sourceId) && !taken.has(sourceId) ? sourceId : next++;
     taken.add(id);
-    return { ...p.panel, id, gridPos: { x: p.x, y: p.y, w: p.w, h: p.h } };
-  });
+    return id;
+  };
+}
+
+/**
+ * Rows and panels on the 24-column grid: each row a full-width line, its panels packed below it;
+ * a collapsed row holds its panels (positioned as if open) and takes one line.
+ */
+function layoutSections(sections: readonly Section[]): PanelIn[] {
+  const idOf = numberer(sections);
+  const out: PanelIn[] = [];
+  let cursor = 0;
+  const pack = (ps: readonly Placed[], top: number): PanelIn[] => packPanels(ps).map((p) => ({ ...p.panel, id: idOf(p.sourceId), gridPos: { x: p.x, y: top + p.y, w: p.w, h: p.h } }));
+  const bottom = (ps: readonly PanelIn[]): number => ps.reduce((m, p) => Math.max(m, p.gridPos.y + p.gridPos.h), 0);
+  for (const s of sections) {
+    if (s.row === undefined && s.panels.length === 0) continue;
+    const collapsed = s.row?.collapsed === true;
+    if (s.row !== undefined) {
+      const row: PanelIn = { id: idOf(s.row.sourceId), type: "row", title: s.row.title, gridPos: { x: 0, y: cursor, w: 24, h: 1 }, targets: [], collapsed, ...(s.row.repeat !== undefined ? { repeat: s.row.repeat } : {}) };
+      cursor += 1;
+      // folded panels keep the places they take when the row is opened
+      if (collapsed) row.panels = pack(s.panels.filter((p) => p.nested), cursor);
+      out.push(row);
+    }
+    const shown = pack(s.panels.filter((p) => !collapsed || !p.nested), cursor);
+    out.push(...shown);
+    cursor = Math.max(cursor, bottom(shown));
+  }
+  return out;
 }
 
 /** Annotation queries and dashboard links: reported, not imported. */
@@ -172,7 +229,7 @@ export function convertGrafanaDashboard(json: unknown): GrafanaConversion {
   const placer = new Placer(inputs, skipped);
   if (Array.isArray(d["rows"]) && !Array.isArray(d["panels"])) placeOldRows(d, placer);
   else placeGridPanels(d, placer);
-  const panels = packAndNumber(placer.placed, skipped);
+  const panels = layoutSections(capSections(placer.sections, skipped));
   skipUnsupported(d, skipped);
 
   const title = (str(d["title"]) ?? "").trim().slice(0, 200) || "Imported dashboard";

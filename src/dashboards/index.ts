@@ -8,6 +8,8 @@ export type { ExportFile, ReadImport } from "./exchange.js";
 export { convertGrafanaDashboard, isGrafanaDashboard } from "./grafana.js";
 export type { GrafanaConversion } from "./grafana.js";
 export type { Skip } from "./grafana-templating.js";
+export { groupSkips, formatSkipGroup } from "./grafana-skips.js";
+export type { SkipGroup } from "./grafana-skips.js";
 export { hostOverviewDashboard, HOST_OVERVIEW_UID } from "./host-overview.js";
 export type { HostOverviewOptions } from "./host-overview.js";
 export { provisionDashboards, installHostOverview, BUILTIN_AUTHOR, PROVISIONING_AUTHOR } from "./provision.js";

@@ -4,6 +4,10 @@
  */
 import { z } from "zod";
 
+/** Panels of a dashboard, rows not counted (those inside collapsed rows are); and its rows. */
+export const MAX_PANELS = 100;
+export const MAX_ROWS = 50;
+
 export const unitSchema = z.enum(["none", "short", "percent", "percentunit", "bytes", "bits", "Bps", "bps", "ops", "reqps", "ms", "s", "celsius"]);
 
 export const thresholdSchema = z.object({
@@ -25,9 +29,10 @@ export const gridPosSchema = z.object({
   h: z.number().int().min(1).max(100),
 });
 
-export const panelTypeSchema = z.enum(["timeseries", "stat", "gauge", "table", "text"]);
+/** `row`: a full-width heading that folds the panels below it (Grafana's row panel). */
+export const panelTypeSchema = z.enum(["timeseries", "stat", "gauge", "table", "text", "row"]);
 
-export const panelSchema = z.object({
+export const basePanelSchema = z.object({
   id: z.number().int().min(1),
   type: panelTypeSchema,
   title: z.string().max(200).default(""),
@@ -58,6 +63,16 @@ export const panelSchema = z.object({
   repeatDirection: z.enum(["h", "v"]).optional(),
 });
 
+/**
+ * A panel, or a row (`type: "row"`). As in Grafana, an open row's panels follow it in `panels` of the
+ * dashboard; a collapsed row (`collapsed: true`) holds them in its own `panels` and they are not
+ * queried until it is opened. A row's `repeat` repeats the row and its panels per variable value.
+ */
+export const panelSchema = basePanelSchema.extend({
+  collapsed: z.boolean().optional(),
+  panels: z.array(basePanelSchema).max(MAX_PANELS).optional(),
+});
+
 export const variableSchema = z.object({
   name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(64),
   label: z.string().max(100).optional(),
@@ -79,9 +94,23 @@ export const dashboardSchema = z.object({
   /** Auto-refresh interval ("" = off), e.g. "10s", "1m". */
   refresh: z.string().max(10).default(""),
   variables: z.array(variableSchema).max(20).default([]),
-  panels: z.array(panelSchema).max(100).default([]),
+  panels: z.array(panelSchema).max(MAX_PANELS + MAX_ROWS).default([]),
   /** Bumped by the store on every save. */
   version: z.number().int().min(0).default(0),
+}).superRefine((d, ctx) => {
+  const rows = d.panels.filter((p) => p.type === "row");
+  const inner = d.panels.reduce((n, p) => n + (p.type === "row" ? (p.panels ?? []).filter((q) => q.type !== "row").length : 1), 0);
+  if (rows.length > MAX_ROWS) ctx.addIssue({ code: "custom", path: ["panels"], message: `a dashboard holds at most ${MAX_ROWS} rows (it has ${rows.length})` });
+  if (inner > MAX_PANELS) ctx.addIssue({ code: "custom", path: ["panels"], message: `a dashboard holds at most ${MAX_PANELS} panels, rows not counted, including those inside collapsed rows (it has ${inner})` });
+  const ids = new Set<number>();
+  for (const p of d.panels.flatMap((q) => [q, ...(q.panels ?? [])])) {
+    if (ids.has(p.id)) ctx.addIssue({ code: "custom", path: ["panels"], message: `panel id ${p.id} is used twice (ids are unique, rows' panels included)` });
+    ids.add(p.id);
+  }
+  for (const [i, r] of d.panels.entries()) {
+    if (r.type !== "row" && (r.panels !== undefined || r.collapsed !== undefined)) ctx.addIssue({ code: "custom", path: ["panels", i], message: "only a row (type \"row\") has collapsed and panels" });
+    if ((r.panels ?? []).some((q) => q.type === "row")) ctx.addIssue({ code: "custom", path: ["panels", i, "panels"], message: "a row cannot hold another row" });
+  }
 });
 
 export type Unit = z.infer<typeof unitSchema>;

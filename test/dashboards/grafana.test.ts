@@ -43,7 +43,7 @@ test("Grafana node dashboard (Graphite, templating, rows, singlestat) converts c
   assert.deepEqual(r.skipped.map((s) => s.panel), ["variable $disk"]);
   assert.match(r.skipped[0]!.reason, /regex/);
 
-  const byTitle = new Map(d.panels.map((p) => [p.title, p]));
+  const byTitle = new Map(d.panels.flatMap((p) => [p, ...(p.panels ?? [])]).map((p) => [p.title, p]));
   const cpuBusy = byTitle.get("CPU busy")!;
   assert.equal(cpuBusy.type, "stat");
   assert.equal(cpuBusy.options.unit, "percent");
@@ -79,13 +79,17 @@ test("Grafana node dashboard (Graphite, templating, rows, singlestat) converts c
   const about = byTitle.get("About")!;
   assert.equal(about.type, "text");
   assert.equal(about.content, "Metrics from **Diamond** collectors.");
-  // rows become headings, in reading order, and nothing overlaps
-  const headings = d.panels.filter((p) => p.type === "text" && p.content?.startsWith("### ")).map((p) => p.content);
-  assert.deepEqual(headings, ["### CPU and memory", "### Disks and network"]);
+  // rows stay rows, collapsed as saved (the collapsed one holds its panels), in reading order; nothing overlaps
+  const rows = d.panels.filter((p) => p.type === "row");
+  assert.deepEqual(rows.map((r) => [r.title, r.collapsed, (r.panels ?? []).map((p) => p.title)]), [
+    ["CPU and memory", false, []],
+    ["Disks and network", true, ["Disk $disk throughput", "Network eth0"]],
+  ]);
   assert.deepEqual(overlaps(d), []);
   const order = [...d.panels].sort((a, b) => a.gridPos.y - b.gridPos.y || a.gridPos.x - b.gridPos.x).map((p) => p.title || p.content);
-  assert.deepEqual(order, ["CPU busy", "Root free", "Load (1m)", "### CPU and memory", "CPU", "Memory", "### Disks and network", "Disk $disk throughput", "Network eth0", "About"]);
-  assert.equal(new Set(d.panels.map((p) => p.id)).size, d.panels.length, "panel ids unique");
+  assert.deepEqual(order, ["CPU busy", "Root free", "Load (1m)", "CPU and memory", "CPU", "Memory", "Disks and network", "About"]);
+  const all = d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
+  assert.equal(new Set(all.map((p) => p.id)).size, all.length, "panel ids unique, rows' panels included");
 });
 
 test("Grafana dashboard with Prometheus, plugin panels and other datasources: skipped with reasons", () => {
@@ -130,13 +134,15 @@ test("Grafana 4 dashboard (rows[].panels with span) converts with sizes from spa
   assert.deepEqual(d.variables.map((v) => [v.name, v.current, v.multi, v.includeAll]), [["server", ["db1", "db2"], true, true]]);
   const load = d.panels.find((p) => p.title === "Load $server")!;
   assert.deepEqual([load.gridPos.x, load.gridPos.w, load.gridPos.h], [0, 16, 7], "span 8 → 16 columns; 250px → 7 rows");
+  const memory = d.panels.find((p) => p.title === "Memory")!;
+  assert.deepEqual([memory.type, memory.collapsed, memory.repeat], ["row", true, "server"], "a collapsed, repeating Grafana 4 row");
   assert.equal(load.options.logScale, true);
   const uptime = d.panels.find((p) => p.title === "Uptime")!;
   assert.deepEqual([uptime.type, uptime.gridPos.x, uptime.gridPos.w, uptime.options.unit], ["stat", 16, 8, "s"]);
-  assert.equal(d.panels.find((p) => p.title === "Latest")!.type, "table");
+  assert.equal(memory.panels!.find((p) => p.title === "Latest")!.type, "table");
   assert.deepEqual(
     r.skipped.map((s) => s.panel),
-    ['row "Memory"', "Other dashboards"],
+    ["Other dashboards"],
   );
   assert.deepEqual(overlaps(d), []);
 });
