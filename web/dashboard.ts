@@ -94,10 +94,10 @@ function buildPanels(): void {
   clear(grid);
   lazy.clear();
   // rows (web/lib/rows.ts): collapsed rows' panels are not laid out, repeated rows expanded, titles interpolated
-  const layout = layoutRows(dash.panels, vars, placePanels);
-  const placed = placeView(grid, ROW_PX, layout.panels, viewPanel);
+  const rowLayout = layoutRows(dash.panels, vars, placePanels);
+  const placed = placeView(grid, ROW_PX, rowLayout.panels, viewPanel);
   const viewing = grid.classList.contains("viewing");
-  if (!viewing) for (const r of layout.rows) grid.append(rowHeader(r, onToggleRow));
+  if (!viewing) for (const r of rowLayout.rows) grid.append(rowHeader(r, onToggleRow));
   for (const p of placed) {
     const body = h("div", { class: "panel-body" });
     const original = !p.key.includes("_");
@@ -123,7 +123,7 @@ function buildPanels(): void {
     live.push({ placed: p, el, body, view });
   }
   positionPanels(grid, ROW_PX, placed, elements());
-  if (!viewing) grid.style.gridTemplateRows = `repeat(${layout.height}, ${ROW_PX}px)`;
+  if (!viewing) grid.style.gridTemplateRows = `repeat(${rowLayout.height}, ${ROW_PX}px)`;
 }
 
 const elements = (): Array<{ key: string; el: HTMLElement }> => live.map((p) => ({ key: p.placed.key, el: p.el }));
