@@ -17,20 +17,8 @@ import type { NameFilter } from "./filter.js";
 import type { ForwardMetrics } from "./metrics.js";
 import { DeliveryError, type Target } from "./target.js";
 
-export interface ForwarderStatus {
-  readonly name: string;
-  readonly type: string;
-  /** Where it sends (host:port or the URL without credentials). */
-  readonly target: string;
-  readonly queuedBytes: number;
-  readonly queuedRecords: number;
-  readonly queuedPoints: number;
-  readonly lagSeconds: number;
-  readonly sent: number;
-  readonly retried: number;
-  readonly dropped: number;
-  readonly lastError?: string;
-}
+import type { ForwarderStatus } from "../model/index.js";
+export type { ForwarderStatus };
 
 export interface ForwarderParts {
   readonly name: string;

@@ -17,6 +17,7 @@ import { SnappyError, maxCompressedLength, uncompress } from "../lib/remote-writ
 import { RemoteWriteDecodeError, type DecodeLimits, type DecodedWriteRequest } from "../lib/remote-write/types.js";
 import { seriesKey, type Sample, type Tags } from "../model/index.js";
 import { columnarOf, type ColumnarSink, type IngestSink } from "./batcher.js";
+import { readLimited } from "./influx/body.js";
 
 export interface RemoteWriteLimits extends DecodeLimits {
   /** Largest WriteRequest after snappy decompression (`max_body_size`). */
@@ -210,15 +211,5 @@ export async function readRemoteWriteBody(req: IncomingMessage, ingest: RemoteWr
   if (type.includes("proto=") && !type.includes("proto=prometheus.writerequest"))
     throw new LoupeError("unsupported_remote_write_version", `remote_write accepts 1.0 (prometheus.WriteRequest) only, got Content-Type "${type}"; set protobuf_message: prometheus.WriteRequest`, { status: 415 });
   const limit = ingest.maxCompressedBytes;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw ingest.refuse("body_too_large", `remote_write body larger than ${limit} bytes ([${SECTION}] max_body_size, compressed)`, 413);
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return await readLimited(req, limit, () => ingest.refuse("body_too_large", `remote_write body larger than ${limit} bytes ([${SECTION}] max_body_size, compressed)`, 413));
 }

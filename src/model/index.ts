@@ -4,3 +4,4 @@ export type { Sample, SampleSink, Tags } from "./sample.js";
 export { seriesKey, parseSeriesKey } from "./sample.js";
 export * from "./alerting.js";
 export type * from "./dashboard-records.js";
+export type { ForwarderStatus } from "./forward.js";

@@ -166,7 +166,7 @@ test("forwarders: listed from the declared source; [] renders as none", async ()
   migrate(db, undefined, path);
   const config = defaultConfig(`[database]\npath = ${path}\n[alerting]\nenabled = false\n`);
   const store = await openStore(db, { store: config.store, retention: config.retention, walPath: `${path}.wal`, log: silentLogger, tuning: { timers: false } });
-  const fw = { name: "vm", type: "remote_write", target: "http://vm:8428/api/v1/write", queuedBytes: 2048, queuedRecords: 3, lagSeconds: 12.5, sent: 100, retried: 2, dropped: 0, lastError: "503" };
+  const fw = { name: "vm", type: "remote_write", target: "http://vm:8428/api/v1/write", queuedBytes: 2048, queuedRecords: 3, queuedPoints: 30, lagSeconds: 12.5, sent: 100, retried: 2, dropped: 0, lastError: "503" };
   let list = [fw];
   const svc = new StatusService({ db, config, store, metrics: new MetricsRegistry(), clock: fakeClock(), log: silentLogger, version: "t", startedAt: T0, timers: false, usageInWorker: false, forwarders: { status: () => list } });
   try {

@@ -7,20 +7,8 @@ import type { TableUsage, TierUsage, FileUsage } from "../../store/index.js";
 import type { FillEstimate } from "./fill.js";
 
 /** One forwarder's state, as the forwarding module reports it (issue 15, fleet-shared.md). */
-export interface ForwarderStatus {
-  readonly name: string;
-  readonly type: string;
-  /** Where it sends (URL or host:port), without credentials. */
-  readonly target: string;
-  readonly queuedBytes: number;
-  readonly queuedRecords: number;
-  /** Age of the oldest point not yet delivered, seconds. */
-  readonly lagSeconds: number;
-  readonly sent: number;
-  readonly retried: number;
-  readonly dropped: number;
-  readonly lastError?: string | undefined;
-}
+export type { ForwarderStatus } from "../../model/index.js";
+import type { ForwarderStatus } from "../../model/index.js";
 
 /** Declared here, implemented by the forwarding module; main.ts wires it when forwarders exist. */
 export interface ForwarderStatusSource {

@@ -12,18 +12,23 @@ export class BodyTooLargeError extends LoupeError {
   }
 }
 
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** The request body as sent, refused with `tooLarge()` as soon as it passes `limit` bytes (the rest is drained). */
+export async function readLimited(req: IncomingMessage, limit: number, tooLarge: () => Error): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) {
       req.resume();
-      throw new BodyTooLargeError(limit);
+      throw tooLarge();
     }
     chunks.push(chunk);
   }
-  const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const raw = await readLimited(req, limit, () => new BodyTooLargeError(limit));
   const enc = (req.headers["content-encoding"] ?? "").toString().trim().toLowerCase();
   if (enc === "" || enc === "identity") return raw;
   if (enc !== "gzip" && enc !== "x-gzip") throw new BadRequestError(`unsupported Content-Encoding "${enc}" (gzip or none)`, "unsupported_encoding");
