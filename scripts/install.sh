@@ -73,9 +73,12 @@ act() {
 systemd_running() { [ -z "$DESTDIR" ] && [ -d /run/systemd/system ]; }
 
 uninstall() {
-  if systemd_running; then
-    systemctl disable --now loupe.service 2>/dev/null || true
+  # never stops a running Loupe itself (it did not start it): the operator stops it first
+  if systemd_running && systemctl is-active --quiet loupe.service; then
+    echo "install.sh: loupe.service is running; stop and disable it first (systemctl disable --now loupe), then run --uninstall again" >&2
+    exit 1
   fi
+  systemd_running && { systemctl disable loupe.service 2>/dev/null || true; }
   rm -f "$ROOT$UNIT" "$ROOT$LINK"
   systemd_running && systemctl daemon-reload
   rm -rf "$ROOT$APP" "$ROOT$APP.new" "$ROOT$APP.old"
@@ -176,17 +179,22 @@ install_unit() {
 start_service() {
   if [ -n "$DESTDIR" ]; then
     act systemctl daemon-reload
-    act systemctl enable loupe.service
-    [ "$start" = 1 ] && act systemctl restart loupe.service
+    if [ "$start" = 1 ]; then act systemctl enable --now loupe.service; else act systemctl enable loupe.service; fi
     return 0
   fi
   if systemd_running; then
     systemctl daemon-reload
-    systemctl enable loupe.service >/dev/null
     if [ "$start" = 1 ]; then
-      systemctl restart loupe.service
-      say "started: systemctl status loupe; logs: journalctl -u loupe -f"
+      # a Loupe already running (an upgrade) is left running: the operator chooses when it restarts
+      if systemctl is-active --quiet loupe.service; then
+        systemctl enable loupe.service >/dev/null
+        say "loupe.service was already running and still runs the old version: restart it when convenient (systemctl try-restart loupe)"
+      else
+        systemctl enable --now loupe.service >/dev/null
+        say "started: systemctl status loupe; logs: journalctl -u loupe -f"
+      fi
     else
+      systemctl enable loupe.service >/dev/null
       say "enabled, not started (--no-start): systemctl start loupe"
     fi
   else

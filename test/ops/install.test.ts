@@ -60,8 +60,7 @@ test("install.sh lays out config, data dir, app and a hardened unit in DESTDIR, 
     "chown root:loupe /etc/loupe/loupe.ini",
     "chown loupe:loupe /var/lib/loupe",
     "systemctl daemon-reload",
-    "systemctl enable loupe.service",
-    "systemctl restart loupe.service",
+    "systemctl enable --now loupe.service",
   ]);
 });
 
