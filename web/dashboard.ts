@@ -8,9 +8,10 @@ import { byId, clear, h, pageData } from "./lib/dom.js";
 import { getJson, postJson } from "./lib/api.js";
 import { runQuery, type QueryRequestItem } from "./lib/query.js";
 import { isRelative, parseDuration, resolveRange, shiftRange, zoomOut, type AbsRange, type RawRange } from "./lib/time.js";
-import { interpolate, resolveVariables, ALL, type VarState } from "./lib/variables.js";
+import { interpolate, provisionalVariables, resolveVariables, sameSelections, ALL, type VarState } from "./lib/variables.js";
 import { placePanels, type PlacedPanel } from "./lib/grid.js";
 import { dashboardUrl, urlVars } from "./lib/dashboard-url.js";
+import { bindDashboardKeys } from "./lib/dashboard-keys.js";
 import { layoutRows, toggleRow } from "./lib/rows.js";
 import { rowHeader } from "./lib/row-header.js";
 import { ViewportLoader } from "./lib/lazy.js";
@@ -255,9 +256,7 @@ const controls = timeControls({
   },
 });
 
-function toRaw(a: AbsRange): RawRange {
-  return { from: String(Math.round(a.from)), to: String(Math.round(a.to)) };
-}
+const toRaw = (a: AbsRange): RawRange => ({ from: String(Math.round(a.from)), to: String(Math.round(a.to)) });
 
 function setRange(r: RawRange): void {
   raw = r;
@@ -289,17 +288,8 @@ document.addEventListener("visibilitychange", () => {
   }
 });
 
-document.addEventListener("keydown", (e) => {
-  const t = e.target as HTMLElement;
-  if (snapshot || t.closest("input, textarea, select, [contenteditable]")) return;
-  if (e.shiftKey && e.key === "ArrowLeft") setRange(toRaw(shiftRange(abs, -1)));
-  else if (e.shiftKey && e.key === "ArrowRight") setRange(toRaw(shiftRange(abs, 1)));
-  else if ((e.ctrlKey || e.metaKey) && e.key === "z") setRange(toRaw(zoomOut(abs)));
-  else if (!e.ctrlKey && !e.metaKey && !e.altKey && e.key === "r") void reload();
-  else if (e.key === "Escape" && viewPanel !== null) setViewPanel(null);
-  else return;
-  e.preventDefault();
-});
+if (!snapshot)
+  bindDashboardKeys({ shift: (d) => setRange(toRaw(shiftRange(abs, d))), zoomOut: () => setRange(toRaw(zoomOut(abs))), reload: () => void reload(), leaveView: () => viewPanel !== null && (setViewPanel(null), true) });
 
 window.addEventListener("popstate", () => {
   readUrl();
@@ -387,10 +377,19 @@ async function start(): Promise<void> {
     layout = createLayoutEditor(Object.defineProperty(host, "version", { get: () => version, set: (v: number) => void (version = v) }) as typeof host & { version: number });
   }
   controls.update(raw, refresh);
+  // the first query need not wait for the variables' option lists when the selections are already known
+  const early = snapshot ? undefined : provisionalVariables(dash.variables, urlVars(location.search));
+  let first: Promise<void> | undefined;
+  if (early !== undefined) {
+    vars = early;
+    buildPanels();
+    first = load();
+  }
   await initVariables();
-  buildPanels();
+  const kept = early !== undefined && sameSelections(early, vars);
+  if (!kept) buildPanels();
   if (!snapshot) writeUrl(false);
-  await load();
+  await (kept ? first : load());
   schedule();
 }
 

@@ -68,3 +68,25 @@ export async function resolveVariables(defs: readonly Variable[], fromUrl: Reado
   }
   return out;
 }
+
+/**
+ * The selections a page can draw with before any option list arrives: each variable's value from the URL, or
+ * its saved current value, when that needs no options (no All, not empty). Undefined when some variable
+ * needs its options first. The page queries with these while the options load, and again only if the
+ * resolved selections differ (resolveVariables drops a saved value the options no longer hold).
+ */
+export function provisionalVariables(defs: readonly Variable[], fromUrl: Readonly<Record<string, string[]>>): VarState[] | undefined {
+  const out: VarState[] = [];
+  for (const d of defs) {
+    let selected = fromUrl[d.name] ?? d.current;
+    if (!d.multi) selected = selected.slice(0, 1);
+    if (selected.length === 0 || selected.includes(ALL)) return undefined;
+    out.push({ name: d.name, label: d.label ?? d.name, type: d.type, multi: d.multi, includeAll: d.includeAll, options: [], selected });
+  }
+  return out;
+}
+
+/** Whether two resolutions select the same values for every variable. */
+export function sameSelections(a: readonly VarState[], b: readonly VarState[]): boolean {
+  return a.length === b.length && a.every((v, i) => v.name === b[i]!.name && v.selected.length === b[i]!.selected.length && v.selected.every((s, j) => s === b[i]!.selected[j]));
+}
