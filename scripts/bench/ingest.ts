@@ -28,6 +28,7 @@ import type { Sample, SampleSink } from "../../src/model/index.js";
 import { openDatabase, migrate, openStore, type TimeSeriesStore } from "../../src/store/index.js";
 import { DEFAULTS, buildPayloads, seriesName, type LoadOptions } from "../loadgen.js";
 import { printTable } from "./_table.js";
+import { bestCpuRate, cpuSeconds } from "./_cpu.js";
 
 const SERIES = Number(process.env["BENCH_INGEST_SERIES"] ?? 10_000);
 const TICKS = Number(process.env["BENCH_INGEST_TICKS"] ?? 150);
@@ -42,32 +43,8 @@ const rows: Row[] = [];
 
 const RUNS = Number(process.env["BENCH_INGEST_RUNS"] ?? 3);
 
-/**
- * Items per CPU-second (this process's user + system time, which other work on the shared machine
- * disturbs far less than wall time), best of RUNS windows of `seconds` of CPU.
- */
-function timeLoop(fn: () => number, seconds = 0.6): number {
-  fn(); // warm up
-  let best = 0;
-  for (let r = 0; r < RUNS; r++) {
-    let n = 0;
-    const c0 = process.cpuUsage();
-    let el = 0;
-    while (el < seconds) {
-      n += fn();
-      const u = process.cpuUsage(c0);
-      el = (u.user + u.system) / 1e6;
-    }
-    best = Math.max(best, n / el);
-  }
-  return best;
-}
-
-/** CPU seconds (user + system, libuv threads included) of this process since c0. */
-function cpuSeconds(c0: NodeJS.CpuUsage): number {
-  const u = process.cpuUsage(c0);
-  return (u.user + u.system) / 1e6;
-}
+/** Items per CPU-second, best of RUNS windows of `seconds` of CPU. */
+const timeLoop = (fn: () => number, seconds = 0.6): number => bestCpuRate(fn, RUNS, seconds);
 
 /** Runs an end-to-end measurement RUNS times; the row shows the best rate and the median. */
 async function repeat(label: string, transport: string, target: string, once: () => Promise<{ got: number; seconds: number; what: string; cpu: number }>): Promise<void> {

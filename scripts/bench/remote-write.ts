@@ -41,6 +41,7 @@ import type { Sample } from "../../src/model/index.js";
 import { openDatabase, migrate, openStore } from "../../src/store/index.js";
 import { printTable } from "./_table.js";
 import { BENCH_T0, benchLabels, benchRequest } from "./_rw-workload.js";
+import { bestCpuRate, cpuSeconds } from "./_cpu.js";
 
 const RUNS = Number(process.env["BENCH_RW_RUNS"] ?? 3);
 const REQUESTS = Number(process.env["BENCH_RW_REQUESTS"] ?? 60);
@@ -58,27 +59,7 @@ const WORKLOADS: Workload[] = [
 ];
 
 /** Items per CPU-second, best of RUNS windows of `seconds` of CPU. */
-function cpuRate(fn: () => number, seconds = 0.8): number {
-  fn();
-  let best = 0;
-  for (let r = 0; r < RUNS; r++) {
-    const c0 = process.cpuUsage();
-    let n = 0;
-    let el = 0;
-    while (el < seconds) {
-      n += fn();
-      const u = process.cpuUsage(c0);
-      el = (u.user + u.system) / 1e6;
-    }
-    best = Math.max(best, n / el);
-  }
-  return best;
-}
-
-function cpuSince(c0: NodeJS.CpuUsage): number {
-  const u = process.cpuUsage(c0);
-  return (u.user + u.system) / 1e6;
-}
+const cpuRate = (fn: () => number, seconds = 0.8): number => bestCpuRate(fn, RUNS, seconds);
 
 type Row = [string, string, number, string];
 const rows: Row[] = [];
@@ -107,7 +88,7 @@ async function ingestRows(w: Workload, encoded: readonly Uint8Array[]): Promise<
     for (let r = 1; r <= REQUESTS; r++) await ingest.write(bodies[r]!);
     const n = REQUESTS * w.series * w.per;
     const wall = (performance.now() - t0) / 1000;
-    rows.push(["ingest: decode + store write", w.name, n / cpuSince(c0), `wall ${Math.round(n / wall).toLocaleString("en-US")}/s`]);
+    rows.push(["ingest: decode + store write", w.name, n / cpuSeconds(c0), `wall ${Math.round(n / wall).toLocaleString("en-US")}/s`]);
     // the same through HTTP, from a client process (later timestamps than the first run's)
     const before: RequestHandler[] = [(_req, res, next) => ((res.locals["principal"] = OPEN_PRINCIPAL), next())];
     const app = createApp({ log: silentLogger, before, routers: [remoteWriteRoutes({ sink: store, log: silentLogger, limits: LIMITS })] });
@@ -138,7 +119,7 @@ async function sendFromChild(url: string, w: Workload, first: number): Promise<{
         t0 = performance.now();
       }
       const m = /done (\d+)/.exec(out);
-      if (m && c0 !== undefined) resolve({ samples: Number(m[1]), cpu: cpuSince(c0), wall: (performance.now() - t0) / 1000 });
+      if (m && c0 !== undefined) resolve({ samples: Number(m[1]), cpu: cpuSeconds(c0), wall: (performance.now() - t0) / 1000 });
     });
     child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`_rw-send.ts exited ${code}`))));
   });
@@ -188,7 +169,7 @@ async function forwardRow(): Promise<void> {
     const t0 = performance.now();
     for (let t = 1; t < TICKS; t++) await target.send(batches[t]!, signal);
     const wall = (performance.now() - t0) / 1000;
-    const cpu = cpuSince(c0);
+    const cpu = cpuSeconds(c0);
     const n = (TICKS - 1) * SERIES;
     await target.close();
     const got = (await vmRowsInserted(url)) - before;
