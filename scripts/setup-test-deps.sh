@@ -2,7 +2,8 @@
 # Installs the system packages Loupe's test suite drives for real:
 #   nginx (nginx collector), chromium (browser tests), collectd (Graphite peer),
 #   prometheus (promtool + scrape test, remote_write into Loupe), influxdb-client (the `influx` CLI writing line protocol),
-#   influxdb 1.6 (forwarding target, `loupe import influx`), python3-whisper (whisper files for `loupe import whisper`).
+#   influxdb 1.6 (forwarding target, `loupe import influx`), python3-whisper (whisper files for `loupe import whisper`),
+#   slapd + ldap-utils (LDAP login), mariadb-server, postgresql, redis-server (service collectors), smartmontools.
 # Called by `npm test`. Installs with apt-get when running as root; otherwise says what is missing.
 set -euo pipefail
 
@@ -21,6 +22,12 @@ declare -A NEED=(
   [influxdb]=/usr/bin/influxd
   [python3-whisper]=/usr/bin/whisper-create
   [systemd]=/usr/bin/systemd-analyze
+  [slapd]=/usr/sbin/slapd
+  [ldap-utils]=/usr/bin/ldapadd
+  [mariadb-server]=/usr/sbin/mariadbd
+  [postgresql]=/usr/lib/postgresql/15/bin/postgres
+  [redis-server]=/usr/bin/redis-server
+  [smartmontools]=/usr/sbin/smartctl
 )
 
 missing=()
