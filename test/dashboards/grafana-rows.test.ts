@@ -161,13 +161,13 @@ test("toggling a row moves its panels in and out as Grafana does, and the layout
   assert.doesNotThrow(() => dashboardSchema.parse({ ...d, panels: opened }));
 });
 
-test("the model refuses panels in a non-row, a row in a row, a panel id used twice, and more than 100 panels counting collapsed rows'", () => {
+test("the model refuses panels in a non-row, a row in a row, a panel id used twice, and more than 200 panels counting collapsed rows'", () => {
   const g = { x: 0, y: 0, w: 24, h: 1 };
   const base = { uid: "r", title: "R" };
   assert.throws(() => dashboardSchema.parse({ ...base, panels: [{ id: 1, type: "text", gridPos: g, panels: [] }] }), /only a row/);
   assert.throws(() => dashboardSchema.parse({ ...base, panels: [{ id: 1, type: "row", gridPos: g, collapsed: true, panels: [{ id: 2, type: "row", gridPos: g }] }] }), /cannot hold another row/);
   assert.throws(() => dashboardSchema.parse({ ...base, panels: [{ id: 1, type: "row", gridPos: g, collapsed: true, panels: [{ id: 3, type: "text", gridPos: g }] }, { id: 3, type: "text", gridPos: g }] }), /panel id 3 is used twice/);
   const texts = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ id: i + from, type: "text" as const, gridPos: g }));
-  assert.throws(() => dashboardSchema.parse({ ...base, panels: [{ id: 1, type: "row", gridPos: g, collapsed: true, panels: texts(60, 10) }, { id: 2, type: "row", gridPos: g, collapsed: true, panels: texts(41, 100) }] }), /at most 100 panels/);
-  assert.doesNotThrow(() => dashboardSchema.parse({ ...base, panels: [{ id: 1, type: "row", gridPos: g, collapsed: true, panels: texts(60, 10) }, { id: 2, type: "row", gridPos: g, collapsed: true, panels: texts(40, 100) }] }));
+  assert.throws(() => dashboardSchema.parse({ ...base, panels: [{ id: 1, type: "row", gridPos: g, collapsed: true, panels: texts(120, 10) }, { id: 2, type: "row", gridPos: g, collapsed: true, panels: texts(81, 200) }] }), /at most 200 panels/);
+  assert.doesNotThrow(() => dashboardSchema.parse({ ...base, panels: [{ id: 1, type: "row", gridPos: g, collapsed: true, panels: texts(120, 10) }, { id: 2, type: "row", gridPos: g, collapsed: true, panels: texts(80, 200) }] }));
 });
