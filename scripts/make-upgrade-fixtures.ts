@@ -94,6 +94,12 @@ const ROWS: Record<number, (db: Db, passwordHash: string) => void> = {
     db.prepare("INSERT INTO alert_notifications (notifier, rule_uid, fingerprint, status, sent_at) VALUES ('ops', 'old-rule', 'servers.old.cpu.total.user', 'firing', ?)").run(AT);
     db.prepare("INSERT INTO alert_silences (matchers, starts_at, ends_at, comment, created_by, created_at) VALUES ('[{\"name\":\"host\",\"op\":\"=\",\"value\":\"old\"}]', ?, ?, 'maintenance', 'admin', ?)").run(AT, AT + 86_400_000, AT);
   },
+  7: (db) => {
+    // a dashboard in the trash, with its history
+    const dash = JSON.stringify({ uid: "binned-dash", title: "Binned dashboard", tags: [], panels: [] });
+    db.prepare("INSERT INTO dashboards (uid, title, data, version, created_at, updated_at, updated_by, deleted_at, deleted_by) VALUES ('binned-dash', 'Binned dashboard', ?, 1, ?, ?, 'admin', ?, 'admin')").run(dash, AT, AT, AT);
+    db.prepare("INSERT INTO dashboard_versions (uid, version, data, saved_at, saved_by, message) VALUES ('binned-dash', 1, ?, ?, 'admin', 'first')").run(dash, AT);
+  },
 };
 
 /** Builds one fixture; answers its path. */

@@ -140,12 +140,16 @@ async function openDashboards(ctx: Context, db: Db, host: string): Promise<Dashb
   const dlog = ctx.log.child({ module: "dashboards" });
   installHostOverview(dashboards, hostOverviewDashboard({ host, prefix: config.collectors.path_prefix, nginx: nginxEnabled(config) }), dlog);
   provisionDashboards(dashboards, config.dashboards.path, dlog);
+  const trashPurged = ctx.metrics.counter("loupe_dashboards_trash_purged_total", "deleted dashboards removed for good after [dashboards] trash_retention");
   const purgeSnapshots = (): void => {
     try {
       const n = services.snapshots.purgeExpired(clock.now());
       if (n > 0) dlog.info("expired snapshots deleted", { count: n });
+      const t = dashboards.purgeTrash(clock.now() - config.dashboards.trash_retention);
+      trashPurged.inc({}, t);
+      if (t > 0) dlog.info("deleted dashboards purged from the trash", { count: t, trash_retention_ms: config.dashboards.trash_retention });
     } catch (err) {
-      dlog.warn("snapshot purge failed", { err: errorMessage(err) });
+      dlog.warn("snapshot or dashboard trash purge failed", { err: errorMessage(err) });
     }
   };
   purgeSnapshots();

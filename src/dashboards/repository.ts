@@ -8,7 +8,7 @@
 import type { SnapshotRecord, UnixMs } from "../model/index.js";
 
 export type { SnapshotRecord } from "../model/index.js";
-import type { DashboardSummary, DashboardVersion } from "./service.js";
+import type { DashboardSummary, DashboardVersion, TrashedDashboard } from "./service.js";
 
 /** A validated dashboard as handed to persistence: its JSON (stored as is) and what is copied out for listing. */
 export interface DashboardDocument {
@@ -42,7 +42,14 @@ export interface DashboardRepository {
   get(uid: string): DashboardRecord | undefined;
   /** Stores `data` with `version` = current + 1, appends it to the history (last `versions_to_keep` kept). */
   save(doc: DashboardDocument, by: string | null, options: DashboardSaveOptions): { uid: string; version: number };
-  delete(uid: string): boolean;
+  /** Moves it to the trash: hidden from list/get/tags, versions kept (false: none, or already there). */
+  delete(uid: string, by: string | null): boolean;
+  /** Dashboards in the trash, most recently deleted first. */
+  trash(): TrashedDashboard[];
+  /** Takes it out of the trash (false: not there). */
+  restore(uid: string): boolean;
+  /** Deletes for good what was deleted at or before `before`, versions included; answers how many. */
+  purgeTrash(before: UnixMs): number;
   versions(uid: string): DashboardVersion[];
   /** The JSON of one saved version (parsed, not validated). */
   getVersion(uid: string, version: number): unknown;

@@ -11,7 +11,7 @@ import { readImport } from "./exchange.js";
 import { dashboardSchema, type Dashboard, type DashboardInput } from "./model.js";
 import type { ProvisioningTarget } from "./provision.js";
 import type { DashboardRepository, DashboardSaveOptions, SnapshotRepository } from "./repository.js";
-import type { DashboardService, DashboardSummary, DashboardVersion, ImportResult, Snapshot, SnapshotService, StoredDashboard } from "./service.js";
+import type { DashboardService, DashboardSummary, DashboardVersion, ImportResult, Snapshot, SnapshotService, StoredDashboard, TrashedDashboard } from "./service.js";
 import { parseOrThrow } from "./validation.js";
 
 export class RepositoryDashboardService implements DashboardService, ProvisioningTarget {
@@ -47,8 +47,20 @@ export class RepositoryDashboardService implements DashboardService, Provisionin
     return this.repo.save({ uid: d.uid, title: d.title, tags: d.tags, data: d }, by, saveOptions);
   }
 
-  delete(uid: string): boolean {
-    return this.repo.delete(uid);
+  delete(uid: string, by: string | null = null): boolean {
+    return this.repo.delete(uid, by);
+  }
+
+  trash(): TrashedDashboard[] {
+    return this.repo.trash();
+  }
+
+  restore(uid: string): boolean {
+    return this.repo.restore(uid);
+  }
+
+  purgeTrash(before: UnixMs): number {
+    return this.repo.purgeTrash(before);
   }
 
   versions(uid: string): DashboardVersion[] {

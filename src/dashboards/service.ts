@@ -22,6 +22,15 @@ export interface DashboardVersion {
   readonly message: string;
 }
 
+/** A deleted dashboard, kept with its versions until restored or purged ([dashboards] trash_retention). */
+export interface TrashedDashboard {
+  readonly uid: string;
+  readonly title: string;
+  readonly version: number;
+  readonly deletedAt: UnixMs;
+  readonly deletedBy: string | null;
+}
+
 export interface ImportResult {
   readonly uid: string;
   readonly title: string;
@@ -45,7 +54,13 @@ export interface DashboardService {
       readonly provisionedFrom?: string | null;
     },
   ): { uid: string; version: number };
-  delete(uid: string): boolean;
+  /** Moves it to the trash ("Recently deleted"); its versions stay. False when there is no such dashboard. */
+  delete(uid: string, by?: string | null): boolean;
+  trash(): TrashedDashboard[];
+  /** Back from the trash, as it was; false when it is not in the trash. */
+  restore(uid: string): boolean;
+  /** Deletes for good the dashboards deleted at or before `before`; answers how many. */
+  purgeTrash(before: UnixMs): number;
   versions(uid: string): DashboardVersion[];
   getVersion(uid: string, version: number): Dashboard | undefined;
   /** Loupe export JSON or a Grafana dashboard JSON (Graphite targets), best effort. */

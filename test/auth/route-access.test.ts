@@ -24,6 +24,8 @@ const EXPECTED: ReadonlyArray<readonly [string, string, Level]> = [
   ["GET", "/api/dashboards", "viewer"],
   ["POST", "/api/dashboards", "editor"],
   ["POST", "/api/dashboards/import", "editor"],
+  ["GET", "/api/dashboards/trash", "admin"],
+  ["POST", "/api/dashboards/uid/:uid/restore", "admin"],
   ["GET", "/api/dashboards/:uid", "viewer"],
   ["DELETE", "/api/dashboards/:uid", "editor"],
   ["GET", "/api/dashboards/:uid/versions", "viewer"],

@@ -143,6 +143,7 @@ test("export → import round trip keeps the dashboard; overwrite is explicit", 
     assert.equal((clash.json as ErrorBody).error.code, "dashboard_exists");
 
     h.dashboards.delete("roundtrip");
+    h.dashboards.purgeTrash(h.clock.now()); // gone for good (a dashboard in the trash would come back with its history)
     const imp = await h.call("Editor", "POST", "/api/dashboards/import", file);
     assert.equal(imp.status, 200);
     assert.deepEqual(imp.json, { uid: "roundtrip", title: "Round trip", source: "loupe", skipped: [] } satisfies ImportResult);

@@ -93,6 +93,12 @@ const SURVIVES: Record<number, (db: Db) => Promise<void> | void> = {
     assert.equal(count(db, "alert_history"), 1);
     assert.equal(count(db, "alert_notifications"), 1);
   },
+  7: (db) => {
+    const repo = new SqliteDashboardRepository(db, { clock, versionsToKeep: 20 });
+    assert.equal(repo.get("binned-dash"), undefined, "a deleted dashboard stays in the trash");
+    assert.deepEqual(repo.trash().map((t) => [t.uid, t.deletedBy]), [["binned-dash", "admin"]]);
+    assert.deepEqual(repo.versions("binned-dash").map((v) => v.version), [1]);
+  },
 };
 
 const fixtures = readdirSync(FIXTURES).filter((f) => /^schema-\d{4}(-[a-z]+)?\.db$/.test(f)).sort();

@@ -3,7 +3,8 @@
  * importing it: plain JSON records in and out, validation stays in the dashboards module): the
  * current JSON in `dashboards`, title and tags copied out for listing, every save appended to
  * `dashboard_versions` (the last `versionsToKeep` kept), recently viewed dashboards per user in
- * `dashboard_views`.
+ * `dashboard_views`. Deleting marks `deleted_at` (the trash, migration 0007): a deleted dashboard is
+ * hidden from list, tags, get and recently viewed, keeps its versions, and is gone only when purged.
  */
 import type { Statement } from "better-sqlite3";
 import type { Db } from "../db.js";
@@ -36,6 +37,15 @@ export interface DashboardVersionEntry {
   readonly message: string;
 }
 
+/** A dashboard in the trash. */
+export interface TrashEntry {
+  readonly uid: string;
+  readonly title: string;
+  readonly version: number;
+  readonly deletedAt: UnixMs;
+  readonly deletedBy: string | null;
+}
+
 export interface DashboardStoreOptions {
   readonly clock: Clock;
   /** [dashboards] versions_to_keep */
@@ -60,7 +70,7 @@ export class SqliteDashboardRepository {
   private readonly recentKeep: number;
   private readonly q: {
     get: Statement<[string], Row>;
-    head: Statement<[string], { version: number; provisioned_from: string | null }>;
+    head: Statement<[string], { version: number; provisioned_from: string | null; deleted_at: number | null }>;
     insert: Statement;
     update: Statement;
     delTags: Statement<[string]>;
@@ -69,7 +79,10 @@ export class SqliteDashboardRepository {
     pruneVersions: Statement<[string, number]>;
     versions: Statement<[string], { version: number; saved_at: number; saved_by: string | null; message: string }>;
     version: Statement<[string, number], { data: string }>;
-    del: Statement<[string]>;
+    del: Statement<[number, string | null, string]>;
+    trash: Statement<[], { uid: string; title: string; version: number; deleted_at: number; deleted_by: string | null }>;
+    restore: Statement<[string]>;
+    purge: Statement<[number]>;
     allTags: Statement<[], { uid: string; tag: string }>;
     view: Statement<[string, string, number]>;
     pruneViews: Statement<[string, string, number]>;
@@ -84,15 +97,15 @@ export class SqliteDashboardRepository {
     this.keep = Math.max(1, options.versionsToKeep);
     this.recentKeep = options.recentPerUser ?? 50;
     this.q = {
-      get: db.prepare("SELECT uid, title, data, version, updated_at, updated_by, provisioned_from FROM dashboards WHERE uid = ?"),
-      head: db.prepare("SELECT version, provisioned_from FROM dashboards WHERE uid = ?"),
+      get: db.prepare("SELECT uid, title, data, version, updated_at, updated_by, provisioned_from FROM dashboards WHERE uid = ? AND deleted_at IS NULL"),
+      head: db.prepare("SELECT version, provisioned_from, deleted_at FROM dashboards WHERE uid = ?"),
       insert: db.prepare(
         `INSERT INTO dashboards (uid, title, data, version, created_at, updated_at, updated_by, provisioned_from)
          VALUES (@uid, @title, @data, @version, @now, @now, @by, @provisioned)`,
       ),
       update: db.prepare(
         `UPDATE dashboards SET title = @title, data = @data, version = @version, updated_at = @now, updated_by = @by,
-         provisioned_from = @provisioned WHERE uid = @uid`,
+         provisioned_from = @provisioned, deleted_at = NULL, deleted_by = NULL WHERE uid = @uid`,
       ),
       delTags: db.prepare("DELETE FROM dashboard_tags WHERE uid = ?"),
       addTag: db.prepare("INSERT OR IGNORE INTO dashboard_tags (uid, tag) VALUES (?, ?)"),
@@ -103,8 +116,12 @@ export class SqliteDashboardRepository {
       pruneVersions: db.prepare("DELETE FROM dashboard_versions WHERE uid = ? AND version <= ?"),
       versions: db.prepare("SELECT version, saved_at, saved_by, message FROM dashboard_versions WHERE uid = ? ORDER BY version DESC"),
       version: db.prepare("SELECT data FROM dashboard_versions WHERE uid = ? AND version = ?"),
-      del: db.prepare("DELETE FROM dashboards WHERE uid = ?"),
-      allTags: db.prepare("SELECT uid, tag FROM dashboard_tags ORDER BY tag"),
+      del: db.prepare("UPDATE dashboards SET deleted_at = ?, deleted_by = ? WHERE uid = ? AND deleted_at IS NULL"),
+      trash: db.prepare("SELECT uid, title, version, deleted_at, deleted_by FROM dashboards WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, uid"),
+      restore: db.prepare("UPDATE dashboards SET deleted_at = NULL, deleted_by = NULL WHERE uid = ? AND deleted_at IS NOT NULL"),
+      // versions, tags, views and the dashboard's annotations go with it (ON DELETE CASCADE)
+      purge: db.prepare("DELETE FROM dashboards WHERE deleted_at IS NOT NULL AND deleted_at <= ?"),
+      allTags: db.prepare("SELECT t.uid, t.tag FROM dashboard_tags t JOIN dashboards d ON d.uid = t.uid WHERE d.deleted_at IS NULL ORDER BY t.tag"),
       view: db.prepare(
         `INSERT INTO dashboard_views (user, uid, viewed_at) VALUES (?, ?, ?)
          ON CONFLICT (user, uid) DO UPDATE SET viewed_at = excluded.viewed_at`,
@@ -122,7 +139,7 @@ export class SqliteDashboardRepository {
     const wanted = (typeof filter.tag === "string" ? [filter.tag] : (filter.tag ?? [])).filter((t) => t !== "");
     const query = (filter.query ?? "").trim().toLowerCase();
     const rows = this.db
-      .prepare("SELECT uid, title, version, updated_at, provisioned_from FROM dashboards ORDER BY title COLLATE NOCASE, uid")
+      .prepare("SELECT uid, title, version, updated_at, provisioned_from FROM dashboards WHERE deleted_at IS NULL ORDER BY title COLLATE NOCASE, uid")
       .all() as Array<Pick<Row, "uid" | "title" | "version" | "updated_at" | "provisioned_from">>;
     const out: DashboardListEntry[] = [];
     for (const r of rows) {
@@ -136,7 +153,9 @@ export class SqliteDashboardRepository {
 
   /** Every tag in use with how many dashboards carry it (home page filter). */
   tags(): Array<{ tag: string; count: number }> {
-    return this.db.prepare("SELECT tag, count(*) AS count FROM dashboard_tags GROUP BY tag ORDER BY tag").all() as Array<{ tag: string; count: number }>;
+    return this.db
+      .prepare("SELECT t.tag, count(*) AS count FROM dashboard_tags t JOIN dashboards d ON d.uid = t.uid WHERE d.deleted_at IS NULL GROUP BY t.tag ORDER BY t.tag")
+      .all() as Array<{ tag: string; count: number }>;
   }
 
   get(uid: string): DashboardRow | undefined {
@@ -153,12 +172,14 @@ export class SqliteDashboardRepository {
     const d = { uid: doc.uid, title: doc.title, tags: doc.tags };
     const message = options.message;
     return this.db.transaction(() => {
+      // saving onto a uid in the trash brings the dashboard back with the new content, history kept;
+      // but an editor's page saving a dashboard deleted under it is a conflict, not a silent undelete
       const head = this.q.head.get(d.uid);
       const current = head?.version ?? 0;
-      if (options.expectedVersion !== undefined && options.expectedVersion !== current) {
+      if (options.expectedVersion !== undefined && (options.expectedVersion !== current || head?.deleted_at != null)) {
         throw new ConflictError(
-          head === undefined
-            ? `dashboard "${d.uid}" no longer exists (expected version ${options.expectedVersion})`
+          head === undefined || head.deleted_at !== null
+            ? `dashboard "${d.uid}" no longer exists (expected version ${options.expectedVersion}); if it was deleted, an Admin can restore it from "Recently deleted"`
             : `dashboard "${d.uid}" was saved by someone else: it is at version ${current}, not ${options.expectedVersion}`,
           "version_conflict",
         );
@@ -178,8 +199,24 @@ export class SqliteDashboardRepository {
     })();
   }
 
-  delete(uid: string): boolean {
-    return this.q.del.run(uid).changes > 0;
+  /** Moves a dashboard to the trash (false: no such dashboard, or already there). */
+  delete(uid: string, by: string | null = null): boolean {
+    return this.q.del.run(this.clock.now(), by, uid).changes > 0;
+  }
+
+  /** Dashboards in the trash, most recently deleted first. */
+  trash(): TrashEntry[] {
+    return this.q.trash.all().map((r) => ({ uid: r.uid, title: r.title, version: r.version, deletedAt: r.deleted_at, deletedBy: r.deleted_by }));
+  }
+
+  /** Takes a dashboard out of the trash (false: it is not there). */
+  restore(uid: string): boolean {
+    return this.q.restore.run(uid).changes > 0;
+  }
+
+  /** Deletes for good the dashboards deleted at or before `before`, with their versions; answers how many. */
+  purgeTrash(before: UnixMs): number {
+    return this.q.purge.run(before).changes;
   }
 
   versions(uid: string): DashboardVersionEntry[] {
@@ -193,7 +230,8 @@ export class SqliteDashboardRepository {
   }
 
   markViewed(uid: string, user: string): void {
-    if (user === "" || this.q.head.get(uid) === undefined) return;
+    const head = this.q.head.get(uid);
+    if (user === "" || head === undefined || head.deleted_at !== null) return;
     this.q.view.run(user, uid, this.clock.now());
     this.q.pruneViews.run(user, user, this.recentKeep);
   }
@@ -203,7 +241,7 @@ export class SqliteDashboardRepository {
     const rows = this.db
       .prepare(
         `SELECT d.uid, d.title, d.version, d.updated_at, d.provisioned_from FROM dashboard_views v
-         JOIN dashboards d ON d.uid = v.uid WHERE v.user = ? ORDER BY v.viewed_at DESC LIMIT ?`,
+         JOIN dashboards d ON d.uid = v.uid WHERE v.user = ? AND d.deleted_at IS NULL ORDER BY v.viewed_at DESC LIMIT ?`,
       )
       .all(user, limit) as Array<Pick<Row, "uid" | "title" | "version" | "updated_at" | "provisioned_from">>;
     const tags = this.tagsByUid();
@@ -215,7 +253,8 @@ export class SqliteDashboardRepository {
   }
 
   provisionedFrom(uid: string): string | null | undefined {
-    return this.q.head.get(uid)?.provisioned_from;
+    const head = this.q.head.get(uid);
+    return head === undefined || head.deleted_at !== null ? undefined : head.provisioned_from;
   }
 
   private tagsByUid(): Map<string, string[]> {

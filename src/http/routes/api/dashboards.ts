@@ -1,7 +1,8 @@
 /**
- * Dashboard JSON API: list/search, get, save with optimistic versioning, delete, version
- * history and restore, export (attachment) and import (Loupe or Grafana JSON). Reads need Viewer, writes
- * Editor. Bodies are validated with zod; a bad field answers 400 `validation_failed` naming it.
+ * Dashboard JSON API: list/search, get, save with optimistic versioning, delete (to the trash),
+ * version history and restore, export (attachment) and import (Loupe or Grafana JSON). Reads need
+ * Viewer, writes Editor; the trash ("Recently deleted": list, restore) Admin, as in Grafana. Bodies are
+ * validated with zod; a bad field answers 400 `validation_failed` naming it.
  */
 import express, { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
@@ -78,6 +79,17 @@ export function dashboardRoutes(deps: DashboardRoutesDeps): Router {
     res.json(dashboards.import(req.body, actorOf(res), overwrite ? { overwrite } : {}));
   });
 
+  // before /api/dashboards/:uid, which would take "trash" for a uid
+  router.get("/api/dashboards/trash", access("admin"), (_req, res) => {
+    res.json(dashboards.trash());
+  });
+
+  router.post("/api/dashboards/uid/:uid/restore", access("admin"), (req, res) => {
+    const uid = param(req, "uid");
+    if (!dashboards.restore(uid)) throw new NotFoundError(`no deleted dashboard "${uid}" (restored already, never deleted, or purged after [dashboards] trash_retention)`, "dashboard_not_in_trash");
+    res.json(found(uid));
+  });
+
   router.get("/api/dashboards/:uid", access("viewer"), (req, res) => {
     res.json(found(param(req, "uid")));
   });
@@ -95,7 +107,7 @@ export function dashboardRoutes(deps: DashboardRoutesDeps): Router {
 
   router.delete("/api/dashboards/:uid", access("editor"), (req, res) => {
     const uid = param(req, "uid");
-    if (!dashboards.delete(uid)) throw new NotFoundError(`no dashboard "${uid}"`, "dashboard_not_found");
+    if (!dashboards.delete(uid, actorOf(res))) throw new NotFoundError(`no dashboard "${uid}"`, "dashboard_not_found");
     res.status(204).end();
   });
 
@@ -108,6 +120,7 @@ export function dashboardRoutes(deps: DashboardRoutesDeps): Router {
   router.get("/api/dashboards/:uid/versions/:version", access("viewer"), (req, res) => {
     const uid = param(req, "uid");
     const version = parseOrThrow(versionParam, param(req, "version"), "version");
+    found(uid); // a deleted dashboard's versions are kept, but not served until it is restored
     const d = dashboards.getVersion(uid, version);
     if (d === undefined) throw new NotFoundError(`dashboard "${uid}" has no version ${version} (only the last versions are kept)`, "version_not_found");
     res.json(d);
