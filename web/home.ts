@@ -4,6 +4,7 @@ import { byId, h } from "./lib/dom.js";
 import { postJson } from "./lib/api.js";
 import { button, openModal, toast } from "./lib/dialogs.js";
 import { formatSkipGroup, groupSkips } from "../src/dashboards/grafana-skips.js";
+import { openTrashDialog } from "./lib/trash-dialog.js";
 
 interface ImportResult {
   uid: string;
@@ -76,3 +77,4 @@ export function importDialog(): void {
 initCommon();
 byId("new-dashboard")?.addEventListener("click", newDashboard);
 byId("import-open")?.addEventListener("click", importDialog);
+byId("trash-open")?.addEventListener("click", openTrashDialog);

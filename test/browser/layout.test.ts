@@ -192,13 +192,15 @@ test("an Editor duplicates and removes a panel through its menu, and deletes the
   // delete: Cancel keeps it, the confirm deletes it and goes to the list
   await page.click("#delete-dashboard");
   await page.waitForSelector("#delete-dashboard-dialog");
-  assert.match(await page.locator("#delete-dashboard-dialog").innerText(), /cannot be undone/);
+  assert.match(await page.locator("#delete-dashboard-dialog").innerText(), /moves to "Recently deleted" with its version history \(\d+ versions\)/);
   await page.click('#delete-dashboard-dialog button:text-is("Cancel")');
   assert.ok(srv.dashboards.get("del"));
   await page.click("#delete-dashboard");
   await page.click("#delete-dashboard-confirm");
   await page.waitForURL(/\/dashboards$/);
   assert.equal(srv.dashboards.get("del"), undefined);
+  assert.deepEqual(srv.dashboards.trash().map((t) => [t.uid, t.deletedBy]), [["del", "editor"]], "in the trash, deleted by the Editor");
+  assert.ok(srv.dashboards.versions("del").length >= 3, "its versions are kept");
   assert.deepEqual(jsErrors(page), []);
   await page.context().close();
 });

@@ -140,8 +140,8 @@ function confirmRemove(title: string, onOk: () => void): void {
 }
 
 /**
- * Deleting a dashboard removes its version history too (the API has no trash and the versions table
- * cascades), so the dialog says so and offers the export first.
+ * Deleting a dashboard moves it to "Recently deleted" with its version history, where an Admin can
+ * restore it until [dashboards] trash_retention passes; the dialog says so and offers the export.
  */
 function openDeleteDialog(dash: Dashboard): void {
   const uid = encodeURIComponent(dash.uid);
@@ -151,8 +151,8 @@ function openDeleteDialog(dash: Dashboard): void {
     .catch(() => undefined);
   const ok = button("Delete dashboard", { class: "btn danger", id: "delete-dashboard-confirm" });
   const text = [
-    h("p", {}, `Delete "${dash.title}" and its version history`, count, "? This cannot be undone."),
-    h("p", { class: "muted" }, "To keep a copy, ", h("a", { href: `/api/dashboards/${uid}/export`, download: `${dash.uid}.json`, id: "delete-export" }, "export its JSON"), " first; importing it brings the dashboard back."),
+    h("p", {}, `Delete "${dash.title}"? It moves to "Recently deleted" with its version history`, count, "; an Admin can restore it there for 30 days (", h("code", {}, "[dashboards] trash_retention"), "), then it is deleted for good."),
+    h("p", { class: "muted" }, "To keep a copy of your own, ", h("a", { href: `/api/dashboards/${uid}/export`, download: `${dash.uid}.json`, id: "delete-export" }, "export its JSON"), " first."),
   ];
   const m = openModal("Delete dashboard", text, [button("Cancel", {}, () => m.close()), ok], "delete-dashboard-dialog");
   ok.addEventListener("click", () => {

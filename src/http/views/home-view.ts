@@ -8,6 +8,8 @@ export interface HomeView {
   readonly query: string;
   readonly tag: string;
   readonly canEdit: boolean;
+  /** Shows "Recently deleted" (the trash, restorable by Admins). */
+  readonly isAdmin?: boolean;
 }
 
 function tagLinks(tags: readonly string[]): SafeHtml {
@@ -29,6 +31,7 @@ export function homeBody(v: HomeView): SafeHtml {
   <h1>Dashboards</h1>
   <span class="spacer"></span>
   ${v.canEdit ? html`<button type="button" class="btn primary" id="new-dashboard">New dashboard</button><button type="button" class="btn" id="import-open">Import</button>` : ""}
+  ${v.isAdmin === true ? html`<button type="button" class="btn" id="trash-open">Recently deleted</button>` : ""}
 </div>
 <div class="cols">
   <div>

@@ -24,6 +24,13 @@ export function userKey(p: Principal | undefined): string {
   return p.login ?? (p.userId !== undefined ? `user:${p.userId}` : p.kind);
 }
 
+/** Admins see "Recently deleted" (the dashboard trash) and restore from it, as in Grafana. */
+export function isAdmin(res: Response): boolean {
+  const p = principalOf(res);
+  if (p === undefined || (p.kind === "token" && p.scope === "read")) return false;
+  return roleAtLeast(p.role, "Admin");
+}
+
 export function canEdit(res: Response): boolean {
   const p = principalOf(res);
   if (p === undefined) return false;

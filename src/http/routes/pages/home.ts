@@ -4,7 +4,7 @@ import { access, principalOf } from "../../access.js";
 import { homeBody } from "../../views/home-view.js";
 import { sendPage } from "../../views/layout.js";
 import { queryString } from "../../views/time-range.js";
-import { canEdit, userKey, type PageDeps } from "./deps.js";
+import { canEdit, isAdmin, userKey, type PageDeps } from "./deps.js";
 
 export function homePages(deps: PageDeps): Router {
   const router = Router();
@@ -20,6 +20,7 @@ export function homePages(deps: PageDeps): Router {
       query,
       tag,
       canEdit: canEdit(res),
+      isAdmin: isAdmin(res),
     });
     sendPage(req, res, { title: "Dashboards", body, nav: "dashboards", scripts: ["home.js"] });
   };
