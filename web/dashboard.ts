@@ -5,8 +5,7 @@
  */
 import { initCommon } from "./lib/theme.js";
 import { byId, clear, h, pageData } from "./lib/dom.js";
-import { getJson, postJson } from "./lib/api.js";
-import { runQuery, type QueryRequestItem } from "./lib/query.js";
+import type { QueryRequestItem } from "./lib/query.js";
 import { isRelative, parseDuration, resolveRange, shiftRange, zoomOut, type AbsRange, type RawRange } from "./lib/time.js";
 import { interpolate, provisionalVariables, resolveVariables, sameSelections, ALL, type VarState } from "./lib/variables.js";
 import { placePanels, type PlacedPanel } from "./lib/grid.js";
@@ -17,14 +16,13 @@ import { rowHeader } from "./lib/row-header.js";
 import { ViewportLoader } from "./lib/lazy.js";
 import { timeControls } from "./lib/timepicker.js";
 import { renderVariableBar } from "./lib/variable-bar.js";
-import { toast } from "./lib/dialogs.js";
 import { openAnnotationPopover, openJsonEditor, openSnapshotDialog, saveView } from "./lib/dashboard-dialogs.js";
 import { createLayoutEditor, type LayoutEditor } from "./lib/layout-editor.js";
 import { placeView, positionPanels } from "./lib/layout-position.js";
 import { inspectQueries, openInspectDialog, panelHeader } from "./lib/layout-panel-menu.js";
-import { debugState } from "./lib/state.js";
-import { createPanelView, type PanelView } from "./panels/index.js";
-import { errorText, type Annotation, type Dashboard, type Panel, type QueryResult } from "./lib/types.js";
+import { DashboardData, mark, type LivePanel } from "./lib/dashboard-data.js";
+import { createPanelView } from "./panels/index.js";
+import type { Annotation, Dashboard, Panel, QueryResult } from "./lib/types.js";
 
 export interface DashboardPageData {
   readonly mode: "live" | "snapshot";
@@ -39,26 +37,16 @@ export interface DashboardPageData {
   readonly snapshot?: { readonly key: string; readonly name: string; readonly createdAt: number; readonly expiresAt: number | null; readonly range: AbsRange; readonly data: Record<string, QueryResult> };
 }
 
-interface LivePanel {
-  readonly placed: PlacedPanel;
-  readonly el: HTMLElement;
-  readonly body: HTMLElement;
-  view: PanelView;
-}
-
 const ROW_PX = 30;
+mark("script-start");
 const data = pageData<DashboardPageData>();
 const dash = data.dashboard;
-const debug = debugState();
 const snapshot = data.snapshot;
 let raw: RawRange = data.range;
 let abs: AbsRange = snapshot ? snapshot.range : resolveRange(raw, Date.now());
 let refresh = data.refresh;
 let vars: VarState[] = [];
-let annotations: Annotation[] = snapshot ? ((snapshot.data["__annotations"] as unknown as Annotation[] | undefined) ?? []) : data.annotations;
 let live: LivePanel[] = [];
-let results = new Map<string, QueryResult>(snapshot ? Object.entries(snapshot.data).filter(([k]) => k !== "__annotations") : []);
-let inflight: AbortController | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let pausedWhileHidden = false;
 let viewPanel: string | null = null;
@@ -69,6 +57,14 @@ let version = data.version;
 const grid = byId("panels")!;
 // panels are queried when scrolled into view (web/lib/lazy.ts)
 const lazy = new ViewportLoader(() => void load(true));
+// results, annotations, drawing and loading: web/lib/dashboard-data.ts
+const store = new DashboardData(
+  { snapshot: !!snapshot, dashboardUid: dash.uid, grid, lazy, live: () => live, queriesOf, range: () => abs, resolveRange: () => (abs = resolveRange(raw, Date.now())) },
+  snapshot ? Object.entries(snapshot.data).filter(([k]) => k !== "__annotations") : [],
+  snapshot ? ((snapshot.data["__annotations"] as unknown as Annotation[] | undefined) ?? []) : data.annotations,
+);
+const draw = (): void => store.draw();
+const load = (more = false): Promise<void> => store.load(more);
 const varBar = byId("variables")!;
 
 // ---- URL ----------------------------------------------------------------------------------
@@ -118,7 +114,7 @@ function buildPanels(): void {
       body,
       onZoom: (r) => setRange({ from: String(r.from), to: String(r.to) }),
       onClickTime: (t, x, y) => {
-        if (data.mode === "live") openAnnotationPopover(dash.uid, t, x, y, (added) => void ((annotations = [...annotations, added]), draw()));
+        if (data.mode === "live") openAnnotationPopover(dash.uid, t, x, y, (added) => void ((store.annotations = [...store.annotations, added]), draw()));
       },
     });
     live.push({ placed: p, el, body, view });
@@ -152,7 +148,7 @@ const menuActions = {
   editHref,
   inspect: (key: string) => {
     const p = live.find((x) => x.placed.key === key);
-    const rs = p ? queriesOf(p.placed).map((q) => results.get(q.id)).filter((r): r is QueryResult => r !== undefined) : [];
+    const rs = p ? queriesOf(p.placed).map((q) => store.results.get(q.id)).filter((r): r is QueryResult => r !== undefined) : [];
     if (p) openInspectDialog({ title: p.placed.panel.title, queries: inspectQueries(p.placed.panel, (t) => interpolate(t, vars, p.placed.scoped)), results: rs });
   },
   duplicate: (id: number) => layout?.duplicatePanel(id),
@@ -164,80 +160,9 @@ function queriesOf(p: PlacedPanel): QueryRequestItem[] {
   return p.panel.targets.filter((t) => !t.hide && t.target.trim() !== "").map((t) => ({ id: `${p.key}-${t.refId}`, target: interpolate(t.target, vars, p.scoped) }));
 }
 
-function draw(): void {
-  for (const p of live) {
-    const ids = queriesOf(p.placed).map((q) => q.id);
-    const rs = ids.map((id) => results.get(id)).filter((r): r is QueryResult => r !== undefined);
-    const info = p.view.update({ results: rs, range: abs, annotations });
-    const errors = rs.filter((r) => r.error !== undefined).map((r) => errorText(r.error));
-    p.el.classList.toggle("has-error", errors.length > 0);
-    p.el.querySelector(".panel-error")?.remove();
-    if (errors.length > 0) p.el.querySelector(".panel-header")!.append(h("span", { class: "panel-error", title: errors.join("\n") }, "⚠"));
-    p.el.dataset["points"] = String(info.points);
-    p.el.dataset["series"] = String(info.series.length);
-    p.el.dataset["annotations"] = String(info.annotations);
-    p.el.dataset["lastTime"] = String(info.lastTime ?? "");
-    debug.panels[p.placed.key] = { ...info, title: p.placed.panel.title, type: p.placed.panel.type };
-  }
-  debug.range = { ...abs };
-  if (debug.firstDrawAt === null && live.some((p) => p.placed.panel.type !== "text")) debug.firstDrawAt = performance.now();
-}
-
-// ---- data ---------------------------------------------------------------------------------
-
-/** Queries the panels in view; `more`: only those scrolled into view since (same range). */
-async function load(more = false): Promise<void> {
-  if (snapshot) {
-    draw();
-    debug.loads++;
-    return;
-  }
-  if (!more) {
-    abs = resolveRange(raw, Date.now());
-    inflight?.abort();
-    lazy.begin();
-  }
-  const gen = lazy.generation;
-  const keys = new Set(lazy.take());
-  const queries = live.filter((p) => keys.has(p.placed.key)).flatMap((p) => queriesOf(p.placed));
-  if (more && queries.length === 0) return;
-  const ctrl = new AbortController();
-  if (!more) inflight = ctrl;
-  const width = live.filter((p) => p.placed.panel.type === "timeseries").reduce((m, p) => Math.max(m, p.body.clientWidth), 0);
-  grid.classList.add("loading");
-  try {
-    const fresh = queries.length > 0 ? (await runQuery(abs.from, abs.to, Math.min(1200, width || 600), queries, ctrl.signal)).results : [];
-    if (gen !== lazy.generation) return;
-    // a new range drops what panels out of view showed (they are queried when scrolled to)
-    results = new Map([...(more ? results : []), ...fresh.map((r) => [r.id, r] as const)]);
-    draw();
-    debug["allDrawnAt"] ??= performance.now();
-    debug.loads++;
-    document.dispatchEvent(new CustomEvent("loupe:loaded"));
-  } catch (err) {
-    if (gen === lazy.generation) lazy.forget(keys);
-    if ((err as Error).name === "AbortError") return;
-    toast(`Query failed: ${(err as Error).message}`, "error");
-  } finally {
-    if (inflight === ctrl) inflight = undefined;
-    if (inflight === undefined) grid.classList.remove("loading");
-  }
-}
-
-async function loadAnnotations(): Promise<void> {
-  if (snapshot) return;
-  try {
-    const q = new URLSearchParams({ from: String(abs.from), to: String(abs.to), dashboardUid: dash.uid });
-    const r = await getJson<Annotation[] | { annotations: Annotation[] }>(`/api/annotations?${q.toString()}`);
-    annotations = Array.isArray(r) ? r : r.annotations;
-  } catch {
-    /* keep what we had */
-  }
-}
-
 async function reload(withAnnotations = true): Promise<void> {
   abs = resolveRange(raw, Date.now());
-  if (withAnnotations) await loadAnnotations();
+  if (withAnnotations) await store.loadAnnotations();
   await load();
 }
 
@@ -342,7 +267,7 @@ function currentDashboard(): Dashboard {
 }
 
 function shareSnapshot(): void {
-  openSnapshotDialog({ title: dash.title, dashboard: currentDashboard(), range: abs, data: { ...Object.fromEntries(results), __annotations: annotations } });
+  openSnapshotDialog({ title: dash.title, dashboard: currentDashboard(), range: abs, data: { ...Object.fromEntries(store.results), __annotations: store.annotations } });
 }
 
 function editJson(): void {
@@ -383,6 +308,7 @@ async function start(): Promise<void> {
   if (early !== undefined) {
     vars = early;
     buildPanels();
+    mark("panels-built");
     first = load();
   }
   await initVariables();

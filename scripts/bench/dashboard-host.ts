@@ -155,6 +155,8 @@ async function loadOnce(): Promise<Load> {
   });
   if (process.env["BENCH_DASHBOARD_DEBUG"]) {
     console.error(await page.evaluate(`JSON.stringify(performance.getEntriesByType("resource").map((e) => [e.name.replace(/^.*\\//, ""), Math.round(e.startTime), Math.round(e.responseStart), Math.round(e.responseEnd)]))`), JSON.stringify(r));
+    // the page's own steps (web/dashboard.ts, web/lib/dashboard-data.ts: performance.mark("loupe:…"))
+    console.error(await page.evaluate(`JSON.stringify(performance.getEntriesByType("mark").map((e) => [e.name.replace("loupe:", ""), Math.round(e.startTime)]))`));
   }
   if (queryBody !== undefined) queryBody.cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   await context.close();
