@@ -157,6 +157,7 @@ async function loadOnce(): Promise<Load> {
     console.error(await page.evaluate(`JSON.stringify(performance.getEntriesByType("resource").map((e) => [e.name.replace(/^.*\\//, ""), Math.round(e.startTime), Math.round(e.responseStart), Math.round(e.responseEnd)]))`), JSON.stringify(r));
     // the page's own steps (web/dashboard.ts, web/lib/dashboard-data.ts: performance.mark("loupe:…"))
     console.error(await page.evaluate(`JSON.stringify(performance.getEntriesByType("mark").map((e) => [e.name.replace("loupe:", ""), Math.round(e.startTime)]))`));
+    console.error(await page.evaluate(`JSON.stringify((({ requestStart, responseStart, responseEnd, domInteractive, domContentLoadedEventEnd }) => ({ requestStart, responseStart, responseEnd, domInteractive, domContentLoadedEventEnd }))(performance.getEntriesByType("navigation")[0]), (k, v) => typeof v === "number" ? Math.round(v) : v)`));
   }
   if (queryBody !== undefined) queryBody.cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   await context.close();

@@ -58,6 +58,19 @@ const saveBody = z.object({
 const versionParam = z.coerce.number().int().min(1);
 const restoreBody = z.object({ version: z.number().int().min(1), expectedVersion: z.number().int().min(0).optional() });
 
+/** "Recently deleted" (Admins, as in Grafana): the dashboards in the trash, and restoring one as it was. */
+function addTrashRoutes(router: Router, dashboards: DashboardService): void {
+  router.get("/api/dashboards/trash", access("admin"), (_req, res) => {
+    res.json(dashboards.trash());
+  });
+
+  router.post("/api/dashboards/uid/:uid/restore", access("admin"), (req, res) => {
+    const uid = param(req, "uid");
+    if (!dashboards.restore(uid)) throw new NotFoundError(`no deleted dashboard "${uid}" (restored already, never deleted, or purged after [dashboards] trash_retention)`, "dashboard_not_in_trash");
+    res.json(dashboards.get(uid));
+  });
+}
+
 export function dashboardRoutes(deps: DashboardRoutesDeps): Router {
   const { dashboards } = deps;
   const router = Router();
@@ -80,15 +93,7 @@ export function dashboardRoutes(deps: DashboardRoutesDeps): Router {
   });
 
   // before /api/dashboards/:uid, which would take "trash" for a uid
-  router.get("/api/dashboards/trash", access("admin"), (_req, res) => {
-    res.json(dashboards.trash());
-  });
-
-  router.post("/api/dashboards/uid/:uid/restore", access("admin"), (req, res) => {
-    const uid = param(req, "uid");
-    if (!dashboards.restore(uid)) throw new NotFoundError(`no deleted dashboard "${uid}" (restored already, never deleted, or purged after [dashboards] trash_retention)`, "dashboard_not_in_trash");
-    res.json(found(uid));
-  });
+  addTrashRoutes(router, dashboards);
 
   router.get("/api/dashboards/:uid", access("viewer"), (req, res) => {
     res.json(found(param(req, "uid")));
