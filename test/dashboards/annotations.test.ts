@@ -59,9 +59,15 @@ test("annotations API: add (deploy markers and dashboard notes), list by range/t
     assert.equal((await h.call("Editor", "DELETE", `/api/annotations/${deploy.id}`)).status, 204);
     assert.equal((await h.call("Editor", "DELETE", `/api/annotations/${deploy.id}`)).status, 404);
     assert.equal((await h.call("Editor", "DELETE", "/api/annotations/abc")).status, 404);
-    // deleting a dashboard removes its annotations
+    // deleting a dashboard hides its annotations; restoring shows them again; purging removes them
     h.dashboards.delete("db");
     assert.deepEqual(await list(""), [outage.id, now.id]);
+    h.dashboards.restore("db");
+    assert.equal((await list("")).length, 3);
+    h.dashboards.delete("db");
+    h.dashboards.purgeTrash(h.clock.now());
+    assert.deepEqual(await list(""), [outage.id, now.id]);
+    assert.equal(h.db.prepare("SELECT count(*) FROM annotations WHERE dashboard_uid = 'db'").pluck().get(), 0);
   } finally {
     await h.close();
   }

@@ -30,7 +30,8 @@ export class SqliteAnnotationService {
   list(filter: AnnotationFilter): Annotation[] {
     const tags = [...new Set(filter.tags ?? [])].filter((t) => t !== "");
     const limit = Math.min(ANNOTATION_LIMITS.list, Math.max(1, filter.limit ?? ANNOTATION_LIMITS.listDefault));
-    const where = ["a.time <= @to", "a.time_end >= @from"];
+    // a deleted dashboard's notes are hidden with it (kept until it is purged from the trash)
+    const where = ["a.time <= @to", "a.time_end >= @from", "(a.dashboard_uid IS NULL OR NOT EXISTS (SELECT 1 FROM dashboards d WHERE d.uid = a.dashboard_uid AND d.deleted_at IS NOT NULL))"];
     if (filter.dashboardUid !== undefined) where.push("(a.dashboard_uid = @dashboard OR a.dashboard_uid IS NULL)");
     if (tags.length > 0) {
       where.push(
