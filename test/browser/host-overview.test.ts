@@ -105,3 +105,31 @@ test("the first data query does not wait for the host variable's option list (an
   assert.deepEqual(jsErrors(page), []);
   await context.close();
 });
+
+test("the first chart is drawn and painted before the other panels are drawn (progressive drawing, performance marks in order)", { skip, timeout: 60_000 }, async () => {
+  const { page, context } = await newPage(browser, { base });
+  // at each animation frame, note how many panels have drawn something: the first painted frame with
+  // a chart must come while some panels are still undrawn
+  await page.addInitScript(`(() => {
+    window.__frames = [];
+    const tick = () => {
+      const ps = Object.values((window.__loupe && window.__loupe.panels) || {});
+      window.__frames.push({ charts: ps.filter((p) => p.type === "timeseries").length, drawn: ps.length });
+      if (window.__frames.length < 2000) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })();`);
+  await page.goto(`${base}/d/host-overview`);
+  await waitLoads(page);
+  const { marks, frames, total } = await page.evaluate(() => {
+    const g = globalThis as unknown as { __frames: Array<{ charts: number; drawn: number }>; __loupe: { panels: Record<string, unknown> }; performance: { getEntriesByType(t: string): Array<{ name: string; startTime: number }> } };
+    return { marks: g.performance.getEntriesByType("mark").map((m) => m.name), frames: g.__frames, total: Object.keys(g.__loupe.panels).length };
+  });
+  const order = ["loupe:script-start", "loupe:panels-built", "loupe:query-sent", "loupe:query-answered", "loupe:first-chart-drawn", "loupe:all-drawn"];
+  assert.deepEqual(marks.filter((m) => order.includes(m)).slice(0, order.length), order);
+  const firstWithChart = frames.find((f) => f.charts > 0);
+  assert.ok(firstWithChart, "a frame with a chart");
+  assert.ok(firstWithChart.drawn < total, `the frame that first showed a chart had ${firstWithChart.drawn} of ${total} panels drawn`);
+  assert.deepEqual(jsErrors(page), []);
+  await context.close();
+});
