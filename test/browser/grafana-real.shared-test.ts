@@ -6,7 +6,7 @@
  *
  * The JSON is not in this repository (its repository states no licence, and snapshots fetched from
  * public repositories are kept out of the project's commits): it is read, checked by its sha256, from
- * `../shared/fixtures/grafana/derJD-collectd.json` beside the checkout (CI has shared/ there) or from
+ * `../shared/fixtures/grafana/derJD-collectd.json` beside the checkout or from
  * `$LOUPE_GRAFANA_COLLECTD_JSON`. See test/fixtures/grafana/README.md.
  */
 import { test, before, after } from "node:test";
