@@ -11,6 +11,9 @@ import { socketsCollector } from "./sockets.js";
 import { tcpCollector } from "./tcp.js";
 import { processesCollector } from "./processes.js";
 import { nginxCollector } from "./nginx.js";
+import { mysqlCollector } from "./services/mysql.js";
+import { postgresCollector } from "./services/postgres.js";
+import { redisCollector } from "./services/redis.js";
 import { CollectorRegistry } from "./registry.js";
 import type { AnyCollectorDefinition } from "./types.js";
 
@@ -27,6 +30,9 @@ export const BUILTIN_COLLECTORS: readonly AnyCollectorDefinition[] = [
   tcpCollector,
   processesCollector,
   nginxCollector,
+  mysqlCollector,
+  postgresCollector,
+  redisCollector,
 ];
 
 /** A registry holding the built-ins (plugins are added by loadPlugins). */
