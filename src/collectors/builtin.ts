@@ -11,6 +11,7 @@ import { socketsCollector } from "./sockets.js";
 import { tcpCollector } from "./tcp.js";
 import { processesCollector } from "./processes.js";
 import { nginxCollector } from "./nginx.js";
+import { cgroupsCollector } from "./cgroups.js";
 import { mysqlCollector } from "./services/mysql.js";
 import { postgresCollector } from "./services/postgres.js";
 import { redisCollector } from "./services/redis.js";
@@ -30,6 +31,7 @@ export const BUILTIN_COLLECTORS: readonly AnyCollectorDefinition[] = [
   tcpCollector,
   processesCollector,
   nginxCollector,
+  cgroupsCollector,
   mysqlCollector,
   postgresCollector,
   redisCollector,
