@@ -12,6 +12,7 @@ import { tcpCollector } from "./tcp.js";
 import { processesCollector } from "./processes.js";
 import { nginxCollector } from "./nginx.js";
 import { cgroupsCollector } from "./cgroups.js";
+import { systemdCollector } from "./systemd.js";
 import { mysqlCollector } from "./services/mysql.js";
 import { postgresCollector } from "./services/postgres.js";
 import { redisCollector } from "./services/redis.js";
@@ -32,6 +33,7 @@ export const BUILTIN_COLLECTORS: readonly AnyCollectorDefinition[] = [
   processesCollector,
   nginxCollector,
   cgroupsCollector,
+  systemdCollector,
   mysqlCollector,
   postgresCollector,
   redisCollector,
