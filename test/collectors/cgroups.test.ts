@@ -7,6 +7,8 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../helpers/tmp.js";
 import { FIXTURES, harness } from "./helpers.js";
+import { emptyTargets } from "./dashboard-check.js";
+import { containersDashboard } from "../../src/dashboards/index.js";
 import { classifyCgroup, nameSegment } from "../../src/collectors/cgroups-discover.js";
 import { parseIoStat, parsePressure, parseBlkio, parseMemoryLimit } from "../../src/collectors/cgroups-parse.js";
 
@@ -50,6 +52,7 @@ test("cgroups v2: units and containers named from Docker's and Podman's state fi
   const dir = copy("v2-docker");
   const h = await harness(["cgroups"], { ini: ini(dir) });
   const first = await h.run("cgroups");
+  const all = [...h.sink.samples];
   assert.equal(first.get("units.count"), 5);
   assert.equal(first.get("containers.count"), 4, "docker (systemd + cgroupfs), podman, containerd; libpod's inner 'container' cgroup not counted");
   assert.equal(first.get("unit.nginx.memory_bytes"), 50_000_000);
@@ -80,6 +83,11 @@ test("cgroups v2: units and containers named from Docker's and Podman's state fi
   assert.equal(second.get("container.web.pressure.cpu.some_percent"), 20);
   assert.equal(second.get("unit.nginx.cpu_percent"), 10);
   assert.equal(second.get("unit.ssh.cpu_percent"), 0);
+
+  // every chart of the Containers dashboard has data from these two runs (systemd's panels aside)
+  const samples = [...all, ...h.sink.samples];
+  const empty = emptyTargets(containersDashboard({ host: "testhost" }), samples, { host: "testhost", container: "*", unit: "*" });
+  assert.deepEqual(empty.filter((t) => !t.includes(".systemd.")), []);
   await h.collectors.stop();
 });
 

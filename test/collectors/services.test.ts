@@ -10,6 +10,9 @@ import { createConnection } from "mysql2/promise";
 import pg from "pg";
 import { needs, freePort } from "../helpers/system.js";
 import { harness, type Harness } from "./helpers.js";
+import { emptyTargets } from "./dashboard-check.js";
+import { mysqlDashboard, postgresDashboard, redisDashboard } from "../../src/dashboards/index.js";
+import type { Sample } from "../../src/model/index.js";
 import {
   MARIADBD, MARIADB_INSTALL_DB, PG_BIN, REDIS_SERVER, MYSQL_USER, MYSQL_PASSWORD, PG_PASSWORD, REDIS_PASSWORD,
   startMariadb, startPostgres, startRedis, type Server,
@@ -31,9 +34,13 @@ after(async () => {
   await Promise.all([maria?.stop(), postgres?.stop(), redis?.stop(), redisAuth?.stop()]);
 });
 
+/** Every sample of the successful runs, per collector, for the dashboard checks. */
+const produced = new Map<string, Sample[]>();
+
 async function run(h: Harness, name: string): Promise<{ outcome: string; values: Map<string, number>; error: string | undefined }> {
   h.sink.clear();
   const outcome = await h.collectors.scheduler.run(name);
+  if (outcome === "ok") produced.set(name, [...(produced.get(name) ?? []), ...h.sink.samples]);
   const values = new Map<string, number>();
   for (const s of h.sink.samples) {
     const m = new RegExp(`^servers\\.testhost\\.${name}\\.(.*)$`).exec(s.name);
@@ -81,6 +88,7 @@ test("mysql: gauges equal SHOW GLOBAL STATUS, counters become per-second rates b
   assert.ok(rate * 10 >= 60 && rate * 10 <= seen, `Com_select rate ${rate}/s over 10 s vs 60 selects sent, ${seen} seen by the test`);
   for (const [k, v] of second.values) assert.ok(Number.isFinite(v) && (k === "Seconds_Behind_Master" || v >= 0), `${k} = ${v}`);
   assert.ok(second.values.has("Questions") && second.values.has("Bytes_received"));
+  assert.deepEqual(emptyTargets(mysqlDashboard({ host: "testhost" }), produced.get("mysql")!, { host: "testhost" }), [], "every MySQL chart has data");
   await h.collectors.stop();
 });
 
@@ -153,6 +161,9 @@ test("postgres: pg_stat_database and pg_stat_bgwriter values with Diamond's path
   assert.ok(v("transactions.commit") >= Number(a["xact_commit"]));
   assert.ok(r.values.has("postgres.connections.idle") && r.values.has("postgres.locks.accesssharelock"));
   assert.equal([...r.values.keys()].some((k) => k.startsWith("database.postgres.") && !k.endsWith(".connections")), false, "Diamond leaves the postgres database out");
+  h.clock.advance(10_000);
+  assert.equal((await run(h, "postgres")).outcome, "ok");
+  assert.deepEqual(emptyTargets(postgresDashboard({ host: "testhost" }), produced.get("postgres")!, { host: "testhost", db: "*" }), [], "every PostgreSQL chart has data");
   await db.end();
   await h.collectors.stop();
 });
@@ -200,6 +211,10 @@ test("redis: INFO with Diamond's names under redis.<port>, cross-checked with re
   const mem = r.values.get(`${p}.memory.internal_view`)!;
   assert.ok(Math.abs(mem - Number(infoField(after0, "used_memory"))) < 256 * 1024, `used_memory ${mem}`);
   assert.ok(r.values.has(`${p}.last_save.time_since`) && r.values.has(`${p}.clients.connected`) && r.values.has(`${p}.memory.fragmentation_ratio`));
+  await redisCli(redis!.port, "GET", "k2"); // a hit between the runs: the hit ratio has a value
+  h.clock.advance(10_000);
+  assert.equal((await run(h, "redis")).outcome, "ok");
+  assert.deepEqual(emptyTargets(redisDashboard({ host: "testhost" }), produced.get("redis")!, { host: "testhost", instance: "*" }), [], "every Redis chart has data");
   await h.collectors.stop();
 });
 
