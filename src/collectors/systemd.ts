@@ -61,7 +61,7 @@ export function stateCode(row: UnitRow | undefined): number {
 
 function runSystemctl(bin: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(bin, ["list-units", "--all", "--plain", "--no-legend", "--no-pager"], { timeout: timeoutMs, signal, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, SYSTEMD_COLORS: "0", LC_ALL: "C" } }, (err, stdout, stderr) => {
+    execFile(bin, ["list-units", "--all", "--plain", "--no-legend", "--no-pager"], { timeout: timeoutMs, signal, maxBuffer: 16 * 1024 * 1024, env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", SYSTEMD_COLORS: "0", SYSTEMD_PAGER: "", LC_ALL: "C" } }, (err, stdout, stderr) => {
       if (err !== null) {
         const e = err as NodeJS.ErrnoException & { killed?: boolean };
         reject(new Error(e.killed === true ? `${bin} list-units took longer than ${timeoutMs} ms ([collector.systemd] command_timeout)` : `${bin} list-units failed: ${(stderr.trim() || e.code) ?? e.message}`));
