@@ -57,7 +57,8 @@ export function databaseMetrics(rows: readonly Record<string, unknown>[], unders
 }
 
 function datnameSegment(name: string, underscore: boolean): string {
-  return pathSegment(underscore ? name.replace(/_/g, ".") : name);
+  // Diamond's underscore: `app_db` → `app.db` (two path nodes); any other dot or space still → _
+  return underscore ? name.split("_").map(pathSegment).join(".") : pathSegment(name);
 }
 
 export interface PostgresOptions {
