@@ -2,7 +2,7 @@
  * Reads one cgroup's statistics, v2 or v1, into one shape. A file that is missing (controller not
  * enabled for that cgroup, or the cgroup went away meanwhile) leaves its fields undefined.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseBlkio, parseFlatKeyed, parseIoStat, parseMemoryLimit, parseNumber, parsePressure, type IoTotals, type PressureLine } from "./cgroups-parse.js";
 import type { CgroupLayout } from "./cgroups-discover.js";
@@ -25,12 +25,21 @@ export interface CgroupStats {
   pressure?: Partial<Record<PsiResource, { some?: PressureLine; full?: PressureLine }>>;
 }
 
-async function read(path: string): Promise<string | undefined> {
+/**
+ * Synchronous on purpose: cgroup files are generated in memory by the kernel (no disk wait), and
+ * one readFileSync costs a few µs where fs/promises' open/stat/read/close round trips through the
+ * thread pool cost ~0.1 ms each (measured: 250 cgroups, 8 files each, 217 ms CPU per run async).
+ */
+function readNow(path: string): string | undefined {
   try {
-    return await readFile(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch {
     return undefined;
   }
+}
+
+async function read(path: string): Promise<string | undefined> {
+  return readNow(path);
 }
 
 async function readV2(dir: string): Promise<CgroupStats> {

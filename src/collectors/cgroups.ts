@@ -100,7 +100,12 @@ export const cgroupsCollector = defineCollector({
       if (truncated && !warnedTruncated) env.log.warn("cgroup walk stopped at [collector.cgroups] max_scan folders; raise it to see every unit and container", { max_scan: options.max_scan });
       warnedTruncated = truncated;
       const containerNames = await names.resolve(found);
-      const stats = await Promise.all(found.map((f) => readCgroup(layout, f.rel)));
+      // files are read synchronously (cgroups-read.ts); yield to the event loop every 50 cgroups
+      const stats: CgroupStats[] = [];
+      for (let i = 0; i < found.length; i += 50) {
+        if (i > 0) await new Promise((r) => setImmediate(r));
+        stats.push(...(await Promise.all(found.slice(i, i + 50).map((f) => readCgroup(layout, f.rel)))));
+      }
       const groups: Record<"unit" | "container", Entry[]> = { unit: [], container: [] };
       found.forEach((f, i) => {
         const s = stats[i]!;
