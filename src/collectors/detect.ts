@@ -137,9 +137,12 @@ async function detectCgroups(o: Required<DetectOptions>): Promise<Finding | unde
   const d = await discoverCgroups(layout.walkRoot, { maxScan: 5000, maxDepth: 8 });
   const units = d.found.filter((f) => f.kind === "unit").length;
   const containers = d.found.filter((f) => f.kind === "container").length;
+  const runtimes = [["Docker", "/run/docker.sock"], ["Podman", "/run/podman/podman.sock"], ["containerd", "/run/containerd/containerd.sock"]] as const;
+  const present: string[] = [];
+  for (const [name, sock] of runtimes) if (await exists(sock)) present.push(name);
   return {
     collector: "cgroups",
-    found: `cgroup ${layout.mode} at ${o.cgroupRoot}: ${units} systemd service(s), ${containers} container(s)`,
+    found: `cgroup ${layout.mode} at ${o.cgroupRoot}: ${units} systemd service(s), ${containers} container(s)${present.length > 0 ? ` (${present.join(", ")} running)` : ""}`,
     howTo: ["set enabled = true; the Containers dashboard shows them"],
     keys: [],
   };
