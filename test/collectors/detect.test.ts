@@ -72,3 +72,13 @@ test("detect: a host with nothing says so", async () => {
   assert.match(text, /no MySQL\/MariaDB, PostgreSQL, Redis, nginx stub_status, cgroups or systemd found/);
   assert.match(text, /hwmon: no sensors/);
 });
+
+test("loupe setup --detect prints the sections on stdout and exits 0", async () => {
+  const { setupCommand } = await import("../../src/collectors/index.js");
+  let out = "";
+  let err = "";
+  const code = await setupCommand.run(["--detect"], { out: (t) => void (out += t), err: (t) => void (err += t) });
+  assert.equal(code, 0, err);
+  assert.match(out, /^;; loupe setup --detect/);
+  assert.match(out, /; smartctl: /);
+});

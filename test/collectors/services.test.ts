@@ -238,3 +238,23 @@ test("redis: requirepass — without the password a clear NOAUTH error, with it 
   assert.match(r3.error ?? "", /ECONNREFUSED/);
   await Promise.all([noauth.collectors.stop(), wrong.collectors.stop(), ok.collectors.stop(), refused.collectors.stop()]);
 });
+
+test("a server that accepts and never answers: redis is abandoned at the run's timeout, mysql at connect_timeout; the next run starts clean", async () => {
+  const { createServer } = await import("node:net");
+  const held: import("node:net").Socket[] = [];
+  const silent = createServer((c) => void held.push(c));
+  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
+  const port = (silent.address() as { port: number }).port;
+  try {
+    const h = await harness(["redis", "mysql"], { ini: `[collector.redis]\nhost = 127.0.0.1\nport = ${port}\ntimeout = 1s\n[collector.mysql]\nhost = 127.0.0.1\nport = ${port}\nconnect_timeout = 300ms\n` });
+    assert.equal(await h.collectors.scheduler.run("redis"), "timeout");
+    const m = await run(h, "mysql");
+    assert.equal(m.outcome, "error");
+    assert.match(m.error ?? "", /ETIMEDOUT|timeout/i);
+    assert.equal(await h.collectors.scheduler.run("redis"), "timeout", "not 'skipped': the first run's socket was closed on abort");
+    await h.collectors.stop();
+  } finally {
+    for (const c of held) c.destroy();
+    await new Promise((r) => silent.close(r));
+  }
+});
