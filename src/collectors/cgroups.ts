@@ -87,6 +87,8 @@ export const cgroupsCollector = defineCollector({
   },
   create(options, env) {
     const names = new ContainerNames(options.docker_root, options.podman_root);
+    const folded = env.metrics?.gauge("loupe_collector_cgroups_folded", "units or containers past [collector.cgroups] max_units / max_containers, summed as _other", ["kind"]);
+    const truncations = env.metrics?.counter("loupe_collector_cgroups_scan_truncated_total", "runs whose cgroup walk stopped at [collector.cgroups] max_scan folders");
     let warnedTruncated = false;
     return async (ctx) => {
       const layout = await detectLayout(options.root);
@@ -97,6 +99,7 @@ export const cgroupsCollector = defineCollector({
         found = d.found.filter((f) => (f.kind === "unit" ? options.units : options.containers));
         truncated = d.truncated;
       }
+      if (truncated) truncations?.inc();
       if (truncated && !warnedTruncated) env.log.warn("cgroup walk stopped at [collector.cgroups] max_scan folders; raise it to see every unit and container", { max_scan: options.max_scan });
       warnedTruncated = truncated;
       const containerNames = await names.resolve(found);
@@ -113,11 +116,12 @@ export const cgroupsCollector = defineCollector({
         groups[f.kind].push({ name, memory: s.memoryBytes ?? 0, values: deriveCgroup(ctx, f.rel, s) });
       });
       for (const kind of ["unit", "container"] as const) {
-        const { named, other, folded } = boundEntries(groups[kind], kind === "unit" ? options.max_units : options.max_containers);
+        const { named, other, folded: n } = boundEntries(groups[kind], kind === "unit" ? options.max_units : options.max_containers);
         for (const e of named) for (const [k, v] of e.values) ctx.gauge(`${kind}.${e.name}.${k}`, v);
         if (other !== undefined) for (const [k, v] of other) ctx.gauge(`${kind}._other.${k}`, v);
         ctx.gauge(`${kind}s.count`, groups[kind].length);
-        ctx.gauge(`${kind}s.folded`, folded);
+        ctx.gauge(`${kind}s.folded`, n);
+        folded?.set({ kind }, n);
       }
       ctx.gauge("scan_truncated", truncated ? 1 : 0);
     };

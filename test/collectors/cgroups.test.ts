@@ -102,6 +102,7 @@ test("cgroups: max_units / max_containers keep the largest by memory and sum the
   assert.equal(r.get("container._other.memory_bytes"), 200_000_000 + 10_000_000 + 64_000_000);
   assert.equal(r.has("unit._other.pressure.cpu.some_avg10"), false, "pressure does not add up");
   assert.equal(r.get("containers.folded"), 3);
+  assert.match(h.metrics.expose(), /loupe_collector_cgroups_folded\{kind="unit"\} 3/);
   await h.collectors.stop();
 });
 
@@ -110,6 +111,7 @@ test("cgroups: max_scan stops the walk and says so", async () => {
   const h = await harness(["cgroups"], { ini: ini(dir, "max_scan = 3\n") });
   const r = await h.run("cgroups");
   assert.equal(r.get("scan_truncated"), 1);
+  assert.match(h.metrics.expose(), /loupe_collector_cgroups_scan_truncated_total 1/);
   await h.collectors.stop();
 });
 
