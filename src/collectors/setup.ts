@@ -56,7 +56,9 @@ export async function checkCollectorsConfig(config: Config): Promise<{ text: str
     const section = sectionName(def.name);
     if (!config.meta.dynamic.has(section)) continue;
     text += `\n[${section}]\n`;
-    for (const [key, value] of effectiveSection(config, section, fullSpec(def))) text += `${key} = ${value}\n`;
+    const spec = fullSpec(def);
+    // secrets (mysql/postgres/redis passwords) masked, as in the static sections
+    for (const [key, value] of effectiveSection(config, section, spec)) text += `${key} = ${spec[key]?.secret === true && value !== "" ? "***" : value}\n`;
   }
   return { text, warnings: problems.map((p) => `collector plugin skipped: ${p.file}: ${p.reason}`) };
 }

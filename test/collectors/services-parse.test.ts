@@ -64,3 +64,14 @@ test("postgres: bigint strings and rows to Diamond's database.<db>.<column>", ()
   const m = databaseMetrics([{ datname: "app_db", numbackends: 2, xact_commit: "100", size: "8000000", conflicts: null }], true);
   assert.deepEqual(Object.fromEntries(m), { "database.app.db.numbackends": 2, "database.app.db.xact_commit": 100, "database.app.db.size": 8000000 });
 });
+
+test("check-config shows the service collectors' sections with their passwords masked", async () => {
+  const { loadConfig } = await import("../../src/config/index.js");
+  const { checkCollectorsConfig } = await import("../../src/collectors/index.js");
+  const config = loadConfig({ text: "[collector.mysql]\nenabled = true\npassword = topsecret\n[collector.redis]\npassword = r3dis\n[collector.postgres]\nuser = app\n", env: {} });
+  const { text } = await checkCollectorsConfig(config);
+  assert.match(text, /\[collector\.mysql\][^[]*password = \*\*\*/);
+  assert.match(text, /\[collector\.redis\][^[]*password = \*\*\*/);
+  assert.match(text, /\[collector\.postgres\][^[]*password = \n/);
+  assert.doesNotMatch(text, /topsecret|r3dis/);
+});
