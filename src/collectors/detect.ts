@@ -153,13 +153,22 @@ async function detectSystemd(o: Required<DetectOptions>): Promise<Finding | unde
   return { collector: "systemd", found: "systemd is PID 1", howTo: ["set enabled = true; list units to follow one by one in `units`"], keys: [["units", ""]] };
 }
 
-/** Hardware is collected by other collectors (see `loupe setup --list`); reported as notes. */
-async function detectHardware(o: Required<DetectOptions>): Promise<string[]> {
+/**
+ * Hardware: notes, plus a section when a collector for it exists among `collectors` (names such as
+ * hwmon/sensors and smart/smartctl; they live beside this one and may be named either way).
+ */
+async function detectHardware(o: Required<DetectOptions>, collectors: readonly string[]): Promise<{ notes: string[]; findings: Finding[] }> {
   const notes: string[] = [];
+  const findings: Finding[] = [];
   const sensors = await readdir(o.hwmonDir).catch(() => [] as string[]);
+  const smart = await exists(o.smartctl);
   notes.push(sensors.length > 0 ? `hwmon: ${sensors.length} sensor chip(s) in ${o.hwmonDir}` : `hwmon: no sensors in ${o.hwmonDir} (usual on a VM)`);
-  notes.push((await exists(o.smartctl)) ? `smartctl: ${o.smartctl} present (disk health)` : `smartctl: not installed (Debian package smartmontools)`);
-  return notes;
+  notes.push(smart ? `smartctl: ${o.smartctl} present (disk health)` : `smartctl: not installed (Debian package smartmontools)`);
+  const hw = collectors.find((c) => /^(hwmon|sensors|temperature)/.test(c));
+  if (sensors.length > 0 && hw !== undefined) findings.push({ collector: hw, found: `${sensors.length} hwmon sensor chip(s)`, howTo: ["set enabled = true"], keys: [] });
+  const sm = collectors.find((c) => /^smart/.test(c));
+  if (smart && sm !== undefined) findings.push({ collector: sm, found: `smartctl at ${o.smartctl}`, howTo: ["set enabled = true (smartctl needs root to read most disks)"], keys: [] });
+  return { notes, findings };
 }
 
 const DEFAULTS: Required<DetectOptions> = {
@@ -178,10 +187,12 @@ const DEFAULTS: Required<DetectOptions> = {
   timeoutMs: 500,
 };
 
-export async function detect(options: DetectOptions = {}): Promise<{ findings: Finding[]; notes: string[] }> {
+/** `collectors`: the names known (built-ins and plugins), for the hardware sections. */
+export async function detect(options: DetectOptions = {}, collectors: readonly string[] = []): Promise<{ findings: Finding[]; notes: string[] }> {
   const o: Required<DetectOptions> = { ...DEFAULTS, ...options, ports: { ...options.ports }, sockets: { ...DEFAULTS.sockets, ...options.sockets } };
   const found = await Promise.all([detectMysql(o), detectPostgres(o), detectRedis(o), detectNginx(o), detectCgroups(o), detectSystemd(o)]);
-  return { findings: found.filter((f): f is Finding => f !== undefined), notes: await detectHardware(o) };
+  const hw = await detectHardware(o, collectors);
+  return { findings: [...found.filter((f): f is Finding => f !== undefined), ...hw.findings], notes: hw.notes };
 }
 
 /** The INI text to print. */

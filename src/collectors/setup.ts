@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { effectiveSection, formatDuration, loadConfig, type Config } from "../config/index.js";
 import { errorMessage } from "../lib/errors.js";
 import { silentLogger } from "../lib/logger.js";
+import { builtinRegistry } from "./builtin.js";
 import { detect, formatDetect } from "./detect.js";
 import { fullSpec, sectionName } from "./options.js";
 import { loadRegistry } from "./start.js";
@@ -91,7 +92,7 @@ export const setupCommand = {
       strict: true,
     });
     if (values.detect === true) {
-      io.out(formatDetect(await detect()));
+      io.out(formatDetect(await detect({}, builtinRegistry().list().map((d) => d.name))));
       return 0;
     }
     if (values.list !== true && values.print !== true) {

@@ -66,6 +66,10 @@ test("detect: finds redis (and whether it wants a password), mysql, postgres's s
 test("detect: a host with nothing says so", async () => {
   const none = tempDir("loupe-detect-empty-");
   mkdirSync(join(none, "hwmon"));
+  // with sensors and smartctl there, and collectors for them known: their sections too
+  mkdirSync(join(none, "hw", "hwmon0"), { recursive: true });
+  const hw = await detect({ ports: { mysql: await freePort(), postgres: await freePort(), redis: await freePort() }, sockets: { mysql: [], postgres: [], redis: [] }, nginxUrls: [], cgroupRoot: none, hwmonDir: join(none, "hw"), smartctl: join(none, "hw"), systemdMarker: join(none, "x") }, ["cpu", "hwmon", "smart"]);
+  assert.deepEqual(hw.findings.map((f) => f.collector), ["hwmon", "smart"]);
   const r = await detect({ ports: { mysql: await freePort(), postgres: await freePort(), redis: await freePort() }, sockets: { mysql: [], postgres: [none], redis: [] }, nginxUrls: [], cgroupRoot: none, hwmonDir: join(none, "hwmon"), smartctl: join(none, "smartctl"), systemdMarker: join(none, "x") });
   assert.equal(r.findings.length, 0);
   const text = formatDetect(r);
