@@ -15,7 +15,7 @@ import { VERSION } from "./lib/package-info.js";
 import type { TimeSeriesStore, Db } from "./store/index.js";
 import { describeDbError, lockDataDir, migrate, openDatabase, openStore, startBackupSchedule } from "./store/index.js";
 import { SqliteDashboardRepository, SqliteAnnotationService, SqliteSnapshotRepository, SqliteSettingsService } from "./store/index.js";
-import { hostOverviewDashboard, installHostOverview, provisionDashboards, RepositoryDashboardService, RepositorySnapshotService } from "./dashboards/index.js";
+import { builtinDashboards, installBuiltinDashboards, provisionDashboards, RepositoryDashboardService, RepositorySnapshotService } from "./dashboards/index.js";
 import { createAuth, authProviderConfigured, type Auth } from "./auth/index.js";
 import { BUILTIN_COLLECTORS, deriveHostname, fullSpec, sectionName, startCollectors } from "./collectors/index.js";
 import { GraphiteIngest, TemplateMapper, startGraphiteListeners, isLoopbackHost } from "./ingest/index.js";
@@ -138,7 +138,7 @@ async function openDashboards(ctx: Context, db: Db, host: string): Promise<Dashb
     settings: new SqliteSettingsService(db, clock),
   };
   const dlog = ctx.log.child({ module: "dashboards" });
-  installHostOverview(dashboards, hostOverviewDashboard({ host, prefix: config.collectors.path_prefix, nginx: nginxEnabled(config) }), dlog);
+  installBuiltinDashboards(dashboards, builtinDashboards({ host, prefix: config.collectors.path_prefix, nginx: nginxEnabled(config) }), dlog);
   provisionDashboards(dashboards, config.dashboards.path, dlog);
   const trashPurged = ctx.metrics.counter("loupe_dashboards_trash_purged_total", "deleted dashboards removed for good after [dashboards] trash_retention");
   const purgeSnapshots = (): void => {

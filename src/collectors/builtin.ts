@@ -11,6 +11,11 @@ import { socketsCollector } from "./sockets.js";
 import { tcpCollector } from "./tcp.js";
 import { processesCollector } from "./processes.js";
 import { nginxCollector } from "./nginx.js";
+import { cgroupsCollector } from "./cgroups.js";
+import { systemdCollector } from "./systemd.js";
+import { mysqlCollector } from "./services/mysql.js";
+import { postgresCollector } from "./services/postgres.js";
+import { redisCollector } from "./services/redis.js";
 import { CollectorRegistry } from "./registry.js";
 import type { AnyCollectorDefinition } from "./types.js";
 
@@ -26,7 +31,12 @@ export const BUILTIN_COLLECTORS: readonly AnyCollectorDefinition[] = [
   socketsCollector,
   tcpCollector,
   processesCollector,
+  cgroupsCollector,
+  systemdCollector,
   nginxCollector,
+  mysqlCollector,
+  postgresCollector,
+  redisCollector,
 ];
 
 /** A registry holding the built-ins (plugins are added by loadPlugins). */

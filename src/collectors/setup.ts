@@ -2,11 +2,14 @@
  * `loupe setup`: what collectors exist and how to configure them (diamond-setup's job).
  *   loupe setup --list               every collector, enabled or not, its interval
  *   loupe setup --print -C nginx     its [collector.nginx] section: every option, default, help
+ *   loupe setup --detect             services and hardware found on this host, as sections to paste
  */
 import { parseArgs } from "node:util";
 import { effectiveSection, formatDuration, loadConfig, type Config } from "../config/index.js";
 import { errorMessage } from "../lib/errors.js";
 import { silentLogger } from "../lib/logger.js";
+import { builtinRegistry } from "./builtin.js";
+import { detect, formatDetect } from "./detect.js";
 import { fullSpec, sectionName } from "./options.js";
 import { loadRegistry } from "./start.js";
 import { resolveCollectors, type CollectorRegistry, type ResolvedCollector } from "./registry.js";
@@ -54,7 +57,9 @@ export async function checkCollectorsConfig(config: Config): Promise<{ text: str
     const section = sectionName(def.name);
     if (!config.meta.dynamic.has(section)) continue;
     text += `\n[${section}]\n`;
-    for (const [key, value] of effectiveSection(config, section, fullSpec(def))) text += `${key} = ${value}\n`;
+    const spec = fullSpec(def);
+    // secrets (mysql/postgres/redis passwords) masked, as in the static sections
+    for (const [key, value] of effectiveSection(config, section, spec)) text += `${key} = ${spec[key]?.secret === true && value !== "" ? "***" : value}\n`;
   }
   return { text, warnings: problems.map((p) => `collector plugin skipped: ${p.file}: ${p.reason}`) };
 }
@@ -73,19 +78,25 @@ async function load(configPath: string | undefined, io: SetupIo): Promise<{ conf
 }
 
 export const setupCommand = {
-  summary: "list collectors, or print one collector's configuration section",
+  summary: "list collectors, print one collector's configuration section, or detect local services",
   usage:
-    "loupe setup --list [--config FILE]\n       loupe setup --print -C NAME [--config FILE]\n\n" +
+    "loupe setup --list [--config FILE]\n       loupe setup --print -C NAME [--config FILE]\n       loupe setup --detect\n\n" +
+    "--detect probes local ports and sockets (MySQL/MariaDB 3306, PostgreSQL 5432, Redis 6379, nginx stub_status),\n" +
+    "cgroups/containers, systemd, hwmon and smartctl, and prints [collector.*] sections to paste (all left off).\n" +
     "--list shows every collector (built-in and plugins) with enabled/disabled and its interval.\n" +
     "--print -C nginx prints [collector.nginx] with every option, its default and a one-line help.",
   async run(args: string[], io: SetupIo): Promise<number> {
     const { values } = parseArgs({
       args,
-      options: { config: { type: "string", short: "c" }, list: { type: "boolean", short: "l" }, print: { type: "boolean", short: "p" }, collector: { type: "string", short: "C" } },
+      options: { config: { type: "string", short: "c" }, list: { type: "boolean", short: "l" }, print: { type: "boolean", short: "p" }, collector: { type: "string", short: "C" }, detect: { type: "boolean" } },
       strict: true,
     });
+    if (values.detect === true) {
+      io.out(formatDetect(await detect({}, builtinRegistry().list().map((d) => d.name))));
+      return 0;
+    }
     if (values.list !== true && values.print !== true) {
-      io.err(`loupe setup: give --list or --print -C NAME\n\nUsage: ${this.usage}`);
+      io.err(`loupe setup: give --list, --print -C NAME or --detect\n\nUsage: ${this.usage}`);
       return 1;
     }
     const loaded = await load(values.config, io);

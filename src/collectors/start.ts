@@ -81,7 +81,7 @@ export async function createCollectors(o: CollectorsOptions): Promise<Collectors
       whitelist: common.metrics_whitelist,
       blacklist: common.metrics_blacklist,
     });
-    const collect = r.def.create(r.values as never, { procfs, log: log.child({ collector: r.def.name }) });
+    const collect = r.def.create(r.values as never, { procfs, log: log.child({ collector: r.def.name }), ...(o.metrics !== undefined ? { metrics: o.metrics } : {}) });
     jobs.push({ name: r.def.name, intervalMs: r.intervalMs, timeoutMs: r.timeoutMs, collect, publisher });
   }
   o.metrics?.gauge("loupe_collector_plugins_skipped", "collector plugins that failed to load ([collectors] plugin_load_timeout, plugin_max_memory, or a broken module)").set({}, pluginProblems.length);

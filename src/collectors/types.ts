@@ -6,6 +6,7 @@
  */
 import type { SectionSpec, SectionValues } from "../config/index.js";
 import type { Logger } from "../lib/logger.js";
+import type { MetricsRegistry } from "../lib/metrics.js";
 import type { UnixMs } from "../model/index.js";
 import type { ProcFs } from "./procfs.js";
 
@@ -33,6 +34,8 @@ export type CollectFn = (ctx: CollectContext) => Promise<void> | void;
 export interface CollectorEnv {
   readonly procfs: ProcFs;
   readonly log: Logger;
+  /** /metrics, for a collector's own limits (absent in some tests). */
+  readonly metrics?: MetricsRegistry;
 }
 
 export interface CollectorDefinition<S extends SectionSpec = SectionSpec> {

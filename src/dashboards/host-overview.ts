@@ -5,11 +5,21 @@
  * Diamond-style metrics, and has an "All" choice (Grafana's includeAll: `$host` becomes `{a,b,…}`):
  * the headline figures then show one value per host (applyByNode, named by host) and every chart
  * repeats per host, the copies stacked below each other (repeatDirection "v"), so a stacked CPU chart
- * never adds up different machines.
+ * never adds up different machines. A last text panel links to the built-in Processes, Containers,
+ * MySQL, PostgreSQL and Redis dashboards for this host.
  */
 import { parseDashboard, type Dashboard, type DashboardInput } from "./model.js";
 
 export const HOST_OVERVIEW_UID = "host-overview";
+
+/** uid and title of the built-in dashboards the Host overview links to. */
+export const RELATED_DASHBOARDS: ReadonlyArray<readonly [string, string]> = [
+  ["processes", "Processes"],
+  ["containers", "Containers"],
+  ["mysql", "MySQL"],
+  ["postgres", "PostgreSQL"],
+  ["redis", "Redis"],
+];
 
 export interface HostOverviewOptions {
   /** Host name as it appears in metric paths (the collectors' derived host name). */
@@ -151,6 +161,13 @@ export function hostOverviewDashboard(o: HostOverviewOptions): Dashboard {
       { unit: "short", min: 0, legend: ["max", "last"] },
     );
   }
+
+  // Links to the other built-in dashboards (a text panel's Markdown is not interpolated: the
+  // installed host is put in the links; each dashboard's own host picker changes it there).
+  const bottom = Math.max(...panels.map((q) => q.gridPos.y + q.gridPos.h));
+  const q = o.host === "" ? "" : `?var-host=${encodeURIComponent(o.host)}`;
+  const links = RELATED_DASHBOARDS.map(([uid, title]) => `[${title}](/d/${uid}${q})`).join(" · ");
+  panels.push({ id: ++id, type: "text", title: "Related dashboards", gridPos: { x: 0, y: bottom, w: 24, h: 3 }, content: links });
 
   // "All" (or several hosts): each chart once per host, the copies below each other
   for (const panel of panels) if (panel.type === "timeseries") Object.assign(panel, { repeat: "host", repeatDirection: "v" as const });
