@@ -1,0 +1,157 @@
+/**
+ * [auth.generic_oauth] against a real OpenID Connect provider (oidc-provider, on loopback, started
+ * here): the full code flow with PKCE, nonce and a verified ID token; roles from role_attribute_path;
+ * allowed_groups; forged state. Then a provider whose tokens the test forges: wrong nonce, expired,
+ * wrong audience, wrong issuer and bad signature are all refused.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Client, startHarness } from "./harness.js";
+import { oidcLogin, startForgingIdp, startOidcProvider, type OidcAccount } from "./oidc-peers.js";
+
+const CLIENT = "loupe-oidc";
+const SECRET = "oidc-client-secret-value";
+
+const accounts: OidcAccount[] = [
+  { sub: "ann", preferred_username: "ann", email: "ann@example.com", name: "Ann Admin", groups: ["monitoring", "ops-admins"] },
+  { sub: "ed", preferred_username: "ed", email: "ed@example.com", name: "Ed Editor", groups: ["monitoring", "ops"] },
+  { sub: "vic", preferred_username: "vic", email: "vic@example.com", name: "Vic Viewer", groups: ["monitoring"] },
+  { sub: "rex", preferred_username: "rex", email: "rex@example.com", name: "Rex Refused", groups: ["marketing"] },
+];
+
+export const ROLE_PATH = "contains(groups[*], 'ops-admins') && 'Admin' || contains(groups[*], 'ops') && 'Editor' || 'Viewer'";
+
+export function oidcIni(issuer: string, extra = ""): string {
+  return [
+    "[auth.generic_oauth]",
+    "enabled = true",
+    "name = Keycloak",
+    `client_id = ${CLIENT}`,
+    `client_secret = ${SECRET}`,
+    `issuer = ${issuer}`,
+    "scopes = openid,email,profile,groups",
+    "allowed_groups = monitoring",
+    `role_attribute_path = ${ROLE_PATH}`,
+    extra,
+  ].join("\n");
+}
+
+const me = async (c: Client): Promise<{ status: number; login?: string; role?: string }> => {
+  const res = await c.get("/api/user", { accept: "application/json" });
+  return res.status === 200 ? { status: 200, ...((await res.json()) as { login: string; role: string }) } : { status: res.status };
+};
+
+test("generic OAuth with a real OpenID Connect provider: code flow, roles from groups, allowed_groups, state", async (t) => {
+  const op = await startOidcProvider(accounts);
+  const h = await startHarness(oidcIni(op.issuer), { github: false });
+  op.configure({ clientId: CLIENT, clientSecret: SECRET, redirectUri: `${h.base}/login/generic_oauth` });
+
+  await t.test("the login page offers the provider by its name", async () => {
+    const page = await (await new Client(h.base).get("/login", { accept: "text/html" })).text();
+    assert.match(page, /href="\/login\/generic_oauth"[^>]*>Sign in with Keycloak</);
+    assert.doesNotMatch(page, /id="login-form"/, "no login form: neither LDAP nor local users are on");
+  });
+
+  await t.test("the authorize request carries state, nonce and a PKCE S256 challenge", async () => {
+    const res = await new Client(h.base).get("/login/generic_oauth");
+    assert.equal(res.status, 302);
+    const u = new URL(res.headers.get("location")!);
+    assert.equal(u.origin, op.issuer);
+    for (const p of ["state", "nonce", "code_challenge"]) assert.ok((u.searchParams.get(p) ?? "").length >= 32, p);
+    assert.equal(u.searchParams.get("code_challenge_method"), "S256");
+    assert.equal(u.searchParams.get("redirect_uri"), `${h.base}/login/generic_oauth`);
+  });
+
+  for (const [login, role] of [["ann", "Admin"], ["ed", "Editor"], ["vic", "Viewer"]] as const) {
+    await t.test(`${login} signs in with the role ${role} from role_attribute_path`, async () => {
+      const c = new Client(h.base);
+      const { hops } = await oidcLogin(c, login, { start: "/login/generic_oauth?next=%2Fadmin%2Fusers" });
+      assert.equal(hops.at(-1)?.startsWith(`${h.base}/login/generic_oauth?`), true, `went back to Loupe's callback: ${hops.join(" ")}`);
+      const who = await me(c);
+      assert.deepEqual([who.status, who.login, who.role], [200, login, role]);
+    });
+  }
+
+  await t.test("the first user ever (ann) is Admin anyway; users were created once with the provider's profile", async () => {
+    const admin = new Client(h.base);
+    await oidcLogin(admin, "ann");
+    const users = (await (await admin.get("/api/admin/users")).json()) as Array<{ login: string; email: string; name: string; role: string }>;
+    assert.deepEqual(users.map((u) => [u.login, u.name, u.email, u.role]), [
+      ["ann", "Ann Admin", "ann@example.com", "Admin"],
+      ["ed", "Ed Editor", "ed@example.com", "Editor"],
+      ["vic", "Vic Viewer", "vic@example.com", "Viewer"],
+    ]);
+  });
+
+  await t.test("a user in no allowed group is refused", async () => {
+    const c = new Client(h.base);
+    const { res } = await oidcLogin(c, "rex");
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get("location"), "/login?error=missing_group");
+    assert.equal((await me(c)).status, 401);
+    const page = await (await c.get("/login?error=missing_group", { accept: "text/html" })).text();
+    assert.match(page, /not a member of one of the groups allowed/);
+  });
+
+  await t.test("a forged state is refused (and the code is never redeemed)", async () => {
+    const c = new Client(h.base);
+    const { res } = await oidcLogin(c, "vic", {
+      tamper: (u) => {
+        u.searchParams.set("state", "forged-state-value-forged-state-value");
+        return u;
+      },
+    });
+    assert.equal(res.headers.get("location"), "/login?error=bad_state");
+    assert.equal((await me(c)).status, 401);
+  });
+
+  await t.test("a callback from another browser (no state cookie) is refused", async () => {
+    const c = new Client(h.base);
+    const other = new Client(h.base);
+    const { res } = await oidcLogin(c, "vic", {
+      tamper: (u) => {
+        c.cookies.delete("loupe_oauth_state");
+        void other;
+        return u;
+      },
+    });
+    assert.equal(res.headers.get("location"), "/login?error=bad_state");
+  });
+
+  await t.test("refusals are counted on /metrics; the client secret is never logged", async () => {
+    const admin = new Client(h.base);
+    await oidcLogin(admin, "ann");
+    const text = await (await admin.get("/metrics")).text();
+    assert.match(text, /loupe_auth_oauth_refused_total\{reason="missing_group"\} 1/);
+    assert.match(text, /loupe_auth_oauth_refused_total\{reason="bad_state"\} 2/);
+    assert.ok(!h.logs.some((l) => l.includes(SECRET)), "secret in the log");
+  });
+});
+
+test("generic OAuth refuses ID tokens with a wrong nonce, expired, for another audience or issuer, or with a bad signature", async (t) => {
+  const idp = await startForgingIdp(CLIENT, SECRET, { sub: "u-zoe", preferred_username: "zoe", email: "zoe@example.com", groups: ["monitoring"] });
+  const h = await startHarness(oidcIni(idp.issuer, "auth_style = InHeader"), { github: false });
+  const login = async (): Promise<{ location: string | null; who: number }> => {
+    const c = new Client(h.base);
+    const { res } = await oidcLogin(c, "zoe");
+    return { location: res.headers.get("location"), who: (await me(c)).status };
+  };
+
+  await t.test("a good token signs in (PKCE verified by the provider)", async () => {
+    idp.mode = "good";
+    assert.deepEqual(await login(), { location: "/", who: 200 });
+    assert.equal(idp.pkceChecked, 1);
+  });
+
+  for (const mode of ["wrong_nonce", "expired", "wrong_aud", "wrong_iss", "bad_signature"] as const) {
+    await t.test(`${mode}: refused`, async () => {
+      idp.mode = mode;
+      assert.deepEqual(await login(), { location: "/login?error=bad_id_token", who: 401 });
+    });
+  }
+
+  await t.test("each refusal is logged with its reason", () => {
+    const reasons = h.logs.filter((l) => l.includes("oauth sign-in refused")).join("\n");
+    for (const re of [/nonce/, /exp/, /aud/, /iss/, /signature/]) assert.match(reasons, re);
+  });
+});
