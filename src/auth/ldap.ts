@@ -15,6 +15,7 @@
  * Returns "not_found" when no entry matches, so the caller may try local users next.
  */
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { Client, InvalidCredentialsError, type Entry } from "ldapts";
 import type { Config } from "../config/index.js";
@@ -75,7 +76,7 @@ export class LdapAuth {
   constructor(config: Config) {
     this.l = config["auth.ldap"];
     this.tls = {
-      servername: this.l.host,
+      ...(isIP(this.l.host) === 0 ? { servername: this.l.host } : {}),
       rejectUnauthorized: !this.l.ssl_skip_verify,
       ...(this.l.root_ca_cert !== "" ? { ca: [readFileSync(this.l.root_ca_cert, "utf8")] } : {}),
     };
@@ -84,7 +85,8 @@ export class LdapAuth {
   private async connect(): Promise<Client> {
     const l = this.l;
     const url = `${l.use_ssl ? "ldaps" : "ldap"}://${l.host.includes(":") ? `[${l.host}]` : l.host}:${l.port}`;
-    const client = new Client({ url, timeout: l.timeout, connectTimeout: l.timeout, tlsOptions: this.tls, strictDN: false });
+    // ldapts speaks TLS from the first byte whenever tlsOptions is given, so only for ldaps://
+    const client = new Client({ url, timeout: l.timeout, connectTimeout: l.timeout, strictDN: false, ...(l.use_ssl ? { tlsOptions: this.tls } : {}) });
     if (l.start_tls && !l.use_ssl) await client.startTLS(this.tls);
     return client;
   }
