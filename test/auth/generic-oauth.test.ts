@@ -7,10 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Client, startHarness } from "./harness.js";
-import { oidcLogin, startForgingIdp, startOidcProvider, type OidcAccount } from "./oidc-peers.js";
+import { oidcIni, oidcLogin, startForgingIdp, startOidcProvider, OIDC_CLIENT as CLIENT, OIDC_SECRET as SECRET, type OidcAccount } from "./oidc-peers.js";
 
-const CLIENT = "loupe-oidc";
-const SECRET = "oidc-client-secret-value";
 
 const accounts: OidcAccount[] = [
   { sub: "ann", preferred_username: "ann", email: "ann@example.com", name: "Ann Admin", groups: ["monitoring", "ops-admins"] },
@@ -18,23 +16,6 @@ const accounts: OidcAccount[] = [
   { sub: "vic", preferred_username: "vic", email: "vic@example.com", name: "Vic Viewer", groups: ["monitoring"] },
   { sub: "rex", preferred_username: "rex", email: "rex@example.com", name: "Rex Refused", groups: ["marketing"] },
 ];
-
-export const ROLE_PATH = "contains(groups[*], 'ops-admins') && 'Admin' || contains(groups[*], 'ops') && 'Editor' || 'Viewer'";
-
-export function oidcIni(issuer: string, extra = ""): string {
-  return [
-    "[auth.generic_oauth]",
-    "enabled = true",
-    "name = Keycloak",
-    `client_id = ${CLIENT}`,
-    `client_secret = ${SECRET}`,
-    `issuer = ${issuer}`,
-    "scopes = openid,email,profile,groups",
-    "allowed_groups = monitoring",
-    `role_attribute_path = ${ROLE_PATH}`,
-    extra,
-  ].join("\n");
-}
 
 const me = async (c: Client): Promise<{ status: number; login?: string; role?: string }> => {
   const res = await c.get("/api/user", { accept: "application/json" });

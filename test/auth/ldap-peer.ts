@@ -11,6 +11,7 @@ import { startPeer, type RunningPeer } from "../helpers/servers.js";
 import { freePort } from "../helpers/system.js";
 import { tempDir } from "../helpers/tmp.js";
 import { after } from "node:test";
+import type { Client } from "./harness.js";
 
 export const SLAPD = "/usr/sbin/slapd";
 export const SLAPADD = "/usr/sbin/slapadd";
@@ -99,3 +100,28 @@ export async function startSlapd(users: readonly LdapUser[], groups: Readonly<Re
   after(() => peer.stop());
   return { ...peer, port, caFile: tls.ca };
 }
+
+export function ldapIni(slapd: Slapd, extra: Record<string, string> = {}): string {
+  const keys: Record<string, string> = {
+    enabled: "true",
+    host: "127.0.0.1",
+    port: String(slapd.port),
+    bind_dn: ROOT_DN,
+    bind_password: ROOT_PW,
+    search_filter: "(uid=%s)",
+    search_base_dns: `ou=people,${BASE}`,
+    group_search_filter: "(&(objectClass=groupOfNames)(member=%s))",
+    group_search_base_dns: `ou=groups,${BASE}`,
+    admin_group_dn: `cn=admins,ou=groups,${BASE}`,
+    editor_group_dn: `cn=editors,ou=groups,${BASE}`,
+    viewer_group_dn: `cn=viewers,ou=groups,${BASE}`,
+    ...extra,
+  };
+  return ["[auth.ldap]", ...Object.entries(keys).map(([k, v]) => `${k} = ${v}`)].join("\n");
+}
+
+export async function formLogin(c: Client, login: string, password: string): Promise<Response> {
+  const csrf = await c.csrf("/login");
+  return c.send("POST", "/login", new URLSearchParams({ _csrf: csrf, login, password }), { "content-type": "application/x-www-form-urlencoded" });
+}
+

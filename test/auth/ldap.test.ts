@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { runCli } from "../../src/cli.js";
 import { needs } from "../helpers/system.js";
 import { Client, startHarness, type Harness } from "./harness.js";
-import { BASE, OPENSSL, ROOT_DN, ROOT_PW, SLAPADD, SLAPD, startSlapd, type LdapUser, type Slapd } from "./ldap-peer.js";
+import { formLogin, ldapIni, OPENSSL, ROOT_PW, SLAPADD, SLAPD, startSlapd, type LdapUser } from "./ldap-peer.js";
 
 export const LDAP_USERS: LdapUser[] = [
   { uid: "ann", password: "ann-ldap-pass", cn: "Ann Admin", mail: "ann@example.org" },
@@ -20,30 +20,6 @@ export const LDAP_USERS: LdapUser[] = [
   { uid: "nob", password: "nob-ldap-pass", cn: "Nob Nogroup", mail: "nob@example.org" },
 ];
 export const LDAP_GROUPS = { admins: ["ann"], editors: ["ed"], viewers: ["vic"], marketing: ["nob"] };
-
-export function ldapIni(slapd: Slapd, extra: Record<string, string> = {}): string {
-  const keys: Record<string, string> = {
-    enabled: "true",
-    host: "127.0.0.1",
-    port: String(slapd.port),
-    bind_dn: ROOT_DN,
-    bind_password: ROOT_PW,
-    search_filter: "(uid=%s)",
-    search_base_dns: `ou=people,${BASE}`,
-    group_search_filter: "(&(objectClass=groupOfNames)(member=%s))",
-    group_search_base_dns: `ou=groups,${BASE}`,
-    admin_group_dn: `cn=admins,ou=groups,${BASE}`,
-    editor_group_dn: `cn=editors,ou=groups,${BASE}`,
-    viewer_group_dn: `cn=viewers,ou=groups,${BASE}`,
-    ...extra,
-  };
-  return ["[auth.ldap]", ...Object.entries(keys).map(([k, v]) => `${k} = ${v}`)].join("\n");
-}
-
-export async function formLogin(c: Client, login: string, password: string): Promise<Response> {
-  const csrf = await c.csrf("/login");
-  return c.send("POST", "/login", new URLSearchParams({ _csrf: csrf, login, password }), { "content-type": "application/x-www-form-urlencoded" });
-}
 
 const me = async (c: Client): Promise<{ status: number; login?: string; role?: string }> => {
   const res = await c.get("/api/user", { accept: "application/json" });

@@ -192,3 +192,24 @@ export async function startForgingIdp(clientId: string, clientSecret: string, cl
     },
   };
 }
+
+export const OIDC_CLIENT = "loupe-oidc";
+export const OIDC_SECRET = "oidc-client-secret-value";
+
+export const ROLE_PATH = "contains(groups[*], 'ops-admins') && 'Admin' || contains(groups[*], 'ops') && 'Editor' || 'Viewer'";
+
+export function oidcIni(issuer: string, extra = ""): string {
+  return [
+    "[auth.generic_oauth]",
+    "enabled = true",
+    "name = Keycloak",
+    `client_id = ${OIDC_CLIENT}`,
+    `client_secret = ${OIDC_SECRET}`,
+    `issuer = ${issuer}`,
+    "scopes = openid,email,profile,groups",
+    "allowed_groups = monitoring",
+    `role_attribute_path = ${ROLE_PATH}`,
+    extra,
+  ].join("\n");
+}
+

@@ -10,12 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../src/cli.js";
 import { Client, startHarness } from "./harness.js";
-
-export const PROXY_HEADERS = "Email:X-User-Email Name:X-User-Name Role:X-User-Role Groups:X-User-Groups";
-
-export function proxyIni(whitelist: string, extra = ""): string {
-  return ["[auth.proxy]", "enabled = true", `whitelist = ${whitelist}`, `headers = ${PROXY_HEADERS}`, "admin_groups = ops-admins", "editor_groups = ops", extra].join("\n");
-}
+import { proxyIni } from "./proxy-peer.js";
 
 const who = async (c: Client, headers: Record<string, string>): Promise<{ status: number; login?: string; role?: string; name?: string; setCookie: boolean }> => {
   const res = await c.get("/api/user", { accept: "application/json", ...headers });
@@ -72,7 +67,8 @@ test("auth proxy: the header from an address not in the whitelist is refused, lo
   const h = await startHarness(`${proxyIni("10.0.0.1")}\n[auth.basic]\nenabled = true`, { github: false });
   const ini = join(h.dataDir, "..", "cli.ini");
   writeFileSync(ini, `[paths]\ndata = ${h.dataDir}\n[auth.basic]\nenabled = true\n`);
-  assert.equal(await runCli(["user", "add", "root", "--role", "Admin", "--config", ini], { out: () => undefined, err: () => undefined, readSecret: async () => "root-local-password" }), 0);
+  const io = { out: () => undefined, err: () => undefined, readSecret: async () => "root-local-password" };
+  assert.equal(await runCli(["user", "add", "root", "--role", "Admin", "--config", ini], io), 0);
 
   await t.test("403 with the header, for pages and APIs alike; no session", async () => {
     const c = new Client(h.base);
