@@ -83,7 +83,7 @@ function checkStartup(config: Config): void {
       "unsafe_bind",
       `refusing to serve on ${config.server.http_addr} without authentication: anyone who can reach it would see and change everything. ` +
         `Either keep [server] http_addr = 127.0.0.1 and reach Loupe through an SSH tunnel (ssh -L 3000:localhost:3000 host), ` +
-        `or configure a login provider first ([auth.github], [auth.generic_oauth], [auth.ldap] or [auth.proxy] enabled = true, or [auth.basic] enabled = true with users from "loupe user add").`,
+        `or configure a login provider first ([auth.github] enabled = true with client_id/client_secret, likewise [auth.generic_oauth], [auth.ldap] or [auth.proxy], or [auth.basic] enabled = true with users from "loupe user add").`,
     );
   }
   // one bound for every regex from users or the config (queries, globs, collector options)

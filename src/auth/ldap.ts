@@ -39,10 +39,10 @@ export function escapeDn(value: string): string {
     .replace(/ $/, "\\ ");
 }
 
-/** `a;b` lists (DNs contain commas). */
+/** `a | b` lists of DNs (DNs contain commas, and ';' starts an INI comment). */
 export function splitDns(text: string): string[] {
   return text
-    .split(";")
+    .split("|")
     .map((s) => s.trim())
     .filter((s) => s !== "");
 }
