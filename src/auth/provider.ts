@@ -37,19 +37,18 @@ export function authProviderConfigured(config: Config): boolean {
   return loginProviders(config).length > 0;
 }
 
-/** Throws ConfigError (file, section, key) for settings that cannot work, never printing a secret. */
+/** Throws ConfigError for settings that cannot work (section, key; the file too for the newer providers), never printing a secret. */
 export function checkAuthConfig(config: Config): void {
   const g = config["auth.github"];
-  const file = config.meta.file !== undefined ? { file: config.meta.file } : {};
   if (g.enabled) {
-    if (g.client_id === "") throw new ConfigError("GitHub login is enabled but client_id is empty", { ...file, section: "auth.github", key: "client_id" });
-    if (g.client_secret === "") throw new ConfigError("GitHub login is enabled but client_secret is empty", { ...file, section: "auth.github", key: "client_secret" });
+    if (g.client_id === "") throw new ConfigError("GitHub login is enabled but client_id is empty", { section: "auth.github", key: "client_id" });
+    if (g.client_secret === "") throw new ConfigError("GitHub login is enabled but client_secret is empty", { section: "auth.github", key: "client_secret" });
   }
   for (const key of ["team_ids", "admin_team_ids", "editor_team_ids"] as const) {
     try {
       parseTeamIds(g[key], key);
     } catch (err) {
-      throw new ConfigError((err as Error).message.replace(/^\[auth\.github\] \w+: /, ""), { ...file, section: "auth.github", key });
+      throw new ConfigError((err as Error).message.replace(/^\[auth\.github\] \w+: /, ""), { section: "auth.github", key });
     }
   }
   checkGenericOAuth(config);
