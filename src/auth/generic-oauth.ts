@@ -103,6 +103,15 @@ export class GenericOAuth {
 
   /** The callback: state, code → tokens → verified claims → policy → the signed-in user (or a refusal code). */
   async finish(req: Request, res: ExpressResponse): Promise<OAuthResult> {
+    try {
+      return await this.callback(req, res);
+    } catch (err) {
+      // the provider unreachable or answering an error: logged (never a token or secret) and counted
+      return this.refuse("oauth_failed", { err: err instanceof Error ? err.message.slice(0, 300) : "unknown error" });
+    }
+  }
+
+  private async callback(req: Request, res: ExpressResponse): Promise<OAuthResult> {
     const q = req.query as Record<string, unknown>;
     if (typeof q["error"] === "string") return this.refuse("oauth_denied", { provider_error: q["error"].slice(0, 100) });
     const st = this.states.consume(req, res, q["state"]);

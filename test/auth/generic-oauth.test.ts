@@ -131,6 +131,13 @@ test("generic OAuth refuses ID tokens with a wrong nonce, expired, for another a
     });
   }
 
+  await t.test("a token endpoint error fails the sign-in (oauth_failed), logged without the client secret", async () => {
+    idp.mode = "token_error";
+    assert.deepEqual(await login(), { location: "/login?error=oauth_failed", who: 401 });
+    assert.ok(h.logs.some((l) => l.includes("oauth sign-in refused") && l.includes("invalid_grant")), "logged with the provider's error code");
+    assert.ok(!h.logs.some((l) => l.includes(SECRET)), "secret in the log");
+  });
+
   await t.test("each refusal is logged with its reason", () => {
     const reasons = h.logs.filter((l) => l.includes("oauth sign-in refused")).join("\n");
     for (const re of [/nonce/, /exp/, /aud/, /iss/, /signature/]) assert.match(reasons, re);

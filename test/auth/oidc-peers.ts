@@ -117,7 +117,7 @@ export async function oidcLogin(loupe: Client, login: string, opts: { start?: st
   throw new Error("too many hops");
 }
 
-export type ForgeMode = "good" | "wrong_nonce" | "expired" | "wrong_aud" | "bad_signature" | "wrong_iss";
+export type ForgeMode = "good" | "wrong_nonce" | "expired" | "wrong_aud" | "bad_signature" | "wrong_iss" | "token_error";
 
 export interface ForgingIdp {
   readonly issuer: string;
@@ -162,6 +162,7 @@ export async function startForgingIdp(clientId: string, clientSecret: string, cl
           if (createHash("sha256").update(form.get("code_verifier") ?? "").digest("base64url") !== entry.challenge) return json(res, 400, { error: "invalid_grant", error_description: "pkce" });
           state.pkceChecked++;
           const m = state.mode;
+          if (m === "token_error") return json(res, 400, { error: "invalid_grant", error_description: "the code was already used" });
           const now = Math.floor(Date.now() / 1000);
           const token = await new SignJWT({ ...claims, nonce: m === "wrong_nonce" ? "not-the-nonce" : entry.nonce })
             .setProtectedHeader({ alg: "ES256", kid: "k1" })
