@@ -6,7 +6,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { providerFetch } from "../../src/auth/provider-http.js";
+import { needs } from "../helpers/system.js";
+import { tempDir } from "../helpers/tmp.js";
 import { Client, startHarness } from "./harness.js";
+import { makeCerts, OPENSSL } from "./ldap-peer.js";
 import { oidcIni, oidcLogin, startForgingIdp, startOidcProvider, OIDC_CLIENT as CLIENT, OIDC_SECRET as SECRET, type OidcAccount } from "./oidc-peers.js";
 
 
@@ -141,5 +146,32 @@ test("generic OAuth refuses ID tokens with a wrong nonce, expired, for another a
   await t.test("each refusal is logged with its reason", () => {
     const reasons = h.logs.filter((l) => l.includes("oauth sign-in refused")).join("\n");
     for (const re of [/nonce/, /exp/, /aud/, /iss/, /signature/]) assert.match(reasons, re);
+  });
+});
+
+test("generic OAuth over HTTPS: tls_client_ca trusts a private CA; without it the sign-in fails closed", { skip: needs(OPENSSL) }, async (t) => {
+  const certs = makeCerts(tempDir("loupe-oidc-tls-"));
+  const idp = await startForgingIdp(CLIENT, SECRET, { sub: "u-tia", preferred_username: "tia", email: "tia@example.com", groups: ["monitoring"] }, certs);
+  assert.match(idp.issuer, /^https:/);
+  const trusted = await startHarness(oidcIni(idp.issuer, `tls_client_ca = ${certs.ca}`), { github: false });
+  const untrusted = await startHarness(oidcIni(idp.issuer), { github: false });
+
+  await t.test("with tls_client_ca: signed in", async () => {
+    const c = new Client(trusted.base);
+    const start = await c.get("/login/generic_oauth");
+    assert.equal(start.status, 302);
+    // the test's own client must trust the private CA too (global fetch cannot take one)
+    const authorize = await providerFetch({ ca: readFileSync(certs.ca, "utf8"), skipVerify: false, timeoutMs: 5000 })(start.headers.get("location")!);
+    assert.equal(authorize.status, 302);
+    const end = await c.get(authorize.headers.get("location")!);
+    assert.equal(end.headers.get("location"), "/");
+    assert.equal((await me(c)).login, "tia");
+  });
+
+  await t.test("without: discovery fails on the certificate, the start answers /login?error=oauth_failed", async () => {
+    const res = await new Client(untrusted.base).get("/login/generic_oauth");
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get("location"), "/login?error=oauth_failed");
+    assert.ok(untrusted.logs.some((l) => /certificate|self-signed|issuer certificate/i.test(l)), "the TLS error is logged");
   });
 });

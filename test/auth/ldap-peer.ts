@@ -33,7 +33,8 @@ export interface LdapUser {
   readonly mail: string;
 }
 
-function makeCerts(dir: string): { ca: string; cert: string; key: string } {
+/** A CA and a certificate for 127.0.0.1 signed by it (PEM files in `dir`). */
+export function makeCerts(dir: string): { ca: string; cert: string; key: string } {
   const f = (n: string): string => join(dir, n);
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   execFileSync(OPENSSL, ["req", "-x509", ...ec, "-keyout", f("ca.key"), "-out", f("ca.pem"), "-days", "2", "-subj", "/CN=Loupe Test CA"], { stdio: "ignore" });

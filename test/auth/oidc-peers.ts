@@ -6,7 +6,9 @@
  *   tokens with a wrong nonce, an expired exp, a wrong audience or a bad signature.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { after } from "node:test";
 import Provider from "oidc-provider";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
@@ -26,12 +28,12 @@ export interface OidcProvider {
   configure(client: { clientId: string; clientSecret: string; redirectUri: string }): void;
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; base: string }> {
-  const server = createServer(handler);
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, tls?: { cert: string; key: string }): Promise<{ server: Server; base: string }> {
+  const server = tls === undefined ? createServer(handler) : createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, handler);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   after(() => new Promise<void>((r) => server.close(() => r())));
   server.unref();
-  return { server, base: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+  return { server, base: `${tls === undefined ? "http" : "https"}://127.0.0.1:${(server.address() as { port: number }).port}` };
 }
 
 export async function startOidcProvider(accounts: readonly OidcAccount[]): Promise<OidcProvider> {
@@ -127,7 +129,7 @@ export interface ForgingIdp {
 }
 
 /** A provider that signs ID tokens as `mode` says (bad_signature: a key not in its JWKS, same kid). */
-export async function startForgingIdp(clientId: string, clientSecret: string, claims: Record<string, unknown>): Promise<ForgingIdp> {
+export async function startForgingIdp(clientId: string, clientSecret: string, claims: Record<string, unknown>, tls?: { cert: string; key: string }): Promise<ForgingIdp> {
   const good = await generateKeyPair("ES256");
   const evil = await generateKeyPair("ES256");
   const pub = { ...(await exportJWK(good.publicKey)), kid: "k1", alg: "ES256", use: "sig" };
@@ -178,7 +180,7 @@ export async function startForgingIdp(clientId: string, clientSecret: string, cl
       return;
     }
     json(res, 404, { error: "not_found" });
-  });
+  }, tls);
   state.issuer = base;
   return {
     issuer: base,
