@@ -31,12 +31,13 @@ function localForm(v: LoginFormView): SafeHtml {
 
 export function loginCard(v: LoginFormView): SafeHtml {
   const nextQ = v.next === "/" ? "" : `?next=${encodeURIComponent(v.next)}`;
+  const redirects = v.providers.filter((p) => p.kind === "redirect" && p.href !== undefined);
   return html`<section class="card stack login login-card" id="login-card">
   <h1>Sign in to Loupe</h1>
   ${v.message !== undefined ? html`<p class="error-text" role="alert" id="login-error">${v.message}</p>` : ""}
-  ${v.providers
-    .filter((p) => p.kind === "redirect" && p.href !== undefined)
-    .map((p) => html`<p><a class="btn primary" id="login-${p.id === "github" ? "github" : p.id.replace("_", "-")}" href="${p.href!}${nextQ}">Sign in with ${p.label}</a></p>`)}
+  ${redirects.length > 0
+    ? html`<p class="login-providers">${redirects.map((p) => html`<a class="btn primary" id="login-${p.id.replace("_", "-")}" href="${p.href!}${nextQ}">Sign in with ${p.label}</a> `)}</p>`
+    : ""}
   ${v.providers.some((p) => p.kind === "form") ? localForm(v) : ""}
 </section>`;
 }
