@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { providerFetch } from "../../src/auth/provider-http.js";
 import { needs } from "../helpers/system.js";
 import { tempDir } from "../helpers/tmp.js";
+import { FakeClock } from "../../src/lib/clock.js";
 import { Client, startHarness } from "./harness.js";
 import { makeCerts, OPENSSL } from "./ldap-peer.js";
 import { oidcIni, oidcLogin, startForgingIdp, startOidcProvider, OIDC_CLIENT as CLIENT, OIDC_SECRET as SECRET, type OidcAccount } from "./oidc-peers.js";
@@ -173,5 +174,30 @@ test("generic OAuth over HTTPS: tls_client_ca trusts a private CA; without it th
     assert.equal(res.status, 302);
     assert.equal(res.headers.get("location"), "/login?error=oauth_failed");
     assert.ok(untrusted.logs.some((l) => /certificate|self-signed|issuer certificate/i.test(l)), "the TLS error is logged");
+  });
+});
+
+test("generic OAuth uses Loupe's clock: the ID token's exp and the login attempt's 10 minutes", async (t) => {
+  const idp = await startForgingIdp(CLIENT, SECRET, { sub: "u-kim", preferred_username: "kim", email: "kim@example.com", groups: ["monitoring"] });
+  const clock = new FakeClock(Date.now());
+  const h = await startHarness(oidcIni(idp.issuer), { github: false, clock });
+  /** Starts a login, moves Loupe's clock, then lets the provider answer. */
+  const loginAfter = async (ms: number): Promise<string | null> => {
+    const c = new Client(h.base);
+    const start = await c.get("/login/generic_oauth");
+    clock.advance(ms);
+    const authorize = await fetch(start.headers.get("location")!, { redirect: "manual" });
+    const end = await c.get(authorize.headers.get("location")!);
+    return end.headers.get("location");
+  };
+
+  await t.test("a minute later: signed in", async () => {
+    assert.equal(await loginAfter(60_000), "/");
+  });
+  await t.test("6 minutes later the 5-minute ID token has expired by Loupe's clock (the attempt is still valid)", async () => {
+    assert.equal(await loginAfter(6 * 60_000), "/login?error=bad_id_token");
+  });
+  await t.test("11 minutes later the login attempt itself has expired", async () => {
+    assert.equal(await loginAfter(11 * 60_000), "/login?error=bad_state");
   });
 });
