@@ -117,10 +117,11 @@ export class AuthProxy {
   sessionFor(req: Request, name: string, sid: string | undefined, setCookie: (value: string) => void): string {
     const s = sid !== undefined && sid !== "" ? this.sessions.resolve(sid) : undefined;
     const subject = name.toLowerCase();
-    if (s !== undefined && s.user.externalId === `proxy:${subject}` && this.clock.now() - s.session.createdAt < this.p.sync_ttl) return sid!;
-    if (s !== undefined && s.user.externalId === null && s.user.login.toLowerCase() === subject && this.clock.now() - s.session.createdAt < this.p.sync_ttl) return sid!;
-    const email = this.p.header_property === "email" ? name : this.value(req, this.headers.get("Email"));
     const login = this.value(req, this.headers.get("Login")) || name;
+    // the browser's session goes on when it is this person's (matched as signInExternal matches) and fresh
+    const same = s !== undefined && (s.user.externalId === `proxy:${subject}` || s.user.login.toLowerCase() === login.toLowerCase());
+    if (same && this.clock.now() - s.session.createdAt < this.p.sync_ttl) return sid!;
+    const email = this.p.header_property === "email" ? name : this.value(req, this.headers.get("Email"));
     let user;
     try {
       user = this.users.signInExternal(

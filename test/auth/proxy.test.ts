@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../src/cli.js";
+import { FakeClock } from "../../src/lib/clock.js";
 import { Client, startHarness } from "./harness.js";
 import { proxyIni } from "./proxy-peer.js";
 
@@ -21,7 +22,8 @@ const who = async (c: Client, headers: Record<string, string>): Promise<{ status
 };
 
 test("auth proxy from the whitelisted address: sessions, profile and roles from the headers", async (t) => {
-  const h = await startHarness(proxyIni("127.0.0.1, ::1"), { github: false });
+  const clock = new FakeClock(Date.now());
+  const h = await startHarness(proxyIni("127.0.0.1, ::1"), { github: false, clock });
 
   await t.test("without the header nothing changes: 401", async () => {
     assert.equal((await who(new Client(h.base), {})).status, 401);
@@ -52,6 +54,28 @@ test("auth proxy from the whitelisted address: sessions, profile and roles from 
     await who(c, { "x-webauth-user": "alice" });
     const r = await who(c, { "x-webauth-user": "bob", "x-user-groups": "ops" });
     assert.deepEqual([r.login, r.setCookie], ["bob", true]);
+  });
+
+  await t.test("after sync_ttl (60m) the session is renewed and the role re-read from the headers", async () => {
+    const c = new Client(h.base);
+    assert.equal((await who(c, { "x-webauth-user": "fay", "x-user-groups": "ops" })).role, "Editor");
+    clock.advance(30 * 60_000);
+    assert.deepEqual(Object.values(await who(c, { "x-webauth-user": "fay", "x-user-groups": "ops-admins" })).slice(1, 3), ["fay", "Editor"], "within sync_ttl the session stands");
+    clock.advance(31 * 60_000);
+    const r = await who(c, { "x-webauth-user": "fay", "x-user-groups": "ops-admins" });
+    assert.deepEqual([r.role, r.setCookie], ["Admin", true]);
+  });
+
+  await t.test("an existing Loupe user of that login is that person; the session is kept, not re-created at each request", async () => {
+    const ini = join(h.dataDir, "..", "cli.ini");
+    writeFileSync(ini, `[paths]\ndata = ${h.dataDir}\n[auth.basic]\nenabled = true\n`);
+    const io = { out: () => undefined, err: () => undefined, readSecret: async () => "gus-local-password" };
+    assert.equal(await runCli(["user", "add", "gus", "--role", "Editor", "--config", ini], io), 0);
+    const c = new Client(h.base);
+    const first = await who(c, { "x-webauth-user": "gus" });
+    // group mappings are configured, so the role is synced from the headers: no group → default_role
+    assert.deepEqual([first.login, first.role, first.setCookie], ["gus", "Viewer", true]);
+    assert.equal((await who(c, { "x-webauth-user": "gus" })).setCookie, false);
   });
 
   await t.test("a session from the proxy works like any other (Admin pages, /metrics counts proxy logins)", async () => {
