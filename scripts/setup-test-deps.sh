@@ -3,7 +3,7 @@
 #   nginx (nginx collector), chromium (browser tests), collectd (Graphite peer),
 #   prometheus (promtool + scrape test, remote_write into Loupe), influxdb-client (the `influx` CLI writing line protocol),
 #   influxdb 1.6 (forwarding target, `loupe import influx`), python3-whisper (whisper files for `loupe import whisper`),
-#   slapd + ldap-utils (LDAP login), mariadb-server, postgresql, redis-server (service collectors), smartmontools.
+#   slapd + ldap-utils + openssl (LDAP login, StartTLS and OIDC-over-HTTPS certificates), mariadb-server, postgresql, redis-server (service collectors), smartmontools.
 # Called by `npm test`. Installs with apt-get when running as root; otherwise says what is missing.
 set -euo pipefail
 
@@ -24,6 +24,7 @@ declare -A NEED=(
   [systemd]=/usr/bin/systemd-analyze
   [slapd]=/usr/sbin/slapd
   [ldap-utils]=/usr/bin/ldapadd
+  [openssl]=/usr/bin/openssl
   [mariadb-server]=/usr/sbin/mariadbd
   [postgresql]=/usr/lib/postgresql/15/bin/postgres
   [redis-server]=/usr/bin/redis-server

@@ -66,13 +66,14 @@ const commands: Record<string, Command | LazyCommand> = {
       const { values } = parseArgs({ args, options: configOption, strict: true });
       const config = loadConfigOrReport(values.config, io);
       if (config === undefined) return 1;
-      const [{ checkCollectorsConfig }, { checkAlertingConfig }, { readForwarders }] = await Promise.all([import("./collectors/index.js"), import("./alerting/index.js"), import("./forward/index.js")]);
+      const [{ checkCollectorsConfig }, { checkAlertingConfig }, { readForwarders }, { checkAuthConfig }] = await Promise.all([import("./collectors/index.js"), import("./alerting/index.js"), import("./forward/index.js"), import("./auth/index.js")]);
       let collectors: Awaited<ReturnType<typeof checkCollectorsConfig>>;
       let alerting: ReturnType<typeof checkAlertingConfig>;
       try {
         collectors = await checkCollectorsConfig(config);
         alerting = checkAlertingConfig(config);
         readForwarders(config); // [forward.<name>] sections: errors name the section and key
+        checkAuthConfig(config); // [auth.*] cross-key checks: errors name the file, section and key
       } catch (err) {
         io.err(`loupe: invalid configuration\n${errorMessage(err)}`);
         return 1;

@@ -83,7 +83,7 @@ function checkStartup(config: Config): void {
       "unsafe_bind",
       `refusing to serve on ${config.server.http_addr} without authentication: anyone who can reach it would see and change everything. ` +
         `Either keep [server] http_addr = 127.0.0.1 and reach Loupe through an SSH tunnel (ssh -L 3000:localhost:3000 host), ` +
-        `or configure a login provider first ([auth.github] enabled = true with client_id/client_secret, or [auth.basic] enabled = true with users from "loupe user add").`,
+        `or configure a login provider first ([auth.github] enabled = true with client_id/client_secret, likewise [auth.generic_oauth], [auth.ldap] or [auth.proxy], or [auth.basic] enabled = true with users from "loupe user add").`,
     );
   }
   // one bound for every regex from users or the config (queries, globs, collector options)
@@ -183,7 +183,7 @@ function startForwarding(ctx: Context, store: TimeSeriesStore): { forwarders: Fo
 function openAuth(ctx: Context, db: Db): Auth {
   const auth = createAuth(ctx.config, db, ctx.log.child({ module: "auth" }), ctx.clock);
   ctx.onStop("auth", () => auth.stop());
-  ctx.metrics.collect(() => auth.limiter.metrics());
+  ctx.metrics.collect(() => auth.metrics());
   return auth;
 }
 

@@ -17,6 +17,7 @@ import { ForbiddenError, LoupeError, UnauthorizedError } from "../lib/errors.js"
 import type { Logger } from "../lib/logger.js";
 import { parseCookies, serializeCookie } from "./cookies.js";
 import { credentialOf } from "./credentials.js";
+import type { AuthProxy } from "./proxy.js";
 import type { FailureLimiter } from "./rate-limit.js";
 import { randomToken, safeEqual } from "./secrets.js";
 import type { SessionService } from "./sessions.js";
@@ -38,6 +39,8 @@ export interface PipelineDeps {
   readonly secureCookies: boolean;
   readonly sessionMaxMs: number;
   readonly log: Logger;
+  /** [auth.proxy] when enabled: the user named by the proxy's header gets (or keeps) a session. */
+  readonly proxy?: AuthProxy | undefined;
 }
 
 export class TooManyAttemptsError extends LoupeError {
@@ -78,6 +81,8 @@ export function authPipeline(deps: PipelineDeps): RequestHandler {
   return (req, res, next) => {
     void (async () => {
       const locals = res.locals as { principal?: Principal; csrfToken?: string; sessionCookie?: string };
+      // the proxy's header from a peer not whitelisted is refused whatever else the request carries
+      const proxied = deps.proxy?.named(req);
       const cred = credentialOf(req);
       if (cred !== undefined) {
         const ip = req.ip ?? "unknown";
@@ -100,7 +105,8 @@ export function authPipeline(deps: PipelineDeps): RequestHandler {
       }
 
       const cookies = parseCookies(req.headers.cookie);
-      const sid = cookies.get(SESSION_COOKIE);
+      let sid = cookies.get(SESSION_COOKIE);
+      if (proxied !== undefined) sid = deps.proxy!.sessionFor(req, proxied, sid, (value) => setSessionCookie(res, value, deps));
       let principal: Principal | undefined;
       let csrf: string | undefined;
       if (sid !== undefined && sid !== "") {

@@ -1,5 +1,5 @@
 /**
- * OAuth `state` for the GitHub flow: a random value remembered server-side (10 minutes, used once)
+ * OAuth `state` for the GitHub and generic OAuth flows: a random value remembered server-side (10 minutes, used once)
  * and bound to the browser that started the flow by an httpOnly cookie, so neither a forged nor a
  * replayed nor another browser's callback is accepted. Implements passport-oauth2's state store.
  */
@@ -18,7 +18,13 @@ const MAX_PENDING = OAUTH_STATE_MAX_PENDING;
 
 export interface PendingLogin {
   readonly next: string;
+  /** OpenID Connect: the nonce the ID token must carry. */
+  readonly nonce?: string;
+  /** PKCE: the code verifier whose S256 challenge went to the authorize URL. */
+  readonly verifier?: string;
 }
+
+export type ConsumedState = { readonly ok: true; readonly login: PendingLogin } | { readonly ok: false; readonly code: "missing_state" | "bad_state" };
 
 type StoreCb = (err: Error | null, state?: string) => void;
 type VerifyCb = (err: Error | null, ok: boolean, info?: unknown) => void;
@@ -41,27 +47,39 @@ export class OAuthStateStore {
     return this.pending.size;
   }
 
-  /** passport-oauth2 calls this when redirecting to the authorize URL. */
-  store(req: Request, _meta: unknown, cb: StoreCb): void {
+  /** Starts a login: remembers a new state (with the nonce / PKCE verifier given), sets the cookie, returns the state. */
+  begin(req: Request, res: Response, extra: Omit<PendingLogin, "next"> = {}): string {
     this.prune();
     const state = randomToken(24);
     const next = safeNext(typeof req.query["next"] === "string" ? req.query["next"] : undefined);
-    this.pending.set(state, { expires: this.now() + TTL_MS, login: { next } });
-    (req.res as Response).append("Set-Cookie", serializeCookie(STATE_COOKIE, state, { maxAgeMs: TTL_MS, secure: this.secureCookies, path: "/login" }));
-    cb(null, state);
+    this.pending.set(state, { expires: this.now() + TTL_MS, login: { next, ...extra } });
+    res.append("Set-Cookie", serializeCookie(STATE_COOKIE, state, { maxAgeMs: TTL_MS, secure: this.secureCookies, path: "/login" }));
+    return state;
+  }
+
+  /** The callback's state: it must be pending (used once, not expired) and match this browser's cookie. */
+  consume(req: Request, res: Response, state: unknown): ConsumedState {
+    const cookie = parseCookies(req.headers.cookie).get(STATE_COOKIE);
+    res.append("Set-Cookie", serializeCookie(STATE_COOKIE, "", { maxAgeMs: 0, secure: this.secureCookies, path: "/login" }));
+    if (typeof state !== "string" || state === "") return { ok: false, code: "missing_state" };
+    const entry = this.pending.get(state);
+    if (entry !== undefined) this.pending.delete(state);
+    if (entry === undefined || entry.expires < this.now() || cookie === undefined || !safeEqual(cookie, state)) {
+      return { ok: false, code: "bad_state" };
+    }
+    return { ok: true, login: entry.login };
+  }
+
+  /** passport-oauth2 calls this when redirecting to the authorize URL. */
+  store(req: Request, _meta: unknown, cb: StoreCb): void {
+    cb(null, this.begin(req, req.res as Response));
   }
 
   /** passport-oauth2 calls this on the callback: the state must be pending and match the cookie. */
   verify(req: Request, state: unknown, _meta: unknown, cb: VerifyCb): void {
-    const cookie = parseCookies(req.headers.cookie).get(STATE_COOKIE);
-    (req.res as Response).append("Set-Cookie", serializeCookie(STATE_COOKIE, "", { maxAgeMs: 0, secure: this.secureCookies, path: "/login" }));
-    if (typeof state !== "string" || state === "") return cb(null, false, { code: "missing_state" });
-    const entry = this.pending.get(state);
-    if (entry !== undefined) this.pending.delete(state);
-    if (entry === undefined || entry.expires < this.now() || cookie === undefined || !safeEqual(cookie, state)) {
-      return cb(null, false, { code: "bad_state" });
-    }
-    cb(null, true, entry.login);
+    const r = this.consume(req, req.res as Response, state);
+    if (!r.ok) return cb(null, false, { code: r.code });
+    cb(null, true, r.login);
   }
 
   private prune(): void {

@@ -25,6 +25,34 @@ export class SignInError extends LoupeError {
   }
 }
 
+/**
+ * A user vouched for by generic OAuth, LDAP or the auth proxy. Until a migration widens the users
+ * table's provider column (it allows github and local), such users are stored as provider "local"
+ * with no password and external_id "<provider>:<subject>", so they can never log in with a password.
+ */
+export interface ExternalIdentity {
+  readonly provider: "oauth" | "ldap" | "proxy";
+  /** Stable id at the provider: the OIDC `sub`, the LDAP login, the proxy's header value (lowercased). */
+  readonly subject: string;
+  readonly login: string;
+  readonly name: string;
+  readonly email: string;
+  /** The role from the provider's mapping; undefined: no mapping configured (the role is not synced). */
+  readonly mappedRole: Role | undefined;
+}
+
+export interface ExternalSignInOptions {
+  readonly allowSignUp: boolean;
+  readonly defaultRole: Role;
+  /** Auth proxy (Grafana's meaning): a user with the same login, however created, is that person. */
+  readonly matchByLogin: boolean;
+}
+
+/** The external_id of a generic OAuth / LDAP / proxy user. */
+export function externalKey(id: Pick<ExternalIdentity, "provider" | "subject">): string {
+  return `${id.provider}:${id.subject}`;
+}
+
 const LOGIN_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 export class UserService {
@@ -73,6 +101,35 @@ export class UserService {
     });
   }
 
+  /** Signs in a user an external provider (generic OAuth, LDAP, proxy) vouched for; creates or updates the row. */
+  signInExternal(id: ExternalIdentity, opts: ExternalSignInOptions): UserRow {
+    const key = externalKey(id);
+    return this.stores.users.transaction(() => {
+      let user = this.stores.users.byExternal("local", key);
+      if (user === undefined) {
+        const pre = this.stores.users.byLogin(id.login);
+        if (pre !== undefined && !opts.matchByLogin) throw new SignInError("login_taken", "another Loupe user already has this login");
+        user = pre;
+      }
+      if (user === undefined) {
+        if (!opts.allowSignUp) throw new SignInError("signup_disabled", "new users cannot sign up; ask an Admin to add you");
+        if (!LOGIN_RE.test(id.login)) throw new SignInError("invalid_login", "the login name from the provider is not a valid Loupe login");
+        const first = this.stores.users.count() === 0;
+        const role: Role = first || this.isListedAdmin(id.login) ? "Admin" : (id.mappedRole ?? opts.defaultRole);
+        return this.stores.users.insert({ provider: "local", externalId: key, login: id.login, name: id.name || id.login, email: id.email, role, createdAt: this.clock.now() });
+      }
+      if (user.disabled) throw new SignInError("user_disabled", "this user is disabled");
+      if (user.externalId === key) {
+        const clash = this.stores.users.byLogin(id.login);
+        const login = (clash !== undefined && clash.id !== user.id) || !LOGIN_RE.test(id.login) ? user.login : id.login;
+        this.stores.users.updateProfile(user.id, { login, name: id.name || login, email: id.email, avatarUrl: user.avatarUrl });
+      }
+      const role: Role | undefined = this.isListedAdmin(user.login) ? "Admin" : id.mappedRole;
+      if (role !== undefined && role !== user.role) this.stores.users.setRole(user.id, role);
+      return this.stores.users.byId(user.id)!;
+    });
+  }
+
   /** A placeholder made by `loupe user add --github LOGIN` is claimed by the GitHub account with that login. */
   private linkPlaceholder(id: number, externalId: string): void {
     this.stores.users.setExternalId(id, externalId);
@@ -109,6 +166,7 @@ export class UserService {
     const user = this.stores.users.byLogin(login);
     if (user === undefined) throw new NotFoundError(`no user ${login}`, "user_not_found");
     if (user.provider !== "local") throw new BadRequestError(`${login} signs in with GitHub and has no password`, "not_local");
+    if (user.externalId !== null) throw new BadRequestError(`${login} signs in through ${user.externalId.split(":")[0]} and has no password`, "not_local");
     checkPassword(password);
     this.stores.users.setPasswordHash(user.id, await hashPassword(password));
     this.sessions.endAllFor(user.id);

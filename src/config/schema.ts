@@ -9,6 +9,7 @@ import { collectorsSection } from "./sections/collectors.js";
 import { storeSection, retentionSection } from "./sections/store.js";
 import { graphiteIngestSection, influxIngestSection, prometheusExportSection, remoteWriteIngestSection } from "./sections/ingest.js";
 import { authSection, githubAuthSection, basicAuthSection, anonymousAuthSection } from "./sections/auth.js";
+import { genericOAuthSection, ldapAuthSection, proxyAuthSection } from "./sections/auth-providers.js";
 import { dashboardsSection } from "./sections/dashboards.js";
 import { querySection } from "./sections/query.js";
 import { alertingSection } from "./sections/alerting.js";
@@ -32,6 +33,9 @@ export const schema = {
   "auth.github": githubAuthSection,
   "auth.basic": basicAuthSection,
   "auth.anonymous": anonymousAuthSection,
+  "auth.generic_oauth": genericOAuthSection,
+  "auth.proxy": proxyAuthSection,
+  "auth.ldap": ldapAuthSection,
   dashboards: dashboardsSection,
   alerting: alertingSection,
   hosts: hostsSection,

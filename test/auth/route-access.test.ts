@@ -18,6 +18,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string, Level]> = [
   ["GET", "/login", "public"],
   ["POST", "/login", "public"],
   ["GET", "/login/github", "public"],
+  ["GET", "/login/generic_oauth", "public"],
   ["GET", "/logout", "public"],
   ["POST", "/logout", "public"],
   // dashboards

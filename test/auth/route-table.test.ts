@@ -9,6 +9,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Client, githubLogin, startHarness } from "./harness.js";
 import { listRoutes } from "./route-list.js";
+import { roleAtLeast } from "../../src/auth/index.js";
+import { needs } from "../helpers/system.js";
+import { formLogin, ldapIni, OPENSSL, SLAPADD, SLAPD, startSlapd } from "./ldap-peer.js";
+import { OIDC_CLIENT, OIDC_SECRET, oidcIni, oidcLogin, startOidcProvider } from "./oidc-peers.js";
+import { proxyIni } from "./proxy-peer.js";
 
 export { listRoutes };
 
@@ -25,6 +30,7 @@ const EXEMPT: ReadonlyArray<[RegExp, string]> = [
   [/^\/ping$/, "health (InfluxDB /ping, used by clients to probe)"],
   [/^\/login$/, "login"],
   [/^\/login\/github$/, "login start and OAuth callback"],
+  [/^\/login\/generic_oauth$/, "generic OAuth start and callback"],
   [/^\/logout$/, "logout"],
   [/^\/public(\/|$)/, "static assets"],
   [/^\/favicon\.ico$/, "static assets"],
@@ -95,4 +101,77 @@ test("route table: every route declares access; 401 or redirect to /login withou
     assert.ok(checked > 0);
     assert.deepEqual(failures, []);
   });
+});
+
+/**
+ * Sessions made by each provider (generic OAuth against a real oidc-provider, LDAP against slapd,
+ * the auth proxy) carry the role their group mapping gives, and the route guards honour it: a
+ * Viewer gets 403 on every Editor/Admin route, an Editor 403 on every Admin route and none on its
+ * GET routes, an Admin no 401/403 on any GET route.
+ */
+test("route table: sessions from generic OAuth, LDAP and the auth proxy get Viewer/Editor/Admin from group mappings", { skip: needs(SLAPD, SLAPADD, OPENSSL) }, async (t) => {
+  const op = await startOidcProvider([
+    { sub: "oa", preferred_username: "oa", email: "oa@example.com", name: "OAuth Admin", groups: ["monitoring", "ops-admins"] },
+    { sub: "oe", preferred_username: "oe", email: "oe@example.com", name: "OAuth Editor", groups: ["monitoring", "ops"] },
+    { sub: "ov", preferred_username: "ov", email: "ov@example.com", name: "OAuth Viewer", groups: ["monitoring"] },
+  ]);
+  const slapd = await startSlapd(
+    ["la", "le", "lv"].map((uid) => ({ uid, password: `${uid}-password`, cn: `LDAP ${uid}`, mail: `${uid}@example.org` })),
+    { admins: ["la"], editors: ["le"], viewers: ["lv"] },
+  );
+  const h = await startHarness(`${oidcIni(op.issuer)}\n${ldapIni(slapd)}\n${proxyIni()}`, { github: false });
+  op.configure({ clientId: OIDC_CLIENT, clientSecret: OIDC_SECRET, redirectUri: `${h.base}/login/generic_oauth` });
+  const { routes } = listRoutes(h.loupe.app);
+  assert.ok(routes.filter((r) => r.access === "admin").length >= 5 && routes.filter((r) => r.access === "editor").length >= 5, "admin and editor routes to check");
+
+  const sessions: Record<string, Record<"Admin" | "Editor" | "Viewer", () => Promise<Client>>> = {
+    "generic OAuth": { Admin: () => viaOidc("oa"), Editor: () => viaOidc("oe"), Viewer: () => viaOidc("ov") },
+    LDAP: { Admin: () => viaLdap("la"), Editor: () => viaLdap("le"), Viewer: () => viaLdap("lv") },
+    "auth proxy": { Admin: () => viaProxy("pa", "ops-admins"), Editor: () => viaProxy("pe", "ops"), Viewer: () => viaProxy("pv", "") },
+  };
+  async function viaOidc(login: string): Promise<Client> {
+    const c = new Client(h.base);
+    await oidcLogin(c, login);
+    return c;
+  }
+  async function viaLdap(uid: string): Promise<Client> {
+    const c = new Client(h.base);
+    await formLogin(c, uid, `${uid}-password`);
+    return c;
+  }
+  async function viaProxy(user: string, groups: string): Promise<Client> {
+    const c = new Client(h.base);
+    const res = await c.get("/api/user", { "x-webauth-user": user, "x-user-groups": groups });
+    await res.arrayBuffer();
+    return c; // the session cookie alone from here on
+  }
+  const statusOf = async (c: Client, method: string, path: string, csrf: string): Promise<number> => {
+    const res = await c.send(method, concrete(path), undefined, { accept: "application/json", "x-csrf-token": csrf });
+    await res.arrayBuffer();
+    return res.status;
+  };
+
+  for (const [provider, byRole] of Object.entries(sessions)) {
+    for (const role of ["Admin", "Editor", "Viewer"] as const) {
+      await t.test(`${provider}: ${role}`, async () => {
+        const c = await byRole[role]();
+        const me = (await (await c.get("/api/user", { accept: "application/json" })).json()) as { role: string; kind: string; csrfToken: string };
+        assert.deepEqual([me.kind, me.role], ["user", role], `${provider} session for a ${role}`);
+        const failures: string[] = [];
+        for (const r of routes) {
+          if (r.access === "public") continue;
+          const needs = r.access === "admin" ? "Admin" : r.access === "editor" ? "Editor" : "Viewer";
+          const allowed = roleAtLeast(role, needs);
+          if (!allowed) {
+            const status = await statusOf(c, r.method, r.path, me.csrfToken);
+            if (status !== 403) failures.push(`${r.method} ${r.path} [${r.access}]: ${status}, expected 403`);
+          } else if (r.method === "GET" && r.path !== "/logout") {
+            const status = await statusOf(c, r.method, r.path, me.csrfToken);
+            if (status === 401 || status === 403) failures.push(`${r.method} ${r.path} [${r.access}]: ${status}, expected access`);
+          }
+        }
+        assert.deepEqual(failures, []);
+      });
+    }
+  }
 });

@@ -1,6 +1,6 @@
 /**
- * Login and logout: the login page, GitHub OAuth (start and callback on the same path as Grafana,
- * /login/github), the local login form, logout, and /api/user (who am I). One handler per route.
+ * Login and logout: the login page, GitHub OAuth and generic OAuth (start and callback on the same
+ * paths as Grafana, /login/github and /login/generic_oauth), the login form (LDAP, local users), logout, and /api/user (who am I). One handler per route.
  */
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
@@ -27,6 +27,15 @@ const LOGIN_ERRORS: Readonly<Record<string, string>> = {
   missing_state: "The sign-in could not be verified (it expired, or did not start here). Try again.",
   github_denied: "GitHub sign-in was cancelled.",
   github_failed: "GitHub sign-in failed. Try again, or ask an Admin to check the logs.",
+  oauth_denied: "Sign-in was cancelled at the provider.",
+  oauth_failed: "Sign-in failed. Try again, or ask an Admin to check the logs.",
+  bad_id_token: "The provider's identity token could not be verified. Try again, or ask an Admin to check the logs.",
+  missing_group: "You are not a member of one of the groups allowed to use this Loupe.",
+  no_role: "Your groups at the provider give no Loupe role. Ask an Admin.",
+  no_login: "The provider did not say who you are (no login name). Ask an Admin.",
+  invalid_login: "Your login name at the provider cannot be a Loupe login. Ask an Admin.",
+  ldap_no_group: "Your directory groups give no Loupe role. Ask an Admin.",
+  ldap_unavailable: "The directory cannot be reached. Try again later.",
 };
 
 const localLoginBody = z.object({ login: z.string().min(1).max(200), password: z.string().min(1).max(1000), next: z.string().max(2000).optional() });
@@ -56,7 +65,7 @@ const loginPage = (auth: Auth): RequestHandler => (req, res) => {
   const code = typeof req.query["error"] === "string" ? req.query["error"] : undefined;
   const message = code !== undefined ? LOGIN_ERRORS[code] : undefined;
   const kept = typeof req.query["login"] === "string" ? req.query["login"].slice(0, 200) : "";
-  const body = loginCard({ csrf: csrfOf(res), next, message, github: auth.githubEnabled, basic: auth.basicEnabled, login: kept });
+  const body = loginCard({ csrf: csrfOf(res), next, message, providers: auth.providers, login: kept });
   sendPage(req, res, { title: "Sign in", body, nav: "login" });
 };
 
@@ -85,6 +94,25 @@ const githubLogin = (auth: Auth): RequestHandler => (req, res, next) => {
   handler(req, res, next);
 };
 
+/** GET /login/generic_oauth: Grafana's path for the OAuth start (no code) and the callback ([auth.generic_oauth]). */
+const genericOAuthLogin = (auth: Auth): RequestHandler => (req, res, next) => {
+  const oauth = auth.genericOAuth;
+  if (oauth === undefined) return res.redirect(302, "/login");
+  const fail = (code: string): void => res.redirect(302, `/login?error=${code in LOGIN_ERRORS ? code : "oauth_failed"}`);
+  const callback = req.query["code"] !== undefined || req.query["error"] !== undefined || req.query["state"] !== undefined;
+  void (async () => {
+    if (!callback) return res.redirect(302, await oauth.start(req, res));
+    const result = await oauth.finish(req, res);
+    if (!result.ok) return fail(result.code);
+    startSession(auth, req, res, result.user);
+    res.redirect(302, safeNext(result.next));
+  })().catch((err: unknown) => {
+    auth.log.warn("oauth sign-in failed", { err: err instanceof Error ? err.message : "unknown error" });
+    if (res.headersSent) return next(err);
+    fail("oauth_failed");
+  });
+};
+
 /**
  * How a refused local login is answered: a JSON client gets the error (429 with Retry-After when
  * rate limited, 401 for bad credentials, 403 otherwise); a form is sent back to /login?error=CODE.
@@ -105,7 +133,7 @@ async function localLogin(auth: Auth, req: Request, res: Response, next: NextFun
   const nextUrl = safeNext(parsed.success ? parsed.data.next : undefined);
   const typed = typeof (req.body as { login?: unknown } | undefined)?.login === "string" ? (req.body as { login: string }).login : undefined;
   const refuse = (code: string, status: number, limited?: LoginLimitedError): void => refuseLogin(req, res, next, nextUrl, code, status, limited, typed);
-  if (!auth.basicEnabled) return next(new BadRequestError("local logins are off ([auth.basic] enabled = false)", "basic_disabled"));
+  if (!auth.passwordLogin.enabled) return next(new BadRequestError("the login form is off ([auth.basic] and [auth.ldap] enabled = false)", "basic_disabled"));
   // req.ip follows [server] trust_proxy: the socket's peer unless a trusted proxy forwarded the request
   const ip = req.ip ?? "unknown";
   if (!parsed.success) {
@@ -121,7 +149,7 @@ async function localLogin(auth: Auth, req: Request, res: Response, next: NextFun
     return refuse("too_many_attempts", 429, new LoginLimitedError(verdict.retryAfterMs, verdict.by));
   }
   try {
-    const user = await auth.users.verifyLocal(login, parsed.data.password);
+    const user = await auth.passwordLogin.verify(login, parsed.data.password);
     auth.limiter.succeed(login);
     startSession(auth, req, res, user);
     if (wantsJson(req)) return void res.json({ login: user.login, role: user.role });
@@ -165,6 +193,7 @@ export function authRoutes(auth: Auth): Router {
   const body = [express.urlencoded({ extended: false, limit: "100kb" }), express.json({ limit: "100kb" })];
   router.get("/login", access("public"), loginPage(auth));
   router.get("/login/github", access("public"), githubLogin(auth));
+  router.get("/login/generic_oauth", access("public"), genericOAuthLogin(auth));
   router.post("/login", access("public"), ...body, (req, res, next) => void localLogin(auth, req, res, next).catch(next));
   router.post("/logout", access("public"), logout(auth));
   router.get("/logout", access("public"), logoutPage);

@@ -1,8 +1,10 @@
 /**
- * The sign-in page: a centred card (web/loupe.css `.login-card`, a fixed sensible width) with the
- * GitHub button and/or the local login form. After a refused local login the login name typed is
+ * The sign-in page: a centred card (web/loupe.css `.login-card`, a fixed sensible width) with a
+ * button per redirect provider (GitHub, generic OAuth) and the login form when LDAP or local users
+ * are on (the auth proxy signs in before this page is ever seen). After a refused local login the login name typed is
  * kept (it comes back as ?login=…) and the password field gets the focus.
  */
+import type { LoginProvider } from "../../auth/index.js";
 import { html, type SafeHtml } from "./html.js";
 
 export interface LoginFormView {
@@ -10,8 +12,8 @@ export interface LoginFormView {
   /** Where to go after signing in (already made safe). */
   readonly next: string;
   readonly message: string | undefined;
-  readonly github: boolean;
-  readonly basic: boolean;
+  /** Enabled providers (auth/provider.ts loginProviders). */
+  readonly providers: readonly LoginProvider[];
   /** The login name to show in the field (kept after a refused attempt). */
   readonly login: string;
 }
@@ -29,10 +31,13 @@ function localForm(v: LoginFormView): SafeHtml {
 
 export function loginCard(v: LoginFormView): SafeHtml {
   const nextQ = v.next === "/" ? "" : `?next=${encodeURIComponent(v.next)}`;
+  const redirects = v.providers.filter((p) => p.kind === "redirect" && p.href !== undefined);
   return html`<section class="card stack login login-card" id="login-card">
   <h1>Sign in to Loupe</h1>
   ${v.message !== undefined ? html`<p class="error-text" role="alert" id="login-error">${v.message}</p>` : ""}
-  ${v.github ? html`<p><a class="btn primary" id="login-github" href="/login/github${nextQ}">Sign in with GitHub</a></p>` : ""}
-  ${v.basic ? localForm(v) : ""}
+  ${redirects.length > 0
+    ? html`<p class="login-providers">${redirects.map((p) => html`<a class="btn primary" id="login-${p.id.replace("_", "-")}" href="${p.href!}${nextQ}">Sign in with ${p.label}</a> `)}</p>`
+    : ""}
+  ${v.providers.some((p) => p.kind === "form") ? localForm(v) : ""}
 </section>`;
 }
