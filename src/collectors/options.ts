@@ -5,6 +5,19 @@
 import { z } from "zod";
 import { opt, parseDuration, type Option, type SectionSpec, type SectionValues } from "../config/index.js";
 import type { AnyCollectorDefinition } from "./types.js";
+import { byteUnitOption } from "./units.js";
+
+/** A Graphite path of dot-separated segments, or empty; "." alone means "no segment" (Diamond's path = .). */
+function pathOption(help: string, allowDot: boolean): Option<string> {
+  const expected = `dot-separated path segments without spaces${allowDot ? ', "." for none' : ""}, or empty`;
+  const schema = z.string().transform((s, ctx): string => {
+    const t = s.trim();
+    if (t === "" || (allowDot && t === ".") || /^[^\s.]+(\.[^\s.]+)*$/.test(t)) return t;
+    ctx.addIssue({ code: "custom", message: `expected ${expected}` });
+    return z.NEVER;
+  });
+  return { kind: "string", expected, schema, default: "", help, secret: false };
+}
 
 /** A duration that may be left empty (`undefined`: inherit from [collectors]). Milliseconds. */
 export function optionalDuration(help: string, min = 1000): Option<number | undefined> {
@@ -28,6 +41,10 @@ export function commonOptions(enabledByDefault: boolean) {
     timeout: optionalDuration("a run taking longer is abandoned and counted as an error; empty means the interval"),
     metrics_whitelist: opt.regex("", "only publish metrics whose name (after the collector path) matches this regex; empty: all"),
     metrics_blacklist: opt.regex("", "never publish metrics whose name matches this regex; empty: none"),
+    path: pathOption('metric path segment after the host (Diamond\'s path); empty: the collector\'s own; "." for none', true),
+    path_suffix: pathOption("segment(s) between the host and the path (Diamond's path_suffix); empty: none", false),
+    hostname: pathOption("host segment for this collector only (Diamond's per-collector hostname); empty: [collectors] hostname", false),
+    byte_unit: byteUnitOption("byte", "units of byte values for collectors that publish them (diskspace, memory, network, iostat): bit, kilobit, byte, kilobyte, megabyte, gigabyte …"),
   } as const;
 }
 

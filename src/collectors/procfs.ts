@@ -27,6 +27,10 @@ export interface ProcFs {
   statfs(mountPoint: string): Promise<FsStats>;
   /** Device node → filesystem label, from /dev/disk/by-label (empty when there is none). */
   diskLabels(): Promise<Map<string, string>>;
+  /** Lists `<sys root>/<path>` ("class/hwmon"). */
+  listSys?(path: string): Promise<string[]>;
+  /** udev's database entry of a block device ("b8:0" → /run/udev/data/b8:0), for persistent names. */
+  readUdev?(entry: string): Promise<string>;
 }
 
 export interface ProcFsRoots {
@@ -36,6 +40,8 @@ export interface ProcFsRoots {
   readonly statfs?: (mountPoint: string) => Promise<FsStats>;
   /** Folder of label symlinks (default /dev/disk/by-label). */
   readonly byLabel?: string;
+  /** udev database folder (default /run/udev/data). */
+  readonly udev?: string;
 }
 
 async function liveStatfs(mountPoint: string): Promise<FsStats> {
@@ -52,6 +58,8 @@ export function createProcFs(roots: ProcFsRoots = {}): ProcFs {
     readSys: (path) => readFile(join(sys, path), "utf8"),
     statfs: roots.statfs ?? liveStatfs,
     diskLabels: () => readDiskLabels(roots.byLabel ?? "/dev/disk/by-label"),
+    listSys: (path) => readdir(join(sys, path)),
+    readUdev: (entry) => readFile(join(roots.udev ?? "/run/udev/data", entry), "utf8"),
   };
 }
 

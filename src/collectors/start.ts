@@ -75,9 +75,10 @@ export async function createCollectors(o: CollectorsOptions): Promise<Collectors
   const chosen = resolved.filter((r) => !broken.has(r.def.name) && (o.only !== undefined ? o.only.includes(r.def.name) : r.enabled));
   for (const r of chosen) {
     const common = r.values as unknown as CommonOptions;
-    const path = r.def.path ?? r.def.name;
+    const path = common.path === "" ? (r.def.path ?? r.def.name) : common.path === "." ? "" : common.path;
+    const host = common.hostname !== "" ? common.hostname : hostname;
     const publisher = new Publisher({
-      base: [c.path_prefix, hostname, path].filter((s) => s !== "").join("."),
+      base: [c.path_prefix, host, common.path_suffix, path].filter((s) => s !== "").join("."),
       whitelist: common.metrics_whitelist,
       blacklist: common.metrics_blacklist,
     });

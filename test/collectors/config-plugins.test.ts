@@ -69,7 +69,7 @@ for (const [name, ini, expected] of configErrorCases) {
 
 test("metrics_whitelist and metrics_blacklist match the name after the collector path (anchored at the start)", async () => {
   const w = await (await harness(["memory"], { ini: "[collector.memory]\nmetrics_whitelist = Mem\n" })).run("memory");
-  assert.deepEqual([...w.keys()].sort(), ["MemAvailable", "MemFree", "MemTotal"]);
+  assert.deepEqual([...w.keys()].sort(), ["MemAvailable", "MemFree", "MemTotal", "MemUsedPercentage"]);
   const b = await (await harness(["memory"], { ini: "[collector.memory]\nmetrics_blacklist = Swap|Vmalloc\n" })).run("memory");
   assert.equal([...b.keys()].some((k) => k.startsWith("Swap") || k.startsWith("Vmalloc")), false);
   assert.equal(b.has("MemTotal"), true);
@@ -271,7 +271,7 @@ test("loupe check-config validates [collector.*] sections and prints the ones wr
   };
   const ok = await run(`[paths]\nplugins = ${dir}\n[collector.nginx]\nenabled = true\nreq_port = 8081\n`);
   assert.equal(ok.code, 0, ok.err);
-  assert.match(ok.out, /\n\[collector\.nginx\]\nenabled = true\ninterval = \ntimeout = \nmetrics_whitelist = \nmetrics_blacklist = \nreq_host = localhost\nreq_port = 8081\n/);
+  assert.match(ok.out, /\n\[collector\.nginx\]\nenabled = true\ninterval = \ntimeout = \nmetrics_whitelist = \nmetrics_blacklist = \npath = \npath_suffix = \nhostname = \nbyte_unit = byte\nreq_host = localhost\nreq_port = 8081\n/);
   const bad = await run(`[paths]\nplugins = ${dir}\n[collector.ngnx]\nenabled = true\n`);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /loupe\.ini:3: \[collector\.ngnx\]: unknown collector \(did you mean \[collector\.nginx\]\?\)/);
