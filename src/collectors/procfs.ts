@@ -4,6 +4,7 @@
  * production. No shelling out anywhere.
  */
 import { readFile, readdir, realpath, statfs } from "node:fs/promises";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 
 /** What statfs(2) says about a mounted filesystem, in blocks of `bsize` bytes. */
@@ -27,6 +28,11 @@ export interface ProcFs {
   statfs(mountPoint: string): Promise<FsStats>;
   /** Device node → filesystem label, from /dev/disk/by-label (empty when there is none). */
   diskLabels(): Promise<Map<string, string>>;
+  /**
+   * Reads a small /proc file synchronously (per-process files: thousands per run, where a thread-pool
+   * round trip each costs more than the read). Throws like readProc.
+   */
+  readProcSync?(path: string): string;
   /** Lists `<sys root>/<path>` ("class/hwmon"). */
   listSys?(path: string): Promise<string[]>;
   /** udev's database entry of a block device ("b8:0" → /run/udev/data/b8:0), for persistent names. */
@@ -58,9 +64,29 @@ export function createProcFs(roots: ProcFsRoots = {}): ProcFs {
     readSys: (path) => readFile(join(sys, path), "utf8"),
     statfs: roots.statfs ?? liveStatfs,
     diskLabels: () => readDiskLabels(roots.byLabel ?? "/dev/disk/by-label"),
+    readProcSync: (path) => readSmallSync(join(proc, path)),
     listSys: (path) => readdir(join(sys, path)),
     readUdev: (entry) => readFile(join(roots.udev ?? "/run/udev/data", entry), "utf8"),
   };
+}
+
+const smallBuf = Buffer.allocUnsafe(16384);
+
+/** open + read into one reused buffer + close: the cheapest way to read a /proc file in Node. */
+function readSmallSync(path: string): string {
+  const fd = openSync(path, "r");
+  try {
+    let len = 0;
+    for (;;) {
+      const n = readSync(fd, smallBuf, len, smallBuf.length - len, null);
+      if (n === 0) break;
+      len += n;
+      if (len === smallBuf.length) return smallBuf.toString("utf8", 0, len) + readFileSync(fd, "utf8");
+    }
+    return smallBuf.toString("utf8", 0, len);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** udev escapes odd characters of labels as \xNN. */

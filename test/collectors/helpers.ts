@@ -63,6 +63,12 @@ export class MemoryProcFs implements ProcFs {
     return [...names];
   }
 
+  readProcSync(path: string): string {
+    const v = this.proc.get(path);
+    if (v === undefined) throw MemoryProcFs.missing(`/proc/${path}`);
+    return v;
+  }
+
   async listSys(path: string): Promise<string[]> {
     const prefix = path === "" ? "" : `${path}/`;
     const names = new Set<string>();

@@ -14,6 +14,7 @@ function liveFs(): MemoryProcFs {
   const fs = new MemoryProcFs();
   const live = createProcFs();
   fs.readProc = (p) => live.readProc(p);
+  fs.readProcSync = (p) => live.readProcSync!(p);
   fs.listProc = (p) => live.listProc(p);
   fs.readSys = (p) => live.readSys(p);
   fs.statfs = (p) => live.statfs(p);
