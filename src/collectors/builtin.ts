@@ -11,6 +11,10 @@ import { socketsCollector } from "./sockets.js";
 import { tcpCollector } from "./tcp.js";
 import { processesCollector } from "./processes.js";
 import { nginxCollector } from "./nginx.js";
+import { procCollector } from "./proc.js";
+import { filesCollector } from "./files.js";
+import { hwmonCollector } from "./hwmon.js";
+import { smartCollector } from "./smart.js";
 import { CollectorRegistry } from "./registry.js";
 import type { AnyCollectorDefinition } from "./types.js";
 
@@ -27,6 +31,10 @@ export const BUILTIN_COLLECTORS: readonly AnyCollectorDefinition[] = [
   tcpCollector,
   processesCollector,
   nginxCollector,
+  procCollector,
+  filesCollector,
+  hwmonCollector,
+  smartCollector,
 ];
 
 /** A registry holding the built-ins (plugins are added by loadPlugins). */

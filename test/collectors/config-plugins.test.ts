@@ -24,13 +24,13 @@ import {
 import { tempDir } from "../helpers/tmp.js";
 import { harness, RecordingSink, vmProcFs } from "./helpers.js";
 
-test("defaults: cpu, memory, loadavg, diskspace, iostat, network, vmstat, uptime on; sockets, tcp, processes, nginx off; 10 s", () => {
+test("defaults: cpu, memory, loadavg, diskspace, iostat, network, vmstat, uptime on; sockets, tcp, processes, nginx, proc, files, hwmon, smart off; 10 s", () => {
   const r = resolveCollectors(defaultConfig(), builtinRegistry());
   assert.deepEqual(
     r.filter((c) => c.enabled).map((c) => c.def.name),
     ["cpu", "memory", "loadavg", "diskspace", "iostat", "network", "vmstat", "uptime"],
   );
-  assert.deepEqual(r.filter((c) => !c.enabled).map((c) => c.def.name), ["sockets", "tcp", "processes", "nginx"]);
+  assert.deepEqual(r.filter((c) => !c.enabled).map((c) => c.def.name), ["sockets", "tcp", "processes", "nginx", "proc", "files", "hwmon", "smart"]);
   assert.ok(r.every((c) => c.intervalMs === 10_000 && c.timeoutMs === 10_000));
 });
 
