@@ -69,7 +69,7 @@ function criteriaOption(): Option<readonly TopCriterion[]> {
     }
     return [...new Set(items)] as TopCriterion[];
   });
-  return { kind: "list", expected, schema, default: "cpu, rss, io", help: "rank groups by these; each keeps its own top_n (at most top_n × their number groups, plus other)", secret: false };
+  return { kind: "list", expected, schema, default: "cpu, rss", help: "rank groups by these (cpu, rss, io); each keeps its own top_n (at most top_n × their number groups, plus other); io reads /proc/<pid>/io too, which doubles the cost", secret: false };
 }
 
 /** Clock ticks per second of utime/stime (USER_HZ, 100 on every Linux port Node runs on). */
@@ -82,8 +82,21 @@ interface PidPrev {
   write: number | undefined;
 }
 
-async function readText(fs: ProcFs, path: string): Promise<string> {
-  return fs.readProcSync !== undefined ? fs.readProcSync(path) : fs.readProc(path);
+type ReadSync = (path: string) => string;
+
+/**
+ * A synchronous reader of one process's files: the procfs's own when it has one (no promise per
+ * file on the hot path), else the files read ahead asynchronously.
+ */
+async function pidReader(fs: ProcFs, pid: string, names: readonly string[]): Promise<ReadSync> {
+  if (fs.readProcSync !== undefined) return fs.readProcSync.bind(fs);
+  const got = new Map<string, string | Error>();
+  for (const n of names) got.set(`${pid}/${n}`, await fs.readProc(`${pid}/${n}`).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+  return (path) => {
+    const v = got.get(path);
+    if (v === undefined || v instanceof Error) throw v ?? new Error(`not read: ${path}`);
+    return v;
+  };
 }
 
 /** The page size, from KernelPageSize in /proc/self/smaps (4096 when it cannot be read). */
@@ -111,6 +124,8 @@ export const processesCollector = defineCollector({
     let prevAt: number | undefined;
     let page: number | undefined;
     const wantIo = options.top_by.includes("io");
+    const files = ["stat", ...(wantIo ? ["io"] : []), ...(options.group_by !== "name" ? ["cgroup"] : [])];
+    const syncRead = env.procfs.readProcSync?.bind(env.procfs);
     return async (ctx) => {
       page ??= await pageSize(env.procfs);
       const pids = (await env.procfs.listProc("")).filter((n) => /^\d+$/.test(n));
@@ -121,8 +136,10 @@ export const processesCollector = defineCollector({
       for (const pid of pids) {
         if (ctx.signal.aborted) return;
         let s: PidStat | undefined;
+        let read: ReadSync;
         try {
-          s = parsePidStatFull(await readText(env.procfs, `${pid}/stat`));
+          read = syncRead ?? (await pidReader(env.procfs, pid, files));
+          s = parsePidStatFull(read(`${pid}/stat`));
         } catch {
           continue; // exited between listing and reading
         }
@@ -130,8 +147,8 @@ export const processesCollector = defineCollector({
         stats.push(s);
         if (options.top_n === 0) continue;
         seen.add(pid);
-        const usage = await pidUsage(env.procfs, pid, s, prev, seconds, page, wantIo);
-        const key = s.kernel ? "kernel_threads" : await groupOf(env.procfs, pid, s, options.group_by);
+        const usage = pidUsage(read, pid, s, prev, seconds, page, wantIo);
+        const key = s.kernel ? "kernel_threads" : groupOf(read, pid, s, options.group_by);
         const g = groups.get(key);
         if (g === undefined) groups.set(key, usage);
         else addUsage(g, usage);
@@ -152,11 +169,11 @@ export const processesCollector = defineCollector({
 });
 
 /** One process's share of an interval; rates are 0 on the first sighting (no previous sample). */
-async function pidUsage(fs: ProcFs, pid: string, s: PidStat, prev: Map<string, PidPrev>, seconds: number, page: number, wantIo: boolean): Promise<GroupUsage> {
+function pidUsage(read: ReadSync, pid: string, s: PidStat, prev: Map<string, PidPrev>, seconds: number, page: number, wantIo: boolean): GroupUsage {
   let io: { read: number; write: number } | undefined;
   if (wantIo) {
     try {
-      io = parsePidIo(await readText(fs, `${pid}/io`));
+      io = parsePidIo(read(`${pid}/io`));
     } catch {
       io = undefined; // another user's process: /proc/<pid>/io needs ptrace rights
     }
@@ -174,10 +191,10 @@ async function pidUsage(fs: ProcFs, pid: string, s: PidStat, prev: Map<string, P
   return usage;
 }
 
-async function groupOf(fs: ProcFs, pid: string, s: PidStat, by: "name" | "unit" | "cgroup"): Promise<string> {
+function groupOf(read: ReadSync, pid: string, s: PidStat, by: "name" | "unit" | "cgroup"): string {
   if (by === "name") return groupName(s.comm);
   try {
-    const c = parsePidCgroup(await readText(fs, `${pid}/cgroup`));
+    const c = parsePidCgroup(read(`${pid}/cgroup`));
     if (c !== undefined) return groupName(by === "unit" ? c.unit : c.path);
   } catch {
     // exited, or no cgroup file

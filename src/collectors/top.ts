@@ -27,12 +27,18 @@ export function parsePidStatFull(text: string): PidStat | undefined {
   const open = text.indexOf("(");
   const close = text.lastIndexOf(")");
   if (open < 0 || close < open) return undefined;
-  const f = text.slice(close + 2).split(" ");
-  if (f.length < 22) return undefined;
-  const n = (i: number): number => Number(f[i]);
+  // Only fields 0…21 after the command are needed: find their starts without splitting all 50.
+  const starts: number[] = [close + 2];
+  for (let i = 0; i < 22; i++) {
+    const sp = text.indexOf(" ", starts[i]!);
+    starts.push(sp < 0 ? text.length + 1 : sp + 1);
+  }
+  if (starts[22]! > text.length + 1 || starts[21]! > text.length) return undefined;
+  const field = (i: number): string => text.slice(starts[i]!, starts[i + 1]! - 1);
+  const n = (i: number): number => Number(field(i));
   const stat: PidStat = {
     comm: text.slice(open + 1, close),
-    state: f[0]!,
+    state: field(0),
     threads: n(17),
     kernel: (n(6) & PF_KTHREAD) !== 0,
     ticks: n(11) + n(12),

@@ -141,3 +141,18 @@ test("processes top on this machine's /proc: bounded, and this test's own proces
   for (const g of groups) sum += m.get(`top.${g}.count`) ?? 0;
   assert.equal(sum, m.get("total"), "every process is in exactly one group");
 });
+
+test("processes top without a synchronous reader (an async-only procfs): the same figures", async () => {
+  const run = async (sync: boolean): Promise<Map<string, number>> => {
+    const fs = crowd(0);
+    if (!sync) Object.assign(fs, { readProcSync: undefined });
+    const h = await harness(["processes"], { procfs: fs, ini: "[collector.processes]\ntop_n = 3\ngroup_by = unit\ntop_by = cpu, io\n" });
+    await h.run("processes");
+    for (const [k, v] of crowd(1).proc) fs.proc.set(k, v);
+    h.clock.advance(TEN_S);
+    return h.run("processes");
+  };
+  const a = await run(true);
+  assert.ok(a.get("top.svc1_service.cpu_percent")! > 0);
+  assert.deepEqual(Object.fromEntries(await run(false)), Object.fromEntries(a));
+});
