@@ -19,12 +19,15 @@ function pathOption(help: string, allowDot: boolean): Option<string> {
   return { kind: "string", expected, schema, default: "", help, secret: false };
 }
 
-/** A duration that may be left empty (`undefined`: inherit from [collectors]). Milliseconds. */
+/**
+ * A duration that may be left empty (`undefined`: inherit from [collectors]). Milliseconds. A bare
+ * number is seconds, as in Diamond's collector configs (`interval = 300`).
+ */
 export function optionalDuration(help: string, min = 1000): Option<number | undefined> {
-  const expected = `a duration such as 10s or 1m (at least ${min / 1000}s), or empty`;
+  const expected = `a duration such as 10s or 1m, or plain seconds as in Diamond (at least ${min / 1000}s), or empty`;
   const schema = z.string().transform((s, ctx): number | undefined => {
     if (s.trim() === "") return undefined;
-    const v = parseDuration(s);
+    const v = /^\s*\d+(\.\d+)?\s*$/.test(s) ? Math.round(Number(s) * 1000) : parseDuration(s);
     if (v === undefined || v < min) {
       ctx.addIssue({ code: "custom", message: `expected ${expected}` });
       return z.NEVER;

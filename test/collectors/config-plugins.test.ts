@@ -52,7 +52,8 @@ test("per-collector enabled, interval and timeout; [collectors] interval; enviro
 const configErrorCases: [string, string, RegExp][] = [
   ["unknown collector with a suggestion, file and line", "[collectors]\n\n[collector.ngnix]\nenabled = true\n", /t\.ini:3: \[collector\.ngnix\]: unknown collector \(did you mean \[collector\.nginx\]\?\)/],
   ["unknown key with a suggestion", "[collector.nginx]\nreq_prot = 80\n", /\[collector\.nginx\] req_prot: unknown key \(did you mean "req_port"\?\)/],
-  ["bad interval", "[collector.cpu]\ninterval = 5\n", /\[collector\.cpu\] interval: invalid value "5": expected a duration/],
+  ["bad interval (a bare number is seconds, as in Diamond; this is neither)", "[collector.cpu]\ninterval = 5 sec\n", /\[collector\.cpu\] interval: invalid value "5 sec": expected a duration/],
+  ["bare seconds under a second", "[collector.cpu]\ninterval = 0.5\n", /interval: invalid value "0\.5"/],
   ["interval under a second", "[collector.cpu]\ninterval = 200ms\n", /interval: invalid value "200ms"/],
   ["bad regex", "[collector.memory]\nmetrics_whitelist = (Mem\n", /metrics_whitelist: invalid value/],
   ["port out of range", "[collector.nginx]\nreq_port = 70000\n", /req_port: invalid value "70000": expected an integer from 1 to 65535/],

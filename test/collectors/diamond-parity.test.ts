@@ -143,6 +143,13 @@ test("tcp gauges: listed names are levels, the rest per-second rates", async () 
   assert.deepEqual(Object.fromEntries(g), { ActiveOpens: 197, CurrEstab: 0 }, "CurrEstab, a counter now, did not change");
 });
 
+test("interval and timeout as plain seconds, as in Diamond's configs", async () => {
+  const h = await harness(["uptime"], { ini: "[collector.uptime]\ninterval = 300\ntimeout = 2.5\n" });
+  const r = h.collectors.collectors.find((c) => c.def.name === "uptime")!;
+  assert.equal(r.intervalMs, 300_000);
+  assert.equal(r.timeoutMs, 2500);
+});
+
 test("proc: ctxt and processes per second (truncated), procs_running, procs_blocked, btime", async () => {
   const m = await twice("proc", { stat: [fixture("proc/crafted/stat-1cpu.1"), fixture("proc/crafted/stat-1cpu.2")] });
   // ctxt 5000 → 5400 in 10 s = 40/s; processes 300 → 305 = 0.5/s → int() → 0
