@@ -160,6 +160,7 @@ export const diskspaceCollector = defineCollector({
           try {
             s = await statBounded(m.mountPoint);
           } catch (err) {
+            if (err instanceof StatfsTimeout) env.limitHit?.("statfs_timeout");
             // Unmounted between reading the table and statfs, permission denied, or hung.
             if (!reported.has(m.mountPoint)) env.log.warn("cannot statfs mount", { mount: m.mountPoint, err: errorMessage(err) });
             reported.add(m.mountPoint);

@@ -156,7 +156,11 @@ export const processesCollector = defineCollector({
       for (const pid of prev.keys()) if (!seen.has(pid)) prev.delete(pid);
       prevAt = ctx.now;
       for (const [k, v] of Object.entries(summarizeProcesses(stats))) ctx.gauge(k, v);
-      if (options.top_n > 0) publishTop(ctx, selectTop(groups, options.top_n, options.top_by), seconds > 0);
+      if (options.top_n > 0) {
+        const top = selectTop(groups, options.top_n, options.top_by);
+        if (top.has("other")) env.limitHit?.("top_n", groups.size - (top.size - 1));
+        publishTop(ctx, top, seconds > 0);
+      }
       try {
         const fds = parseFileNr(await env.procfs.readProc("sys/fs/file-nr"));
         ctx.gauge("fds", fds.allocated);

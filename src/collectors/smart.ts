@@ -129,6 +129,7 @@ export const smartCollector = defineCollector({
         try {
           report = parseSmartReport(await runSmartctl(options.smartctl, ["-H", "-A", "-i", ...(d.type !== undefined ? ["-d", d.type] : []), d.name], options.command_timeout, ctx.signal));
         } catch (err) {
+          if (errorMessage(err).includes("command_timeout")) env.limitHit?.("command_timeout");
           once(`err:${d.name}`, "warn", "smartctl failed for a device; skipped", { device: d.name, err: errorMessage(err) });
           continue;
         }

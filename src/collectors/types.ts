@@ -33,6 +33,11 @@ export type CollectFn = (ctx: CollectContext) => Promise<void> | void;
 export interface CollectorEnv {
   readonly procfs: ProcFs;
   readonly log: Logger;
+  /**
+   * Counts a bound being hit (`loupe_collector_limit_hits_total{collector,limit}` on /metrics): `limit`
+   * is the option's key (top_n, command_timeout, statfs_timeout). Absent in tests that do not care.
+   */
+  readonly limitHit?: (limit: string, by?: number) => void;
 }
 
 export interface CollectorDefinition<S extends SectionSpec = SectionSpec> {

@@ -142,6 +142,7 @@ test("smart: a hanging device is cut at command_timeout and skipped, an unreadab
   assert.equal([...m.keys()].some((k) => k.startsWith("sdc.") || k.startsWith("sdd.")), false);
   await h.run("smart");
   assert.equal(lines.filter((l) => l.includes("command_timeout")).length, 1, "warned once, not every run");
+  assert.match(h.metrics.expose(), /loupe_collector_limit_hits_total\{collector="smart",limit="command_timeout"\} 2/, "counted every time");
   assert.equal(lines.filter((l) => l.includes("root needed")).length, 1);
 });
 

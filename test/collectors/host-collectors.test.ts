@@ -290,6 +290,7 @@ test("diskspace: a hung statfs is bounded by statfs_timeout and not retried whil
   assert.equal(m.get("root.byte_used"), 4096 * 600);
   const calls = fs.statfsCalls;
   assert.equal(calls, 5, "/, /boot, /var/lib/my.data, /media/USB Stick, /mnt/nfs");
+  assert.match(h.metrics.expose(), /loupe_collector_limit_hits_total\{collector="diskspace",limit="statfs_timeout"\} 1/);
   h.clock.advance(TEN_S);
   const m2 = await h.run("diskspace");
   assert.equal(fs.statfsCalls, calls + 4, "the hanging /boot is not asked again while its statfs is pending");

@@ -103,6 +103,8 @@ test("processes top: top_n = 3 by cpu and io (the same 3 here) → 3 groups + ot
   assert.equal(m.get("top.p29.io_write_bytes"), 100);
   assert.equal(m.get("top.p29.count"), 1);
   assert.equal(m.get("top.other.count"), 29, "32 processes − 3 kept");
+  // 31 groups (p3 twice), 3 kept, twice (both runs): the bound is counted on /metrics
+  assert.match(h.metrics.expose(), /loupe_collector_limit_hits_total\{collector="processes",limit="top_n"\} 56/);
   assert.equal(m.get("total"), 32);
 });
 
