@@ -16,6 +16,10 @@ import { systemdCollector } from "./systemd.js";
 import { mysqlCollector } from "./services/mysql.js";
 import { postgresCollector } from "./services/postgres.js";
 import { redisCollector } from "./services/redis.js";
+import { procCollector } from "./proc.js";
+import { filesCollector } from "./files.js";
+import { hwmonCollector } from "./hwmon.js";
+import { smartCollector } from "./smart.js";
 import { CollectorRegistry } from "./registry.js";
 import type { AnyCollectorDefinition } from "./types.js";
 
@@ -34,6 +38,10 @@ export const BUILTIN_COLLECTORS: readonly AnyCollectorDefinition[] = [
   cgroupsCollector,
   systemdCollector,
   nginxCollector,
+  procCollector,
+  filesCollector,
+  hwmonCollector,
+  smartCollector,
   mysqlCollector,
   postgresCollector,
   redisCollector,

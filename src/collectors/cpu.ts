@@ -1,6 +1,7 @@
 /** `cpu`: jiffies per second from /proc/stat, total and per core (Diamond's CPUCollector). */
 import { opt } from "../config/index.js";
 import { defineCollector, MAX_U64 } from "./types.js";
+import { roundTo } from "./units.js";
 
 export const CPU_FIELDS = ["user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal", "guest", "guest_nice"] as const;
 export type CpuField = (typeof CPU_FIELDS)[number];
@@ -29,16 +30,17 @@ export function parseProcStat(text: string): CpuTimes[] {
   return out;
 }
 
-/** Busy percent between two aggregate samples: 100 − idle share of all time (guest is already in user; Diamond's `simple`). */
+/**
+ * Diamond's `simple` busy percent between two aggregate samples: 100 − idle × 100 / (user + nice +
+ * system + idle) — only the first four columns, as Diamond reads them — rounded to an integer as
+ * Diamond's wire format does (it publishes the text '%.4f' with precision 0).
+ */
 export function busyPercent(before: CpuTimes["times"], after: CpuTimes["times"]): number | undefined {
   let all = 0;
-  for (const f of CPU_FIELDS) {
-    if (f === "guest" || f === "guest_nice") continue;
-    all += (after[f] ?? 0) - (before[f] ?? 0);
-  }
+  for (const f of ["user", "nice", "system", "idle"] as const) all += (after[f] ?? 0) - (before[f] ?? 0);
   const idle = (after.idle ?? 0) - (before.idle ?? 0);
   if (!(all > 0)) return undefined;
-  return 100 - (idle * 100) / all;
+  return roundTo(100 - (idle * 100) / all, 0);
 }
 
 export const cpuCollector = defineCollector({
@@ -47,8 +49,9 @@ export const cpuCollector = defineCollector({
   enabledByDefault: true,
   options: {
     percore: opt.bool(true, "also publish cpu0, cpu1, … besides total"),
-    simple: opt.bool(false, "publish only total.percent (busy %, all cores)"),
+    simple: opt.bool(false, "publish only percent (busy %, all cores, an integer as Diamond sends it)"),
     normalize: opt.bool(false, "divide total by the number of CPUs (100 = the whole machine busy)"),
+    derivative: opt.bool(true, "publish jiffies per second; false: the raw jiffies counters since boot, as Diamond does"),
   },
   create(options, env) {
     let previous: CpuTimes["times"] | undefined;
@@ -59,7 +62,7 @@ export const cpuCollector = defineCollector({
       if (options.simple) {
         if (previous !== undefined) {
           const p = busyPercent(previous, total.times);
-          if (p !== undefined) ctx.gauge("total.percent", p);
+          if (p !== undefined) ctx.gauge("percent", p);
         }
         previous = total.times;
         return;
@@ -72,6 +75,10 @@ export const cpuCollector = defineCollector({
         for (const f of CPU_FIELDS) {
           const v = s.times[f];
           if (v === undefined) continue;
+          if (!options.derivative) {
+            ctx.gauge(`${s.cpu}.${f}`, v / div);
+            continue;
+          }
           const c = ctx.change(`${s.cpu}.${f}`, v, MAX_U64);
           if (c !== undefined) ctx.gauge(`${s.cpu}.${f}`, c.delta / c.seconds / div);
         }

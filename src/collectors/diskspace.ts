@@ -1,7 +1,7 @@
 /**
  * `diskspace`: used/free/avail bytes and inodes per mounted filesystem (Diamond's DiskSpaceCollector:
  * diskspace.root.byte_used, diskspace._boot.inodes_free …, or the filesystem's label when it has one). Mounts come from /proc/self/mountinfo
- * (one entry per device), sizes from statfs. Network filesystems are left out unless asked for, and
+ * (one entry per device), sizes from statfs. NFS and glusterfs are measured by default as in Diamond, and
  * every statfs is bounded by statfs_timeout: a stale NFS mount is reported, never waited on. A
  * mount whose previous statfs has not returned yet is skipped, so a hung mount ties up at most one
  * libuv thread.
@@ -12,6 +12,7 @@ import { defineCollector } from "./types.js";
 import type { FsStats } from "./procfs.js";
 import { pathSegment } from "./publisher.js";
 import { compileRegex } from "../lib/safe-regex.js";
+import { byteUnitOption, convertBytes, roundTo } from "./units.js";
 
 export interface Mount {
   readonly device: string;
@@ -79,19 +80,29 @@ export function selectMounts(mounts: readonly Mount[], f: MountFilter): Mount[] 
 /** Diamond's naming: `/` → root, `/var/lib` → `_var_lib`, dots → `_`. */
 export function mountName(mountPoint: string): string {
   if (mountPoint === "/") return "root";
+  if (mountPoint === "/tmp") return "tmp";
   return mountPoint.replace(/\//g, "_").replace(/\./g, "_").replace(/\\/g, "").replace(/\s/g, "_");
 }
 
-/** The published values of one filesystem. */
-export function spaceMetrics(s: FsStats): Record<string, number> {
-  return {
-    byte_used: s.bsize * (s.blocks - s.bfree),
-    byte_free: s.bsize * s.bfree,
-    byte_avail: s.bsize * s.bavail,
-    inodes_used: s.files - s.ffree,
-    inodes_free: s.ffree,
-    inodes_avail: s.ffree,
-  };
+/**
+ * The published values of one filesystem, as Diamond computes and rounds them: per byte unit
+ * `<unit>_percentfree` (bfree × 100 / blocks, 2 decimals, 0 for an empty filesystem) and
+ * `<unit>_used/_free/_avail` (2 decimals); `inodes_percentfree` (whole percent, only when the
+ * filesystem has inodes), inodes_used/_free/_avail.
+ */
+export function spaceMetrics(s: FsStats, units: readonly string[] = ["byte"]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const u of units) {
+    out[`${u}_percentfree`] = roundTo(s.blocks > 0 ? (s.bfree / s.blocks) * 100 : 0, 2);
+    out[`${u}_used`] = roundTo(convertBytes(s.bsize * (s.blocks - s.bfree), "byte", u), 2);
+    out[`${u}_free`] = roundTo(convertBytes(s.bsize * s.bfree, "byte", u), 2);
+    out[`${u}_avail`] = roundTo(convertBytes(s.bsize * s.bavail, "byte", u), 2);
+  }
+  if (s.files > 0) out["inodes_percentfree"] = roundTo((s.ffree / s.files) * 100, 0);
+  out["inodes_used"] = s.files - s.ffree;
+  out["inodes_free"] = s.ffree;
+  out["inodes_avail"] = s.ffree;
+  return out;
 }
 
 class StatfsTimeout extends Error {}
@@ -101,8 +112,9 @@ export const diskspaceCollector = defineCollector({
   help: "bytes and inodes used/free/avail per mounted local filesystem (statfs, bounded by a timeout)",
   enabledByDefault: true,
   options: {
-    filesystems: opt.list("ext2, ext3, ext4, xfs, btrfs, zfs, f2fs, jfs, reiserfs, vfat, ntfs, hfs, fat32, fat16", "filesystem types to measure"),
-    include_network: opt.bool(false, `also measure network filesystems (${NETWORK_FILESYSTEMS.slice(0, 4).join(", ")} …) listed in filesystems`),
+    filesystems: opt.list("ext2, ext3, ext4, xfs, glusterfs, nfs, nfs4, ntfs, hfs, fat32, fat16, btrfs, zfs, f2fs, jfs, reiserfs, vfat", "filesystem types to measure (Diamond's list, NFS and glusterfs included, plus zfs, f2fs, jfs, reiserfs, vfat)"),
+    include_network: opt.bool(true, `measure the network filesystems (${NETWORK_FILESYSTEMS.slice(0, 4).join(", ")} …) listed in filesystems, as Diamond does; a hung one is bounded by statfs_timeout`),
+    byte_unit: byteUnitOption("byte", "units of the byte values: byte_used, gigabyte_used … (and <unit>_percentfree) for each"),
     exclude_filters: opt.list("^/export/home", "regexes of mount points to skip"),
     statfs_timeout: opt.duration("2s", "longest wait for one filesystem's statfs (a hung NFS server)", { min: 10 }),
     use_labels: opt.bool(true, "name a filesystem by its label (/dev/disk/by-label) when it has one, as Diamond does"),
@@ -148,6 +160,7 @@ export const diskspaceCollector = defineCollector({
           try {
             s = await statBounded(m.mountPoint);
           } catch (err) {
+            if (err instanceof StatfsTimeout) env.limitHit?.("statfs_timeout");
             // Unmounted between reading the table and statfs, permission denied, or hung.
             if (!reported.has(m.mountPoint)) env.log.warn("cannot statfs mount", { mount: m.mountPoint, err: errorMessage(err) });
             reported.add(m.mountPoint);
@@ -156,7 +169,7 @@ export const diskspaceCollector = defineCollector({
           reported.delete(m.mountPoint);
           const label = labels.get(m.device);
           const name = label !== undefined ? pathSegment(label) : mountName(m.mountPoint);
-          for (const [k, v] of Object.entries(spaceMetrics(s))) ctx.gauge(`${name}.${k}`, v);
+          for (const [k, v] of Object.entries(spaceMetrics(s, options.byte_unit))) ctx.gauge(`${name}.${k}`, v);
         }),
       );
     };

@@ -1,5 +1,7 @@
 /** `loadavg`: /proc/loadavg (Diamond's LoadAverageCollector: loadavg.01, 01_normalized, processes_running …). */
+import { opt } from "../config/index.js";
 import { defineCollector } from "./types.js";
+import { roundTo } from "./units.js";
 import { onlineCpus } from "./procfs.js";
 
 export interface LoadAvg {
@@ -21,18 +23,27 @@ export const loadavgCollector = defineCollector({
   name: "loadavg",
   help: "load averages (and per CPU), running and total processes from /proc/loadavg",
   enabledByDefault: true,
-  options: {},
-  create(_options, env) {
+  options: {
+    simple: opt.bool(false, "publish only load and load_normalized (the 1-minute average), as Diamond's simple"),
+  },
+  create(options, env) {
     let ncpus: number | undefined;
     return async (ctx) => {
       const l = parseLoadavg(await env.procfs.readProc("loadavg"));
       ncpus ??= await onlineCpus(env.procfs);
-      ctx.gauge("01", l.load1);
-      ctx.gauge("05", l.load5);
-      ctx.gauge("15", l.load15);
-      ctx.gauge("01_normalized", l.load1 / ncpus);
-      ctx.gauge("05_normalized", l.load5 / ncpus);
-      ctx.gauge("15_normalized", l.load15 / ncpus);
+      // Diamond publishes these with precision 2.
+      const g = (name: string, v: number): void => ctx.gauge(name, roundTo(v, 2));
+      if (options.simple) {
+        g("load", l.load1);
+        g("load_normalized", l.load1 / ncpus);
+      } else {
+        g("01", l.load1);
+        g("05", l.load5);
+        g("15", l.load15);
+        g("01_normalized", l.load1 / ncpus);
+        g("05_normalized", l.load5 / ncpus);
+        g("15_normalized", l.load15 / ncpus);
+      }
       ctx.gauge("processes_running", l.running);
       ctx.gauge("processes_total", l.total);
     };

@@ -2,6 +2,7 @@
 import { opt } from "../config/index.js";
 import { defineCollector, MAX_U64 } from "./types.js";
 import { pathSegment } from "./publisher.js";
+import { byteUnitOption, convertBytes, roundTo } from "./units.js";
 
 /** Column names of /proc/net/dev after the interface, in order. */
 export const NETDEV_FIELDS = [
@@ -33,12 +34,12 @@ export const networkCollector = defineCollector({
   options: {
     interfaces: opt.list("eth, bond, em, p1p, en, wl", "interface name prefixes to collect"),
     greedy: opt.bool(true, "match any interface starting with a prefix (false: the prefix followed by digits only)"),
-    byte_unit: opt.list("bit, byte", "units published for rx_/tx_ bytes: bit, byte"),
+    byte_unit: byteUnitOption("bit, byte", "units published for rx_/tx_ bytes (rx_bit, rx_byte, rx_megabyte, rx_Mbit …): any Diamond unit"),
   },
   create(options, env) {
     const esc = options.interfaces.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
     const match = new RegExp(`^(?:${esc.join("|") || "(?!)"})${options.greedy ? "\\S*" : "\\d+"}$`);
-    const units = options.byte_unit.filter((u) => u === "bit" || u === "byte");
+    const units = options.byte_unit;
     return async (ctx) => {
       for (const [iface, rec] of parseNetDev(await env.procfs.readProc("net/dev"))) {
         if (!match.test(iface)) continue;
@@ -48,7 +49,7 @@ export const networkCollector = defineCollector({
             const c = ctx.change(`${dev}.${f}`, rec[f], MAX_U64);
             if (c === undefined) continue;
             const perSec = c.delta / c.seconds;
-            for (const u of units) ctx.gauge(`${dev}.${f.slice(0, 3)}${u}`, u === "bit" ? perSec * 8 : perSec);
+            for (const u of units) ctx.gauge(`${dev}.${f.slice(0, 3)}${u}`, roundTo(convertBytes(perSec, "byte", u), 2));
           } else {
             ctx.counter(`${dev}.${f}`, rec[f], MAX_U64);
           }

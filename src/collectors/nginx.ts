@@ -7,6 +7,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { opt } from "../config/index.js";
 import { defineCollector, MAX_U64 } from "./types.js";
+import { roundTo } from "./units.js";
 
 export interface StubStatus {
   readonly active: number;
@@ -77,11 +78,21 @@ export const nginxCollector = defineCollector({
     req_path: opt.string("/nginx_status", "path of the stub_status location"),
     req_ssl: opt.bool(false, "use https"),
     req_host_header: opt.string("", "Host header to send (for a name-based server block); empty: req_host"),
+    precision: opt.int(0, "decimal places of every value, as Diamond rounds them (0: whole numbers)", { min: 0, max: 10 }),
   },
   create(options) {
     const host = options.req_host.includes(":") && !options.req_host.startsWith("[") ? `[${options.req_host}]` : options.req_host;
     const url = new URL(`${options.req_ssl ? "https" : "http"}://${host}:${options.req_port}${options.req_path.startsWith("/") ? "" : "/"}${options.req_path}`);
-    return async (ctx) => {
+    const p = options.precision;
+    return async (outer) => {
+      const ctx = {
+        gauge: (name: string, v: number): void => outer.gauge(name, roundTo(v, p)),
+        counter: (name: string, v: number, max: number): void => {
+          const c = outer.change(name, v, max);
+          if (c !== undefined) outer.gauge(name, roundTo(c.delta / c.seconds, p));
+        },
+        signal: outer.signal,
+      };
       const s = parseStubStatus(await get(url, options.req_host_header, ctx.signal));
       ctx.gauge("active_connections", s.active);
       ctx.gauge("act_reads", s.reading);

@@ -72,16 +72,20 @@ export async function createCollectors(o: CollectorsOptions): Promise<Collectors
   const hostname = c.hostname !== "" ? c.hostname : await deriveHostname(c.hostname_method as HostnameMethod, o.hostnameSource);
   const procfs = o.procfs ?? createProcFs();
   const jobs: Job[] = [];
+  const limits = o.metrics?.counter("loupe_collector_limit_hits_total", "times a collector bound was hit, by option key: top_n (groups summed into other), command_timeout, statfs_timeout", ["collector", "limit"]);
   const chosen = resolved.filter((r) => !broken.has(r.def.name) && (o.only !== undefined ? o.only.includes(r.def.name) : r.enabled));
   for (const r of chosen) {
     const common = r.values as unknown as CommonOptions;
-    const path = r.def.path ?? r.def.name;
+    const path = common.path === "" ? (r.def.path ?? r.def.name) : common.path === "." ? "" : common.path;
+    const host = common.hostname !== "" ? common.hostname : hostname;
     const publisher = new Publisher({
-      base: [c.path_prefix, hostname, path].filter((s) => s !== "").join("."),
+      base: [c.path_prefix, host, common.path_suffix, path].filter((s) => s !== "").join("."),
       whitelist: common.metrics_whitelist,
       blacklist: common.metrics_blacklist,
     });
-    const collect = r.def.create(r.values as never, { procfs, log: log.child({ collector: r.def.name }), ...(o.metrics !== undefined ? { metrics: o.metrics } : {}) });
+    const name = r.def.name;
+    const limitHit = (limit: string, by = 1): void => limits?.inc({ collector: name, limit }, by);
+    const collect = r.def.create(r.values as never, { procfs, log: log.child({ collector: name }), limitHit, ...(o.metrics !== undefined ? { metrics: o.metrics } : {}) });
     jobs.push({ name: r.def.name, intervalMs: r.intervalMs, timeoutMs: r.timeoutMs, collect, publisher });
   }
   o.metrics?.gauge("loupe_collector_plugins_skipped", "collector plugins that failed to load ([collectors] plugin_load_timeout, plugin_max_memory, or a broken module)").set({}, pluginProblems.length);

@@ -31,9 +31,11 @@ export const tcpCollector = defineCollector({
       "ListenOverflows, ListenDrops, TCPLoss, TCPTimeouts, TCPFastRetrans, TCPLostRetransmit, TCPForwardRetrans, TCPSlowStartRetrans, CurrEstab, TCPAbortOnMemory, TCPBacklogDrop, AttemptFails, EstabResets, InErrs, ActiveOpens, PassiveOpens, RetransSegs, InSegs, OutSegs, OutRsts",
       "counters to publish; empty means all",
     ),
+    gauges: opt.list("CurrEstab, MaxConn, RtoAlgorithm, RtoMin, RtoMax", "names published as they are (levels); every other name is a per-second rate"),
   },
   create(options, env) {
     const allowed = new Set(options.allowed_names);
+    const gauges = new Set(options.gauges);
     return async (ctx) => {
       const all = new Map<string, number>();
       for (const file of ["net/netstat", "net/snmp"]) {
@@ -42,7 +44,7 @@ export const tcpCollector = defineCollector({
       if (all.size === 0) throw new Error("no Tcp lines in /proc/net/netstat or /proc/net/snmp");
       for (const [k, v] of all) {
         if (allowed.size > 0 && !allowed.has(k)) continue;
-        if (TCP_GAUGES.has(k)) ctx.gauge(k, v);
+        if (gauges.has(k)) ctx.gauge(k, v);
         else ctx.counter(k, v, MAX_U64);
       }
     };

@@ -36,6 +36,11 @@ export interface CollectorEnv {
   readonly log: Logger;
   /** /metrics, for a collector's own limits (absent in some tests). */
   readonly metrics?: MetricsRegistry;
+  /**
+   * Counts a bound being hit (`loupe_collector_limit_hits_total{collector,limit}` on /metrics): `limit`
+   * is the option's key (top_n, command_timeout, statfs_timeout). Absent in tests that do not care.
+   */
+  readonly limitHit?: (limit: string, by?: number) => void;
 }
 
 export interface CollectorDefinition<S extends SectionSpec = SectionSpec> {

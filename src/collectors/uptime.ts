@@ -1,5 +1,6 @@
-/** `uptime`: minutes since boot from /proc/uptime (Diamond's UptimeCollector: uptime.minutes). */
+/** `uptime`: whole minutes (or metric_name's unit) since boot from /proc/uptime (Diamond's UptimeCollector: uptime.minutes). */
 import { defineCollector } from "./types.js";
+import { roundTo, timeUnitMs, timeUnitOption } from "./units.js";
 
 /** "720.92 1207.17" → seconds up. */
 export function parseUptime(text: string): number {
@@ -12,10 +13,14 @@ export const uptimeCollector = defineCollector({
   name: "uptime",
   help: "time since boot in minutes from /proc/uptime",
   enabledByDefault: true,
-  options: {},
-  create(_options, env) {
+  options: {
+    metric_name: timeUnitOption("minutes", "name of the metric and the unit of its value (Diamond's metric_name): seconds, minutes, hours, days …"),
+  },
+  create(options, env) {
+    const unitMs = timeUnitMs(options.metric_name) ?? 60_000;
     return async (ctx) => {
-      ctx.gauge("minutes", parseUptime(await env.procfs.readProc("uptime")) / 60);
+      // Diamond sends it with precision 0: whole units.
+      ctx.gauge(options.metric_name, roundTo((parseUptime(await env.procfs.readProc("uptime")) * 1000) / unitMs, 0));
     };
   },
 });

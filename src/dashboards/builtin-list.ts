@@ -1,10 +1,11 @@
 /**
  * Every built-in dashboard start-up installs, in order: the Host overview first, then the service
- * dashboards it links to. One line per dashboard (the Processes one is added here too).
+ * dashboards it links to. One line per dashboard.
  */
 import { containersDashboard } from "./builtin-containers.js";
 import { mysqlDashboard } from "./builtin-mysql.js";
 import { postgresDashboard } from "./builtin-postgres.js";
+import { processesDashboard } from "./builtin-processes.js";
 import { redisDashboard } from "./builtin-redis.js";
 import { hostOverviewDashboard } from "./host-overview.js";
 import type { Dashboard } from "./model.js";
@@ -18,5 +19,5 @@ export interface BuiltinListOptions {
 
 export function builtinDashboards(o: BuiltinListOptions): Dashboard[] {
   const base = { host: o.host, ...(o.prefix !== undefined ? { prefix: o.prefix } : {}) };
-  return [hostOverviewDashboard({ ...base, ...(o.nginx !== undefined ? { nginx: o.nginx } : {}) }), containersDashboard(base), mysqlDashboard(base), postgresDashboard(base), redisDashboard(base)];
+  return [hostOverviewDashboard({ ...base, ...(o.nginx !== undefined ? { nginx: o.nginx } : {}) }), processesDashboard({ host: o.host, prefix: o.prefix ?? "servers" }), containersDashboard(base), mysqlDashboard(base), postgresDashboard(base), redisDashboard(base)];
 }

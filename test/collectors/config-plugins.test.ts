@@ -24,13 +24,13 @@ import {
 import { tempDir } from "../helpers/tmp.js";
 import { harness, RecordingSink, vmProcFs } from "./helpers.js";
 
-test("defaults: cpu, memory, loadavg, diskspace, iostat, network, vmstat, uptime on; sockets, tcp, processes, cgroups, systemd, nginx, mysql, postgres, redis off; 10 s", () => {
+test("defaults: cpu, memory, loadavg, diskspace, iostat, network, vmstat, uptime on; sockets, tcp, processes, cgroups, systemd, nginx, proc, files, hwmon, smart, mysql, postgres, redis off; 10 s", () => {
   const r = resolveCollectors(defaultConfig(), builtinRegistry());
   assert.deepEqual(
     r.filter((c) => c.enabled).map((c) => c.def.name),
     ["cpu", "memory", "loadavg", "diskspace", "iostat", "network", "vmstat", "uptime"],
   );
-  assert.deepEqual(r.filter((c) => !c.enabled).map((c) => c.def.name), ["sockets", "tcp", "processes", "cgroups", "systemd", "nginx", "mysql", "postgres", "redis"]);
+  assert.deepEqual(r.filter((c) => !c.enabled).map((c) => c.def.name), ["sockets", "tcp", "processes", "cgroups", "systemd", "nginx", "proc", "files", "hwmon", "smart", "mysql", "postgres", "redis"]);
   assert.ok(r.every((c) => c.intervalMs === 10_000 && c.timeoutMs === 10_000));
 });
 
@@ -52,7 +52,8 @@ test("per-collector enabled, interval and timeout; [collectors] interval; enviro
 const configErrorCases: [string, string, RegExp][] = [
   ["unknown collector with a suggestion, file and line", "[collectors]\n\n[collector.ngnix]\nenabled = true\n", /t\.ini:3: \[collector\.ngnix\]: unknown collector \(did you mean \[collector\.nginx\]\?\)/],
   ["unknown key with a suggestion", "[collector.nginx]\nreq_prot = 80\n", /\[collector\.nginx\] req_prot: unknown key \(did you mean "req_port"\?\)/],
-  ["bad interval", "[collector.cpu]\ninterval = 5\n", /\[collector\.cpu\] interval: invalid value "5": expected a duration/],
+  ["bad interval (a bare number is seconds, as in Diamond; this is neither)", "[collector.cpu]\ninterval = 5 sec\n", /\[collector\.cpu\] interval: invalid value "5 sec": expected a duration/],
+  ["bare seconds under a second", "[collector.cpu]\ninterval = 0.5\n", /interval: invalid value "0\.5"/],
   ["interval under a second", "[collector.cpu]\ninterval = 200ms\n", /interval: invalid value "200ms"/],
   ["bad regex", "[collector.memory]\nmetrics_whitelist = (Mem\n", /metrics_whitelist: invalid value/],
   ["port out of range", "[collector.nginx]\nreq_port = 70000\n", /req_port: invalid value "70000": expected an integer from 1 to 65535/],
@@ -69,7 +70,7 @@ for (const [name, ini, expected] of configErrorCases) {
 
 test("metrics_whitelist and metrics_blacklist match the name after the collector path (anchored at the start)", async () => {
   const w = await (await harness(["memory"], { ini: "[collector.memory]\nmetrics_whitelist = Mem\n" })).run("memory");
-  assert.deepEqual([...w.keys()].sort(), ["MemAvailable", "MemFree", "MemTotal"]);
+  assert.deepEqual([...w.keys()].sort(), ["MemAvailable", "MemFree", "MemTotal", "MemUsedPercentage"]);
   const b = await (await harness(["memory"], { ini: "[collector.memory]\nmetrics_blacklist = Swap|Vmalloc\n" })).run("memory");
   assert.equal([...b.keys()].some((k) => k.startsWith("Swap") || k.startsWith("Vmalloc")), false);
   assert.equal(b.has("MemTotal"), true);
@@ -271,7 +272,7 @@ test("loupe check-config validates [collector.*] sections and prints the ones wr
   };
   const ok = await run(`[paths]\nplugins = ${dir}\n[collector.nginx]\nenabled = true\nreq_port = 8081\n`);
   assert.equal(ok.code, 0, ok.err);
-  assert.match(ok.out, /\n\[collector\.nginx\]\nenabled = true\ninterval = \ntimeout = \nmetrics_whitelist = \nmetrics_blacklist = \nreq_host = localhost\nreq_port = 8081\n/);
+  assert.match(ok.out, /\n\[collector\.nginx\]\nenabled = true\ninterval = \ntimeout = \nmetrics_whitelist = \nmetrics_blacklist = \npath = \npath_suffix = \nhostname = \nbyte_unit = byte\nreq_host = localhost\nreq_port = 8081\n/);
   const bad = await run(`[paths]\nplugins = ${dir}\n[collector.ngnx]\nenabled = true\n`);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /loupe\.ini:3: \[collector\.ngnx\]: unknown collector \(did you mean \[collector\.nginx\]\?\)/);

@@ -37,6 +37,8 @@ export class MemoryProcFs implements ProcFs {
   readonly sys = new Map<string, string>();
   readonly fs = new Map<string, FsStats | Error | "hang">();
   readonly labels = new Map<string, string>();
+  /** udev database entries ("b8:0" → "E:ID_MODEL=…"). */
+  readonly udev = new Map<string, string>();
   statfsCalls = 0;
 
   constructor(proc: Map<string, string> = new Map(), sys: Map<string, string> = new Map()) {
@@ -59,6 +61,26 @@ export class MemoryProcFs implements ProcFs {
     const names = new Set<string>();
     for (const k of this.proc.keys()) if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split("/")[0]!);
     return [...names];
+  }
+
+  readProcSync(path: string): string {
+    const v = this.proc.get(path);
+    if (v === undefined) throw MemoryProcFs.missing(`/proc/${path}`);
+    return v;
+  }
+
+  async listSys(path: string): Promise<string[]> {
+    const prefix = path === "" ? "" : `${path}/`;
+    const names = new Set<string>();
+    for (const k of this.sys.keys()) if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split("/")[0]!);
+    if (names.size === 0) throw MemoryProcFs.missing(`/sys/${path}`);
+    return [...names];
+  }
+
+  async readUdev(entry: string): Promise<string> {
+    const v = this.udev.get(entry);
+    if (v === undefined) throw MemoryProcFs.missing(`/run/udev/data/${entry}`);
+    return v;
   }
 
   async readSys(path: string): Promise<string> {

@@ -65,7 +65,7 @@ test("cpu on 64 CPUs with normalize: total divided by 64, cores as they are; per
   approx(m2.get("total.user"), 208, "total.user (not normalized)");
 });
 
-test("cpu simple: only total.percent, busy share of the interval", async () => {
+test("cpu simple: only percent (Diamond's name), busy share of user+nice+system+idle, an integer", async () => {
   const fs = new MemoryProcFs();
   fs.proc.set("stat", fixture("proc/crafted/stat-1cpu.1"));
   const h = await harness(["cpu"], { procfs: fs, ini: "[collector.cpu]\nsimple = true\n" });
@@ -73,8 +73,9 @@ test("cpu simple: only total.percent, busy share of the interval", async () => {
   fs.proc.set("stat", fixture("proc/crafted/stat-1cpu.2"));
   h.clock.advance(TEN_S);
   const m = await h.run("cpu");
-  assert.deepEqual([...m.keys()], ["total.percent"]);
-  approx(m.get("total.percent"), 100 - (650 * 100) / 965, "percent");
+  assert.deepEqual([...m.keys()], ["percent"]);
+  // Δuser 250 + Δnice 0 + Δsystem 50 + Δidle 650 = 950; 100 − 650·100/950 = 31.58 → 32
+  assert.equal(m.get("percent"), 32);
 });
 
 test("cpu on this machine's captured /proc/stat: 2 cores", async () => {
@@ -96,34 +97,35 @@ test("memory: the usual /proc/meminfo lines in bytes; detailed adds every line",
   assert.equal(m.get("Shmem"), 8788 * 1024);
   assert.equal(m.get("SwapTotal"), 0);
   assert.equal(m.get("SwapFree"), 0);
-  assert.equal(m.has("Active_anon"), false);
+  assert.equal(m.has("Active(anon)"), false);
   const d = await (await harness(["memory"], { ini: "[collector.memory]\ndetailed = true\n" })).run("memory");
-  assert.equal(d.get("Active_anon"), 1600 * 1024);
+  assert.equal(d.get("Active(anon)"), 1600 * 1024, "Diamond's name, parentheses kept");
   assert.equal(d.get("ShmemHugePages"), 0);
+  assert.equal(d.has("HugePages_Total"), false, "lines without a unit are skipped, as in Diamond");
 });
 
-test("loadavg: load, per-CPU load from /sys cpu online, running and total processes", async () => {
+test("loadavg: load, per-CPU load from /sys cpu online (2 decimals, as Diamond), running and total processes", async () => {
   const h = await harness(["loadavg"]);
   const m = await h.run("loadavg");
   assert.deepEqual(Object.fromEntries(m), {
     "01": 2.16,
     "05": 0.92,
     "15": 0.45,
-    "01_normalized": 2.16 / 2,
-    "05_normalized": 0.92 / 2,
-    "15_normalized": 0.45 / 2,
+    "01_normalized": 1.08,
+    "05_normalized": 0.46,
+    "15_normalized": 0.23, // 0.225 → 0.23
     processes_running: 11,
     processes_total: 140,
   });
   const fs = vmProcFs();
   fs.sys.set("devices/system/cpu/online", "0-63\n");
   const m64 = await (await harness(["loadavg"], { procfs: fs })).run("loadavg");
-  assert.equal(m64.get("01_normalized"), 2.16 / 64);
+  assert.equal(m64.get("01_normalized"), 0.03, "2.16 / 64 = 0.03375");
 });
 
-test("uptime: minutes since boot", async () => {
+test("uptime: whole minutes since boot, as Diamond sends them", async () => {
   const m = await (await harness(["uptime"])).run("uptime");
-  assert.deepEqual(Object.fromEntries(m), { minutes: 978.75 / 60 });
+  assert.deepEqual(Object.fromEntries(m), { minutes: 16 }, "978.75 s = 16.31 min");
 });
 
 test("vmstat: per-second rates of paging counters after priming", async () => {
@@ -211,9 +213,10 @@ test("iostat: a 32-bit counter wrap counted right, Diamond's derived values, idl
   assert.equal(m.get("sda.read_await"), 2.5);
   assert.equal(m.get("sda.write_await"), 1);
   assert.equal(m.get("sda.io_in_progress"), 2);
-  approx(m.get("sda.service_time"), 1000 / 300, "service_time");
-  approx(m.get("sda.concurrent_io"), 30 * (1000 / 300 / 1000), "concurrent_io");
-  approx(m.get("sda.average_request_size_byte"), (2 * 2000 * 512) / 300, "average_request_size_byte");
+  // Diamond publishes iostat values with precision 3
+  assert.equal(m.get("sda.service_time"), 3.333, "1000 / 300");
+  assert.equal(m.get("sda.concurrent_io"), 0.1, "30 × 3.333… / 1000");
+  assert.equal(m.get("sda.average_request_size_byte"), 6826.667, "2 × 2000 × 512 / 300");
   const devices = new Set([...m.keys()].map((k) => k.split(".")[0]));
   assert.deepEqual([...devices], ["sda"], "sda1 and nvme0n1 did no I/O; loop and ram are never collected");
 });
@@ -243,9 +246,14 @@ function diskFs(): MemoryProcFs {
 
 test("diskspace: Diamond names (root, _boot, dots → _), one entry per device, no network, no pseudo, filters; a vanished filesystem stops", async () => {
   const fs = diskFs();
-  const h = await harness(["diskspace"], { procfs: fs });
+  const h = await harness(["diskspace"], { procfs: fs, ini: "[collector.diskspace]\ninclude_network = false\n" });
   const m = await h.run("diskspace");
   assert.equal(m.get("root.byte_used"), 4096 * 600);
+  assert.equal(m.get("root.byte_percentfree"), 40, "bfree 400 × 100 / blocks 1000");
+  assert.equal(m.get("root.inodes_percentfree"), 60);
+  assert.equal(m.get("_boot.byte_percentfree"), 20);
+  assert.equal(m.get("_boot.inodes_percentfree"), 80);
+  assert.equal(m.has("_media_USB_Stick.inodes_percentfree"), false, "no inodes: not published, as in Diamond");
   assert.equal(m.get("root.byte_free"), 4096 * 400);
   assert.equal(m.get("root.byte_avail"), 4096 * 300);
   assert.equal(m.get("root.inodes_used"), 40);
@@ -256,13 +264,13 @@ test("diskspace: Diamond names (root, _boot, dots → _), one entry per device, 
   assert.equal(m.get("_media_USB_Stick.byte_used"), 512 * 4);
   const names = new Set([...m.keys()].map((k) => k.slice(0, k.lastIndexOf("."))));
   assert.deepEqual([...names].sort(), ["_boot", "_media_USB_Stick", "_var_lib_my_data", "root"], "not /srv/bind (same device), /mnt/nfs, /run, /proc, /dev, /export/home");
-  assert.equal(m.size, 4 * 6);
+  assert.equal(m.size, 4 * 8 - 1, "4 byte values, inodes_percentfree and 3 inode values each; the stick has no inodes");
 
   fs.proc.set("self/mountinfo", fixture("proc/crafted/mountinfo.2"));
   h.clock.advance(TEN_S);
   const m2 = await h.run("diskspace");
   assert.equal([...m2.keys()].some((k) => k.startsWith("_var_lib_my_data.")), false, "vanished filesystem is no longer published");
-  assert.equal(m2.size, 3 * 6);
+  assert.equal(m2.size, 3 * 8 - 1);
 });
 
 test("diskspace: a mount gone between the table and statfs is skipped, the rest published", async () => {
@@ -281,18 +289,19 @@ test("diskspace: a hung statfs is bounded by statfs_timeout and not retried whil
   assert.equal(m.has("_boot.byte_used"), false);
   assert.equal(m.get("root.byte_used"), 4096 * 600);
   const calls = fs.statfsCalls;
-  assert.equal(calls, 4);
+  assert.equal(calls, 5, "/, /boot, /var/lib/my.data, /media/USB Stick, /mnt/nfs");
+  assert.match(h.metrics.expose(), /loupe_collector_limit_hits_total\{collector="diskspace",limit="statfs_timeout"\} 1/);
   h.clock.advance(TEN_S);
   const m2 = await h.run("diskspace");
-  assert.equal(fs.statfsCalls, calls + 3, "the hanging /boot is not asked again while its statfs is pending");
+  assert.equal(fs.statfsCalls, calls + 4, "the hanging /boot is not asked again while its statfs is pending");
   assert.equal(m2.get("root.byte_used"), 4096 * 600);
 });
 
-test("diskspace: network filesystems only with include_network", async () => {
+test("diskspace: NFS measured by default as in Diamond; include_network = false leaves network filesystems out", async () => {
   const fs = diskFs();
-  const off = await (await harness(["diskspace"], { procfs: fs, ini: "[collector.diskspace]\nfilesystems = ext4, nfs4\n" })).run("diskspace");
+  const off = await (await harness(["diskspace"], { procfs: fs, ini: "[collector.diskspace]\nfilesystems = ext4, nfs4\ninclude_network = false\n" })).run("diskspace");
   assert.deepEqual([...new Set([...off.keys()].map((k) => k.split(".")[0]))], ["root"]);
-  const on = await (await harness(["diskspace"], { procfs: fs, ini: "[collector.diskspace]\nfilesystems = ext4, nfs4\ninclude_network = true\n" })).run("diskspace");
+  const on = await (await harness(["diskspace"], { procfs: fs })).run("diskspace");
   assert.equal(on.get("_mnt_nfs.byte_free"), 4096 * 7);
 });
 

@@ -14,6 +14,7 @@ function liveFs(): MemoryProcFs {
   const fs = new MemoryProcFs();
   const live = createProcFs();
   fs.readProc = (p) => live.readProc(p);
+  fs.readProcSync = (p) => live.readProcSync!(p);
   fs.listProc = (p) => live.listProc(p);
   fs.readSys = (p) => live.readSys(p);
   fs.statfs = (p) => live.statfs(p);
@@ -56,9 +57,9 @@ test("loadavg and uptime agree with /proc read directly and os.uptime()", async 
   within(l.get("01"), Number(direct[0]), 0.5, "load 1");
   within(l.get("15"), Number(direct[2]), 0.1, "load 15");
   within(l.get("processes_total"), Number(direct[3]!.split("/")[1]), 50, "processes_total");
-  within(l.get("01_normalized"), l.get("01")! / cpus().length, 1e-9, "normalized by os.cpus()");
+  within(l.get("01_normalized"), l.get("01")! / cpus().length, 0.006, "normalized by os.cpus() (2 decimals)");
   const u = await h.run("uptime");
-  within(u.get("minutes")! * 60, uptime(), 2, "uptime seconds");
+  within(u.get("minutes")! * 60, uptime(), 32, "uptime in whole minutes");
 });
 
 test("cpu: the jiffies of all states add up to 100 per core per second", async () => {

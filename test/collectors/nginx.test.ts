@@ -102,7 +102,7 @@ async function nginxHarness(port: number, log?: Logger): Promise<Harness> {
   // loadavg reads the live kernel: the "other collector" of the stopped-nginx test.
   procfs.readProc = (p) => live.readProc(p);
   procfs.readSys = (p) => live.readSys(p);
-  return harness(["nginx", "loadavg"], { procfs, ini: `[collector.nginx]\nreq_host = 127.0.0.1\nreq_port = ${port}\ntimeout = 3s\n`, ...(log !== undefined ? { log } : {}) });
+  return harness(["nginx", "loadavg"], { procfs, ini: `[collector.nginx]\nreq_host = 127.0.0.1\nreq_port = ${port}\ntimeout = 3s\nprecision = 2\n`, ...(log !== undefined ? { log } : {}) });
 }
 
 test("nginx stub_status: requests and connections per second and active connections follow real traffic", { skip }, async () => {
@@ -199,7 +199,7 @@ test("nginx collector sends req_host_header, and reports HTTP errors", async () 
   const h = await harness(["nginx"], { ini: `[collector.nginx]\nreq_host = 127.0.0.1\nreq_port = ${port}\nreq_path = /status\nreq_host_header = status.example\n` });
   const m = await h.run("nginx");
   assert.deepEqual(hosts, ["status.example"]);
-  assert.equal(m.get("req_per_conn"), 9 / 5);
+  assert.equal(m.get("req_per_conn"), 2, "9 / 5 = 1.8, sent with Diamond's default precision 0");
   assert.equal(m.get("active_connections"), 1);
   status = 403;
   assert.equal(await h.collectors.scheduler.run("nginx"), "error");

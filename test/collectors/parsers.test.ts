@@ -28,13 +28,14 @@ test("parseProcStat: total and both cores of the captured /proc/stat", () => {
   assert.equal(busyPercent({ idle: 0 }, { idle: 0 }), undefined, "no time passed");
 });
 
-test("parseMeminfo: kB lines to bytes, unitless lines as they are, (anon) → _anon", () => {
-  const m = parseMeminfo(vm("meminfo"));
-  assert.equal(m.get("MemTotal"), 24684096 * 1024);
-  assert.equal(m.get("Active_anon"), 1600 * 1024);
-  assert.equal(m.get("Inactive_file"), 354440 * 1024);
-  assert.equal(m.size, vm("meminfo").trim().split("\n").length);
-  assert.equal(parseMeminfo("HugePages_Total:       7\n").get("HugePages_Total"), 7);
+test("parseMeminfo: names as the kernel writes them (Active(anon), as Diamond), value and unit", () => {
+  const lines = parseMeminfo(vm("meminfo"));
+  const m = new Map(lines.map((l) => [l.name, l]));
+  assert.deepEqual(m.get("MemTotal"), { name: "MemTotal", value: 24684096, unit: "kB" });
+  assert.deepEqual(m.get("Active(anon)"), { name: "Active(anon)", value: 1600, unit: "kB" });
+  assert.equal(m.get("Inactive(file)")?.value, 354440);
+  assert.equal(lines.length, vm("meminfo").trim().split("\n").length);
+  assert.deepEqual(parseMeminfo("HugePages_Total:       7\n"), [{ name: "HugePages_Total", value: 7, unit: undefined }]);
 });
 
 test("parseLoadavg, parseUptime, parseCpuList", () => {
@@ -86,6 +87,7 @@ test("parseDiskstats: 20-column kernel lines, loop and ram left out", () => {
   assert.deepEqual(d.map((x) => x.device), ["vda", "zram0"]);
   assert.deepEqual(d[0], {
     device: "vda",
+    devId: "254:0",
     reads: 42834,
     reads_merged: 7931,
     reads_sectors: 2540170,

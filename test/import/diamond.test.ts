@@ -29,7 +29,8 @@ test("diamond.conf + collectors folder → an INI Loupe accepts, with every unma
   assert.equal(config.collectors.hostname_method, "fqdn_short");
   const section = (name: string): Record<string, string> => Object.fromEntries([...(config.meta.dynamic.get(name)?.values ?? new Map())].map(([k, v]) => [k, v.text]));
   assert.deepEqual(section("collector.cpu"), { enabled: "true", percore: "true" }, "the collectors folder's CPUCollector.conf overrides [[CPUCollector]]");
-  assert.deepEqual(section("collector.diskspace"), { enabled: "true", filesystems: "ext2, ext3, ext4, xfs, glusterfs, nfs", exclude_filters: "^/export/home" });
+  assert.deepEqual(section("collector.diskspace"), { enabled: "true", filesystems: "ext2, ext3, ext4, xfs, glusterfs, nfs", exclude_filters: "^/export/home", byte_unit: "byte, gigabyte" }, "byte_unit is supported since issue 18");
+  assert.equal(section("collector.loadavg")["simple"], "false", "loadavg simple is supported since issue 18");
   assert.deepEqual(section("collector.iostat"), { enabled: "true", devices: "PhysicalDrive[0-9]+$|md[0-9]+$|sd[a-z]+$|xvd[a-z]+$|nvme[0-9]+n[0-9]+$", sector_size: "512", send_zero: "true" });
   assert.deepEqual(section("collector.nginx"), { enabled: "true", req_host: "127.0.0.1", req_port: "8080", req_path: "/nginx_status", interval: "30s" });
   assert.deepEqual(section("collector.vmstat"), { enabled: "false" }, "on in Loupe by default, off in Diamond");
@@ -45,8 +46,6 @@ test("diamond.conf + collectors folder → an INI Loupe accepts, with every unma
   const expect = [
     /diamond\.conf:64: \[collectors\] \[\[default\]\] splay: no equivalent/,
     /diamond\.conf:69: \[collectors\] \[\[CPUCollector\]\] xenfix: no equivalent in Loupe's cpu collector/,
-    /diamond\.conf:77: \[collectors\] \[\[LoadAverageCollector\]\] simple: no equivalent/,
-    /diamond\.conf:83: \[collectors\] \[\[DiskSpaceCollector\]\] byte_unit: no equivalent/,
     /collectors\/PostgresqlCollector\.conf:1: PostgresqlCollector\.conf enabled: Diamond's PostgresqlCollector has no Loupe equivalent/,
     /diamond\.conf:44: \[handlers\] \[\[GraphiteHandler\]\] keepalive: no equivalent in Loupe's graphite forwarder/,
     /diamond\.conf:50: \[handlers\] \[\[InfluxdbHandler\]\] cache_size: no equivalent/,
