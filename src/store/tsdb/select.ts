@@ -17,7 +17,7 @@ import type { UnixMs } from "../../model/index.js";
 import type { Consolidation, SelectOptions, SelectResult } from "../api.js";
 import { decodeRaw } from "./chunkenc/index.js";
 import type { MemSeries, PendingChunk } from "./head.js";
-import { decodeRollup, type Buckets, type RollupField } from "./rollup.js";
+import { decodeRollupShared, type Buckets, type RollupField } from "./rollup.js";
 import type { ChunkDb } from "./chunk-db.js";
 import { LEVEL_TIERS, maxSpan, TIER_1M, TIER_30M, TIER_5M, TIER_NAMES, TIER_RAW, TIER_RES, type TierSettings } from "./tiers.js";
 import type { SeriesIndex } from "./series-index.js";
@@ -150,11 +150,11 @@ function levelFor(step: number): number {
 const DAY = 86_400_000;
 
 function readTier(src: ReadSource, s: MemSeries, tier: number, a: Acc): void {
-  const fields: RollupField[] = a.how === "avg" ? ["count", "sum"] : [fieldFor(a.how)];
   const f = fieldFor(a.how);
+  const avg = a.how === "avg";
   const add = (data: Uint8Array): void => {
-    const d = decodeRollup(data, fields);
-    addBuckets(a, d.ts, d[f]!, a.how === "avg" ? d.count : undefined, d.n);
+    const d = decodeRollupShared(data, f, avg);
+    addBuckets(a, d.ts, d.field, avg ? d.count : undefined, d.n);
   };
   if (tier === TIER_1M) {
     const level = levelFor(a.step);
