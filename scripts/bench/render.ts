@@ -70,7 +70,7 @@ clock.set(end);
 const loadS = (performance.now() - t0) / 1000;
 // retention until the 1m tier's levels are compacted for every complete day (a store that ran for
 // 30 days did it a day at a time; one run works through a backlog ~500 ms at a time)
-const levelRows = (): number => db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 4").pluck().get() as number;
+const levelRows = (): number => db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier >= 3").pluck().get() as number;
 for (let before = -1, runs = 0; levelRows() !== before && runs < 500; runs++) {
   before = levelRows();
   store.runRetention();
@@ -159,7 +159,7 @@ const tierOf = (from: number): string => {
   const r = store.select(ids, from, end, { maxPoints: 300 });
   return `${r.tier} tier at a ${r.step / 1000} s step`;
 };
-const NAMES = ["raw", "1m", "1h", "1m 5-minute level", "1m 30-minute level"];
+const NAMES = ["raw", "1m", "1h", "1m 5-minute level", "1m 30-minute level (days)", "1m 30-minute level (4-day rows)"];
 const bytesLine = tierBytes.map((t) => `${NAMES[t.tier]} ${(t.bytes / 1e6).toFixed(1)} MB in ${t.chunks} chunks (${t.tier === 0 ? `${(t.bytes / t.points).toFixed(2)} B/raw point` : `${(t.bytes / t.points).toFixed(1)} B/bucket`})`).join(", ");
 
 printTable(
