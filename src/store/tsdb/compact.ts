@@ -207,7 +207,7 @@ export function compact1m(cdb: ChunkDb, series: Iterable<CompactTarget>, now: nu
   let left = 0;
   let open = 0;
   for (const s of series) {
-    if (out.days > 0 && performance.now() > deadline) {
+    if ((out.days > 0 || open > 0) && performance.now() > deadline) {
       left++;
       continue;
     }
