@@ -98,9 +98,9 @@ test("complete days are compacted into one 5-minute chunk and a 30-minute level;
   assert.equal(tierRows(o, 3), 2 * 3, "the open days' 5-minute chunks are merged, one a day");
   o.clock.set(t0 + 3 * DAY + 6 * HOUR);
   o.store.runRetention();
-  // days 0–2 are complete: one 5-minute row per series and day; days 0 and 1 end a 4-day block
-  // (t0 is its third day): one 30-minute row for the block, a daily one for day 2
-  assert.equal(tierRows(o, 3), 2 * 3);
+  // days 0–2 are complete; days 0 and 1 end a 4-day block (t0 is its third day): one 5-minute and
+  // one 30-minute row per series for the block, one of each for day 2
+  assert.equal(tierRows(o, 3), 2 * 2);
   assert.equal(tierRows(o, 4), 2 * 1);
   assert.equal(tierRows(o, 5), 2 * 1);
   assert.deepEqual(checkDatabase(o.db).problems, []);
@@ -109,7 +109,7 @@ test("complete days are compacted into one 5-minute chunk and a 30-minute level;
   assertMatchesRaw(o, "c.b", t0, t0 + 3 * DAY, 15 * MINUTE, "1m");
   // a second run changes nothing
   o.store.runRetention();
-  assert.equal(tierRows(o, 3), 2 * 3);
+  assert.equal(tierRows(o, 3), 2 * 2);
   assert.equal(tierRows(o, 4), 2 * 1);
   assert.equal(tierRows(o, 5), 2 * 1);
   await o.close();
@@ -126,14 +126,20 @@ test("retention drops the 1m tier and its levels by age; the size guard drops th
   // the 1m tier reaches back 3 days (its levels with it); a chunk goes once it starts before that
   // cut less the longest span of a chunk (a compacted day plus a row: 1 day 4 h 1 min)
   const oldest = (tier: number): number => o.db.prepare("SELECT min(start_ts) FROM tsdb_chunks WHERE tier = ?").pluck().get(tier) as number;
-  for (const tier of [1, 3]) assert.ok(oldest(tier) >= t0 + 19 * HOUR && oldest(tier) <= t0 + DAY, `tier ${tier} starts at day ${(oldest(tier) - t0) / DAY}`);
-  // the 30-minute level: what is left of the block of days 0–1 in one row (built after retention
-  // dropped the oldest 5-minute chunks; kept until the block's start is past the cut less its span),
+  assert.ok(oldest(1) >= t0 + 19 * HOUR && oldest(1) <= t0 + DAY, `tier 1 starts at day ${(oldest(1) - t0) / DAY}`);
+  // the levels: the block of days 0–1 in one 5-minute and one 30-minute row (a level row goes once
+  // its start is past the cut less the longest span of its tier, a block and a row: 4 days 4 h 30 min),
   // days 2–3 (the next block, not complete) in daily rows
-  assert.ok(oldest(5) >= t0 + 19 * HOUR && oldest(5) <= t0 + DAY, `the block row starts at day ${(oldest(5) - t0) / DAY}`);
+  for (const tier of [3, 5]) assert.equal(oldest(tier), t0, `tier ${tier} starts at day ${(oldest(tier) - t0) / DAY}`);
   assert.equal(oldest(4), t0 + 2 * DAY);
   assertMatchesRaw(o, "r.a", t0 + 4 * DAY, t0 + 5 * DAY, 30 * MINUTE, "1m"); // raw is still there to compare with
+  // at day 10 the block of days 2–5 is complete: its two rows (starting at day 2, within the slack
+  // of 4 days 4 h 30 min past the cut) are kept until day 12, when every level is past the cut
   o.clock.set(t0 + 10 * DAY);
+  o.store.runRetention();
+  for (const tier of [3, 5]) assert.equal(tierRows(o, tier), 1, `tier ${tier}: the block row of days 2–5 is kept within its tier's slack`);
+  for (const tier of [1, 4]) assert.equal(tierRows(o, tier), 0, `tier ${tier} is past its retention`);
+  o.clock.set(t0 + 12 * DAY);
   o.store.runRetention();
   for (const tier of [1, 3, 4, 5]) assert.equal(tierRows(o, tier), 0, `tier ${tier} is past its retention`);
   assert.ok(tierRows(o, 2) > 0, "the 1h tier remains");
@@ -176,7 +182,7 @@ test("compaction works through a backlog a bounded share at a time, and every ru
   }
   assert.equal(total, 3 * 4, "4 complete days of 3 series");
   assert.ok(runs >= 12, `${runs} runs with a zero budget`);
-  assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 3").pluck().get(), 3 * 4);
+  assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 3").pluck().get(), 3 * 3, "5-minute rows: one for the complete block, one a day after it");
   // days 0–1 end a 4-day block (one row for it), days 2–3 are in the next, not complete (daily rows)
   assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 4").pluck().get(), 3 * 2);
   assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 5").pluck().get(), 3 * 1);

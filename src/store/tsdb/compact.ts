@@ -90,16 +90,20 @@ function compactDay(cdb: ChunkDb, id: number, day: number): number {
 }
 
 /**
- * Writes a complete block's 30-minute level as one row (TIER_30M_BLOCK) from the block's 5-minute
- * chunks and unrolled raw rows, replacing its daily 30-minute rows and any older block row.
+ * Rewrites a complete block's levels as one row each: its 5-minute chunks merged into one, and its
+ * 30-minute level (TIER_30M_BLOCK) from them and the block's unrolled raw rows, replacing its daily
+ * 30-minute rows and any older block row (one transaction).
  */
 function writeBlock(cdb: ChunkDb, id: number, block: number): void {
   const end = block + LEVEL_BLOCK;
   const rows = cdb.chunksStartingIn(id, TIER_5M, block, end);
   const five = mergeBuckets(rows.map(decoded), TIER_RES[TIER_5M]!);
   const { half, rawWm } = halfHours(cdb, id, block, end, five);
-  const add = half.n > 0 ? [levelChunk(id, TIER_30M_BLOCK, half, maxWm(rows, rawWm))] : [];
-  cdb.replaceChunks(id, [], { tiers: [TIER_30M, TIER_30M_BLOCK], from: block, to: end }, add);
+  const wm = maxWm(rows, rawWm);
+  const add: NewChunk[] = [];
+  if (rows.length > 1) add.push(levelChunk(id, TIER_5M, five, maxWm(rows)));
+  if (half.n > 0) add.push(levelChunk(id, TIER_30M_BLOCK, half, wm));
+  cdb.replaceChunks(id, rows.length > 1 ? rows.map((r) => r.id!) : [], { tiers: [TIER_30M, TIER_30M_BLOCK], from: block, to: end }, add);
 }
 
 /**
@@ -183,9 +187,10 @@ function compactSeries(cdb: ChunkDb, id: number, from: number, cut: number, dead
       });
     i = j;
     const next = i < starts.length ? Math.floor(starts[i]! / DAY) * DAY : cut;
-    // a block whose last day is done (and that is complete) gets its row
-    if (!blocks.has(block) && block + LEVEL_BLOCK <= blockCut && next >= block + LEVEL_BLOCK) {
-      writeBlock(cdb, id, block);
+    // a complete block whose last day is done gets its rows; one that has them is written again
+    // when a late row added a 5-minute chunk to it
+    if (block + LEVEL_BLOCK <= blockCut && next >= block + LEVEL_BLOCK) {
+      if (!blocks.has(block) || (!todo && cdb.startsBetween(id, TIER_5M, block, block + LEVEL_BLOCK).length > 1)) writeBlock(cdb, id, block);
       blocks.add(block);
     }
     // a long backlog of one series stops at a day boundary and goes on at the next run

@@ -52,8 +52,9 @@ export function tierRetention(t: TierSettings, tier: number): number {
 /** Longest time span a chunk of the tier can have (bounds range scans). */
 export function maxSpan(t: TierSettings, tier: number): number {
   if (tier === TIER_RAW) return 2 * t.chunkSpan; // a row (block) closes once it spans chunkSpan
-  if (tier === TIER_5M || tier === TIER_30M) return DAY + maxSpan(t, TIER_RAW) + TIER_RES[tier]!;
-  if (tier === TIER_30M_BLOCK) return LEVEL_BLOCK + maxSpan(t, TIER_RAW) + TIER_RES[tier]!;
+  if (tier === TIER_30M) return DAY + maxSpan(t, TIER_RAW) + TIER_RES[tier]!;
+  // a complete block's 5-minute chunks are merged into one row, as its 30-minute level
+  if (tier === TIER_5M || tier === TIER_30M_BLOCK) return LEVEL_BLOCK + maxSpan(t, TIER_RAW) + TIER_RES[tier]!;
   if (tier === TIER_1M) return Math.max(DAY, (t.rollupBuckets[tier] ?? 1) * TIER_RES[tier]!) + maxSpan(t, TIER_RAW) + TIER_RES[tier]!;
   // the 1h builder is fed raw chunks (each up to a row's span) and closes once it holds its buckets
   return (t.rollupBuckets[tier] ?? 1) * TIER_RES[tier]! + maxSpan(t, TIER_RAW) + TIER_RES[tier]!;
