@@ -189,3 +189,19 @@ test("compaction works through a backlog a bounded share at a time, and every ru
   assert.deepEqual(checkDatabase(db).problems, []);
   db.close();
 });
+
+test("a backfill of complete days is compacted by the commit timer, not only at the next retention run", async () => {
+  const o = await openTestStore(dir, "backfill.db", { tuning: { timers: true } });
+  const t0 = o.clock.now();
+  o.clock.set(t0 + 3 * DAY + 6 * HOUR); // the days written are complete
+  await fill(o.store, ["bf.a", "bf.b"], t0, t0 + 3 * DAY, 10_000);
+  // 12 sealed rows a day per series, each with its 5-minute chunk; retention (every 10 min) never
+  // runs here: the commit timer's tick sees a series with COMPACT_SOON_ROWS new level rows
+  const deadline = Date.now() + 30_000;
+  while (tierRows(o, 4) + tierRows(o, 5) === 0 || tierRows(o, 3) > 2 * 3) {
+    assert.ok(Date.now() < deadline, `not compacted in 30 s: ${tierRows(o, 3)} 5-minute rows, ${tierRows(o, 4)} daily 30-minute rows`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assertMatchesRaw(o, "bf.a", t0, t0 + 3 * DAY, 90 * MINUTE, "1m");
+  await o.close();
+});

@@ -9,7 +9,7 @@ import type { EngineState } from "./engine-state.js";
 import { closeBuilder, closeHead, closeIdleHeads, sealRow } from "./head-close.js";
 import { applyRetention } from "./retention.js";
 import { compact1m } from "./compact.js";
-import { TIER_1H, TIER_1M, tierEnabled } from "./tiers.js";
+import { TIER_1H, TIER_1M, TIER_5M, tierEnabled } from "./tiers.js";
 import { refreshCounts } from "./stats.js";
 
 /** Hourly buckets a builder must hold to be written at close (fewer are rebuilt from raw rows at start). */
@@ -18,12 +18,31 @@ const CLOSE_MIN_BUCKETS = 12;
 /** Default `[store] head_idle`. */
 export const HEAD_IDLE_MS = 30_000;
 
+/**
+ * 5-minute chunks one series may gather uncompacted before tick starts a short compaction (a
+ * backfill of days seals a dozen rows a day per series within minutes; the retention run, every
+ * `retention_interval`, would leave reads of those days to fetch them row by row until then).
+ */
+export const COMPACT_SOON_ROWS = 8;
+/** Work of a compaction started by tick (ms), and the least time between two. */
+const COMPACT_SOON_BUDGET_MS = 100;
+const COMPACT_SOON_EVERY_MS = 5000;
+
 export function tick(e: EngineState): void {
   if (e.closed) return;
   if (e.pending.length > 0 || e.failure !== undefined) tryCommit(e);
   const idle = e.opts.headIdleMs ?? HEAD_IDLE_MS;
   const now = e.opts.clock.now();
   if (now - e.lastSweep >= Math.min(15_000, Math.max(1000, idle / 4))) sweepIdle(e, now);
+  if (e.compactDue && e.failure === undefined && Date.now() - e.lastCompactRun >= COMPACT_SOON_EVERY_MS) {
+    e.compactDue = false;
+    e.lastCompactRun = Date.now();
+    try {
+      compact1m(e.cdb, e.index.byId.values(), now, e.chunkSpan, e.opts.log, COMPACT_SOON_BUDGET_MS);
+    } catch (err) {
+      e.opts.log.error("compaction failed", { err: errorMessage(err) });
+    }
+  }
 }
 
 /**
@@ -73,6 +92,7 @@ export function commitPending(e: EngineState): void {
     c.series.pending = [];
     // the 1m tier's levels (tiers 3 and 4) are not counted as points (tsdb_tier_stats has no row for them)
     if (c.tier <= TIER_1H) e.committedPoints[c.tier]! += c.points;
+    else if (c.tier === TIER_5M && ++c.series.newLevelRows >= COMPACT_SOON_ROWS && tierEnabled(e.tiers, TIER_1M)) e.compactDue = true;
   }
   e.committedChunks += batch.length;
   truncateWal(e);

@@ -21,6 +21,8 @@ export interface CompactTarget {
   readonly id: number;
   /** Start of the first UTC day not yet compacted (-Infinity: unknown, after a start). */
   compacted1m: number;
+  /** 5-minute chunks committed since compaction last looked at the series (reset here). */
+  newLevelRows?: number;
 }
 
 /** Buckets merged in time order (a bucket split between two chunks is folded into one). */
@@ -217,6 +219,7 @@ export function compact1m(cdb: ChunkDb, series: Iterable<CompactTarget>, now: nu
       continue;
     }
     open += mergeOpenDays(cdb, s.id, cut);
+    s.newLevelRows = 0;
     if (s.compacted1m >= cut) continue;
     // two days back from where it stopped: a late row's 1m chunk in a compacted day is merged too
     const from = s.compacted1m === -Infinity ? -(2 ** 62) : s.compacted1m - 2 * DAY;

@@ -108,6 +108,8 @@ export class MemSeries {
   unrolledEnd: number | undefined = undefined;
   /** Start of the first UTC day whose 5-minute chunks are not yet compacted (compact.ts). */
   compacted1m = -Infinity;
+  /** 5-minute chunks committed since compaction last looked at the series (a backfill triggers a run). */
+  newLevelRows = 0;
   /** Rollup builders by tier (index 2 = 1h; the 1m tier's level is made per row), undefined when the tier is disabled. */
   builders: Array<RollupBuilder | undefined> = [];
 
