@@ -111,7 +111,9 @@ function writeBlock(cdb: ChunkDb, id: number, block: number): void {
 /**
  * Merges the 5-minute chunks of a day not yet complete into one once it has MERGE_OPEN_DAY_ROWS of
  * them (one is made per sealed raw row, ~12 a day): a read of the last days fetches a few rows a
- * series instead of a dozen. No 30-minute level is written for such a day.
+ * series instead of a dozen. No 30-minute level is written for such a day. A series' open days are
+ * looked at when it has MERGE_OPEN_DAY_ROWS − 1 new chunks since the last look (and once after a
+ * start), so an open day holds at most about twice that many rows.
  */
 export const MERGE_OPEN_DAY_ROWS = 4;
 
@@ -213,13 +215,19 @@ export function compact1m(cdb: ChunkDb, series: Iterable<CompactTarget>, now: nu
   const out = { days: 0, merged: 0 };
   let left = 0;
   let open = 0;
+  let looked = 0;
   for (const s of series) {
-    if ((out.days > 0 || open > 0) && performance.now() > deadline) {
+    if ((out.days > 0 || open > 0 || looked > 0) && performance.now() > deadline) {
       left++;
       continue;
     }
-    open += mergeOpenDays(cdb, s.id, cut);
-    s.newLevelRows = 0;
+    // the open days of a series are looked at once it has new 5-minute chunks enough to merge (an
+    // index query each: with 500,000 series, every series every run would take seconds)
+    if (s.newLevelRows === undefined || s.newLevelRows >= MERGE_OPEN_DAY_ROWS - 1) {
+      open += mergeOpenDays(cdb, s.id, cut);
+      s.newLevelRows = 0;
+      looked++;
+    }
     if (s.compacted1m >= cut) continue;
     // two days back from where it stopped: a late row's 1m chunk in a compacted day is merged too
     const from = s.compacted1m === -Infinity ? -(2 ** 62) : s.compacted1m - 2 * DAY;
