@@ -8,7 +8,8 @@ import { errorMessage } from "../../lib/errors.js";
 import type { EngineState } from "./engine-state.js";
 import { closeBuilder, closeHead, closeIdleHeads, sealRow } from "./head-close.js";
 import { applyRetention } from "./retention.js";
-import { compact1m } from "./compact.js";
+import { COMPACT_SOON_ROWS, compact1m } from "./compact.js";
+import type { MemSeries } from "./head.js";
 import { TIER_1H, TIER_1M, TIER_5M, tierEnabled } from "./tiers.js";
 import { refreshCounts } from "./stats.js";
 
@@ -18,15 +19,14 @@ const CLOSE_MIN_BUCKETS = 12;
 /** Default `[store] head_idle`. */
 export const HEAD_IDLE_MS = 30_000;
 
-/**
- * 5-minute chunks one series may gather uncompacted before tick starts a short compaction (a
- * backfill of days seals a dozen rows a day per series within minutes; the retention run, every
- * `retention_interval`, would leave reads of those days to fetch them row by row until then).
- */
-export const COMPACT_SOON_ROWS = 8;
 /** Work of a compaction started by tick (ms), and the least time between two. */
-const COMPACT_SOON_BUDGET_MS = 100;
-const COMPACT_SOON_EVERY_MS = 5000;
+const COMPACT_SOON_BUDGET_MS = 200;
+const COMPACT_SOON_EVERY_MS = 2000;
+
+/** The series with COMPACT_SOON_ROWS level rows or more that compaction has not looked at. */
+function* dueSeries(e: EngineState): Generator<MemSeries> {
+  for (const s of e.index.byId.values()) if (s.newLevelRows >= COMPACT_SOON_ROWS) yield s;
+}
 
 export function tick(e: EngineState): void {
   if (e.closed) return;
@@ -38,7 +38,9 @@ export function tick(e: EngineState): void {
     e.compactDue = false;
     e.lastCompactRun = Date.now();
     try {
-      compact1m(e.cdb, e.index.byId.values(), now, e.chunkSpan, e.opts.log, COMPACT_SOON_BUDGET_MS);
+      const stats = { left: 0 };
+      compact1m(e.cdb, dueSeries(e), now, e.chunkSpan, e.opts.log, COMPACT_SOON_BUDGET_MS, stats);
+      if (stats.left > 0) e.compactDue = true;
     } catch (err) {
       e.opts.log.error("compaction failed", { err: errorMessage(err) });
     }
@@ -150,7 +152,12 @@ export function runRetention(e: EngineState): void {
   tryCommit(e);
   sweepIdle(e, e.opts.clock.now());
   applyRetention(e.cdb, e.tiers, e.opts.maxSize, e.opts.clock.now(), e.opts.log, e.wal.bytes());
-  if (tierEnabled(e.tiers, TIER_1M)) compact1m(e.cdb, e.index.byId.values(), e.opts.clock.now(), e.chunkSpan, e.opts.log);
+  if (tierEnabled(e.tiers, TIER_1M)) {
+    // what this run leaves (a backlog) goes on in short runs from the commit tick
+    const stats = { left: 0 };
+    compact1m(e.cdb, e.index.byId.values(), e.opts.clock.now(), e.chunkSpan, e.opts.log, undefined, stats);
+    if (stats.left > 0) e.compactDue = true;
+  }
   truncateWal(e);
   refreshCounts(e);
 }

@@ -209,7 +209,15 @@ function compactSeries(cdb: ChunkDb, id: number, from: number, cut: number, dead
  * complete, for about `budgetMs` of wall-clock time (at least one day; the series and days not
  * reached go at the next run); returns how many days were compacted.
  */
-export function compact1m(cdb: ChunkDb, series: Iterable<CompactTarget>, now: number, chunkSpan: number, log: Logger, budgetMs = COMPACT_BUDGET_MS): number {
+/**
+ * 5-minute chunks one series may gather uncompacted before the commit tick starts a short
+ * compaction of such series (a backfill of days seals a dozen rows a day per series within minutes;
+ * the retention run, every `retention_interval`, would leave reads of those days to fetch them row
+ * by row until then). A series left unfinished by a run stays due.
+ */
+export const COMPACT_SOON_ROWS = 8;
+
+export function compact1m(cdb: ChunkDb, series: Iterable<CompactTarget>, now: number, chunkSpan: number, log: Logger, budgetMs = COMPACT_BUDGET_MS, stats?: { left: number }): number {
   const cut = Math.floor((now - 2 * chunkSpan) / DAY) * DAY;
   const deadline = performance.now() + budgetMs;
   const out = { days: 0, merged: 0 };
@@ -218,6 +226,8 @@ export function compact1m(cdb: ChunkDb, series: Iterable<CompactTarget>, now: nu
   let looked = 0;
   for (const s of series) {
     if ((out.days > 0 || open > 0 || looked > 0) && performance.now() > deadline) {
+      // not reached: due for the commit tick's short runs (commit.ts)
+      if (s.compacted1m < cut) s.newLevelRows = Math.max(s.newLevelRows ?? 0, COMPACT_SOON_ROWS);
       left++;
       continue;
     }
@@ -232,7 +242,12 @@ export function compact1m(cdb: ChunkDb, series: Iterable<CompactTarget>, now: nu
     // two days back from where it stopped: a late row's 1m chunk in a compacted day is merged too
     const from = s.compacted1m === -Infinity ? -(2 ** 62) : s.compacted1m - 2 * DAY;
     s.compacted1m = compactSeries(cdb, s.id, from, cut, deadline, out);
+    if (s.compacted1m < cut) {
+      s.newLevelRows = COMPACT_SOON_ROWS;
+      left++;
+    }
   }
+  if (stats !== undefined) stats.left = left;
   if (out.days > 0 || left > 0 || open > 0)
     log.info("1m rollups compacted: one chunk and its 5- and 30-minute levels a day", { days: out.days, chunks_merged: out.merged, open_day_chunks_merged: open, series_left_for_next_run: left });
   return out.days;
