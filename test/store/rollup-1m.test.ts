@@ -4,6 +4,7 @@
 // raw points; retention and the size guard drop the tier and its levels; `loupe db check` stays clean.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { statSync } from "node:fs";
 import { DAY, HOUR, MINUTE, type Sample } from "../../src/model/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { checkDatabase, openDatabase, type Consolidation, type TimeSeriesStore } from "../../src/store/index.js";
@@ -203,5 +204,10 @@ test("a backfill of complete days is compacted by the commit timer, not only at 
     await new Promise((r) => setTimeout(r, 200));
   }
   assertMatchesRaw(o, "bf.a", t0, t0 + 3 * DAY, 90 * MINUTE, "1m");
+  // once the backlog is done, SQLite's WAL (the rewritten rows) is checkpointed and truncated
+  while (statSync(`${o.path}-wal`).size > 0) {
+    assert.ok(Date.now() < deadline + 10_000, `SQLite's WAL still holds ${statSync(`${o.path}-wal`).size} bytes`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
   await o.close();
 });

@@ -39,8 +39,14 @@ export function tick(e: EngineState): void {
     e.lastCompactRun = Date.now();
     try {
       const stats = { left: 0 };
-      compact1m(e.cdb, dueSeries(e), now, e.chunkSpan, e.opts.log, COMPACT_SOON_BUDGET_MS, stats);
+      if (compact1m(e.cdb, dueSeries(e), now, e.chunkSpan, e.opts.log, COMPACT_SOON_BUDGET_MS, stats) > 0) e.compactShrink = true;
       if (stats.left > 0) e.compactDue = true;
+      else if (e.compactShrink) {
+        // the backlog is done: the rows it replaced leave free pages and SQLite's WAL holds the new
+        // ones; give both back now rather than at the next retention run (disk while running)
+        e.compactShrink = false;
+        e.cdb.shrink();
+      }
     } catch (err) {
       e.opts.log.error("compaction failed", { err: errorMessage(err) });
     }
