@@ -39,7 +39,9 @@ export function tick(e: EngineState): void {
     e.lastCompactRun = Date.now();
     try {
       const stats = { left: 0 };
-      if (compact1m(e.cdb, dueSeries(e), now, e.chunkSpan, e.opts.log, COMPACT_SOON_BUDGET_MS, stats) > 0) e.compactShrink = true;
+      // any run may rewrite rows (days compacted, open days merged, block rows)
+      compact1m(e.cdb, dueSeries(e), now, e.chunkSpan, e.opts.log, COMPACT_SOON_BUDGET_MS, stats);
+      e.compactShrink = true;
       if (stats.left > 0) e.compactDue = true;
       else if (e.compactShrink) {
         // the backlog is done: the rows it replaced leave free pages and SQLite's WAL holds the new
