@@ -16,7 +16,7 @@
  *
  * Target (issue 5): /render of 100 series over 7 days with maxDataPoints=300 ≤ 25 ms.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RequestHandler } from "express";
@@ -38,21 +38,24 @@ const INTERVAL_S = 10;
 const RUNS = 40;
 const WARMUP = 5;
 
-const end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+// BENCH_RENDER_DB=<file>: keep the loaded store there and reuse it on the next run (iterating on reads)
+const keep = process.env["BENCH_RENDER_DB"];
+const reuse = keep !== undefined && existsSync(keep) && existsSync(`${keep}.end`);
+const end = reuse ? Number(readFileSync(`${keep}.end`, "utf8")) : Math.floor(Date.now() / 3_600_000) * 3_600_000;
 const start = end - DAYS * 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), "loupe-bench-render-"));
 const cfg = defaultConfig();
-const dbPath = join(dir, "loupe.db");
+const dbPath = keep ?? join(dir, "loupe.db");
 const db = openDatabase(dbPath);
 migrate(db);
-const clock = new FakeClock(start);
+const clock = new FakeClock(reuse ? end : start);
 const store = await openStore(db, { store: cfg.store, retention: cfg.retention, walPath: `${dbPath}.wal`, log: silentLogger, clock, tuning: { timers: false } });
 
 const name = (i: number): string => `bench.host${String(i % 10).padStart(2, "0")}.cpu.metric${String(i).padStart(2, "0")}`;
 const t0 = performance.now();
 const TICKS_PER_BATCH = 100;
-let points = 0;
-for (let ts = start; ts < end; ts += TICKS_PER_BATCH * INTERVAL_S * 1000) {
+let points = reuse ? DAYS * SERIES * (86_400 / INTERVAL_S) : 0;
+for (let ts = reuse ? end : start; ts < end; ts += TICKS_PER_BATCH * INTERVAL_S * 1000) {
   const batch: Sample[] = [];
   for (let k = 0; k < TICKS_PER_BATCH; k++) {
     const t = ts + k * INTERVAL_S * 1000;
@@ -67,7 +70,7 @@ clock.set(end);
 const loadS = (performance.now() - t0) / 1000;
 // retention until the 1m tier's levels are compacted for every complete day (a store that ran for
 // 30 days did it a day at a time; one run works through a backlog ~500 ms at a time)
-const levelRows = (): number => db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 4").pluck().get() as number;
+const levelRows = (): number => db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier >= 3").pluck().get() as number;
 for (let before = -1, runs = 0; levelRows() !== before && runs < 500; runs++) {
   before = levelRows();
   store.runRetention();
@@ -156,7 +159,7 @@ const tierOf = (from: number): string => {
   const r = store.select(ids, from, end, { maxPoints: 300 });
   return `${r.tier} tier at a ${r.step / 1000} s step`;
 };
-const NAMES = ["raw", "1m", "1h", "1m 5-minute level", "1m 30-minute level"];
+const NAMES = ["raw", "1m", "1h", "1m 5-minute level", "1m 30-minute level (days)", "1m 30-minute level (4-day rows)"];
 const bytesLine = tierBytes.map((t) => `${NAMES[t.tier]} ${(t.bytes / 1e6).toFixed(1)} MB in ${t.chunks} chunks (${t.tier === 0 ? `${(t.bytes / t.points).toFixed(2)} B/raw point` : `${(t.bytes / t.points).toFixed(1)} B/bucket`})`).join(", ");
 
 printTable(
@@ -171,4 +174,5 @@ printTable(
 await http.close();
 await store.close();
 db.close();
+if (keep !== undefined) writeFileSync(`${keep}.end`, String(end));
 rmSync(dir, { recursive: true, force: true });

@@ -82,7 +82,7 @@ function checkChunks(db: Db, decode: boolean, report: CheckReport): void {
   } else report.problems.push("store: tsdb_tier_stats is missing (the next start's migration 0005 creates it)");
   const orphans = db.prepare("SELECT count(*) FROM tsdb_chunks WHERE series_id NOT IN (SELECT id FROM tsdb_series)").pluck().get() as number;
   if (orphans > 0) report.problems.push(`store: ${orphans} chunk(s) belong to no series`);
-  const bad = db.prepare("SELECT count(*) FROM tsdb_chunks WHERE end_ts < start_ts OR points <= 0 OR tier NOT IN (0, 1, 2, 3, 4)").pluck().get() as number;
+  const bad = db.prepare("SELECT count(*) FROM tsdb_chunks WHERE end_ts < start_ts OR points <= 0 OR tier NOT IN (0, 1, 2, 3, 4, 5)").pluck().get() as number;
   if (bad > 0) report.problems.push(`store: ${bad} chunk row(s) with impossible fields (end before start, no points, unknown tier)`);
   let chunks = 0;
   if (decode) chunks = decodeAll(db, report);

@@ -497,3 +497,35 @@ test("chunks: blocks of 1..5 chunks decode as their concatenation; a one-chunk b
     runs(150),
   );
 });
+
+test("xor: the word-at-a-time reader agrees with the writer on every window shape, and refuses a cut stream", () => {
+  // values whose XORs need 1..64 meaningful bits, new and reused windows, equal runs
+  const f = new Float64Array(1);
+  const u = new Uint32Array(f.buffer);
+  const vs: number[] = [0, 0, 1, -0, NaN, Infinity, 1e-300, 5e-324, Number.MAX_VALUE];
+  let seed = 7;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0);
+  for (let i = 0; i < 2000; i++) {
+    u[0] = rnd();
+    u[1] = rnd();
+    const keep = rnd() % 65;
+    // keep the high `keep` bits of the previous value: meaningful windows of every width
+    const prev = vs[vs.length - 1]!;
+    const g = new Float64Array([prev]);
+    const gu = new Uint32Array(g.buffer);
+    if (keep >= 32) {
+      gu[0] = keep === 64 ? gu[0]! : (gu[0]! & ~((2 ** (64 - keep)) - 1)) | (u[0]! & ((2 ** (64 - keep)) - 1));
+    } else {
+      gu[1] = keep === 0 ? u[1]! : (gu[1]! & ~((2 ** (32 - keep)) - 1)) | (u[1]! & ((2 ** (32 - keep)) - 1));
+      gu[0] = u[0]!;
+    }
+    vs.push(i % 5 === 0 ? prev : g[0]!);
+  }
+  const w = new BitWriter();
+  writeXor(w, vs, vs.length);
+  const bytes = w.finish();
+  const out = new Float64Array(vs.length);
+  readXor(new BitReader(bytes), vs.length, out);
+  for (let i = 0; i < vs.length; i++) assert.ok(Object.is(out[i], vs[i]) || (Number.isNaN(out[i]) && Number.isNaN(vs[i])), `value ${i}: ${out[i]} != ${vs[i]}`);
+  assert.throws(() => readXor(new BitReader(bytes.subarray(0, bytes.length - 9)), vs.length, out), /chunk truncated/);
+});

@@ -4,6 +4,7 @@
 // raw points; retention and the size guard drop the tier and its levels; `loupe db check` stays clean.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { statSync } from "node:fs";
 import { DAY, HOUR, MINUTE, type Sample } from "../../src/model/index.js";
 import { silentLogger } from "../../src/lib/logger.js";
 import { checkDatabase, openDatabase, type Consolidation, type TimeSeriesStore } from "../../src/store/index.js";
@@ -81,7 +82,9 @@ test("a sparse series (10 min) is not rolled up as it arrives: level reads take 
   assertMatchesRaw(o, "sp.x", t0, t0 + 2 * DAY, 30 * MINUTE, "1m");
   o.clock.set(t0 + 2 * DAY + 6 * HOUR);
   o.store.runRetention();
-  assert.equal(tierRows(o, 4), 2, "a 30-minute level for each complete day, from the raw rows");
+  // the two days lie in one complete 4-day block (the test clock starts in the middle of one): its row
+  assert.equal(tierRows(o, 5), 1, "a 30-minute level for the complete block, from the raw rows");
+  assert.equal(tierRows(o, 4), 0, "no daily 30-minute row is left in a block that has its row");
   assertMatchesRaw(o, "sp.x", t0, t0 + 2 * DAY, 90 * MINUTE, "1m");
   assertMatchesRaw(o, "sp.x", t0, t0 + 2 * DAY, 10 * MINUTE, "1m");
   await o.close();
@@ -92,21 +95,24 @@ test("complete days are compacted into one 5-minute chunk and a 30-minute level;
   const t0 = o.clock.now(); // midnight UTC
   await fill(o.store, ["c.a", "c.b"], t0, t0 + 3 * DAY, 10_000);
   o.store.runRetention(); // the clock is still at t0: no day is complete yet
-  const rowsBefore = tierRows(o, 3);
-  assert.ok(rowsBefore >= 2 * 3 * 12 - 2, `${rowsBefore} 5-minute chunks, one per raw row`);
+  // one 5-minute chunk per sealed raw row (12 a day), merged once a day not yet complete has 4
+  assert.equal(tierRows(o, 3), 2 * 3, "the open days' 5-minute chunks are merged, one a day");
   o.clock.set(t0 + 3 * DAY + 6 * HOUR);
   o.store.runRetention();
-  // days 0–2 are complete: one 5-minute and one 30-minute row per series and day
-  assert.equal(tierRows(o, 3), 2 * 3);
-  assert.equal(tierRows(o, 4), 2 * 3);
+  // days 0–2 are complete; days 0 and 1 end a 4-day block (t0 is its third day): one 5-minute and
+  // one 30-minute row per series for the block, one of each for day 2
+  assert.equal(tierRows(o, 3), 2 * 2);
+  assert.equal(tierRows(o, 4), 2 * 1);
+  assert.equal(tierRows(o, 5), 2 * 1);
   assert.deepEqual(checkDatabase(o.db).problems, []);
   // steps of minutes (raw), of the 5-minute level, of the 30-minute level (a multiple of an hour reads the 1h tier)
   for (const step of [MINUTE, 10 * MINUTE, 90 * MINUTE, 2 * HOUR + 30 * MINUTE]) assertMatchesRaw(o, "c.a", t0 + 5 * MINUTE, t0 + 3 * DAY, step, "1m");
   assertMatchesRaw(o, "c.b", t0, t0 + 3 * DAY, 15 * MINUTE, "1m");
   // a second run changes nothing
   o.store.runRetention();
-  assert.equal(tierRows(o, 3), 2 * 3);
-  assert.equal(tierRows(o, 4), 2 * 3);
+  assert.equal(tierRows(o, 3), 2 * 2);
+  assert.equal(tierRows(o, 4), 2 * 1);
+  assert.equal(tierRows(o, 5), 2 * 1);
   await o.close();
 });
 
@@ -121,11 +127,22 @@ test("retention drops the 1m tier and its levels by age; the size guard drops th
   // the 1m tier reaches back 3 days (its levels with it); a chunk goes once it starts before that
   // cut less the longest span of a chunk (a compacted day plus a row: 1 day 4 h 1 min)
   const oldest = (tier: number): number => o.db.prepare("SELECT min(start_ts) FROM tsdb_chunks WHERE tier = ?").pluck().get(tier) as number;
-  for (const tier of [1, 3, 4]) assert.ok(oldest(tier) >= t0 + 19 * HOUR && oldest(tier) <= t0 + DAY, `tier ${tier} starts at day ${(oldest(tier) - t0) / DAY}`);
+  assert.ok(oldest(1) >= t0 + 19 * HOUR && oldest(1) <= t0 + DAY, `tier 1 starts at day ${(oldest(1) - t0) / DAY}`);
+  // the levels: the block of days 0–1 in one 5-minute and one 30-minute row (a level row goes once
+  // its start is past the cut less the longest span of its tier, a block and a row: 4 days 4 h 30 min),
+  // days 2–3 (the next block, not complete) in daily rows
+  for (const tier of [3, 5]) assert.equal(oldest(tier), t0, `tier ${tier} starts at day ${(oldest(tier) - t0) / DAY}`);
+  assert.equal(oldest(4), t0 + 2 * DAY);
   assertMatchesRaw(o, "r.a", t0 + 4 * DAY, t0 + 5 * DAY, 30 * MINUTE, "1m"); // raw is still there to compare with
+  // at day 10 the block of days 2–5 is complete: its two rows (starting at day 2, within the slack
+  // of 4 days 4 h 30 min past the cut) are kept until day 12, when every level is past the cut
   o.clock.set(t0 + 10 * DAY);
   o.store.runRetention();
-  for (const tier of [1, 3, 4]) assert.equal(tierRows(o, tier), 0, `tier ${tier} is past its retention`);
+  for (const tier of [3, 5]) assert.equal(tierRows(o, tier), 1, `tier ${tier}: the block row of days 2–5 is kept within its tier's slack`);
+  for (const tier of [1, 4]) assert.equal(tierRows(o, tier), 0, `tier ${tier} is past its retention`);
+  o.clock.set(t0 + 12 * DAY);
+  o.store.runRetention();
+  for (const tier of [1, 3, 4, 5]) assert.equal(tierRows(o, tier), 0, `tier ${tier} is past its retention`);
   assert.ok(tierRows(o, 2) > 0, "the 1h tier remains");
   assert.deepEqual(checkDatabase(o.db).problems, []);
   await o.close();
@@ -166,8 +183,31 @@ test("compaction works through a backlog a bounded share at a time, and every ru
   }
   assert.equal(total, 3 * 4, "4 complete days of 3 series");
   assert.ok(runs >= 12, `${runs} runs with a zero budget`);
-  assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 3").pluck().get(), 3 * 4);
-  assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 4").pluck().get(), 3 * 4);
+  assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 3").pluck().get(), 3 * 3, "5-minute rows: one for the complete block, one a day after it");
+  // days 0–1 end a 4-day block (one row for it), days 2–3 are in the next, not complete (daily rows)
+  assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 4").pluck().get(), 3 * 2);
+  assert.equal(db.prepare("SELECT count(*) FROM tsdb_chunks WHERE tier = 5").pluck().get(), 3 * 1);
   assert.deepEqual(checkDatabase(db).problems, []);
   db.close();
+});
+
+test("a backfill of complete days is compacted by the commit timer, not only at the next retention run", async () => {
+  const o = await openTestStore(dir, "backfill.db", { tuning: { timers: true } });
+  const t0 = o.clock.now();
+  o.clock.set(t0 + 3 * DAY + 6 * HOUR); // the days written are complete
+  await fill(o.store, ["bf.a", "bf.b"], t0, t0 + 3 * DAY, 10_000);
+  // 12 sealed rows a day per series, each with its 5-minute chunk; retention (every 10 min) never
+  // runs here: the commit timer's tick sees a series with COMPACT_SOON_ROWS new level rows
+  const deadline = Date.now() + 30_000;
+  while (tierRows(o, 4) + tierRows(o, 5) === 0 || tierRows(o, 3) > 2 * 3) {
+    assert.ok(Date.now() < deadline, `not compacted in 30 s: ${tierRows(o, 3)} 5-minute rows, ${tierRows(o, 4)} daily 30-minute rows`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assertMatchesRaw(o, "bf.a", t0, t0 + 3 * DAY, 90 * MINUTE, "1m");
+  // once the backlog is done, SQLite's WAL (the rewritten rows) is checkpointed and truncated
+  while (statSync(`${o.path}-wal`).size > 0) {
+    assert.ok(Date.now() < deadline + 10_000, `SQLite's WAL still holds ${statSync(`${o.path}-wal`).size} bytes`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await o.close();
 });

@@ -8,8 +8,9 @@ import { errorMessage } from "../../lib/errors.js";
 import type { EngineState } from "./engine-state.js";
 import { closeBuilder, closeHead, closeIdleHeads, sealRow } from "./head-close.js";
 import { applyRetention } from "./retention.js";
-import { compact1m } from "./compact.js";
-import { TIER_1H, TIER_1M, tierEnabled } from "./tiers.js";
+import { COMPACT_SOON_ROWS, compact1m } from "./compact.js";
+import type { MemSeries } from "./head.js";
+import { TIER_1H, TIER_1M, TIER_5M, tierEnabled } from "./tiers.js";
 import { refreshCounts } from "./stats.js";
 
 /** Hourly buckets a builder must hold to be written at close (fewer are rebuilt from raw rows at start). */
@@ -18,12 +19,40 @@ const CLOSE_MIN_BUCKETS = 12;
 /** Default `[store] head_idle`. */
 export const HEAD_IDLE_MS = 30_000;
 
+/** Work of a compaction started by tick (ms), and the least time between two. */
+const COMPACT_SOON_BUDGET_MS = 200;
+const COMPACT_SOON_EVERY_MS = 2000;
+
+/** The series with COMPACT_SOON_ROWS level rows or more that compaction has not looked at. */
+function* dueSeries(e: EngineState): Generator<MemSeries> {
+  for (const s of e.index.byId.values()) if (s.newLevelRows >= COMPACT_SOON_ROWS) yield s;
+}
+
 export function tick(e: EngineState): void {
   if (e.closed) return;
   if (e.pending.length > 0 || e.failure !== undefined) tryCommit(e);
   const idle = e.opts.headIdleMs ?? HEAD_IDLE_MS;
   const now = e.opts.clock.now();
   if (now - e.lastSweep >= Math.min(15_000, Math.max(1000, idle / 4))) sweepIdle(e, now);
+  if (e.compactDue && e.failure === undefined && Date.now() - e.lastCompactRun >= COMPACT_SOON_EVERY_MS) {
+    e.compactDue = false;
+    e.lastCompactRun = Date.now();
+    try {
+      const stats = { left: 0 };
+      // any run may rewrite rows (days compacted, open days merged, block rows)
+      compact1m(e.cdb, dueSeries(e), now, e.chunkSpan, e.opts.log, COMPACT_SOON_BUDGET_MS, stats);
+      e.compactShrink = true;
+      if (stats.left > 0) e.compactDue = true;
+      else if (e.compactShrink) {
+        // the backlog is done: the rows it replaced leave free pages and SQLite's WAL holds the new
+        // ones; give both back now rather than at the next retention run (disk while running)
+        e.compactShrink = false;
+        e.cdb.shrink();
+      }
+    } catch (err) {
+      e.opts.log.error("compaction failed", { err: errorMessage(err) });
+    }
+  }
 }
 
 /**
@@ -73,6 +102,7 @@ export function commitPending(e: EngineState): void {
     c.series.pending = [];
     // the 1m tier's levels (tiers 3 and 4) are not counted as points (tsdb_tier_stats has no row for them)
     if (c.tier <= TIER_1H) e.committedPoints[c.tier]! += c.points;
+    else if (c.tier === TIER_5M && ++c.series.newLevelRows >= COMPACT_SOON_ROWS && tierEnabled(e.tiers, TIER_1M)) e.compactDue = true;
   }
   e.committedChunks += batch.length;
   truncateWal(e);
@@ -130,7 +160,12 @@ export function runRetention(e: EngineState): void {
   tryCommit(e);
   sweepIdle(e, e.opts.clock.now());
   applyRetention(e.cdb, e.tiers, e.opts.maxSize, e.opts.clock.now(), e.opts.log, e.wal.bytes());
-  if (tierEnabled(e.tiers, TIER_1M)) compact1m(e.cdb, e.index.byId.values(), e.opts.clock.now(), e.chunkSpan, e.opts.log);
+  if (tierEnabled(e.tiers, TIER_1M)) {
+    // what this run leaves (a backlog) goes on in short runs from the commit tick
+    const stats = { left: 0 };
+    compact1m(e.cdb, e.index.byId.values(), e.opts.clock.now(), e.chunkSpan, e.opts.log, undefined, stats);
+    if (stats.left > 0) e.compactDue = true;
+  }
   truncateWal(e);
   refreshCounts(e);
 }

@@ -68,6 +68,12 @@ export class EngineState {
   /** Wall-clock time of the batch being written (one clock read per batch, not per point). */
   now = 0;
   lastSweep = 0;
+  /** A series got COMPACT_SOON_ROWS level rows since compaction looked at it: tick runs a short compaction. */
+  compactDue = false;
+  /** The tick's compaction runs rewrote rows since the last shrink. */
+  compactShrink = false;
+  /** Wall-clock time of the last compaction started by tick. */
+  lastCompactRun = 0;
   /** The WAL segment last seen by the idle sweep, and when it was first seen (wall clock). */
   segSeen = -1;
   segSeenAt = 0;

@@ -2,6 +2,7 @@
  * A series in memory: its identity, its head (the open chunk, points in two typed arrays kept in
  * timestamp order), its closed-but-uncommitted chunks and its rollup builders.
  */
+import { MERGE_OPEN_DAY_ROWS } from "./compact.js";
 import type { Tags } from "../../model/index.js";
 import type { RollupBuilder } from "./rollup.js";
 
@@ -108,6 +109,11 @@ export class MemSeries {
   unrolledEnd: number | undefined = undefined;
   /** Start of the first UTC day whose 5-minute chunks are not yet compacted (compact.ts). */
   compacted1m = -Infinity;
+  /**
+   * 5-minute chunks committed since compaction last looked at the series' open days (a backfill
+   * triggers a run); starts as if there were enough, so the first run after a start looks once.
+   */
+  newLevelRows = MERGE_OPEN_DAY_ROWS;
   /** Rollup builders by tier (index 2 = 1h; the 1m tier's level is made per row), undefined when the tier is disabled. */
   builders: Array<RollupBuilder | undefined> = [];
 

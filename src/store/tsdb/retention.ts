@@ -7,13 +7,13 @@ import type { Logger } from "../../lib/logger.js";
 import type { ChunkDb, NewChunk } from "./chunk-db.js";
 import { decodeRaw } from "./chunkenc/index.js";
 import { RollupBuilder } from "./rollup.js";
-import { builderFull, maxSpan, TIER_1H, TIER_1M, TIER_30M, TIER_5M, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, tierRetention, type TierSettings } from "./tiers.js";
+import { builderFull, maxSpan, TIER_1H, TIER_1M, TIER_30M, TIER_30M_BLOCK, TIER_5M, TIER_NAMES, TIER_RAW, TIER_RES, tierEnabled, tierRetention, type TierSettings } from "./tiers.js";
 
 /** Tiers in the order retention and the size guard drop them (the 1m tier's levels after it). */
-const TIERS_OLDEST_FIRST = [TIER_RAW, TIER_1M, TIER_5M, TIER_30M, TIER_1H];
+const TIERS_OLDEST_FIRST = [TIER_RAW, TIER_1M, TIER_5M, TIER_30M, TIER_30M_BLOCK, TIER_1H];
 
 function tierName(tier: number): string {
-  return tier === TIER_5M ? "1m (5-minute level)" : tier === TIER_30M ? "1m (30-minute level)" : TIER_NAMES[tier]!;
+  return tier === TIER_5M ? "1m (5-minute level)" : tier === TIER_30M ? "1m (30-minute level)" : tier === TIER_30M_BLOCK ? "1m (30-minute level, 4-day rows)" : TIER_NAMES[tier]!;
 }
 
 /**

@@ -232,3 +232,42 @@ export function decodeRollup(bytes: Uint8Array, fields: readonly RollupField[]):
   }
   return out;
 }
+
+/** Scratch columns of decodeRollupShared, grown as needed and reused read after read. */
+const shared = { ts: new Float64Array(512), count: new Float64Array(512), field: new Float64Array(512) };
+
+/**
+ * Decodes a rollup chunk's bucket starts, `field` and (with `withCount`) the counts into shared
+ * scratch columns: valid until the next call (a read folds them into its buckets at once), so a
+ * long read allocates nothing per row. Fields before `field` are skipped by their byte lengths.
+ */
+export function decodeRollupShared(bytes: Uint8Array, field: RollupField, withCount: boolean): { n: number; ts: Float64Array; count: Float64Array; field: Float64Array } {
+  const r = new BitReader(bytes);
+  const format = r.readByte();
+  if (format !== FORMAT_ROLLUP) throw new RangeError(`not a rollup chunk (format ${format})`);
+  const n = r.readUvarint();
+  if (shared.ts.length < n) {
+    const cap = Math.max(n, shared.ts.length * 2);
+    shared.ts = new Float64Array(cap);
+    shared.count = new Float64Array(cap);
+    shared.field = new Float64Array(cap);
+  }
+  readInts(r, n, shared.ts);
+  for (const f of FIELD_ORDER) {
+    r.align();
+    const len = r.readUvarint();
+    const start = r.pos;
+    if (f === field) {
+      if (f === "count") readInts(r, n, shared.field);
+      else readValues(r, n, shared.field);
+    }
+    if (f === "count" && withCount) {
+      r.pos = start;
+      readInts(r, n, shared.count);
+    }
+    r.pos = start + len;
+    r.align();
+    if (f === field) break;
+  }
+  return { n, ts: shared.ts, count: shared.count, field: shared.field };
+}

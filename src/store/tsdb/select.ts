@@ -9,7 +9,8 @@
  * its chunks (made from data that left raw retention) and the raw points; at a multiple of 5
  * minutes from its 5-minute level (made as rows are sealed, head-close.ts) and the raw points that
  * level does not hold (rows whose `wm` is null, the open row, the head); at a multiple of 30
- * minutes from its 30-minute level for the compacted days (compact.ts) and as for 5 minutes after.
+ * minutes from its 30-minute level for the compacted days (compact.ts: a row per complete 4-day block,
+ * then daily rows) and as for 5 minutes after.
  */
 import { BadRequestError } from "../../lib/errors.js";
 import { planSelect } from "./plan.js";
@@ -17,9 +18,9 @@ import type { UnixMs } from "../../model/index.js";
 import type { Consolidation, SelectOptions, SelectResult } from "../api.js";
 import { decodeRaw } from "./chunkenc/index.js";
 import type { MemSeries, PendingChunk } from "./head.js";
-import { decodeRollup, type Buckets, type RollupField } from "./rollup.js";
+import { decodeRollupShared, type Buckets, type RollupField } from "./rollup.js";
 import type { ChunkDb } from "./chunk-db.js";
-import { LEVEL_TIERS, maxSpan, TIER_1M, TIER_30M, TIER_5M, TIER_NAMES, TIER_RAW, TIER_RES, type TierSettings } from "./tiers.js";
+import { LEVEL_BLOCK, LEVEL_TIERS, maxSpan, TIER_1M, TIER_30M, TIER_30M_BLOCK, TIER_5M, TIER_NAMES, TIER_RAW, TIER_RES, type TierSettings } from "./tiers.js";
 import type { SeriesIndex } from "./series-index.js";
 import type { Clock } from "../../lib/clock.js";
 
@@ -150,11 +151,11 @@ function levelFor(step: number): number {
 const DAY = 86_400_000;
 
 function readTier(src: ReadSource, s: MemSeries, tier: number, a: Acc): void {
-  const fields: RollupField[] = a.how === "avg" ? ["count", "sum"] : [fieldFor(a.how)];
   const f = fieldFor(a.how);
+  const avg = a.how === "avg";
   const add = (data: Uint8Array): void => {
-    const d = decodeRollup(data, fields);
-    addBuckets(a, d.ts, d[f]!, a.how === "avg" ? d.count : undefined, d.n);
+    const d = decodeRollupShared(data, f, avg);
+    addBuckets(a, d.ts, d.field, avg ? d.count : undefined, d.n);
   };
   if (tier === TIER_1M) {
     const level = levelFor(a.step);
@@ -167,11 +168,17 @@ function readTier(src: ReadSource, s: MemSeries, tier: number, a: Acc): void {
     // the 30-minute level covers the compacted days; the 5-minute chunks and the raw points they
     // do not hold (rows whose wm is null, the open row, the head) the rest
     let from = a.first;
-    if (level === TIER_30M)
+    if (level === TIER_30M) {
+      // complete blocks in one row each, then the days after them in daily rows
+      for (const row of src.cdb.range(s.id, TIER_30M_BLOCK, a.first, a.to, maxSpan(src.tiers, TIER_30M_BLOCK))) {
+        add(row.data);
+        from = Math.max(from, Math.floor(row.start_ts / LEVEL_BLOCK) * LEVEL_BLOCK + LEVEL_BLOCK);
+      }
       for (const row of src.cdb.range(s.id, TIER_30M, a.first, a.to, maxSpan(src.tiers, TIER_30M))) {
         add(row.data);
         from = Math.max(from, Math.floor(row.start_ts / DAY) * DAY + DAY);
       }
+    }
     const rows = from > a.first ? src.cdb.range(s.id, TIER_5M, from, a.to, 0) : src.cdb.range(s.id, TIER_5M, a.first, a.to, maxSpan(src.tiers, TIER_5M));
     for (const row of rows) add(row.data);
     for (const c of src.pendingOf(s, TIER_5M)) if (c.end >= from && c.start < a.to) add(c.data);

@@ -125,6 +125,11 @@ export class BitReader {
     this.pos = offset;
   }
 
+  /** The bytes read (for decoders that read words at bit offsets themselves). */
+  get buffer(): Uint8Array {
+    return this.buf;
+  }
+
   readByte(): number {
     const b = this.buf[this.pos++];
     if (b === undefined) throw new RangeError("chunk truncated");
