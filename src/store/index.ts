@@ -13,6 +13,7 @@ import type { Db } from "./db.js";
 import type { TimeSeriesStore } from "./api.js";
 import { TsdbStore } from "./tsdb/engine.js";
 import type { WalFs } from "./tsdb/wal.js";
+import { openRemoteStore, type QueueWriter } from "./remote/index.js";
 
 export type { TimeSeriesStore, SeriesInfo, TagMatcher, PathNode, Consolidation, Tier, SelectOptions, SelectResult, RawPoint, StoreStats, ResolvedWrites } from "./api.js";
 export { openDatabase, describeDbError, type Db, type OpenOptions } from "./db.js";
@@ -27,6 +28,7 @@ export type { InstanceSettings, SettingsPatch, SettingsService } from "./setting
 export { SqliteDashboardRepository, SqliteAnnotationService, SqliteSnapshotRepository, ANNOTATION_LIMITS, newSnapshotKey } from "./dashboards/index.js";
 export type { DashboardStoreOptions } from "./dashboards/index.js";
 export { nodeWalFs, type WalFs } from "./tsdb/wal.js";
+export { checkRemoteStoreConfig, storeHeaders, RemoteStore, EngineClient, type QueueWriter } from "./remote/index.js";
 export { importHistory, type HistoryPoints, type HistoryResult } from "./tsdb/import-rollups.js";
 
 export interface OpenStoreOptions {
@@ -37,6 +39,8 @@ export interface OpenStoreOptions {
   readonly log: Logger;
   readonly clock?: Clock;
   readonly metrics?: MetricsRegistry;
+  /** `[store] backend = victoriametrics`: the disk-queued remote_write the points go to (src/forward startStoreWriter). */
+  readonly remoteWriter?: QueueWriter;
   /** Tests: smaller WAL segments, rollup chunk sizes, no timers. */
   readonly tuning?: {
     readonly walSegmentBytes?: number;
@@ -51,6 +55,12 @@ export interface OpenStoreOptions {
 /** Opens the time-series store on a migrated database: loads the series index and replays the WAL. */
 export async function openStore(db: Db, options: OpenStoreOptions): Promise<TimeSeriesStore> {
   const t = options.tuning ?? {};
+  if (options.store.backend === "victoriametrics") {
+    if (options.remoteWriter === undefined) throw new Error("[store] backend = victoriametrics: openStore needs remoteWriter (main.ts starts it)");
+    const remote = await openRemoteStore({ store: options.store, writer: options.remoteWriter, log: options.log, clock: options.clock ?? systemClock, ...(options.metrics !== undefined ? { metrics: options.metrics } : {}), ...(t.timers !== undefined ? { timers: t.timers } : {}) });
+    if (options.metrics !== undefined) registerStoreMetrics(options.metrics, remote);
+    return remote;
+  }
   const store = TsdbStore.open(db, {
     walDir: options.walPath,
     fsync: options.store.fsync,
