@@ -28,6 +28,8 @@ export type { InstanceSettings, SettingsPatch, SettingsService } from "./setting
 export { SqliteDashboardRepository, SqliteAnnotationService, SqliteSnapshotRepository, ANNOTATION_LIMITS, newSnapshotKey } from "./dashboards/index.js";
 export type { DashboardStoreOptions } from "./dashboards/index.js";
 export { nodeWalFs, type WalFs } from "./tsdb/wal.js";
+export { exportCommand } from "./remote/cli-export.js";
+export { exportHistory, type ExportResult, type ExportProgress } from "./remote/export-history.js";
 export { checkRemoteStoreConfig, storeHeaders, RemoteStore, EngineClient, type QueueWriter } from "./remote/index.js";
 export { importHistory, type HistoryPoints, type HistoryResult } from "./tsdb/import-rollups.js";
 
