@@ -170,6 +170,8 @@ printTable(
 await remote.close();
 await local.close();
 db.close();
+const exited = new Promise((r) => vm.once("exit", r));
 stopVm();
+await exited;
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

@@ -13,7 +13,7 @@ import { httpOk, startPeer, startVictoriaMetrics, VM_BIN, type RunningPeer } fro
 import { needs } from "../helpers/system.js";
 import { tempDir } from "../helpers/tmp.js";
 import { until } from "../forward/helpers.js";
-import { getJson, NO_COLLECTORS, sendGraphite, startTestLoupe, vmPoints, vmStoreSection } from "./vm-helpers.js";
+import { getJson, NO_COLLECTORS, sendGraphite, startTestLoupe, vmPoints, vmStoreSection, withCleanup } from "./vm-helpers.js";
 
 const RULES = `groups:
   - name: disks
@@ -32,14 +32,14 @@ interface Alerts {
   readonly data: { readonly alerts: Array<{ labels: Record<string, string>; state: string; value: string }> };
 }
 
-test("an alert rule fires on data stored only in VictoriaMetrics", { skip: needs(VM_BIN), timeout: 120_000 }, async (t) => {
+test("an alert rule fires on data stored only in VictoriaMetrics", { skip: needs(VM_BIN), timeout: 120_000 }, (t) => withCleanup(async (defer) => {
   const vm = await startVictoriaMetrics();
-  t.after(() => vm.stop());
+  defer(() => vm.stop());
   const dir = tempDir("loupe-vm-alert-");
   mkdirSync(join(dir, "rules"));
   writeFileSync(join(dir, "rules", "disks.yaml"), RULES);
   const loupe = await startTestLoupe([...vmStoreSection(vm.url, ["index_refresh = 1s"]), "[alerting]", `rules_path = ${join(dir, "rules")}`, "min_interval = 1s", "builtin_rules = false", ...NO_COLLECTORS], dir);
-  t.after(() => loupe.loupe.stop());
+  defer(() => loupe.loupe.stop());
   // written to VictoriaMetrics directly: Loupe never saw these points
   const now = Math.floor(Date.now() / 1000);
   await sendGraphite(vm.graphitePort, [`servers.db9.diskspace.root.byte_percentfree 3.5 ${now - 2}`, `servers.web9.diskspace.root.byte_percentfree 40 ${now - 2}`]);
@@ -57,7 +57,7 @@ test("an alert rule fires on data stored only in VictoriaMetrics", { skip: needs
   assert.equal(Number(firing.value), 3.5);
   const all = await getJson<Alerts>(`${loupe.url}/api/v1/alerts`);
   assert.deepEqual(all.data.alerts.map((x) => x.labels["host"]), ["db9"], "only the host under the threshold");
-});
+}));
 
 /** VictoriaMetrics on a given data dir and port (the restart after the outage). */
 async function startVmAt(dir: string, port: number): Promise<RunningPeer> {
@@ -65,12 +65,12 @@ async function startVmAt(dir: string, port: number): Promise<RunningPeer> {
   return startPeer({ name: "victoria-metrics", cmd: VM_BIN, args: [`-storageDataPath=${join(dir, "data")}`, `-httpListenAddr=127.0.0.1:${port}`, "-retentionPeriod=100y", "-search.disableCache", "-search.latencyOffset=0s"], dir, ready: () => httpOk(`${url}/health`) });
 }
 
-test("VictoriaMetrics down for 30 s while points flow: no point lost", { skip: needs(VM_BIN), timeout: 180_000 }, async (t) => {
+test("VictoriaMetrics down for 30 s while points flow: no point lost", { skip: needs(VM_BIN), timeout: 180_000 }, (t) => withCleanup(async (defer) => {
   const vm = await startVictoriaMetrics();
   let peer: RunningPeer = vm;
-  t.after(() => peer.stop());
+  defer(() => peer.stop());
   const loupe = await startTestLoupe([...vmStoreSection(vm.url), "[alerting]", "enabled = false", ...NO_COLLECTORS]);
-  t.after(() => loupe.loupe.stop());
+  defer(() => loupe.loupe.stop());
   const base = Math.floor(Date.now() / 1000) - 3600;
   let sent = 0;
   const sendSome = async (n: number): Promise<void> => {
@@ -96,4 +96,4 @@ test("VictoriaMetrics down for 30 s while points flow: no point lost", { skip: n
   const st = loupe.loupe.forwarders.status().find((s) => s.name === "store")!;
   assert.equal(st.queuedPoints, 0);
   assert.ok(st.sent >= sent, `sent counter ${st.sent}`);
-});
+}));

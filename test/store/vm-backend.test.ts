@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { startVictoriaMetrics, VM_BIN } from "../helpers/servers.js";
 import { needs } from "../helpers/system.js";
 import { until } from "../forward/helpers.js";
-import { assertSameRender, getJson, NO_COLLECTORS, renderUrl, sendGraphite, startTestLoupe, vmPoints, vmStoreSection, type RenderSeries } from "./vm-helpers.js";
+import { assertSameRender, getJson, NO_COLLECTORS, renderUrl, sendGraphite, startTestLoupe, vmPoints, vmStoreSection, type RenderSeries, withCleanup } from "./vm-helpers.js";
 
 async function receivedBytes(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
@@ -64,11 +64,11 @@ const WEEK_TARGETS = [
   "servers.*.*.*.*",
 ];
 
-test("a VictoriaMetrics-backed Loupe answers /render, find and tags as a local one with the same data", { skip: needs(VM_BIN), timeout: 300_000 }, async (t) => {
+test("a VictoriaMetrics-backed Loupe answers /render, find and tags as a local one with the same data", { skip: needs(VM_BIN), timeout: 300_000 }, (t) => withCleanup(async (defer) => {
   const vm = await startVictoriaMetrics();
-  t.after(() => vm.stop());
+  defer(() => vm.stop());
   const remote = await startTestLoupe([...vmStoreSection(vm.url, ["index_refresh = 1s"]), "[alerting]", "enabled = false", ...NO_COLLECTORS]);
-  t.after(() => remote.loupe.stop());
+  defer(() => remote.loupe.stop());
   const local = await startTestLoupe([
     "[collectors]",
     "interval = 1s",
@@ -82,7 +82,7 @@ test("a VictoriaMetrics-backed Loupe answers /render, find and tags as a local o
     "batch_size = 20000",
     ...["diskspace", "iostat", "network", "vmstat", "uptime", "sockets", "tcp", "processes"].flatMap((c) => [`[collector.${c}]`, "enabled = false"]),
   ]);
-  t.after(() => local.loupe.stop());
+  defer(() => local.loupe.stop());
 
   const T = Math.floor(Date.now() / 1000 / 3600) * 3600 - 3600;
   const { lines, count } = history(T);
@@ -141,4 +141,4 @@ test("a VictoriaMetrics-backed Loupe answers /render, find and tags as a local o
       assert.deepEqual(await getJson(remote.url + path), await getJson(local.url + path), path);
     }
   });
-});
+}));

@@ -16,6 +16,7 @@ import { spawnLoupe } from "../helpers/spawn-loupe.js";
 import { needs } from "../helpers/system.js";
 import { tempDir } from "../helpers/tmp.js";
 import { until } from "../forward/helpers.js";
+import { withCleanup } from "./vm-helpers.js";
 
 const SERIES = 20;
 const POINTS = 2000;
@@ -37,9 +38,9 @@ async function exported(vmUrl: string): Promise<{ unique: number; rows: number }
   return { unique: seen.size, rows };
 }
 
-test("loupe export --remote-write: counts equal, resume after kill, rerun adds nothing", { skip: needs(VM_BIN), timeout: 180_000 }, async (t) => {
+test("loupe export --remote-write: counts equal, resume after kill, rerun adds nothing", { skip: needs(VM_BIN), timeout: 180_000 }, (t) => withCleanup(async (defer) => {
   const vm = await startVictoriaMetrics();
-  t.after(() => vm.stop());
+  defer(() => vm.stop());
   const dir = tempDir("loupe-vm-export-");
   const cfg = join(dir, "loupe.ini");
   writeFileSync(cfg, `[paths]\ndata = ${join(dir, "data")}\n`);
@@ -82,4 +83,4 @@ test("loupe export --remote-write: counts equal, resume after kill, rerun adds n
   assert.match(out.join("\n"), /nothing to do: 40000 points already exported/);
   await new Promise((r) => setTimeout(r, 1500));
   assert.deepEqual(await exported(vm.url), first, "the rerun added nothing");
-});
+}));

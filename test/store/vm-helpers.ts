@@ -99,3 +99,16 @@ export async function vmPoints(vmUrl: string, selector: string): Promise<number>
   for (const line of text.split("\n")) if (line !== "") n += (JSON.parse(line) as { timestamps: number[] }).timestamps.length;
   return n;
 }
+
+/**
+ * Runs `body` with `defer(fn)`: what it registers runs afterwards in reverse order (Loupe stopped
+ * before the VictoriaMetrics it writes to, that before its temp dir goes), even when `body` fails.
+ */
+export async function withCleanup(body: (defer: (fn: () => Promise<unknown> | unknown) => void) => Promise<void>): Promise<void> {
+  const stack: Array<() => Promise<unknown> | unknown> = [];
+  try {
+    await body((fn) => void stack.push(fn));
+  } finally {
+    for (const fn of stack.reverse()) await Promise.resolve().then(fn).catch(() => undefined);
+  }
+}

@@ -12,6 +12,7 @@ import { openDatabase } from "../db.js";
 import { lockDataDir } from "../lock.js";
 import { migrate } from "../migrate.js";
 import { exportHistory } from "./export-history.js";
+import { openStore } from "../open-store.js";
 
 export interface ExportCliIo {
   out(text: string): void;
@@ -75,7 +76,6 @@ export const exportCommand = {
     const db = openDatabase(path);
     try {
       migrate(db, undefined, path);
-      const { openStore } = await import("../index.js");
       const store = await openStore(db, { store: { ...config.store, backend: "local" }, retention: config.retention, walPath: `${path}.wal`, log: silentLogger, tuning: { timers: false } });
       try {
         let last = 0;
