@@ -26,6 +26,8 @@ export interface QueryResult {
 export type QueryFn = ((target: string, from: number, to: number, now: number, maxDataPoints?: number) => QueryResult) & {
   /** A store whose points live elsewhere: fetches what the same query reads, before it runs (rejects when the engine cannot answer). */
   prefetch?: (target: string, from: number, to: number, now: number, maxDataPoints?: number) => Promise<void>;
+  /** The same for everything `run` queries (preview, backtest): `run` is called in a recording pass, its result ignored. */
+  prefetchAll?: (run: () => unknown) => Promise<void>;
 };
 
 export interface LabelOptions {

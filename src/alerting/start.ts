@@ -27,7 +27,10 @@ export function queryOver(store: QueryableStore): QueryFn {
     return r.error !== undefined ? { series: [], error: r.error.message } : { series: r.series };
   };
   const prefetch = store.prefetch?.bind(store);
-  if (prefetch !== undefined) query.prefetch = (target, from, to, now, maxDataPoints) => prefetch(() => evaluateTargets(store, [target], from, to, maxDataPoints, { now }));
+  if (prefetch !== undefined) {
+    query.prefetch = (target, from, to, now, maxDataPoints) => prefetch(() => evaluateTargets(store, [target], from, to, maxDataPoints, { now }));
+    query.prefetchAll = prefetch;
+  }
   return query;
 }
 

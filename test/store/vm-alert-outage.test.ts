@@ -57,6 +57,24 @@ test("an alert rule fires on data stored only in VictoriaMetrics", { skip: needs
   assert.equal(Number(firing.value), 3.5);
   const all = await getJson<Alerts>(`${loupe.url}/api/v1/alerts`);
   assert.deepEqual(all.data.alerts.map((x) => x.labels["host"]), ["db9"], "only the host under the threshold");
+  // the rule editor's preview reads the engine too
+  const res = await fetch(`${loupe.url}/api/alert-rules/preview`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ group: "try", alert: "X", expr: "servers.*.diskspace.root.byte_percentfree", op: "<", threshold: 5 }),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, text);
+  assert.deepEqual(
+    (JSON.parse(text) as { rows: Array<{ series: string; value: number; matches: boolean }> }).rows.map((r) => [r.series, r.value, r.matches]),
+    [
+      ["servers.db9.diskspace.root.byte_percentfree", 3.5, true],
+      ["servers.web9.diskspace.root.byte_percentfree", 40, false],
+    ],
+  );
+  // the hosts page knows hosts from the engine's last points
+  const hosts = await getJson<{ hosts: Array<{ name: string; status: string }> }>(`${loupe.url}/api/hosts`);
+  assert.deepEqual(hosts.hosts.map((h) => [h.name, h.status]).sort(), [["db9", "up"], ["web9", "up"]]);
 }));
 
 /** VictoriaMetrics on a given data dir and port (the restart after the outage). */

@@ -28,6 +28,8 @@ import { ReadCache } from "./read-cache.js";
 export const MAX_ROUNDS = 3;
 /** A prefetch fetches again what was fetched longer ago than this (new points may have arrived). */
 export const FRESH_MS = 5_000;
+/** How far back the index refresh looks for each series' last point (latest()). */
+export const LATEST_WINDOW_MS = 86_400_000;
 /** Reads to the engine in flight at once per prefetch. */
 const FETCH_CONCURRENCY = 4;
 
@@ -154,10 +156,34 @@ export class RemoteStore implements TimeSeriesStore {
         if (this.seriesOf(name!, Object.keys(clean).length > 0 ? clean : undefined) !== undefined) added++;
       }
       if (added > 0) this.o.log.debug("series index refreshed", { added, series: this.index.size });
+      await this.loadLatest(now);
     } catch (err) {
       this.counters.refreshFailures++;
       this.o.log.warn("series index refresh failed", { err: errorMessage(err) });
       throw err;
+    }
+  }
+
+  /**
+   * The last point of every series with one within LATEST_WINDOW (two instant queries), for latest()
+   * (hosts page, Prometheus include_series) of series this Loupe did not write itself.
+   */
+  private async loadLatest(now: number): Promise<void> {
+    const sel = `{__name__=~".+"}[${LATEST_WINDOW_MS}ms]`;
+    const [times, values] = await Promise.all([this.o.client.query(`tlast_over_time(${sel}) keep_metric_names`, now), this.o.client.query(`last_over_time(${sel}) keep_metric_names`, now)]);
+    const lastValue = new Map<string, number>();
+    for (const v of values) {
+      const key = keyOfLabels(v.metric);
+      if (key !== undefined) lastValue.set(key, Number(v.value[1]));
+    }
+    for (const t of times) {
+      const key = keyOfLabels(t.metric);
+      const s = key === undefined ? undefined : this.index.byKey.get(key);
+      const value = key === undefined ? undefined : lastValue.get(key);
+      const ts = Math.round(Number(t.value[1]) * 1000);
+      if (s === undefined || value === undefined || !Number.isFinite(ts) || ts <= s.lastTs) continue;
+      s.lastTs = ts;
+      s.lastValue = value;
     }
   }
 
