@@ -72,6 +72,22 @@ test("an alert rule fires on data stored only in VictoriaMetrics", { skip: needs
       ["servers.web9.diskspace.root.byte_percentfree", 40, false],
     ],
   );
+  // a series written every 60 s by someone else is read at its own resolution (no 10 s grid with gaps)
+  const t0 = Math.floor(Date.now() / 60_000) * 60 - 1200;
+  await sendGraphite(vm.graphitePort, Array.from({ length: 15 }, (_, i) => `other.sender.value ${i} ${t0 + 60 * i}`));
+  const rendered = await until(
+    "the engine's series in the index with its spacing",
+    async () => {
+      const r = await getJson<Array<{ datapoints: Array<[number | null, number]> }>>(`${loupe.url}/render?target=other.sender.value&from=${t0 - 1}&until=${t0 + 14 * 60}&format=json`);
+      return r.length === 1 && r[0]!.datapoints.length === 15 ? r[0]! : undefined;
+    },
+    20_000,
+    500,
+  );
+  assert.deepEqual(
+    rendered.datapoints.map((d) => d[0]),
+    Array.from({ length: 15 }, (_, i) => i),
+  );
   // the hosts page knows hosts from the engine's last points
   const hosts = await getJson<{ hosts: Array<{ name: string; status: string }> }>(`${loupe.url}/api/hosts`);
   assert.deepEqual(hosts.hosts.map((h) => [h.name, h.status]).sort(), [["db9", "up"], ["web9", "up"]]);

@@ -30,6 +30,8 @@ export const MAX_ROUNDS = 3;
 export const FRESH_MS = 5_000;
 /** How far back the index refresh looks for each series' last point (latest()). */
 export const LATEST_WINDOW_MS = 86_400_000;
+/** How far back the index refresh measures the spacing of series it did not see written (whole seconds). */
+export const INTERVAL_WINDOW_MS = 3_600_000;
 /** Reads to the engine in flight at once per prefetch. */
 const FETCH_CONCURRENCY = 4;
 
@@ -166,11 +168,23 @@ export class RemoteStore implements TimeSeriesStore {
 
   /**
    * The last point of every series with one within LATEST_WINDOW (two instant queries), for latest()
-   * (hosts page, Prometheus include_series) of series this Loupe did not write itself.
+   * (hosts page, Prometheus include_series) of series this Loupe did not write itself, and their
+   * spacing (VictoriaMetrics' scrape_interval: the mean gap over INTERVAL_WINDOW, in whole seconds).
    */
   private async loadLatest(now: number): Promise<void> {
     const sel = `{__name__=~".+"}[${LATEST_WINDOW_MS}ms]`;
-    const [times, values] = await Promise.all([this.o.client.query(`tlast_over_time(${sel}) keep_metric_names`, now), this.o.client.query(`last_over_time(${sel}) keep_metric_names`, now)]);
+    const [times, values, spacing] = await Promise.all([
+      this.o.client.query(`tlast_over_time(${sel}) keep_metric_names`, now),
+      this.o.client.query(`last_over_time(${sel}) keep_metric_names`, now),
+      // the spacing of series this Loupe did not write (the step of a read at their resolution)
+      this.o.client.query(`scrape_interval({__name__=~".+"}[${INTERVAL_WINDOW_MS}ms]) keep_metric_names`, now),
+    ]);
+    for (const v of spacing) {
+      const key = keyOfLabels(v.metric);
+      const s = key === undefined ? undefined : this.index.byKey.get(key);
+      const sec = Math.round(Number(v.value[1]));
+      if (s !== undefined && s.interval === 0 && sec >= 1) s.interval = sec * 1000;
+    }
     const lastValue = new Map<string, number>();
     for (const v of values) {
       const key = keyOfLabels(v.metric);
