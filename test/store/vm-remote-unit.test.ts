@@ -102,4 +102,5 @@ test("[store] backend = victoriametrics: errors name the section and key", () =>
   assert.match(check("[store]\nbackend = victoriametrics\nwrite_url = http://a\nread_url = http://b\nheaders = nocolon\n"), /headers.*Name: value|Name: value.*headers/s);
   assert.match(check("[store]\nbackend = victoriametrics\nwrite_url = http://a\nread_url = http://b\nretry_min = 10s\nretry_max = 1s\n"), /retry_min/);
   assert.throws(() => loadConfig({ text: "[store]\nbackend = vm\n", env: {} }), /backend/);
+  assert.match(check("[store]\nbackend = victoriametrics\nwrite_url = http://a\nread_url = http://b\n[forward.store]\ntype = graphite\naddr = 127.0.0.1:2003\n"), /\[forward\.store\] is taken/);
 });

@@ -49,6 +49,8 @@ export function checkRemoteStoreConfig(config: Config): void {
   for (const h of s.headers) if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+\s*:/.test(h)) problems.push(new ConfigError(`invalid header ${JSON.stringify(h)}: expected "Name: value"`, loc("headers")));
   if (s.bearer_token !== "" && s.username !== "") problems.push(new ConfigError("set either bearer_token or username/password, not both", loc("bearer_token")));
   if (s.retry_min > s.retry_max) problems.push(new ConfigError(`retry_min (${s.retry_min} ms) is longer than retry_max (${s.retry_max} ms)`, loc("retry_min")));
+  const own = config.meta.dynamic.get("forward.store");
+  if (own !== undefined) problems.push(new ConfigError("[forward.store] is taken by backend = victoriametrics (its write queue is the forwarder `store`, <paths.data>/forward/store/): rename that section", own.location));
   if (problems.length > 0) throw problems.length === 1 ? problems[0]! : new ConfigErrors(problems);
 }
 
