@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../../src/config/index.js";
 import { apiSeconds, escapeRegex, keyOfLabels, namesSelector, promString, rollupQuery } from "../../src/store/remote/promql.js";
 import { bucketStarts, planRemote, spacingOf } from "../../src/store/remote/plan.js";
-import { bucketPoints } from "../../src/store/remote/reads.js";
+import { bucketPoints, selectorGroups } from "../../src/store/remote/reads.js";
 import { ReadCache } from "../../src/store/remote/read-cache.js";
 import { checkRemoteStoreConfig } from "../../src/store/index.js";
 
@@ -103,4 +103,14 @@ test("[store] backend = victoriametrics: errors name the section and key", () =>
   assert.match(check("[store]\nbackend = victoriametrics\nwrite_url = http://a\nread_url = http://b\nretry_min = 10s\nretry_max = 1s\n"), /retry_min/);
   assert.throws(() => loadConfig({ text: "[store]\nbackend = vm\n", env: {} }), /backend/);
   assert.match(check("[store]\nbackend = victoriametrics\nwrite_url = http://a\nread_url = http://b\n[forward.store]\ntype = graphite\naddr = 127.0.0.1:2003\n"), /\[forward\.store\] is taken/);
+});
+
+test("a read of many series is split so each selector stays under the engine's query length", () => {
+  const series = Array.from({ length: 1000 }, (_, i) => ({ name: `servers.host${String(i).padStart(4, "0")}.cpu.total.user` }));
+  const groups = selectorGroups(series);
+  assert.ok(groups.length > 1, `${groups.length} groups`);
+  assert.deepEqual(groups.flat(), series, "every series once, in order");
+  for (const g of groups) assert.ok(namesSelector(g.map((s) => s.name)).length < 16_384, "under -search.maxQueryLen");
+  assert.deepEqual(selectorGroups([]), []);
+  assert.equal(selectorGroups([{ name: "x".repeat(20_000) }]).length, 1, "one name longer than the bound is still read");
 });

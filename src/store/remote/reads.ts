@@ -14,6 +14,8 @@ import { keyOfLabels, namesSelector, rollupQuery } from "./promql.js";
 
 /** Points per series one range query may return (VictoriaMetrics' -search.maxPointsPerTimeseries default). */
 export const MAX_RANGE_POINTS = 30_000;
+/** Longest selector one request carries (VictoriaMetrics' -search.maxQueryLen is 16 KiB by default). */
+export const MAX_SELECTOR_CHARS = 12_000;
 
 export interface SelectRequest {
   readonly kind: "select";
@@ -89,14 +91,42 @@ export async function fetchRaw(client: EngineClient, r: RawRequest): Promise<Raw
   return rawByKey(rows, new Set([r.series.key]), r.from, r.to).get(r.series.key) ?? [];
 }
 
+/**
+ * Series in groups whose selector stays under MAX_SELECTOR_CHARS (VictoriaMetrics refuses a query
+ * longer than -search.maxQueryLen, 16 KiB by default): a read of many series is several requests.
+ */
+export function selectorGroups<S extends { readonly name: string }>(series: readonly S[], maxChars = MAX_SELECTOR_CHARS): S[][] {
+  const groups: S[][] = [];
+  let cur: S[] = [];
+  let len = 0;
+  for (const s of series) {
+    const add = s.name.length * 2 + 1; // escaped dots and the `|`
+    if (cur.length > 0 && len + add > maxChars) {
+      groups.push(cur);
+      cur = [];
+      len = 0;
+    }
+    cur.push(s);
+    len += add;
+  }
+  if (cur.length > 0) groups.push(cur);
+  return groups;
+}
+
 export async function fetchSelect(client: EngineClient, r: SelectRequest): Promise<SelectData> {
+  const out: SelectData = new Map();
+  for (const group of selectorGroups(r.series)) for (const [id, values] of await fetchSelectGroup(client, r, group)) out.set(id, values);
+  return out;
+}
+
+async function fetchSelectGroup(client: EngineClient, r: SelectRequest, series: SelectRequest["series"]): Promise<SelectData> {
   const starts = bucketStarts(r.from, r.to, r.step);
   const out: SelectData = new Map();
   const first = starts[0];
-  if (first === undefined || r.series.length === 0) return out;
+  if (first === undefined || series.length === 0) return out;
   const last = starts[starts.length - 1]!;
-  const selector = namesSelector(r.series.map((s) => s.name));
-  const idOf = new Map(r.series.map((s) => [s.key, s.id]));
+  const selector = namesSelector(series.map((s) => s.name));
+  const idOf = new Map(series.map((s) => [s.key, s.id]));
   if (r.raw || starts.length > MAX_RANGE_POINTS) {
     const end = Math.min(r.to, last + r.step);
     const byKey = rawByKey(await client.export(selector, first, end - 1), new Set(idOf.keys()), first, end);
