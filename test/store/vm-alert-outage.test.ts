@@ -120,6 +120,11 @@ test("VictoriaMetrics down for 30 s while points flow: no point lost", { skip: n
     await sendSome(60);
     await new Promise((r) => setTimeout(r, 250));
   }
+  // reads fail with an error naming the engine, not empty graphs
+  const down = await fetch(`${loupe.url}/render?target=outage.seq&from=-2h&format=json`);
+  const downText = await down.text();
+  assert.equal(down.status, 502, downText);
+  assert.match(downText, /read_url/);
   const queued = loupe.loupe.forwarders.status().find((s) => s.name === "store");
   assert.ok(queued !== undefined && queued.queuedPoints > 0, "points wait in the store's queue while the engine is down");
   assert.match(queued.lastError ?? "", /./, "the status names the failure");

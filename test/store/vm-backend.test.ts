@@ -54,6 +54,9 @@ const RAW_TARGETS = [
   "movingAverage(app.fast.b, 6)",
   "aliasByNode(app.fast.*, 2)",
   "seriesByTag('name=app.tagged', 'dc=eu')",
+  // reads that depend on values read first (a second prefetch round) and on another window
+  'useSeriesAbove(app.fast.*, 50, "fast.a", "counter")',
+  'timeShift(app.fast.a, "10min")',
 ];
 const WEEK_TARGETS = [
   "sumSeries(servers.*.cpu.total.user)",

@@ -114,3 +114,22 @@ test("a read of many series is split so each selector stays under the engine's q
   assert.deepEqual(selectorGroups([]), []);
   assert.equal(selectorGroups([{ name: "x".repeat(20_000) }]).length, 1, "one name longer than the bound is still read");
 });
+
+test("[store] max_query_series: a larger read is refused with an error naming the key, and counted", async () => {
+  const { RemoteStore, EngineClient } = await import("../../src/store/index.js");
+  const { silentLogger } = await import("../../src/lib/logger.js");
+  const { systemClock } = await import("../../src/lib/clock.js");
+  const client = new EngineClient({ readUrl: "http://127.0.0.1:9", headers: {}, timeoutMs: 100 });
+  const store = new RemoteStore({ client, writer: { write: () => undefined }, clock: systemClock, log: silentLogger, maxSeries: 100, maxQuerySeries: 2, maxCachedPoints: 10_000, indexRefreshMs: 60_000, indexLookbackMs: 86_400_000, timers: false });
+  await store.write([1, 2, 3].map((i) => ({ name: `a.s${i}`, ts: 1000 * i, value: i })));
+  const ids = store.findSeries("a.*").map((s) => s.id);
+  assert.equal(ids.length, 3);
+  assert.throws(() => store.select(ids, 0, 10_000, { step: 1000 }), /\[store\] max_query_series \(2\)/);
+  assert.equal(store.counters.refused, 1);
+  // within it: no prefetch yet, so nulls (and a counted miss), never a throw
+  assert.deepEqual(store.select(ids.slice(0, 2), 0, 3000, { step: 1000 }).series[0]!.values, [null, null, null]);
+  assert.equal(store.counters.cacheMisses, 1);
+  // the engine unreachable: the prefetch rejects with a read error naming read_url
+  await assert.rejects(store.prefetch(() => store.select(ids.slice(0, 2), 0, 3000, { step: 1000 })), /read_url http:\/\/127\.0\.0\.1:9/);
+  await store.close();
+});
