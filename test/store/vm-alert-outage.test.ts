@@ -128,6 +128,10 @@ test("VictoriaMetrics down for 30 s while points flow: no point lost", { skip: n
   const queued = loupe.loupe.forwarders.status().find((s) => s.name === "store");
   assert.ok(queued !== undefined && queued.queuedPoints > 0, "points wait in the store's queue while the engine is down");
   assert.match(queued.lastError ?? "", /./, "the status names the failure");
+  const metrics = await (await fetch(`${loupe.url}/metrics`)).text();
+  const qb = /^loupe_forward_queue_bytes\{forwarder="store"\} (\d+)/m.exec(metrics);
+  assert.ok(qb !== null && Number(qb[1]) > 0, "/metrics: the store's queue bytes");
+  assert.match(metrics, /^loupe_forward_lag_seconds\{forwarder="store"\} [1-9]/m, "/metrics: the store's lag");
   peer = await startVmAt(vm.dir, Number(new URL(vm.url).port));
   await sendSome(300);
   await until("every point delivered after the restart", async () => (await vmPoints(vm.url, '{__name__="outage.seq"}')) === sent || undefined, 60_000, 500);
