@@ -13,7 +13,7 @@ import { MetricsRegistry } from "./lib/metrics.js";
 import { configureRegexLimits } from "./lib/safe-regex.js";
 import { VERSION } from "./lib/package-info.js";
 import type { TimeSeriesStore, Db } from "./store/index.js";
-import { checkRemoteStoreConfig, describeDbError, lockDataDir, migrate, openDatabase, openStore, startBackupSchedule } from "./store/index.js";
+import { checkRemoteStoreConfig, storeHeaders, describeDbError, lockDataDir, migrate, openDatabase, openStore, startBackupSchedule } from "./store/index.js";
 import { SqliteDashboardRepository, SqliteAnnotationService, SqliteSnapshotRepository, SqliteSettingsService } from "./store/index.js";
 import { hostOverviewDashboard, installHostOverview, provisionDashboards, RepositoryDashboardService, RepositorySnapshotService } from "./dashboards/index.js";
 import { createAuth, authProviderConfigured, type Auth } from "./auth/index.js";
@@ -118,7 +118,7 @@ async function openTimeSeriesStore(ctx: Context, db: Db): Promise<{ store: TimeS
   if (config.store.backend === "victoriametrics") {
     checkRemoteStoreConfig(config);
     // [store] backend = victoriametrics: points go through a disk-queued remote_write (stopped after the store)
-    const w = startStoreWriter({ config, log, clock, metrics });
+    const w = startStoreWriter({ config, log, clock, metrics }, storeHeaders(config.store));
     ctx.onStop("store writer", () => w.stop());
     writer = w;
   }

@@ -107,16 +107,10 @@ export function startForwarder(f: ForwarderConfig, deps: ForwardDeps): Forwarder
  * The write half of `[store] backend = victoriametrics`: a remote_write forwarder named `store`
  * (queue at <paths.data>/forward/store/) built from the [store] keys, names kept exactly
  * (metric_names = graphite, lib/prom-names.ts) so the store reads back what it wrote.
+ * `httpHeaders`: [store] headers and auth as the store builds them (storeHeaders in src/store).
  */
-export function startStoreWriter(deps: ForwardDeps): Forwarders {
+export function startStoreWriter(deps: ForwardDeps, httpHeaders: Readonly<Record<string, string>>): Forwarders {
   const s = deps.config.store;
-  const headers: Record<string, string> = {};
-  for (const h of s.headers) {
-    const m = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*:\s*(.*)$/.exec(h);
-    if (m !== null) headers[m[1]!] = m[2]!;
-  }
-  if (s.bearer_token !== "") headers["Authorization"] = `Bearer ${s.bearer_token}`;
-  else if (s.username !== "") headers["Authorization"] = `Basic ${Buffer.from(`${s.username}:${s.password}`).toString("base64")}`;
   const f: ForwarderConfig = {
     name: "store",
     enabled: true,
@@ -145,7 +139,7 @@ export function startStoreWriter(deps: ForwardDeps): Forwarders {
     token: "",
     metric_names: "graphite",
     templates: [],
-    httpHeaders: headers,
+    httpHeaders,
   };
   return startForwarder(f, deps);
 }

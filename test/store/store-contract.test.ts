@@ -38,7 +38,7 @@ test("contract: VictoriaMetrics store", { skip: needs(VM_BIN), timeout: 60_000 }
     const db = openDatabase(join(dir, "loupe.db"));
     migrate(db);
     const metrics = new MetricsRegistry();
-    const writer = startStoreWriter({ config, log: silentLogger, clock: systemClock, metrics });
+    const writer = startStoreWriter({ config, log: silentLogger, clock: systemClock, metrics }, {});
     const store = await openStore(db, { store: config.store, retention: config.retention, walPath: join(dir, "loupe.db.wal"), log: silentLogger, metrics, remoteWriter: writer, tuning: { timers: false } });
     const settle = async (): Promise<void> => {
       await until("queue sent", () => writer.status()[0]!.queuedPoints === 0 || undefined, 20_000, 50);

@@ -140,3 +140,27 @@ test("VictoriaMetrics down for 30 s while points flow: no point lost", { skip: n
   assert.equal(st.queuedPoints, 0);
   assert.ok(st.sent >= sent, `sent counter ${st.sent}`);
 }));
+
+test("[store] username/password: writes and reads authenticate to VictoriaMetrics (-httpAuth.*)", { skip: needs(VM_BIN), timeout: 60_000 }, () =>
+  withCleanup(async (defer) => {
+    const vm = await startVictoriaMetrics(["-httpAuth.username=loupe", "-httpAuth.password=s3cret"]);
+    defer(() => vm.stop());
+    const anonymous = await fetch(`${vm.url}/api/v1/export?match[]=auth.check`);
+    await anonymous.arrayBuffer();
+    assert.equal(anonymous.status, 401, "the engine refuses requests without credentials");
+    const loupe = await startTestLoupe([...vmStoreSection(vm.url, ["username = loupe", "password = s3cret"]), "[alerting]", "enabled = false", ...NO_COLLECTORS]);
+    defer(() => loupe.loupe.stop());
+    const now = Math.floor(Date.now() / 1000);
+    await sendGraphite(loupe.graphitePort, [`auth.check 42 ${now - 5}`]);
+    const r = await until(
+      "the point read back through the engine",
+      async () => {
+        const got = await getJson<Array<{ datapoints: Array<[number | null, number]> }>>(`${loupe.url}/render?target=auth.check&from=${now - 60}&until=${now}&format=json`);
+        return got[0]?.datapoints.some((d) => d[0] === 42) === true ? got : undefined;
+      },
+      20_000,
+      300,
+    );
+    assert.equal(r.length, 1);
+  }),
+);
