@@ -15,8 +15,8 @@ const dir = join(PROJECT_ROOT, "scripts", "bench");
 const files = readdirSync(dir)
   .filter((f) => f.endsWith(".ts") && !f.startsWith("_"))
   .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
-  // side-by-side runs (vs-*.ts) need other servers and minutes: only when named
-  .filter((f) => !f.startsWith("vs-") || filter.some((x) => f.includes(x)))
+  // side-by-side runs (vs-*.ts) and the VictoriaMetrics store backend need other servers and minutes: only when named
+  .filter((f) => !(f.startsWith("vs-") || f === "vm-backend.ts") || filter.some((x) => f.includes(x)))
   .sort();
 console.log(`# Loupe benchmarks — ${new Date().toISOString().slice(0, 10)} — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}\n`);
 let failed = 0;

@@ -173,6 +173,8 @@ registerCommand("restore", async () => (await import("./store/index.js")).restor
 
 registerCommand("status", async () => (await import("./http/index.js")).statusCommand);
 
+registerCommand("export", async () => (await import("./store/index.js")).exportCommand);
+
 export async function runCli(argv: readonly string[], io: CliIo = stdio): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h") {

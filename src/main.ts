@@ -13,7 +13,7 @@ import { MetricsRegistry } from "./lib/metrics.js";
 import { configureRegexLimits } from "./lib/safe-regex.js";
 import { VERSION } from "./lib/package-info.js";
 import type { TimeSeriesStore, Db } from "./store/index.js";
-import { describeDbError, lockDataDir, migrate, openDatabase, openStore, startBackupSchedule } from "./store/index.js";
+import { checkRemoteStoreConfig, storeHeaders, describeDbError, lockDataDir, migrate, openDatabase, openStore, startBackupSchedule } from "./store/index.js";
 import { SqliteDashboardRepository, SqliteAnnotationService, SqliteSnapshotRepository, SqliteSettingsService } from "./store/index.js";
 import { builtinDashboards, installBuiltinDashboards, provisionDashboards, RepositoryDashboardService, RepositorySnapshotService } from "./dashboards/index.js";
 import { createAuth, authProviderConfigured, type Auth } from "./auth/index.js";
@@ -22,7 +22,7 @@ import { GraphiteIngest, TemplateMapper, startGraphiteListeners, isLoopbackHost 
 import { startAlerting, type AlertingService } from "./alerting/index.js";
 import { SqliteAlertStateStore, SqliteRuleStore, SqliteSilenceStore } from "./store/index.js";
 import { createHttp, startHttpServer, isLoopbackAddress, StatusService, type DashboardServices } from "./http/index.js";
-import { startForwarders, teeSink, type Forwarders } from "./forward/index.js";
+import { startForwarders, startStoreWriter, teeSink, type Forwarders } from "./forward/index.js";
 import type { SampleSink } from "./model/index.js";
 import type { Express } from "express";
 
@@ -58,9 +58,9 @@ export async function startLoupe(config: Config, log: Logger, options: StartOpti
   try {
     checkStartup(config); // 1. config checks
     const db = await openDatabaseStep(ctx); // 2. data dir lock → database → migrations
-    const store = await openTimeSeriesStore(ctx, db); // 3. time-series store
+    const { store, writer } = await openTimeSeriesStore(ctx, db); // 3. time-series store (local, or victoriametrics behind its write queue)
     scheduleBackups(ctx, db); // 3b. automatic backups ([backup] schedule)
-    const { forwarders, sink } = startForwarding(ctx, store); // 4. forwarders: the sink below writes to the store and their queues
+    const { forwarders, sink } = startForwarding(ctx, store, writer); // 4. forwarders: the sink below writes to the store and their queues
     const hostname = config.collectors.hostname !== "" ? config.collectors.hostname : await deriveHostname(config.collectors.hostname_method);
     const dashboards = await openDashboards(ctx, db, hostname); // 5. dashboards, annotations, snapshots, settings
     const auth = openAuth(ctx, db); // 6. auth
@@ -111,13 +111,21 @@ async function openDatabaseStep(ctx: Context): Promise<Db> {
   return db;
 }
 
-async function openTimeSeriesStore(ctx: Context, db: Db): Promise<TimeSeriesStore> {
+async function openTimeSeriesStore(ctx: Context, db: Db): Promise<{ store: TimeSeriesStore; writer: Forwarders | undefined }> {
   const { config, log, clock, metrics } = ctx;
   const path = config.database.path;
-  const store = await dbStep(path, () => openStore(db, { store: config.store, retention: config.retention, walPath: `${path}.wal`, log, clock, metrics }));
+  let writer: Forwarders | undefined;
+  if (config.store.backend === "victoriametrics") {
+    checkRemoteStoreConfig(config);
+    // [store] backend = victoriametrics: points go through a disk-queued remote_write (stopped after the store)
+    const w = startStoreWriter({ config, log, clock, metrics }, storeHeaders(config.store));
+    ctx.onStop("store writer", () => w.stop());
+    writer = w;
+  }
+  const store = await dbStep(path, () => openStore(db, { store: config.store, retention: config.retention, walPath: `${path}.wal`, log, clock, metrics, ...(writer !== undefined ? { remoteWriter: writer } : {}) }));
   // stoppers run in reverse: the store flushes its heads before the database closes
   ctx.onStop("store", () => store.close());
-  return store;
+  return { store, writer };
 }
 
 /** Automatic backups when [backup] schedule is set; stopped (a running one aborted) before the store closes. */
@@ -174,10 +182,13 @@ function nginxEnabled(config: Config): boolean {
  * collectors and listeners that feed them): stop sends what it can within a short grace, the queues
  * keep the rest for the next start.
  */
-function startForwarding(ctx: Context, store: TimeSeriesStore): { forwarders: Forwarders; sink: SampleSink } {
+function startForwarding(ctx: Context, store: TimeSeriesStore, writer: Forwarders | undefined): { forwarders: Forwarders; sink: SampleSink } {
   const forwarders = startForwarders({ config: ctx.config, log: ctx.log, clock: ctx.clock, metrics: ctx.metrics });
   ctx.onStop("forwarders", () => forwarders.stop());
-  return { forwarders, sink: teeSink(store, forwarders) };
+  const sink = teeSink(store, forwarders);
+  // the status page lists the store's write queue beside the forwarders
+  if (writer === undefined) return { forwarders, sink };
+  return { forwarders: { ...forwarders, count: forwarders.count + writer.count, status: () => [...writer.status(), ...forwarders.status()] }, sink };
 }
 
 function openAuth(ctx: Context, db: Db): Auth {

@@ -100,18 +100,26 @@ export class Evaluator {
           return skipped;
         }
       }
-      this.evaluateRule(group.rules[i]!, now);
+      const rule = group.rules[i]!;
+      let fetchError: string | undefined;
+      try {
+        // a store whose points live elsewhere fetches what the rule reads first
+        await this.o.query.prefetch?.(rule.expr, now - rule.window, now, now);
+      } catch (err) {
+        fetchError = errorMessage(err);
+      }
+      this.evaluateRule(rule, now, fetchError);
     }
     return 0;
   }
 
   /** Evaluates one rule at `now` and persists its instances and state changes. */
-  evaluateRule(rule: Rule, now: UnixMs): StateChange[] {
+  evaluateRule(rule: Rule, now: UnixMs, fetchError?: string): StateChange[] {
     const wall = this.o.wallClock ?? (() => performance.now());
     const t0 = wall();
     let result: QueryResult;
     try {
-      result = this.o.query(rule.expr, now - rule.window, now, now);
+      result = fetchError !== undefined ? { series: [], error: fetchError } : this.o.query(rule.expr, now - rule.window, now, now);
     } catch (err) {
       result = { series: [], error: errorMessage(err) };
     }

@@ -23,7 +23,12 @@ export interface QueryResult {
  * Evaluates one Graphite target over [from, to); `now` anchors relative times inside functions.
  * `maxDataPoints` lets the store answer from rollups (backtests over days).
  */
-export type QueryFn = (target: string, from: number, to: number, now: number, maxDataPoints?: number) => QueryResult;
+export type QueryFn = ((target: string, from: number, to: number, now: number, maxDataPoints?: number) => QueryResult) & {
+  /** A store whose points live elsewhere: fetches what the same query reads, before it runs (rejects when the engine cannot answer). */
+  prefetch?: (target: string, from: number, to: number, now: number, maxDataPoints?: number) => Promise<void>;
+  /** The same for everything `run` queries (preview, backtest): `run` is called in a recording pass, its result ignored. */
+  prefetchAll?: (run: () => unknown) => Promise<void>;
+};
 
 export interface LabelOptions {
   /** Diamond's path prefix ([collectors] path_prefix, "servers"): `<prefix>.<host>.…` gives host. */

@@ -273,14 +273,27 @@ export class AlertingService {
     return { ...input.spec, uid: input.uid ?? "preview", group: input.group, source: { kind: "ui" } };
   }
 
-  /** A rule (saved or not) evaluated once now: each series' value and whether it matches. */
-  preview(input: RuleInput): { rows: PreviewRow[]; truncated: boolean; error?: string } {
-    return preview(this.asRule(input), this.o.query, this.o.clock.now(), { pathPrefix: this.o.pathPrefix, hostLabel: this.o.settings.path_prefix_label, maxSeries: this.o.settings.max_instances_per_rule });
+  /** A rule (saved or not) evaluated once now (or at `now`): each series' value and whether it matches. */
+  preview(input: RuleInput, now: UnixMs = this.o.clock.now()): { rows: PreviewRow[]; truncated: boolean; error?: string } {
+    return preview(this.asRule(input), this.o.query, now, { pathPrefix: this.o.pathPrefix, hostLabel: this.o.settings.path_prefix_label, maxSeries: this.o.settings.max_instances_per_rule });
   }
 
-  /** A rule (saved or not) replayed over the last `days` days of stored data. */
-  backtest(input: RuleInput, days: number): BacktestResult {
+  /** preview, after a store whose points live elsewhere fetched what it reads (src/store/api.ts PrefetchingReads). */
+  async previewFetched(input: RuleInput): Promise<ReturnType<AlertingService["preview"]>> {
+    const now = this.o.clock.now();
+    await this.o.query.prefetchAll?.(() => this.preview(input, now));
+    return this.preview(input, now);
+  }
+
+  /** backtest, after a store whose points live elsewhere fetched what it reads. */
+  async backtestFetched(input: RuleInput, days: number): Promise<BacktestResult> {
     const to = this.o.clock.now();
+    await this.o.query.prefetchAll?.(() => this.backtest(input, days, to));
+    return this.backtest(input, days, to);
+  }
+
+  /** A rule (saved or not) replayed over the last `days` days of stored data (up to `to`, default now). */
+  backtest(input: RuleInput, days: number, to: UnixMs = this.o.clock.now()): BacktestResult {
     const step = input.interval ?? this.o.settings.default_interval;
     return backtest(this.asRule(input), this.o.query, { from: to - days * 86_400_000, to, step, maxSeries: this.o.settings.max_instances_per_rule, pathPrefix: this.o.pathPrefix, hostLabel: this.o.settings.path_prefix_label });
   }

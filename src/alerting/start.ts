@@ -21,11 +21,17 @@ export type QueryableStore = Parameters<typeof evaluateTargets>[0];
 
 /** A QueryFn over the store: one Graphite target, raw resolution. */
 export function queryOver(store: QueryableStore): QueryFn {
-  return (target, from, to, now, maxDataPoints) => {
+  const query: QueryFn = (target, from, to, now, maxDataPoints) => {
     const [r] = evaluateTargets(store, [target], from, to, maxDataPoints, { now });
     if (r === undefined) return { series: [] };
     return r.error !== undefined ? { series: [], error: r.error.message } : { series: r.series };
   };
+  const prefetch = store.prefetch?.bind(store);
+  if (prefetch !== undefined) {
+    query.prefetch = (target, from, to, now, maxDataPoints) => prefetch(() => evaluateTargets(store, [target], from, to, maxDataPoints, { now }));
+    query.prefetchAll = prefetch;
+  }
+  return query;
 }
 
 export interface AlertingDeps {

@@ -317,6 +317,26 @@ function failure(target: string, err: unknown): TargetResult {
 }
 
 /**
+ * evaluateTargets on a store that may need its reads fetched first (the VictoriaMetrics backend's
+ * prefetch, src/store/api.ts PrefetchingReads): the targets are evaluated once in its recording mode
+ * (on a fresh budget with the same limits), then for real. On the local store: evaluateTargets.
+ */
+export async function evaluateTargetsAsync(
+  store: TimeSeriesStore,
+  targets: readonly string[],
+  from: number,
+  to: number,
+  maxDataPoints?: number,
+  options: EvaluateOptions = {},
+): Promise<TargetResult[]> {
+  if (store.prefetch !== undefined) {
+    const limits = options.budget?.limits;
+    await store.prefetch(() => evaluateTargets(store, targets, from, to, maxDataPoints, { ...options, budget: new QueryBudget(limits) }));
+  }
+  return evaluateTargets(store, targets, from, to, maxDataPoints, options);
+}
+
+/**
  * Runs each target over graphite's window (from, to] and returns its series (consolidated to
  * maxDataPoints as graphite-web consolidates json). A bad
  * target gets an `error` and an empty list; the others still run. Never throws.

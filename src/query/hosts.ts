@@ -23,6 +23,8 @@ export { collectdRoot, diamondHost } from "./host-paths.js";
 export interface HostsStore {
   latest(): Iterable<{ readonly series: SeriesInfo; readonly ts: UnixMs; readonly value: number }>;
   readRaw(id: number, from: UnixMs, to: UnixMs): RawPoint[];
+  /** A store whose points live elsewhere fetches the raw reads a report makes (src/store/api.ts PrefetchingReads). */
+  prefetch?(evaluate: () => unknown): Promise<void>;
 }
 
 export interface HostsOptions {

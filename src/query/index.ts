@@ -2,7 +2,7 @@
 export type { Expr, CallExpr, PathExpr } from "./ast.js";
 export { parseTarget, firstPathExpression } from "./parser.js";
 export { parseTime, parseOffset } from "./time.js";
-export { compileTarget, evaluateExpr, evaluateTargets, parseTagExpression } from "./evaluate.js";
+export { compileTarget, evaluateExpr, evaluateTargets, evaluateTargetsAsync, parseTagExpression } from "./evaluate.js";
 export { consolidateForJson, consolidateSeriesForJson } from "./consolidate.js";
 export { QueryBudget, QueryLimitError, DEFAULT_QUERY_LIMITS, queryBudgets } from "./budget.js";
 export type { QueryLimits, QueryLimitName, QueryBudgetOptions } from "./budget.js";

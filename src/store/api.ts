@@ -101,7 +101,18 @@ export interface ResolvedWrites {
   writeResolved(ids: Float64Array, ts: Float64Array, values: Float64Array, n: number): Promise<void>;
 }
 
-export interface TimeSeriesStore extends SampleSink, Partial<ResolvedWrites> {
+/**
+ * Stores whose points live elsewhere (the VictoriaMetrics backend, src/store/remote/): the
+ * synchronous reads below answer from memory, so a reader first hands its evaluation to `prefetch`,
+ * which runs it in recording mode, fetches what it read and keeps it; the reader then evaluates for
+ * real, at once. The local store has no prefetch (its reads are in-process).
+ */
+export interface PrefetchingReads {
+  /** Runs `evaluate` (synchronous, maybe several times, its result ignored) and fetches what it reads; rejects when the engine cannot answer. */
+  prefetch(evaluate: () => unknown): Promise<void>;
+}
+
+export interface TimeSeriesStore extends SampleSink, Partial<ResolvedWrites>, Partial<PrefetchingReads> {
   /** Exact lookup by canonical key. */
   getSeries(key: string): SeriesInfo | undefined;
   /** Graphite glob over series names: `*`, `?`, `[a-z]`, `{a,b}` within one segment. */

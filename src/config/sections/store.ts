@@ -21,6 +21,36 @@ export const storeSection = {
     { min: 1, max: 100_000_000 },
   ),
   retention_interval: opt.duration("10m", "how often retention and the size guard run", { min: 1000 }),
+  backend: opt.enum(
+    ["local", "victoriametrics"] as const,
+    "local",
+    "where points live: local = this SQLite file (the embedded default); victoriametrics = a VictoriaMetrics single node or cluster (write_url, read_url; README \"Outgrowing one machine\"). Dashboards, users and rules stay in the SQLite file either way",
+  ),
+  write_url: opt.string("", "victoriametrics: remote_write URL, e.g. http://vm:8428/api/v1/write, or vminsert's http://vminsert:8480/insert/<tenant>/prometheus/api/v1/write"),
+  read_url: opt.string("", "victoriametrics: Prometheus API root, e.g. http://vm:8428, or vmselect's http://vmselect:8481/select/<tenant>/prometheus (/api/v1/… is added)"),
+  username: opt.string("", "victoriametrics: user for basic auth (write and read)"),
+  password: opt.secret("victoriametrics: password for basic auth"),
+  bearer_token: opt.secret("victoriametrics: Authorization: Bearer token (instead of username/password)"),
+  headers: opt.list("", "victoriametrics: extra HTTP headers on every request, comma separated `Name: value`"),
+  timeout: opt.duration("10s", "victoriametrics: longest one write or read request may take", { min: 100 }),
+  batch_size: opt.int(5000, "victoriametrics: most points in one remote_write request", { min: 1, max: 1_000_000 }),
+  batch_max_wait: opt.duration("1s", "victoriametrics: longest a point waits for its batch to fill before it is sent anyway"),
+  queue_max_bytes: opt.size("1GB", "victoriametrics: disk queue bound (<paths.data>/forward/store/) while the engine is unreachable: beyond it the oldest points are dropped and counted (loupe_forward_dropped_points_total{forwarder=store,reason=max_bytes})"),
+  queue_max_age: opt.duration("7d", "victoriametrics: points older than this in the queue are dropped and counted (reason=max_age); 0 keeps them whatever their age"),
+  retry_min: opt.duration("500ms", "victoriametrics: wait before the first retry of a write; doubles with each failure, with full jitter", { min: 10 }),
+  retry_max: opt.duration("30s", "victoriametrics: longest wait between write retries", { min: 10 }),
+  index_refresh: opt.duration("1m", "victoriametrics: how often the in-memory series index (find, tags, globs) is reloaded from the engine's series API", { min: 1000 }),
+  index_lookback: opt.duration("30d", "victoriametrics: series with a point in this window are loaded into the index (bounded by max_series)", { min: 60_000 }),
+  max_query_series: opt.int(
+    5000,
+    "victoriametrics: most series one read request to the engine may name; a larger read is refused with an error naming this key (loupe_store_remote_refused_total)",
+    { min: 1, max: 1_000_000 },
+  ),
+  max_cached_points: opt.int(
+    5_000_000,
+    "victoriametrics: points fetched for queries kept in memory between the fetch and the evaluation (and briefly for the next request); the oldest fetches are evicted beyond it",
+    { min: 10_000, max: 500_000_000 },
+  ),
 } as const;
 
 export const retentionSection = {

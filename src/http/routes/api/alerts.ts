@@ -158,16 +158,16 @@ function ruleRoutes(router: Router, deps: AlertRoutesDeps): void {
     res.status(201).json(ruleJson(r, intervalOf(r), a));
   });
 
-  router.post("/api/alert-rules/preview", access("editor"), jsonBody("256kb"), (req, res) => {
-    res.json(a.preview(ruleInput(req.body, undefined)));
+  router.post("/api/alert-rules/preview", access("editor"), jsonBody("256kb"), async (req, res) => {
+    res.json(await a.previewFetched(ruleInput(req.body, undefined)));
   });
 
-  router.post("/api/alert-rules/backtest", access("editor"), jsonBody("256kb"), (req, res) => {
+  router.post("/api/alert-rules/backtest", access("editor"), jsonBody("256kb"), async (req, res) => {
     const days = Number((req.body as { days?: unknown } | undefined)?.days ?? 7);
     if (!Number.isFinite(days) || days <= 0 || days > 30) throw new BadRequestError("days: from 0 to 30", "validation_failed");
     const { days: _d, ...rest } = req.body as Record<string, unknown>;
     void _d;
-    res.json(a.backtest(ruleInput(rest, undefined), days));
+    res.json(await a.backtestFetched(ruleInput(rest, undefined), days));
   });
 
   router.put("/api/alert-rules/:uid", access("editor"), jsonBody("256kb"), (req, res) => {

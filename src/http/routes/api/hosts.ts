@@ -19,7 +19,11 @@ export interface HostsDeps {
 export function hostsReporter(deps: HostsDeps): () => HostsReport {
   const truncated = deps.metrics?.counter("loupe_hosts_truncated_total", "hosts page and /api/hosts answers cut at [hosts] max_hosts (more hosts known than listed)");
   return () => {
-    const report = listHosts(deps.store, { ...deps.options, now: deps.clock.now() });
+    const now = deps.clock.now();
+    // remote store: the intervals' raw reads are fetched in the background for the next refresh
+    // (this report estimates them from [collectors] interval until then)
+    deps.store.prefetch?.(() => listHosts(deps.store, { ...deps.options, now })).catch(() => undefined);
+    const report = listHosts(deps.store, { ...deps.options, now });
     if (report.truncated) truncated?.inc({});
     return report;
   };

@@ -17,7 +17,7 @@ import {
   type QueryBudget,
   autoCompleteValues,
   describeFunctions,
-  evaluateTargets,
+  evaluateTargetsAsync,
   findSeriesByTags,
   parseTime,
   tagDetails,
@@ -104,8 +104,8 @@ function lenientTarget(target: string): string | undefined {
   return /^[^(),'"\s]+(?=\()/.exec(target.trim())?.[0];
 }
 
-function renderHandler(deps: RenderRouteDeps, clock: Clock, newBudget: () => QueryBudget): Handler {
-  return (req, res) => {
+function renderHandler(deps: RenderRouteDeps, clock: Clock, newBudget: () => QueryBudget): (req: Request, res: Response) => Promise<void> {
+  return async (req, res) => {
     const p = params(req);
     const now = clock.now();
     const tz = one(p, "tz");
@@ -126,10 +126,13 @@ function renderHandler(deps: RenderRouteDeps, clock: Clock, newBudget: () => Que
     const budget = newBudget();
     budget.takeTargets(targets.length);
     const options = { now, budget, ...(xFilesFactor !== undefined ? { xFilesFactor } : {}), ...(deps.events !== undefined ? { events: deps.events } : {}) };
-    const results = evaluateTargets(deps.store, targets.map((t) => t), from, until, maxDataPoints, options).map((r, i) => {
+    const first = await evaluateTargetsAsync(deps.store, targets.map((t) => t), from, until, maxDataPoints, options);
+    const results: typeof first = [];
+    for (let i = 0; i < first.length; i++) {
+      const r = first[i]!;
       const lead = r.error?.code === "target_syntax" ? lenientTarget(targets[i]!) : undefined;
-      return lead === undefined ? r : (evaluateTargets(deps.store, [lead], from, until, maxDataPoints, { ...options, budget: newBudget() })[0] ?? r);
-    });
+      results.push(lead === undefined ? r : ((await evaluateTargetsAsync(deps.store, [lead], from, until, maxDataPoints, { ...options, budget: newBudget() }))[0] ?? r));
+    }
     const failed = results.find((r) => r.error !== undefined);
     if (failed?.error !== undefined) {
       const status = FUNCTION_FAILURES.has(failed.error.code) ? 500 : failed.error.status;
