@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { PROJECT_ROOT } from "../../src/lib/package-info.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -47,7 +47,7 @@ function sandbox(withPolicy: string | undefined): { root: string; run: () => Ret
   const needs = [...script.matchAll(/\]=(\S+)/g)].map((m) => m[1]!);
   writeFileSync(
     join(bin, "apt-get"),
-    `#!/bin/sh\n[ "$1" = update ] && exit 0\ncat ${policy} > ${seen} 2>/dev/null || echo none > ${seen}\n${needs.map((n) => `printf '#!/bin/sh\\n' > ${n}; chmod +x ${n}`).join("\n")}\n`,
+    `#!/bin/sh\n[ "$1" = update ] && exit 0\ncat ${policy} > ${seen} 2>/dev/null || echo none > ${seen}\n${needs.map((n) => `mkdir -p ${dirname(n)}; printf '#!/bin/sh\\n' > ${n}; chmod +x ${n}`).join("\n")}\n`,
   );
   chmodSync(join(bin, "id"), 0o755);
   chmodSync(join(bin, "apt-get"), 0o755);
