@@ -22,7 +22,7 @@ function overlaps(d: Dashboard): string[] {
 
 test("built-in dashboards: uids, titles, host variable, parsable targets, no overlapping panels", () => {
   const list = builtinDashboards({ host: "web1", prefix: "hosts" });
-  assert.deepEqual(list.map((d) => [d.uid, d.title]), [["host-overview", "Host overview"], ["containers", "Containers"], ["mysql", "MySQL"], ["postgres", "PostgreSQL"], ["redis", "Redis"]]);
+  assert.deepEqual(list.map((d) => [d.uid, d.title]), [["host-overview", "Host overview"], ["processes", "Processes"], ["containers", "Containers"], ["mysql", "MySQL"], ["postgres", "PostgreSQL"], ["redis", "Redis"]]);
   for (const d of list) {
     assert.deepEqual(overlaps(d), []);
     const host = d.variables.find((v) => v.name === "host");
@@ -48,11 +48,11 @@ test("Host overview links to Processes, Containers, MySQL, PostgreSQL and Redis 
 test("installBuiltinDashboards: all installed once, then kept; an edited one is left alone", () => {
   const s = openServices();
   const first = installBuiltinDashboards(s.dashboards, builtinDashboards({ host: "web1" }), silentLogger);
-  assert.deepEqual([...first.values()], ["installed", "installed", "installed", "installed", "installed"]);
+  assert.deepEqual([...first.values()], ["installed", "installed", "installed", "installed", "installed", "installed"]);
   const edited = { ...s.dashboards.get("redis")!.dashboard, title: "Our Redis" };
   s.dashboards.save(edited, "alice");
   const again = installBuiltinDashboards(s.dashboards, builtinDashboards({ host: "web1" }), silentLogger);
-  assert.deepEqual([...again.values()], ["kept", "kept", "kept", "kept", "kept"]);
+  assert.deepEqual([...again.values()], ["kept", "kept", "kept", "kept", "kept", "kept"]);
   assert.equal(s.dashboards.get("redis")!.dashboard.title, "Our Redis");
   s.db.close();
 });
