@@ -79,13 +79,14 @@ function render(r: HostsReport): void {
 }
 
 /**
- * About one interval of the fastest host, between 1 s and 30 s (10 s with no host yet); at least 20
- * times what the server took to compute the report, so a store with very many series is not kept
- * busy by an open page.
+ * About one interval of the fastest host, between 1 s and 30 s (10 s with no host yet); at least 5
+ * times what the server took to compute the report, so an open page keeps the server busy at most a
+ * fifth of the time on a store with very many series. (20× made one slow first report, computed while
+ * the machine was busy, hold the next refresh back 10 s: a silent host showed late.)
  */
 function refreshDelay(r: HostsReport): number {
   const fastest = r.hosts.length === 0 ? 10_000 : Math.min(...r.hosts.map((x) => x.intervalMs));
-  return Math.min(30_000, Math.max(1_000, fastest, 20 * r.elapsedMs));
+  return Math.min(30_000, Math.max(1_000, fastest, 5 * r.elapsedMs));
 }
 
 function schedule(r: HostsReport): void {
