@@ -27,7 +27,7 @@ export const MODULES = {
   },
   "ingest-graphite": {
     mutate: ["src/ingest/graphite/parser.ts"],
-    tests: ["test/ingest/parser-property.test.ts", "test/ingest/graphite-parser.test.ts"],
+    tests: ["test/ingest/mutation-graphite.test.ts", "test/ingest/parser-property.test.ts", "test/ingest/graphite-parser.test.ts"],
   },
   "ingest-influx": {
     mutate: ["src/ingest/influx/parser.ts"],
