@@ -18,7 +18,7 @@ export const MODULES = {
   wal: {
     mutate: ["src/store/tsdb/wal.ts"],
     // wal.test.ts (the store-level replay) killed no mutant the format tests did not: left out for speed
-    tests: ["test/store/wal-format.test.ts", "test/store/mutation-wal-faults.test.ts", "test/store/wal-edges.test.ts", "test/store/wal-groups.test.ts", "test/store/wal-fsync.test.ts"],
+    tests: ["test/store/wal-format.test.ts", "test/store/mutation-wal-faults.test.ts", "test/store/mutation-wal-api.test.ts", "test/store/wal-edges.test.ts", "test/store/wal-groups.test.ts", "test/store/wal-fsync.test.ts"],
   },
   // the ingest parsers in three runs, each with the test files that reach it
   "ingest-number": {

@@ -48,6 +48,7 @@ test("wal faults: short writes (3 bytes per call) are continued until every byte
   await wal.write([300], [3000], [3], 1);
   await wal.close();
   assert.ok(sizes.length > 10, `many short writes (${sizes.length})`);
+  assert.deepEqual(sizes.slice(0, 4), [8, 5, 2, sizes[3]], "the 8-byte header: what is left after each short write");
   assert.deepEqual(replayIds(dir), [
     [1, 1000, 1.5],
     [2, 2000, -2],
