@@ -49,7 +49,7 @@ export const MODULES = {
   },
   "auth-services": {
     mutate: ["src/auth/{sessions,tokens,users,rate-limit}.ts"],
-    tests: ["test/auth/auth-unit.test.ts", "test/auth/users-unit.test.ts", "test/auth/local.test.ts", "test/auth/tokens.test.ts"],
+    tests: ["test/auth/mutation-rate-limit.test.ts", "test/auth/auth-unit.test.ts", "test/auth/users-unit.test.ts", "test/auth/local.test.ts", "test/auth/tokens.test.ts"],
   },
   "auth-web": {
     mutate: ["src/auth/{middleware,github,github-api,cli-user}.ts"],
