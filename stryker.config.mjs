@@ -45,7 +45,7 @@ export const MODULES = {
   },
   "auth-policy": {
     mutate: ["src/auth/{password,provider,github-policy}.ts"],
-    tests: ["test/auth/auth-unit.test.ts", "test/auth/github-policy.test.ts", "test/auth/users-unit.test.ts"],
+    tests: ["test/auth/mutation-policy.test.ts", "test/auth/auth-unit.test.ts", "test/auth/github-policy.test.ts", "test/auth/users-unit.test.ts"],
   },
   "auth-services": {
     mutate: ["src/auth/{sessions,tokens,users,rate-limit}.ts"],
