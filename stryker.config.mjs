@@ -53,7 +53,7 @@ export const MODULES = {
   },
   "auth-web": {
     mutate: ["src/auth/{middleware,github,github-api,cli-user}.ts"],
-    tests: ["test/auth/mutation-middleware.test.ts", "test/auth/mutation-github-api.test.ts", "test/auth/csrf-methods.test.ts", "test/auth/tokens.test.ts", "test/auth/github.test.ts", "test/auth/local.test.ts"],
+    tests: ["test/auth/mutation-middleware.test.ts", "test/auth/mutation-github-api.test.ts", "test/auth/mutation-cli-user.test.ts", "test/auth/csrf-methods.test.ts", "test/auth/tokens.test.ts", "test/auth/github.test.ts", "test/auth/local.test.ts"],
   },
 };
 
