@@ -269,3 +269,24 @@ test("wal api: a record whose length runs past the end is cut even when its CRC 
   assert.deepEqual(got, [7]);
   assert.equal(readFileSync(join(dir, "00000001.wal")).length, WAL_MAGIC.length + good.length);
 });
+
+test("wal api: drain() also waits for writes made while it waits", async () => {
+  const rec = recording();
+  const w = wal(fresh(), rec.fs, "batch");
+  w.replay(() => undefined);
+  const p1 = w.write([1], [1], [1], 1);
+  await until(() => rec.held() === 1);
+  let drained = false;
+  const d = w.drain().then(() => (drained = true));
+  const p2 = w.write([2], [2], [2], 1); // joins the next group while drain() waits for the first
+  rec.release();
+  await p1;
+  await until(() => rec.held() === 1);
+  await tick();
+  assert.equal(drained, false, "the second group is still being synced");
+  rec.release();
+  await p2;
+  await d;
+  assert.equal(drained, true);
+  await w.close();
+});

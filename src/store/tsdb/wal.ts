@@ -151,7 +151,7 @@ export class PointWal {
     const need = HEADER + 11 + n * 27;
     let g = this.groups[this.groups.length - 1];
     // The group being flushed is groups[0] while flushing: never append to it.
-    const open = g !== undefined && !(this.flushing && this.groups.length === 1) && this.opts.fsync !== "always";
+    const open = !(this.flushing && this.groups.length === 1) && this.opts.fsync !== "always";
     if (!open || g === undefined) {
       g = newGroup(Math.max(need, 1 << 16), this.spare.pop());
       this.groups.push(g);
@@ -259,8 +259,9 @@ export class PointWal {
    * the current one can be deleted once its points are committed. False when it did not.
    */
   rotateIfQuiet(): boolean {
-    if (this.closed || this.flushing || this.groups.length > 0 || this.timer !== undefined) return false;
-    if (this.segSize <= WAL_MAGIC.length) return false;
+    // not while writes wait or are being written (a timer left over from a finished flush is harmless)
+    if (this.closed || this.flushing || this.groups.length > 0) return false;
+    if (this.segSize === 0) return false; // nothing written (the header goes out with the first group)
     this.rotate();
     return true;
   }
