@@ -3,7 +3,11 @@
 // and how its domain is read, the refusal messages, and team-id parsing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { scryptSync } from "node:crypto";
 import { chooseEmail, decideGithubLogin, parseTeamIds, type GithubFacts, type GithubPolicy } from "../../src/auth/github-policy.js";
+import { verifyPassword } from "../../src/auth/password.js";
+import { checkAuthConfig } from "../../src/auth/provider.js";
+import { loadConfig } from "../../src/config/index.js";
 
 const NONE: GithubPolicy = {
   allowedOrganizations: [],
@@ -53,6 +57,8 @@ test("github policy: the e-mail used is the public one, else the primary one; it
   assert.equal(allow([], "me@x@corp.example", ["corp.example"]).ok, true, "the last @ separates the domain");
   assert.equal(allow([], "me.corp.example", ["corp.example", ""]).ok, false, "no @: no domain, even with an empty one allowed");
   assert.equal(allow([], "me@", ["", "corp.example"]).ok, false, "an empty domain is never allowed");
+  assert.equal(allow([], "me.corp.example", ["me.corp.example"]).ok, false, "no @: the whole address is not a domain");
+  assert.equal(allow([], "@corp.example", ["corp.example"]).ok, true, "an @ at the very start still separates the domain");
   // listed: its verified flag decides, matched case-insensitively
   assert.equal(allow([{ email: "ME@corp.example", primary: true, verified: false }], "me@corp.example", ["corp.example"]).ok, false);
   assert.equal(allow([{ email: "ME@corp.example", primary: true, verified: true }], "me@corp.example", ["corp.example"]).ok, true);
@@ -77,5 +83,37 @@ test("github policy: team ids are whole decimal numbers", () => {
   assert.deepEqual(parseTeamIds(["0", "007", "123456789"], "team_ids"), [0, 7, 123456789]);
   for (const bad of ["", "1a", "a1", " 1", "1 ", "-1", "1.5", "1e3", "0x10"]) {
     assert.throws(() => parseTeamIds(["1", bad], "admin_team_ids"), (e: Error) => e.message === `[auth.github] admin_team_ids: "${bad}" is not a numeric team id`, bad);
+  }
+});
+
+test("auth config: GitHub without its id or secret names section and key; bad team ids name their key", () => {
+  const cfg = (text: string) => loadConfig({ text, env: {} });
+  const located = (text: string): { message: string; location: unknown } => {
+    try {
+      checkAuthConfig(cfg(text));
+    } catch (e) {
+      return { message: (e as Error).message, location: (e as { location?: unknown }).location };
+    }
+    return assert.fail("no error");
+  };
+  const id = located("[auth.github]\nenabled = true\nclient_secret = b");
+  assert.deepEqual(id.location, { section: "auth.github", key: "client_id" });
+  assert.match(id.message, /GitHub login is enabled but client_id is empty$/);
+  const secret = located("[auth.github]\nenabled = true\nclient_id = a");
+  assert.deepEqual(secret.location, { section: "auth.github", key: "client_secret" });
+  assert.match(secret.message, /GitHub login is enabled but client_secret is empty$/);
+  const team = located("[auth.github]\neditor_team_ids = x");
+  assert.deepEqual(team.location, { section: "auth.github", key: "editor_team_ids" });
+  assert.equal(team.message.split("editor_team_ids").length, 2, `the key is named once: ${team.message}`);
+});
+
+test("passwords: a hash made with other scrypt parameters verifies with those parameters", async () => {
+  // N = 32768 needs more than Node's default 32 MiB scrypt memory limit
+  for (const [N, r, p] of [[1024, 8, 1], [32768, 8, 1], [16384, 4, 2]] as const) {
+    const salt = Buffer.from("0123456789abcdef");
+    const key = scryptSync("pw of some length", salt, 32, { N, r, p, maxmem: 64 * 1024 * 1024 });
+    const stored = `scrypt$${N}$${r}$${p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+    assert.equal(await verifyPassword("pw of some length", stored), true, `N=${N} r=${r} p=${p}`);
+    assert.equal(await verifyPassword("pw of some lengtH", stored), false);
   }
 });
