@@ -132,6 +132,7 @@ test("graphite fast path: anything unusual goes to the full line parser, which h
   // through the full parser with an interner: interned, with its slot (checked in run)
   const interner = new PathInterner(4);
   assert.deepEqual(run(" a.b 1 1\n", interner).rows, [["a.b", 1, 1000]]);
+  assert.ok(interner.lastSlot >= 0, "an ASCII path through the full parser is interned too");
   assert.deepEqual(run("a.b nan\nc 2 2\n", interner).rows, [["c", 2, 2000]]);
   // an ordinary line after an unusual one is back on the fast path
   const mixed = run(" a 1 1\nb 2 2\nc 3 3\n", undefined);
