@@ -209,9 +209,15 @@ test("wal api: rotateIfQuiet rotates only a segment holding records, with no wri
   assert.equal(w.segment, 2);
   assert.equal(w.rotateIfQuiet(), false, "the new segment is empty");
   const q = w.write([2], [2], [2], 1);
+  assert.equal(w.rotateIfQuiet(), false, "segment 2 holds nothing yet");
   await until(() => rec.held() === 1);
   rec.release();
   await q;
+  const r = w.write([3], [3], [3], 1);
+  assert.equal(w.rotateIfQuiet(), false, "a write is waiting, in a segment that holds records");
+  await until(() => rec.held() === 1);
+  rec.release();
+  await r;
   await w.close();
   assert.equal(w.rotateIfQuiet(), false, "closed");
   assert.equal(w.segment, 2);
