@@ -3,7 +3,7 @@
 // access, auth-request, auth-policy, auth-services, auth-web ("ingest" and "auth" name their runs;
 // all modules when none is named).
 // Incremental: a re-run only tests mutants whose code or tests changed (reports/mutation/*.incremental.json).
-// MUTATE_CONCURRENCY (default 2) sets the worker count; keep it low on a shared machine.
+// MUTATE_CONCURRENCY (default 1) sets the worker count; keep it at 1 on a shared machine.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";

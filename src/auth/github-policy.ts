@@ -74,10 +74,10 @@ export function decideGithubLogin(facts: GithubFacts, policy: GithubPolicy): Git
   const email = chooseEmail(facts);
   if (policy.allowedDomains.length > 0) {
     const at = email.lastIndexOf("@");
-    const domain = at >= 0 ? email.slice(at + 1).toLowerCase() : "";
+    const domain = email.slice(at + 1).toLowerCase();
     const listed = facts.emails.find((e) => e.email.toLowerCase() === email.toLowerCase());
     const verified = listed === undefined || listed.verified;
-    if (domain === "" || !lower(policy.allowedDomains).has(domain) || !verified) {
+    if (at < 0 || domain === "" || !lower(policy.allowedDomains).has(domain) || !verified) {
       return { ok: false, code: "email_domain", message: "your GitHub email address is not in an allowed domain" };
     }
   }

@@ -201,30 +201,30 @@ export function parseLine(buf: Buffer, ls: number, le: number, now: UnixMs, h: G
   while (i < e) {
     const c = buf[i]!;
     if (c === SP || c === TAB) break;
-    if (c < 0x20 || c === 0x7f) return h.invalid(buf, ls, trimCr(buf, ls, le), "control character in path");
+    if (c < 0x20 || c === 0x7f) return h.invalid(buf, ls, trimCr(buf, le), "control character in path");
     if (c >= 0x80) high = true;
     hash = Math.imul(hash ^ c, 0x01000193);
     i++;
   }
   const pe = i;
   while (i < e && isSep(buf[i]!)) i++;
-  if (i === e) return h.invalid(buf, ls, trimCr(buf, ls, le), "missing value");
+  if (i === e) return h.invalid(buf, ls, trimCr(buf, le), "missing value");
   const vs = i;
   while (i < e && buf[i] !== SP && buf[i] !== TAB) i++;
   const value = parseDecimal(buf, vs, i);
   // collectd sends "nan" for a rate it cannot know yet; carbon drops those silently, so do we
   const skip = !Number.isFinite(value) && isNan(buf, vs, i);
-  if (!Number.isFinite(value) && !skip) return h.invalid(buf, ls, trimCr(buf, ls, le), "value is not a finite number");
+  if (!Number.isFinite(value) && !skip) return h.invalid(buf, ls, trimCr(buf, le), "value is not a finite number");
   while (i < e && isSep(buf[i]!)) i++;
   let ts: number;
   if (i === e) ts = now;
   else {
     const ts0 = i;
     while (i < e && buf[i] !== SP && buf[i] !== TAB) i++;
-    if (i !== e) return h.invalid(buf, ls, trimCr(buf, ls, le), "too many fields");
+    if (i !== e) return h.invalid(buf, ls, trimCr(buf, le), "too many fields");
     const t = parseDecimal(buf, ts0, i);
     if (t === -1) ts = now;
-    else if (!(t >= 0) || t > 1e16) return h.invalid(buf, ls, trimCr(buf, ls, le), "bad timestamp");
+    else if (!(t >= 0) || t > 1e16) return h.invalid(buf, ls, trimCr(buf, le), "bad timestamp");
     else ts = t >= MS_THRESHOLD ? Math.trunc(t) : Math.round(t * 1000);
   }
   if (skip) return;
@@ -240,8 +240,9 @@ function isNan(buf: Buffer, s: number, e: number): boolean {
   return e - s === 3 && (buf[s]! | 0x20) === 0x6e && (buf[s + 1]! | 0x20) === 0x61 && (buf[s + 2]! | 0x20) === 0x6e;
 }
 
-function trimCr(buf: Buffer, ls: number, le: number): number {
-  return le > ls && buf[le - 1] === CR ? le - 1 : le;
+/** An invalid line is never empty, so buf[le - 1] is inside it. */
+function trimCr(buf: Buffer, le: number): number {
+  return buf[le - 1] === CR ? le - 1 : le;
 }
 
 /** Node's undocumented-but-stable slice methods, faster than toString(encoding, s, e) for short ASCII runs. */

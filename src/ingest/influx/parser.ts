@@ -221,7 +221,7 @@ class LineParser {
     if (i < e) {
       ts = this.timestamp(i, e);
     }
-    if (ts !== 0) for (let k = first; k < this.out.length; k++) (this.out[k] as { ts: number }).ts = ts;
+    for (let k = first; k < this.out.length; k++) (this.out[k] as { ts: number }).ts = ts;
   }
 
   /** Measurement and tags of buf[s, e) (no unescaped space inside). */

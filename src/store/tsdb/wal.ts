@@ -15,7 +15,7 @@ import { nodeWalFs, type WalFs } from "./wal-fs.js";
 
 export { nodeWalFs, type WalFs } from "./wal-fs.js";
 
-export const WAL_MAGIC = Buffer.from("LOUPEWL1", "latin1");
+export const WAL_MAGIC = Buffer.from("LOUPEWL1");
 export const RECORD_SAMPLES = 1;
 const HEADER = 8; // u32 length + u32 crc
 
@@ -49,8 +49,8 @@ function newGroup(size: number, spare: Buffer | undefined): Group {
     reject = rej;
   });
   promise.catch(() => undefined);
-  const buf = spare !== undefined && spare.length >= size ? spare : Buffer.allocUnsafe(size);
-  return { buf, len: 0, promise, resolve, reject };
+  // a spare smaller than `size` is grown by write() like any full group
+  return { buf: spare ?? Buffer.allocUnsafe(size), len: 0, promise, resolve, reject };
 }
 
 function segName(n: number): string {
@@ -151,7 +151,7 @@ export class PointWal {
     const need = HEADER + 11 + n * 27;
     let g = this.groups[this.groups.length - 1];
     // The group being flushed is groups[0] while flushing: never append to it.
-    const open = g !== undefined && !(this.flushing && this.groups.length === 1) && this.opts.fsync !== "always";
+    const open = !(this.flushing && this.groups.length === 1) && this.opts.fsync !== "always";
     if (!open || g === undefined) {
       g = newGroup(Math.max(need, 1 << 16), this.spare.pop());
       this.groups.push(g);
@@ -166,8 +166,8 @@ export class PointWal {
     return g.promise;
   }
 
+  /** A flush soon (one that finds one running returns at once: the running one takes every group). */
   private schedule(): void {
-    if (this.flushing) return;
     if (this.timer === undefined) {
       this.timer = setImmediate(() => {
         this.timer = undefined;
@@ -226,7 +226,7 @@ export class PointWal {
   truncateBefore(seg: number): number {
     let removed = 0;
     for (const s of [...this.olderBytes.keys()]) {
-      if (s >= seg || s >= this.seg) continue;
+      if (s >= seg) continue; // the current segment is never in olderBytes
       try {
         this.fs.unlinkSync(join(this.opts.dir, segName(s)));
       } catch (err) {
@@ -259,8 +259,9 @@ export class PointWal {
    * the current one can be deleted once its points are committed. False when it did not.
    */
   rotateIfQuiet(): boolean {
-    if (this.closed || this.flushing || this.groups.length > 0 || this.timer !== undefined) return false;
-    if (this.segSize <= WAL_MAGIC.length) return false;
+    // not while writes wait or are being written (a timer left over from a finished flush is harmless)
+    if (this.closed || this.flushing || this.groups.length > 0) return false;
+    if (this.segSize === 0) return false; // nothing written (the header goes out with the first group)
     this.rotate();
     return true;
   }
@@ -281,19 +282,14 @@ export class PointWal {
 
   /** Resolves when everything written so far is flushed. */
   async drain(): Promise<void> {
-    while (this.groups.length > 0 || this.flushing) {
-      const last = this.groups[this.groups.length - 1];
-      if (last !== undefined) await last.promise.catch(() => undefined);
-      else await new Promise((r) => setTimeout(r, 1));
-      if (!this.flushing && this.groups.length > 0) void this.flush();
-    }
+    // groups settle in order, so the last one settling means all have; writes made meanwhile add more
+    for (let last = this.groups.at(-1); last !== undefined; last = this.groups.at(-1)) await last.promise.catch(() => undefined);
   }
 
   async close(): Promise<void> {
     await this.drain();
     this.closed = true;
-    if (this.timer !== undefined) clearImmediate(this.timer);
-    if (this.fd >= 0) this.fs.closeSync(this.fd);
+    if (this.fd !== -1) this.fs.closeSync(this.fd);
     this.fd = -1;
   }
 
@@ -318,8 +314,7 @@ function writeAll(fs: WalFs, fd: number, buf: Buffer, len: number): Promise<void
         else resolve();
       });
     };
-    if (len === 0) resolve();
-    else step();
+    step();
   });
 }
 
@@ -350,10 +345,6 @@ export function encodeRecord(buf: Buffer, off: number, ids: ArrayLike<number>, t
 }
 
 function putUvarint(buf: Buffer, p: number, v: number): number {
-  if (v < 128) {
-    buf[p] = v;
-    return p + 1;
-  }
   while (v >= 128) {
     buf[p++] = (v % 128) | 128;
     v = Math.floor(v / 128);
