@@ -1,7 +1,8 @@
 /**
  * End to end in real time against real collected data: a provisioned rule on this host's
- * `servers.<host>.uptime.minutes` (Loupe's own uptime collector), "below now + 12 s", fires after
- * its `for` and resolves once the collected uptime passes the threshold.
+ * `servers.<host>.uptime.seconds` (Loupe's own uptime collector with metric_name = seconds: the
+ * minutes are whole, as Diamond sends them, too coarse for a 12 s threshold), "below now + 12 s",
+ * fires after its `for` and resolves once the collected uptime passes the threshold.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -16,17 +17,17 @@ import { startReceiver } from "./receiver.js";
 test("a provisioned rule fires (for honoured) and resolves against real collected data", { timeout: 90_000 }, async () => {
   const dir = tempDir("loupe-alert-collected-");
   mkdirSync(join(dir, "rules"));
-  const uptimeMin = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]) / 60;
-  const threshold = uptimeMin + 12 / 60;
+  const threshold = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]) + 12;
   writeFileSync(
     join(dir, "rules", "uptime.yml"),
-    `groups:\n  - name: collected\n    interval: 1s\n    rules:\n      - alert: FreshBoot\n        expr: servers.*.uptime.minutes\n        window: 1m\n        op: "<"\n        threshold: ${threshold}\n        for: 3s\n        annotations: { summary: "{{ $labels.host }} up {{ $value }} min" }\n`,
+    `groups:\n  - name: collected\n    interval: 1s\n    rules:\n      - alert: FreshBoot\n        expr: servers.*.uptime.seconds\n        window: 1m\n        op: "<"\n        threshold: ${threshold}\n        for: 3s\n        annotations: { summary: "{{ $labels.host }} up {{ $value }} s" }\n`,
   );
   const rx = await startReceiver();
   const text = [
     "[server]\nhttp_addr = 127.0.0.1\nhttp_port = 0",
     `[paths]\ndata = ${dir}\nplugins = ${join(dir, "plugins")}`,
     "[ingest.graphite]\ntcp_addr =\nudp_addr =",
+    "[collector.uptime]\nmetric_name = seconds",
     `[alerting]\nrules_path = ${join(dir, "rules")}\nmin_interval = 1s\nbuiltin_rules = false`,
     `[notifier.hook]\nurl = ${rx.url}\ngroup_wait = 0s\ngroup_interval = 1s`,
   ].join("\n");
@@ -36,7 +37,7 @@ test("a provisioned rule fires (for honoured) and resolves against real collecte
     const firing = rx.posts[0]!.body as { status: string; alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string> }> };
     assert.equal(firing.status, "firing");
     assert.equal(firing.alerts[0]!.labels["alertname"], "FreshBoot");
-    assert.match(firing.alerts[0]!.labels["series"]!, /^servers\.[^.]+\.uptime\.minutes$/);
+    assert.match(firing.alerts[0]!.labels["series"]!, /^servers\.[^.]+\.uptime\.seconds$/);
     assert.equal(firing.alerts[0]!.labels["host"], firing.alerts[0]!.labels["series"]!.split(".")[1]);
     await rx.waitFor(() => rx.posts.length >= 2, 45_000);
     assert.equal((rx.posts[1]!.body as { status: string }).status, "resolved");
