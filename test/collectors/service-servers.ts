@@ -4,12 +4,13 @@
  * to run as root: initdb and postgres run as the `postgres` user (node's spawn uid/gid) in a folder
  * chowned to it.
  */
-import { execFile, spawn } from "node:child_process";
-import { chownSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { connect } from "node:net";
+import { startPeer, type PeerSpec, type RunningPeer } from "../helpers/servers.js";
 import { freePort } from "../helpers/system.js";
 
 const run = promisify(execFile);
@@ -35,48 +36,21 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-interface SpawnSpec {
-  readonly name: string;
-  readonly cmd: string;
-  readonly args: readonly string[];
-  readonly dir: string;
+interface SpawnSpec extends PeerSpec {
   readonly port: number;
-  readonly uid?: number;
-  readonly gid?: number;
-  readonly ready: () => Promise<boolean>;
-  readonly readyTimeoutMs?: number;
 }
 
-/** Spawns, waits until ready() (every 100 ms), throws with the server's log when it exits or times out. */
+/** startPeer, plus the port, and the data dir removed when it stops or fails to start. */
 async function startServer(spec: SpawnSpec): Promise<Server> {
-  const logPath = join(spec.dir, `${spec.name}.log`);
-  const fd = openSync(logPath, "a");
-  const child = spawn(spec.cmd, [...spec.args], { stdio: ["ignore", fd, fd], ...(spec.uid !== undefined ? { uid: spec.uid, gid: spec.gid! } : {}) });
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
-  const log = (): string => readFileSync(logPath, "utf8").split("\n").slice(-30).join("\n");
-  const stop = async (): Promise<void> => {
-    if (exited || child.pid === undefined) return;
-    process.kill(child.pid, "SIGTERM");
-    const t = setTimeout(() => !exited && child.pid !== undefined && process.kill(child.pid, "SIGKILL"), 10_000);
-    await exit;
-    clearTimeout(t);
-  };
-  const stopAndClean = async (): Promise<void> => {
-    await stop();
-    rmSync(spec.dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + (spec.readyTimeoutMs ?? 30_000);
-  for (;;) {
-    if (exited) throw new Error(`${spec.name} exited before it was ready:\n${log()}`);
-    if (await spec.ready().catch(() => false)) break;
-    if (Date.now() > deadline) {
-      await stopAndClean();
-      throw new Error(`${spec.name} not ready in time:\n${log()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  const clean = (): void => rmSync(spec.dir, { recursive: true, force: true });
+  let peer: RunningPeer;
+  try {
+    peer = await startPeer(spec);
+  } catch (err) {
+    clean();
+    throw err;
   }
-  return { pid: child.pid!, port: spec.port, dir: spec.dir, log, stop: stopAndClean };
+  return { pid: peer.pid, port: spec.port, dir: spec.dir, log: () => peer.log(), stop: async () => (await peer.stop(), clean()) };
 }
 
 /** Resolves true once something accepts a TCP connection on 127.0.0.1:port. */

@@ -28,13 +28,16 @@ export interface PeerSpec {
   /** Resolves true once the peer answers (polled every 100 ms). */
   readonly ready: () => Promise<boolean>;
   readonly readyTimeoutMs?: number;
+  /** Run as this user and group (e.g. PostgreSQL, which refuses root). */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 /** Spawns a peer and waits until `ready()` says so; throws with its log when it exits or times out. */
 export async function startPeer(spec: PeerSpec): Promise<RunningPeer> {
   const logPath = join(spec.dir, `${spec.name}.log`);
   const fd = openSync(logPath, "a");
-  const child: ChildProcess = spawn(spec.cmd, [...spec.args], { stdio: ["ignore", fd, fd] });
+  const child: ChildProcess = spawn(spec.cmd, [...spec.args], { stdio: ["ignore", fd, fd], ...(spec.uid !== undefined ? { uid: spec.uid, gid: spec.gid ?? spec.uid } : {}) });
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
   const log = (): string => readFileSync(logPath, "utf8").split("\n").slice(-30).join("\n");
